@@ -1,0 +1,1 @@
+from signal_lint.cli import main; raise SystemExit(main())

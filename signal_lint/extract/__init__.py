@@ -1,0 +1,75 @@
+"""Extract: one parse per file -> ``FileFacts`` (see ``facts.py``).
+
+https://docs.djangoproject.com/en/stable/topics/signals/
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+from signal_lint.extract.facts import FileFacts, ParseError
+from signal_lint.extract.modules import is_test_path, module_name
+from signal_lint.extract.parse import parse_source, read_source
+
+__all__ = ["FileFacts", "extract_file", "extract_source", "mentions_signals"]
+
+# Bytes that every file holding signal facts contains.  Other files get the
+# cheap walk (imports, classes, signatures) that the project graph needs.
+_PREFILTER = re.compile(rb"[Ss]ignal|receiver|\.connect\(|\.disconnect\(|\.a?send(?:_robust)?\(")
+_NOQA = re.compile(rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+_CODE = re.compile(rb"[A-Z]+[0-9]+", re.IGNORECASE)
+
+
+def mentions_signals(source: bytes) -> bool:
+    return _PREFILTER.search(source) is not None
+
+
+def extract_source(
+    source: bytes,
+    path: str,
+    module: str,
+    is_package: bool = False,
+    is_test: Optional[bool] = None,
+    detailed: Optional[bool] = None,
+) -> FileFacts:
+    """Facts of one file's bytes.  Never raises for bad input: a parse error is a fact."""
+    from signal_lint.extract.visitor import FactsVisitor
+
+    if is_test is None:
+        is_test = is_test_path(path)
+    tree = parse_source(source, path)
+    if isinstance(tree, ParseError):
+        return FileFacts(path, module, is_package, is_test, parse_error=tree)
+    if detailed is None:
+        detailed = mentions_signals(source)
+    try:
+        facts = FactsVisitor(tree, source, path, module, is_package, is_test, detailed).facts()
+    except RecursionError:
+        error = ParseError("could not parse: too deeply nested to analyse", 1, 0)
+        return FileFacts(path, module, is_package, is_test, parse_error=error)
+    return _with_noqa(facts, source)
+
+
+def extract_file(path: str, src_roots: Sequence[str] = (), display_path: Optional[str] = None) -> FileFacts:
+    module, is_package = module_name(path, src_roots)
+    shown = display_path or path
+    source, error = read_source(path)
+    if source is None:
+        return FileFacts(shown, module, is_package, is_test_path(shown), parse_error=error)
+    return extract_source(source, shown, module, is_package)
+
+
+def _with_noqa(facts: FileFacts, source: bytes) -> FileFacts:
+    if b"noqa" not in source and b"NOQA" not in source:
+        return facts
+    from dataclasses import replace
+
+    markers = []
+    for number, line in enumerate(source.split(b"\n"), start=1):
+        match = _NOQA.search(line) if b"#" in line else None
+        if match is None:
+            continue
+        codes = match.group("codes")
+        parsed = tuple(c.decode().upper() for c in _CODE.findall(codes)) if codes else None
+        markers.append((number, parsed))
+    return replace(facts, noqa=tuple(markers))

@@ -1,0 +1,242 @@
+"""The per-file facts: plain, frozen, picklable data that every later stage reads.
+
+One parse per file produces a `FileFacts`; rules, the project graph and the
+cache read only these, never the syntax tree.  Names are dotted qualified
+names resolved through the file's imports and assignments (``ps`` imported as
+``from django.db.models.signals import post_save as ps`` is recorded as
+``django.db.models.signals.post_save``).  Lines are 1-based, columns 0-based.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Tuple
+
+# Where a connection or send happens; decides when it runs (SIG002, SIG003, SIG101, SIG103).
+MODULE = "module"  # module level: runs when the module is imported
+READY = "ready"  # AppConfig.ready()
+APPCONFIG_INIT = "appconfig-init"  # AppConfig.__init__()
+CLASS_BODY = "class-body"  # a class body: runs once, at import
+METHOD = "method"  # a method of an ordinary class (runs per call / instance)
+FUNCTION = "function"  # a module-level or nested function body
+
+
+@dataclass(frozen=True)
+class Span:
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "posonly", "normal", "kwonly", "varargs", "varkw"
+    has_default: bool
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """Something in a function body, with the conditions that govern it.
+
+    ``guard_names`` are the names (``instance``, ``created``, ``kwargs['raw']``
+    recorded as ``raw``) and ``guard_attrs`` the ``base.attr`` attribute reads
+    mentioned by enclosing ``if``/``while``/ternary tests, left operands of
+    ``and``/``or``, and tests of earlier ``if ...: return`` statements.
+    ``guard_strings`` are string literals in those tests.
+    """
+
+    line: int
+    column: int
+    guard_names: frozenset = frozenset()
+    guard_attrs: frozenset = frozenset()
+    guard_strings: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class CallUse(Guarded):
+    """A call in a function body: ``instance.save(update_fields=["x"])`` has
+    chain ``("instance", "save")``, keywords ``("update_fields",)`` and
+    update_fields ``("x",)``.  ``chain`` is empty when the callee is not a
+    plain name/attribute chain.  ``qualname`` is the resolved callee."""
+
+    chain: Tuple[str, ...] = ()
+    qualname: Optional[str] = None
+    keywords: Tuple[str, ...] = ()
+    update_fields: Tuple[str, ...] = ()
+    nargs: int = 0
+
+
+@dataclass(frozen=True)
+class AttrUse(Guarded):
+    """``base.attr`` read where ``base`` is a parameter-like local name."""
+
+    base: str = ""
+    attr: str = ""
+
+
+@dataclass(frozen=True)
+class Compare:
+    """``action == "pre add"``, ``action in (...)``, ``case "x":``: a name (or
+    ``kwargs["action"]``/``kwargs.get("action")``, recorded as ``action``)
+    compared with a string literal at (line, column)."""
+
+    subject: str
+    value: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Function:
+    """A ``def``/``async def`` (``lambda`` receivers are recorded on the connection)."""
+
+    qualname: str  # dotted within the module: "Handler.on_save", "ready.<locals>.h" style is "ready.h"
+    name: str
+    line: int  # line of the ``def`` keyword
+    column: int
+    first_line: int  # first decorator's line, or the def line
+    is_async: bool
+    params: Tuple[Param, ...]
+    decorators: Tuple[Optional[str], ...]  # qualified names, outermost first (None = unresolvable)
+    decorator_lines: Tuple[int, ...]
+    class_name: Optional[str]  # the enclosing class when defined directly in a class body
+    parent: Optional[str]  # qualname of the enclosing function when nested
+    is_staticmethod: bool = False
+    is_classmethod: bool = False
+    is_generator: bool = False
+    calls: Tuple[CallUse, ...] = ()
+    attrs: Tuple[AttrUse, ...] = ()
+    compares: Tuple[Compare, ...] = ()
+    names_read: frozenset = frozenset()  # names read, incl. kwargs["x"] keys as "x"
+    attr_assigns: Tuple[Tuple[str, str, int], ...] = ()  # (base, attr, line)
+    returns_value: bool = False
+    escaping_names: frozenset = frozenset()  # local names returned, stored or passed to non-signal calls
+
+
+@dataclass(frozen=True)
+class Receiver:
+    """What was passed as the receiver of a connect/disconnect, or decorated."""
+
+    kind: str  # "function" (a def in this file), "name" (an imported/global name), "lambda", "partial",
+    #            "temporary-method" (Handler().on_save), "method" (obj.attr), "call" (f()), "none", "other"
+    qualname: Optional[str] = None  # resolved dotted name for function/name/method/call callee
+    local: Optional[str] = None  # qualname within the module when it is a def of this file
+    text: str = ""  # source spelling, for messages
+
+
+@dataclass(frozen=True)
+class Sender:
+    kind: str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr"
+    value: Optional[str] = None  # qualified name, or the string literal
+    line: int = 0
+    column: int = 0
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One ``@receiver(...)``, ``sig.connect(...)`` or ``sig.disconnect(...)``."""
+
+    kind: str  # "decorator", "connect", "disconnect"
+    signals: Tuple[Optional[str], ...]  # qualified names (a @receiver list gives several)
+    signal_text: Tuple[str, ...]
+    receiver: Receiver
+    sender: Sender
+    weak: Optional[bool]  # None when not a literal
+    dispatch_uid: Optional[str]  # repr of a literal uid, "<expr>" for other expressions, None when absent/None
+    dispatch_uid_falsy: bool
+    line: int
+    column: int
+    context: str  # MODULE, READY, APPCONFIG_INIT, CLASS_BODY, METHOD, FUNCTION
+    function: Optional[str]  # qualname of the enclosing function
+    decorator_index: int = 0  # position among the decorators, 0 = outermost
+    in_test: bool = False  # enclosing function looks like a test (test_*, setUp...)
+
+
+@dataclass(frozen=True)
+class Send:
+    """A ``sig.send()``/``send_robust()``/``asend()``/``asend_robust()`` call."""
+
+    signal: Optional[str]
+    signal_text: str
+    method: str
+    keywords: Tuple[str, ...]
+    npositional: int
+    has_star_args: bool
+    has_star_kwargs: bool
+    sender: Sender  # kind "missing" when no sender given
+    line: int
+    column: int
+    function: Optional[str]
+    in_async: bool  # directly inside an ``async def``
+    usage: str  # "await", "statement", "dropped" (assigned, never used), "other"
+    context: str = MODULE
+
+
+@dataclass(frozen=True)
+class SignalDef:
+    """``name = Signal(...)`` / ``ModelSignal(...)`` at module or class level."""
+
+    qualname: str  # dotted within the module
+    kind: str  # "Signal" or "ModelSignal"
+    line: int
+    column: int
+    providing_args: Optional[Span] = None
+    providing_args_names: Tuple[str, ...] = ()
+    use_caching: bool = False
+
+
+@dataclass(frozen=True)
+class Import:
+    """An import, resolved to absolute module names."""
+
+    module: str  # absolute module imported ("shop.signals"), or the package for "from x import y"
+    names: Tuple[str, ...]  # names taken by a from-import ("()" for "import x")
+    line: int
+    context: str  # MODULE, READY, FUNCTION, METHOD, ...
+    function: Optional[str]
+    conditional: bool = False  # inside try/if at module level
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    qualname: str
+    line: int
+    column: int
+    bases: Tuple[Optional[str], ...]  # resolved qualified names
+    # string-valued class attributes that matter: AppConfig.name/label, Meta.app_label, abstract
+    attributes: Tuple[Tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ParseError:
+    message: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    path: str
+    module: str
+    is_package: bool
+    is_test: bool
+    parse_error: Optional[ParseError] = None
+    noqa: Tuple[Tuple[int, Optional[Tuple[str, ...]]], ...] = ()  # (line, codes or None = all)
+    imports: Tuple[Import, ...] = ()
+    aliases: Tuple[Tuple[str, str], ...] = ()  # module-level name -> qualified target it re-exports
+    classes: Tuple[ClassDef, ...] = ()
+    functions: Tuple[Function, ...] = ()
+    signal_defs: Tuple[SignalDef, ...] = ()
+    connections: Tuple[Connection, ...] = ()
+    sends: Tuple[Send, ...] = ()
+    signal_refs: Tuple[Tuple[str, str, int], ...] = ()  # (local attribute, signal qualname, line) class attrs bound to signals
+    # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
+    bulk_writes: Tuple[Tuple[Optional[str], str, int, int], ...] = ()
+    detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
+
+    def function(self, qualname: str) -> Optional[Function]:
+        for func in self.functions:
+            if func.qualname == qualname:
+                return func
+        return None

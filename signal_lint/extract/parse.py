@@ -1,0 +1,77 @@
+"""Turn a file's bytes into a syntax tree, or into one clear parse error.
+
+The stdlib ``ast`` parser is about nine times faster than libcst's, so it
+parses every file.  It only knows the running Python's grammar, though: when
+it refuses a file, libcst (whose grammar covers newer Pythons) gets a second
+look, and a file libcst accepts is rewritten to equivalent older syntax
+(``type X = ...``, ``def f[T]()``, ``except A, B:``) with lines kept in place,
+so newer syntax never becomes a ``SIG000``.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Optional, Tuple, Union
+
+from signal_lint.extract.facts import ParseError
+
+# Python's own parser recurses in C; a pathological file (100k nested
+# parentheses) must give a SIG000, not kill the process.
+MAX_NESTING_HINT = "too deeply nested to analyse"
+
+
+def parse_source(source: bytes, path: str) -> Union[ast.Module, ParseError]:
+    """Parse ``source`` (raw bytes: the coding cookie and BOM are honoured)."""
+    if b"\0" in source:
+        line = source[: source.index(b"\0")].count(b"\n") + 1
+        return ParseError("could not parse: source contains a null byte", line, 0)
+    try:
+        return ast.parse(source, filename=path, type_comments=False)
+    except SyntaxError as error:
+        tree = _parse_newer_syntax(source, path)
+        if tree is not None:
+            return tree
+        return _syntax_error(error)
+    except (RecursionError, MemoryError):
+        return ParseError(f"could not parse: {MAX_NESTING_HINT}", 1, 0)
+    except (ValueError, UnicodeError) as error:  # undecodable bytes on some Python versions
+        return ParseError(f"could not parse: {error}", 1, 0)
+
+
+def _syntax_error(error: SyntaxError) -> ParseError:
+    message = error.msg or "invalid syntax"
+    if "unicode error" in message or "decode" in message:
+        message = f"not valid text in its declared encoding ({message})"
+    line = error.lineno or 1
+    column = max((error.offset or 1) - 1, 0)
+    return ParseError(f"could not parse: {message}", line, column)
+
+
+def _parse_newer_syntax(source: bytes, path: str) -> Optional[ast.Module]:
+    """libcst fallback for syntax newer than the running Python."""
+    if sys.version_info >= (3, 14):  # nothing newer for libcst to know
+        return None
+    try:
+        import libcst  # imported only here: most runs never need it
+        from signal_lint.extract.downgrade import downgrade
+    except ImportError:  # pragma: no cover - libcst is a dependency
+        return None
+    try:
+        module = libcst.parse_module(source)
+    except Exception:  # libcst's ParserSyntaxError and friends: genuinely invalid
+        return None
+    try:
+        code = downgrade(module)
+        return ast.parse(code, filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+def read_source(path: str) -> Tuple[Optional[bytes], Optional[ParseError]]:
+    """Read a file, turning OS errors into a parse error for that file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(), None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, ParseError(f"could not read file: {reason}", 1, 0)

@@ -1,0 +1,927 @@
+"""One walk over a module's syntax tree that records its signal facts.
+
+The walk has two depths.  Every file gets the cheap one: imports (with where
+they run), classes, function signatures and module-level aliases, which the
+project graph needs from all files.  Files the byte prefilter selects also
+get the detailed one: connections, sends, signal definitions and, per
+function, the body facts the receiver rules read (calls, attribute reads and
+comparisons, each with the conditions that guard it).
+"""
+from __future__ import annotations
+
+import ast
+from typing import Dict, FrozenSet, List, Optional, Set, Tuple
+
+from signal_lint.extract import facts as F
+from signal_lint.extract.names import LOCAL, NestedDef, Resolver, Scope, chain, dotted_text
+
+SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal"})
+MODEL_SIGNAL_CLASSES = frozenset({"django.db.models.signals.ModelSignal"})
+RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
+APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
+SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})
+BULK_WRITES = frozenset({"update", "bulk_create", "bulk_update"})
+DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "django.utils.module_loading.import_string"})
+AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
+TEST_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "asyncSetUp", "asyncTearDown"})
+# Calls that catch AttributeError for an attribute read inside them count as a None check.
+ATTRIBUTE_GUARD_EXCEPTIONS = frozenset({"AttributeError", "Exception", "BaseException"})
+TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+class _Guards:
+    """The conditions governing the code being walked (immutable, shared)."""
+
+    __slots__ = ("names", "attrs", "strings")
+
+    def __init__(self, names: FrozenSet[str] = frozenset(), attrs: FrozenSet = frozenset(), strings: FrozenSet[str] = frozenset()) -> None:
+        self.names = names
+        self.attrs = attrs
+        self.strings = strings
+
+    def plus(self, test: ast.AST, var_kw: Optional[str]) -> "_Guards":
+        names: Set[str] = set()
+        attrs: Set[Tuple[str, str]] = set()
+        strings: Set[str] = set()
+        for node in ast.walk(test):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                attrs.add((node.value.id, node.attr))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)
+            key = _kwargs_key(node, var_kw)
+            if key:
+                names.add(key)
+        if not (names or attrs or strings):
+            return self
+        return _Guards(self.names | names, self.attrs | attrs, self.strings | strings)
+
+    def with_name(self, name: str) -> "_Guards":
+        return _Guards(self.names | {name}, self.attrs, self.strings)
+
+
+NO_GUARDS = _Guards()
+
+
+def _kwargs_key(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+    """``kwargs["raw"]`` / ``kwargs.get("raw")`` -> "raw" (receivers often read arguments so)."""
+    if not var_kw:
+        return None
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == var_kw:
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("get", "pop")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == var_kw
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
+
+
+class _Func:
+    """Accumulates one function's facts while its body is walked."""
+
+    def __init__(self, qualname: str, node: ast.AST, var_kw: Optional[str], params: Set[str], context: str) -> None:
+        self.qualname = qualname
+        self.node = node
+        self.var_kw = var_kw
+        self.params = params
+        self.context = context
+        self.is_async = isinstance(node, ast.AsyncFunctionDef)
+        self.calls: List[F.CallUse] = []
+        self.attrs: List[F.AttrUse] = []
+        self.compares: List[F.Compare] = []
+        self.names_read: Set[str] = set()
+        self.attr_assigns: List[Tuple[str, str, int]] = []
+        self.returns_value = False
+        self.is_generator = False
+        self.escaping: Set[str] = set()
+        self.dropped_candidates: List[Tuple[str, int, F.Send]] = []  # (name, index in sends, send)
+
+
+class FactsVisitor:
+    """Walks one module; ``facts()`` returns its ``FileFacts``."""
+
+    def __init__(self, tree: ast.Module, source: bytes, path: str, module: str, is_package: bool, is_test: bool, detailed: bool) -> None:
+        self.tree = tree
+        self.path = path
+        self.module = module
+        self.is_package = is_package
+        self.is_test = is_test
+        self.detailed = detailed
+        self.source = source
+        self.lines = source.split(b"\n")
+        self.names = Resolver(module)
+        self.imports: List[F.Import] = []
+        self.classes: List[F.ClassDef] = []
+        self.functions: List[F.Function] = []
+        self.signal_defs: List[F.SignalDef] = []
+        self.connections: List[F.Connection] = []
+        self.sends: List[F.Send] = []
+        self.bulk_writes: List[Tuple[Optional[str], str, int, int]] = []
+        self.class_stack: List[Tuple[str, Tuple[Optional[str], ...]]] = []  # (qualname, resolved bases)
+        self.func_stack: List[_Func] = []
+        self.conditional_depth = 0
+        self.try_guard = 0  # inside try blocks whose handlers catch AttributeError
+        self.awaited: Set[int] = set()
+
+    # ------------------------------------------------------------------ public
+    def facts(self) -> F.FileFacts:
+        self._bind_block(self.tree.body, self.names.module_scope, "")
+        self._block(self.tree.body, NO_GUARDS)
+        if not self.detailed and (b"bulk_" in self.source or b".update(" in self.source):
+            self._cheap_bulk_writes()
+        aliases = tuple(
+            sorted(
+                (name, value)
+                for name, value in self.names.module_scope.bindings.items()
+                if isinstance(value, str) and value != f"{self.module}.{name}"
+            )
+        ) + tuple(sorted(self.names.local_aliases.items()))
+        return F.FileFacts(
+            path=self.path,
+            module=self.module,
+            is_package=self.is_package,
+            is_test=self.is_test,
+            imports=tuple(self.imports),
+            aliases=aliases,
+            classes=tuple(self.classes),
+            functions=tuple(self.functions),
+            signal_defs=tuple(self.signal_defs),
+            connections=tuple(self.connections),
+            sends=tuple(self.sends),
+            signal_refs=(),
+            bulk_writes=tuple(self.bulk_writes),
+            detailed=self.detailed,
+        )
+
+    # --------------------------------------------------------------- positions
+    def _col(self, node: ast.AST) -> int:
+        """ast columns count UTF-8 bytes; report characters like every editor."""
+        line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text[:col].decode("utf-8", "replace"))
+        return col
+
+    # ------------------------------------------------------------------ scopes
+    def _bind_block(self, body: List[ast.stmt], scope: Scope, prefix: str) -> None:
+        """Pre-bind a scope's names, as Python decides locals before running the body."""
+        in_function = scope.kind == "function"
+        declared_global: Set[str] = set()
+        for node in _scope_statements(body):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared_global.update(node.names)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        scope.bindings[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        scope.bindings[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = self._from_module(node)
+                for alias in node.names:
+                    if alias.name == "*":
+                        if not in_function:
+                            self.names.star_modules.append(base)
+                        continue
+                    scope.bindings[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if in_function:
+                    scope.bindings[node.name] = NestedDef(f"{prefix}{node.name}") if not isinstance(node, ast.ClassDef) else LOCAL
+                else:
+                    scope.bindings[node.name] = f"{self.module}.{prefix}{node.name}"
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value
+                for target in targets:
+                    for name_node in _target_names(target):
+                        scope.bindings[name_node] = self._assigned_binding(name_node, value, targets, in_function, prefix)
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                scope.bindings.setdefault(node.target.id, LOCAL if in_function else f"{self.module}.{prefix}{node.target.id}")
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                for name in _target_names(node.target):
+                    scope.bindings[name] = LOCAL if in_function else f"{self.module}.{prefix}{name}"
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        for name in _target_names(item.optional_vars):
+                            scope.bindings[name] = LOCAL if in_function else f"{self.module}.{prefix}{name}"
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                scope.bindings[node.name] = LOCAL if in_function else f"{self.module}.{node.name}"
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                scope.bindings[node.target.id] = LOCAL if in_function else f"{self.module}.{node.target.id}"
+        for name in declared_global:
+            scope.bindings.pop(name, None)
+
+    def _assigned_binding(self, name: str, value: Optional[ast.AST], targets: List[ast.AST], in_function: bool, prefix: str):
+        simple = len(targets) == 1 and isinstance(targets[0], ast.Name)
+        if simple and isinstance(value, (ast.Name, ast.Attribute)):
+            resolved = self.names.resolve(value)
+            if isinstance(resolved, (str, NestedDef)):
+                return resolved  # an alias: ``saved = post_save``
+        if in_function:
+            return LOCAL
+        return f"{self.module}.{prefix}{name}"
+
+    def _from_module(self, node: ast.ImportFrom) -> str:
+        from signal_lint.extract.modules import resolve_relative
+
+        return resolve_relative(self.module, self.is_package, node.level or 0, node.module)
+
+    # --------------------------------------------------------------- contexts
+    def _context(self) -> Tuple[str, Optional[str]]:
+        if self.func_stack:
+            func = self.func_stack[-1]
+            return func.context, func.qualname
+        if self.class_stack:
+            return F.CLASS_BODY, None
+        return F.MODULE, None
+
+    def _in_test(self) -> bool:
+        if self.is_test:
+            return True
+        return any(f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack)  # type: ignore[attr-defined]
+
+    # -------------------------------------------------------------- statements
+    def _block(self, body: List[ast.stmt], guards: _Guards) -> None:
+        for stmt in body:
+            self._stmt(stmt, guards)
+            if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
+                guards = guards.plus(stmt.test, self._var_kw())  # early return guards what follows
+
+    def _stmt(self, node: ast.stmt, guards: _Guards) -> None:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self._function(node, guards)
+        elif isinstance(node, ast.ClassDef):
+            self._class(node, guards)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            self._import(node)
+        elif isinstance(node, ast.If):
+            self._expr(node.test, guards)
+            inner = guards.plus(node.test, self._var_kw())
+            self._conditional(node.body, inner)
+            self._conditional(node.orelse, inner)
+        elif isinstance(node, (ast.While,)):
+            self._expr(node.test, guards)
+            inner = guards.plus(node.test, self._var_kw())
+            self._conditional(node.body, inner)
+            self._conditional(node.orelse, guards)
+        elif isinstance(node, (ast.For, ast.AsyncFor)):
+            self._expr(node.iter, guards)
+            self._conditional(node.body, guards)
+            self._conditional(node.orelse, guards)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                self._expr(item.context_expr, guards)
+            self._block(node.body, guards)
+        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
+            catches = any(_catches_attribute_error(h) for h in node.handlers)  # type: ignore[attr-defined]
+            self.try_guard += catches
+            self._conditional(node.body, guards.with_name("<try>") if catches else guards)  # type: ignore[attr-defined]
+            self.try_guard -= catches
+            for handler in node.handlers:  # type: ignore[attr-defined]
+                self._conditional(handler.body, guards)
+            self._conditional(node.orelse, guards)  # type: ignore[attr-defined]
+            self._block(node.finalbody, guards)  # type: ignore[attr-defined]
+        elif type(node).__name__ == "Match":
+            self._match(node, guards)
+        elif not self.detailed:
+            return
+        elif isinstance(node, ast.Expr):
+            self._expr(node.value, guards, usage="statement")
+        elif isinstance(node, ast.Assign):
+            self._assign(node, guards)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+            if node.value is not None:
+                self._expr(node.value, guards)
+            self._store_target(node.target, guards)
+        elif isinstance(node, ast.Return):
+            if node.value is not None:
+                if self.func_stack:
+                    self.func_stack[-1].returns_value = True
+                    self._escape(node.value)
+                self._expr(node.value, guards)
+        else:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.expr):
+                    self._expr(child, guards)
+
+    def _conditional(self, body: List[ast.stmt], guards: _Guards) -> None:
+        if not self.func_stack:
+            self.conditional_depth += 1
+            self._block(body, guards)
+            self.conditional_depth -= 1
+        else:
+            self._block(body, guards)
+
+    def _match(self, node: ast.AST, guards: _Guards) -> None:
+        subject = node.subject  # type: ignore[attr-defined]
+        self._expr(subject, guards)
+        func = self.func_stack[-1] if self.func_stack else None
+        name = _subject_name(subject, func.var_kw if func else None)
+        inner = guards.plus(subject, self._var_kw())
+        for case in node.cases:  # type: ignore[attr-defined]
+            if func is not None and name and self.detailed:
+                for pattern in ast.walk(case.pattern):
+                    value = getattr(pattern, "value", None)
+                    if type(pattern).__name__ == "MatchValue" and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        func.compares.append(F.Compare(name, value.value, value.lineno, self._col(value)))
+            self._conditional(case.body, inner)
+
+    def _assign(self, node: ast.Assign, guards: _Guards) -> None:
+        value = node.value
+        if not self.func_stack and self._signal_definition(node):
+            return
+        usage = "other"
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and self.func_stack:
+            usage = "assigned:" + node.targets[0].id
+        self._expr(value, guards, usage=usage)
+        if self.func_stack:
+            self._escape(value)
+        for target in node.targets:
+            self._store_target(target, guards)
+
+    def _store_target(self, target: ast.AST, guards: _Guards) -> None:
+        if isinstance(target, ast.Attribute):
+            if self.func_stack and isinstance(target.value, ast.Name):
+                self.func_stack[-1].attr_assigns.append((target.value.id, target.attr, target.lineno))
+            self._expr(target.value, guards)
+        elif isinstance(target, ast.Subscript):
+            self._expr(target.value, guards)
+            self._expr(target.slice, guards)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._store_target(element, guards)
+
+    def _escape(self, value: ast.AST) -> None:
+        """Names whose object outlives the frame through a return or a store."""
+        func = self.func_stack[-1]
+        for node in ast.walk(value):
+            if isinstance(node, ast.Name):
+                func.escaping.add(node.id)
+
+    # ---------------------------------------------------------------- imports
+    def _import(self, node: ast.stmt) -> None:
+        context, function = self._context()
+        conditional = self.conditional_depth > 0
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.imports.append(F.Import(alias.name, (), node.lineno, context, function, conditional))
+        else:
+            assert isinstance(node, ast.ImportFrom)
+            base = self._from_module(node)
+            names = tuple(alias.name for alias in node.names)
+            self.imports.append(F.Import(base, names, node.lineno, context, function, conditional))
+
+    # ---------------------------------------------------------------- classes
+    def _class(self, node: ast.ClassDef, guards: _Guards) -> None:
+        prefix = self._prefix()
+        qualname = f"{prefix}{node.name}"
+        bases = tuple(self.names.qualname(base) for base in node.bases)
+        if self.detailed:
+            for expression in node.bases + [k.value for k in node.keywords] + node.decorator_list:
+                self._expr(expression, guards)
+        attributes: List[Tuple[str, str]] = []
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                value = stmt.value
+                if isinstance(value, ast.Constant) and isinstance(value.value, (str, bool)):
+                    attributes.append((stmt.targets[0].id, str(value.value)))
+                elif isinstance(value, (ast.Name, ast.Attribute)) and not self.func_stack:
+                    target = self.names.qualname(value)
+                    if target:  # class attribute bound to a signal: ``saved = post_save``
+                        self.names.local_aliases[f"{qualname}.{stmt.targets[0].id}"] = target
+        self.classes.append(F.ClassDef(qualname, node.lineno, self._col(node), bases, tuple(attributes)))
+        scope = Scope("class", qualname)
+        self.names.scopes.append(scope)
+        self._bind_block(node.body, scope, f"{qualname}.")
+        if self.func_stack:  # a class inside a function: its names are run-time objects
+            for key in list(scope.bindings):
+                if isinstance(scope.bindings[key], str) and scope.bindings[key].startswith(self.module + "."):
+                    scope.bindings[key] = LOCAL
+        self.class_stack.append((qualname, bases))
+        self._block(node.body, guards if self.func_stack else NO_GUARDS)
+        self.class_stack.pop()
+        self.names.scopes.pop()
+
+    def _prefix(self) -> str:
+        if self.func_stack:
+            return f"{self.func_stack[-1].qualname}.<locals>."
+        if self.class_stack:
+            return f"{self.class_stack[-1][0]}."
+        return ""
+
+    def _signal_definition(self, node: ast.Assign) -> bool:
+        value = node.value
+        if not isinstance(value, ast.Call) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            return False
+        callee = self.names.qualname(value.func)
+        if callee in SIGNAL_CLASSES:
+            kind = "Signal"
+        elif callee in MODEL_SIGNAL_CLASSES:
+            kind = "ModelSignal"
+        else:
+            return False
+        providing: Optional[F.Span] = None
+        names: Tuple[str, ...] = ()
+        caching = False
+        for keyword in value.keywords:
+            if keyword.arg == "providing_args":
+                providing = F.Span(keyword.value.lineno, self._col(keyword.value))
+                if isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+                    names = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+            elif keyword.arg == "use_caching" and isinstance(keyword.value, ast.Constant):
+                caching = bool(keyword.value.value)
+        prefix = self._prefix()
+        self.signal_defs.append(
+            F.SignalDef(f"{prefix}{node.targets[0].id}", kind, value.lineno, self._col(value), providing, names, caching)
+        )
+        for arg in value.args:
+            self._expr(arg, NO_GUARDS)
+        return True
+
+    # -------------------------------------------------------------- functions
+    def _function(self, node, guards: _Guards) -> None:  # type: ignore[no-untyped-def]
+        prefix = self._prefix()
+        qualname = f"{prefix}{node.name}"
+        params, var_kw = self._params(node.args)
+        decorators = tuple(self._decorator_name(d) for d in node.decorator_list)
+        class_name = self.class_stack[-1][0] if self.class_stack and self._directly_in_class() else None
+        parent = self.func_stack[-1].qualname if self.func_stack else None
+        context = self._function_context(node.name, class_name)
+        func = _Func(qualname, node, var_kw, {p.name for p in params}, context)
+        if self.detailed:
+            for default in node.args.defaults + [d for d in node.args.kw_defaults if d is not None]:
+                self._expr(default, guards)
+            for index, decorator in enumerate(node.decorator_list):
+                self._decorator(decorator, index, node, qualname, guards)
+        scope = Scope("function", qualname)
+        for param in params:
+            scope.bindings[param.name] = LOCAL
+        self.names.scopes.append(scope)
+        self._bind_block(node.body, scope, f"{qualname}.<locals>.")
+        self.func_stack.append(func)
+        saved_depth, self.conditional_depth = self.conditional_depth, 0
+        self._block(node.body, NO_GUARDS)
+        self.conditional_depth = saved_depth
+        self.func_stack.pop()
+        self.names.scopes.pop()
+        first_line = min([d.lineno for d in node.decorator_list] + [node.lineno])
+        dropped = {name for name, _, _ in func.dropped_candidates if name not in func.names_read}
+        for name, index, send in func.dropped_candidates:
+            if name in dropped:
+                self.sends[index] = _replace_usage(send, "dropped")
+        self.functions.append(
+            F.Function(
+                qualname=qualname,
+                name=node.name,
+                line=node.lineno,
+                column=self._col(node),
+                first_line=first_line,
+                is_async=isinstance(node, ast.AsyncFunctionDef),
+                params=tuple(params),
+                decorators=decorators,
+                decorator_lines=tuple(d.lineno for d in node.decorator_list),
+                class_name=class_name,
+                parent=parent,
+                is_staticmethod="builtins.staticmethod" in decorators or "staticmethod" in decorators,
+                is_classmethod="builtins.classmethod" in decorators or "classmethod" in decorators,
+                is_generator=func.is_generator,
+                calls=tuple(func.calls),
+                attrs=tuple(func.attrs),
+                compares=tuple(func.compares),
+                names_read=frozenset(func.names_read),
+                attr_assigns=tuple(func.attr_assigns),
+                returns_value=func.returns_value,
+                escaping_names=frozenset(func.escaping),
+            )
+        )
+
+    def _directly_in_class(self) -> bool:
+        return bool(self.class_stack) and (not self.func_stack or self.names.scopes[-1].kind == "class")
+
+    def _function_context(self, name: str, class_name: Optional[str]) -> str:
+        if class_name is None:
+            return F.FUNCTION
+        bases = self.class_stack[-1][1]
+        if self._is_appconfig(bases):
+            if name == "ready":
+                return F.READY
+            if name == "__init__":
+                return F.APPCONFIG_INIT
+        return F.METHOD
+
+    def _is_appconfig(self, bases: Tuple[Optional[str], ...]) -> bool:
+        for base in bases:
+            if base in APPCONFIG_CLASSES:
+                return True
+            if base and base.rsplit(".", 1)[-1].endswith("Config") and self.path.replace("\\", "/").endswith("apps.py"):
+                return True  # a project's own AppConfig base class
+        return False
+
+    def _decorator_name(self, node: ast.AST) -> Optional[str]:
+        target = node.func if isinstance(node, ast.Call) else node
+        name = self.names.qualname(target)
+        if name is None and isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod", "property"):
+            return f"builtins.{target.id}"
+        return name
+
+    def _params(self, args: ast.arguments) -> Tuple[List[F.Param], Optional[str]]:
+        params: List[F.Param] = []
+        positional = list(args.posonlyargs) + list(args.args)
+        first_default = len(positional) - len(args.defaults)
+        for index, arg in enumerate(positional):
+            kind = "posonly" if index < len(args.posonlyargs) else "normal"
+            params.append(F.Param(arg.arg, kind, index >= first_default, arg.lineno, self._col(arg)))
+        if args.vararg:
+            params.append(F.Param(args.vararg.arg, "varargs", False, args.vararg.lineno, self._col(args.vararg)))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            params.append(F.Param(arg.arg, "kwonly", default is not None, arg.lineno, self._col(arg)))
+        var_kw = None
+        if args.kwarg:
+            var_kw = args.kwarg.arg
+            params.append(F.Param(var_kw, "varkw", False, args.kwarg.lineno, self._col(args.kwarg)))
+        return params, var_kw
+
+    def _var_kw(self) -> Optional[str]:
+        return self.func_stack[-1].var_kw if self.func_stack else None
+
+    # ------------------------------------------------------------- receivers
+    def _decorator(self, node: ast.AST, index: int, func_node: ast.AST, qualname: str, guards: _Guards) -> None:
+        if not isinstance(node, ast.Call):
+            self._expr(node, guards)
+            return
+        if self.names.qualname(node.func) not in RECEIVER_DECORATORS:
+            self._expr(node, guards)
+            return
+        signal_nodes: List[ast.AST] = []
+        if node.args:
+            first = node.args[0]
+            signal_nodes = list(first.elts) if isinstance(first, (ast.List, ast.Tuple)) else [first]
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        if self.func_stack:
+            receiver = F.Receiver("nested-function", None, qualname, getattr(func_node, "name", ""))
+        elif self.class_stack:
+            receiver = F.Receiver("method", None, qualname, getattr(func_node, "name", ""))
+        else:
+            receiver = F.Receiver("function", f"{self.module}.{qualname}", qualname, getattr(func_node, "name", ""))
+        self._connection("decorator", signal_nodes, receiver, keywords, node, index)
+
+    def _connect_call(self, node: ast.Call, method: str, guards: _Guards) -> None:
+        """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
+        target = node.func.value  # type: ignore[attr-defined]
+        signal = self.names.resolve(target)
+        if not isinstance(signal, str):
+            return
+        names = ("receiver", "sender", "weak", "dispatch_uid")
+        arguments: Dict[str, ast.AST] = {}
+        for position, arg in enumerate(node.args[: len(names)]):
+            if isinstance(arg, ast.Starred):
+                break
+            arguments[names[position]] = arg
+        for keyword in node.keywords:
+            if keyword.arg in names:
+                arguments[keyword.arg] = keyword.value
+        receiver_node = arguments.get("receiver")
+        receiver = self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
+        self._connection(method, [target], receiver, arguments, node, 0)
+
+    def _receiver(self, node: ast.AST) -> F.Receiver:
+        text = dotted_text(node)
+        if isinstance(node, ast.Lambda):
+            return F.Receiver("lambda", None, None, "lambda")
+        if isinstance(node, ast.Constant) and node.value is None:
+            return F.Receiver("none", None, None, "None")
+        if isinstance(node, ast.Call):
+            callee = self.names.qualname(node.func)
+            if callee in PARTIALS:
+                return F.Receiver("partial", callee, None, text)
+            return F.Receiver("call", callee, self._local_name(callee), text)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            return F.Receiver("temporary-method", None, None, text)
+        resolved = self.names.resolve(node)
+        if isinstance(resolved, NestedDef):
+            return F.Receiver("nested-function", None, resolved.qualname, text)
+        if isinstance(resolved, str):
+            local = self._local_name(resolved)
+            kind = "function" if local is not None else "name"
+            return F.Receiver(kind, resolved, local, text)
+        if isinstance(node, ast.Attribute):
+            return F.Receiver("method", None, None, text)
+        if isinstance(node, ast.Name):
+            return F.Receiver("local", None, None, text)
+        return F.Receiver("other", None, None, text)
+
+    def _local_name(self, qualname: Optional[str]) -> Optional[str]:
+        if qualname and qualname.startswith(self.module + "."):
+            return qualname[len(self.module) + 1 :]
+        return None
+
+    def _sender(self, node: Optional[ast.AST], missing: str = "any") -> F.Sender:
+        if node is None:
+            return F.Sender(missing)
+        line, column = getattr(node, "lineno", 0), self._col(node) if hasattr(node, "lineno") else 0
+        if isinstance(node, ast.Constant):
+            if node.value is None:
+                return F.Sender("any", None, line, column)
+            if isinstance(node.value, str):
+                return F.Sender("string", node.value, line, column)
+            return F.Sender("literal", repr(node.value), line, column)
+        if isinstance(node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)):
+            return F.Sender("literal", dotted_text(node), line, column)
+        resolved = self.names.resolve(node)
+        if isinstance(resolved, str):
+            return F.Sender("name", resolved, line, column)
+        return F.Sender("expr", dotted_text(node), line, column)
+
+    def _connection(self, kind: str, signal_nodes: List[ast.AST], receiver: F.Receiver, arguments: Dict[str, ast.AST], node: ast.Call, index: int) -> None:
+        context, function = self._context()
+        weak_node = arguments.get("weak")
+        weak: Optional[bool] = True
+        if weak_node is not None:
+            weak = bool(weak_node.value) if isinstance(weak_node, ast.Constant) else None
+        uid_node = arguments.get("dispatch_uid")
+        uid: Optional[str] = None
+        uid_falsy = False
+        if uid_node is not None and not (isinstance(uid_node, ast.Constant) and uid_node.value is None):
+            if isinstance(uid_node, ast.Constant):
+                uid = repr(uid_node.value)
+                uid_falsy = not uid_node.value
+            else:
+                uid = "<expr>"
+        signals = tuple(self.names.qualname(s) for s in signal_nodes)
+        self.connections.append(
+            F.Connection(
+                kind=kind,
+                signals=signals,
+                signal_text=tuple(dotted_text(s) for s in signal_nodes),
+                receiver=receiver,
+                sender=self._sender(arguments.get("sender")),
+                weak=weak,
+                dispatch_uid=uid,
+                dispatch_uid_falsy=uid_falsy,
+                line=node.lineno,
+                column=self._col(node),
+                context=context,
+                function=function,
+                decorator_index=index,
+                in_test=self._in_test(),
+            )
+        )
+
+    # ------------------------------------------------------------------ sends
+    def _send_call(self, node: ast.Call, method: str, usage: str) -> None:
+        target = node.func.value  # type: ignore[attr-defined]
+        signal = self.names.resolve(target)
+        if not isinstance(signal, str):
+            return
+        keywords = tuple(k.arg for k in node.keywords if k.arg)
+        positional = [a for a in node.args if not isinstance(a, ast.Starred)]
+        sender_node: Optional[ast.AST] = None
+        for keyword in node.keywords:
+            if keyword.arg == "sender":
+                sender_node = keyword.value
+        if sender_node is None and positional and node.args[0] is positional[0]:
+            sender_node = positional[0]
+        func = self.func_stack[-1] if self.func_stack else None
+        if id(node) in self.awaited:
+            usage = "await"
+        context, function = self._context()
+        send = F.Send(
+            signal=signal,
+            signal_text=dotted_text(target),
+            method=method,
+            keywords=keywords,
+            npositional=len(positional),
+            has_star_args=len(positional) != len(node.args),
+            has_star_kwargs=any(k.arg is None for k in node.keywords),
+            sender=self._sender(sender_node, missing="missing"),
+            line=node.lineno,
+            column=self._col(node),
+            function=function,
+            in_async=bool(func and func.is_async),
+            usage=usage if usage in ("await", "statement") else "other",
+            context=context,
+        )
+        if usage.startswith("assigned:") and func is not None:
+            func.dropped_candidates.append((usage.split(":", 1)[1], len(self.sends), send))
+        self.sends.append(send)
+
+    # ------------------------------------------------------------ expressions
+    def _expr(self, node: ast.AST, guards: _Guards, usage: str = "other") -> None:
+        if not self.detailed:
+            return
+        func = self.func_stack[-1] if self.func_stack else None
+        if isinstance(node, ast.Call):
+            self._call(node, guards, usage, func)
+            return
+        if isinstance(node, ast.Await):
+            if isinstance(node.value, ast.Call):
+                self.awaited.add(id(node.value))
+            self._expr(node.value, guards)
+            return
+        if isinstance(node, ast.BoolOp):
+            inner = guards
+            for value in node.values:
+                self._expr(value, inner)
+                inner = inner.plus(value, self._var_kw())
+            return
+        if isinstance(node, ast.IfExp):
+            self._expr(node.test, guards)
+            inner = guards.plus(node.test, self._var_kw())
+            self._expr(node.body, inner)
+            self._expr(node.orelse, inner)
+            return
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            inner = guards
+            for generator in node.generators:
+                self._expr(generator.iter, inner)
+                for condition in generator.ifs:
+                    self._expr(condition, inner)
+                    inner = inner.plus(condition, self._var_kw())
+            elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
+            for element in elements:
+                self._expr(element, inner)
+            return
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            if func is not None:
+                func.is_generator = True
+                if node.value is not None:
+                    self._escape(node.value)
+            if node.value is not None:
+                self._expr(node.value, guards)
+            return
+        if func is not None:
+            if isinstance(node, ast.Name):
+                func.names_read.add(node.id)
+                return
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                base = node.value.id
+                func.names_read.add(base)
+                if base in func.params:
+                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, base, node.attr))
+                return
+            if isinstance(node, ast.Attribute):
+                key = _kwargs_key(node.value, func.var_kw)
+                if key:
+                    func.names_read.add(key)
+                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, key, node.attr))
+                    return
+            if isinstance(node, ast.Subscript):
+                key = _kwargs_key(node, func.var_kw)
+                if key:
+                    func.names_read.add(key)
+            if isinstance(node, ast.Compare):
+                self._compare(node, func)
+            if isinstance(node, ast.Lambda):
+                self._expr(node.body, guards)
+                return
+        for child in ast.iter_child_nodes(node):
+            self._expr(child, guards)
+
+    def _call(self, node: ast.Call, guards: _Guards, usage: str, func: Optional[_Func]) -> None:
+        callee = node.func
+        if isinstance(callee, ast.Attribute):
+            method = callee.attr
+            if method in ("connect", "disconnect"):
+                self._connect_call(node, method, guards)
+            elif method in SEND_METHODS:
+                self._send_call(node, method, usage)
+            elif method in BULK_WRITES:
+                self._bulk_write(node, method)
+        qualname = self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
+        if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
+            self._dynamic_import(node, qualname)
+        if func is not None:
+            key = _kwargs_key(node, func.var_kw)
+            if key:
+                func.names_read.add(key)
+                return
+            self._record_call(node, guards, func, qualname)
+            if not (isinstance(callee, ast.Attribute) and callee.attr in ("connect", "disconnect")):
+                for arg in list(node.args) + [k.value for k in node.keywords]:
+                    if isinstance(arg, ast.Name):
+                        func.escaping.add(arg.id)  # passed on: may be kept alive elsewhere
+        self._expr(callee, guards)
+        for arg in node.args:
+            self._expr(arg, guards)
+        for keyword in node.keywords:
+            self._expr(keyword.value, guards)
+
+    def _record_call(self, node: ast.Call, guards: _Guards, func: _Func, qualname: Optional[str]) -> None:
+        parts = chain(node.func)
+        if parts and func.var_kw and isinstance(node.func, ast.Attribute):
+            key = _kwargs_key(node.func.value, func.var_kw)
+            if key:
+                parts = (key, node.func.attr)
+        update_fields: Tuple[str, ...] = ()
+        for keyword in node.keywords:
+            if keyword.arg == "update_fields" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
+                update_fields = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+        func.calls.append(
+            F.CallUse(
+                node.lineno,
+                self._col(node.func.value if isinstance(node.func, ast.Attribute) else node),
+                guards.names,
+                guards.attrs,
+                guards.strings,
+                chain=parts,
+                qualname=qualname,
+                keywords=tuple(k.arg for k in node.keywords if k.arg),
+                update_fields=update_fields,
+                nargs=len(node.args),
+            )
+        )
+
+    def _compare(self, node: ast.Compare, func: _Func) -> None:
+        operands = [node.left] + list(node.comparators)
+        for index, op in enumerate(node.ops):
+            if not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)):
+                continue
+            left, right = operands[index], operands[index + 1]
+            for subject_node, other in ((left, right), (right, left)):
+                subject = _subject_name(subject_node, func.var_kw)
+                if not subject:
+                    continue
+                values = other.elts if isinstance(other, (ast.Tuple, ast.List, ast.Set)) else [other]
+                for value in values:
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        func.compares.append(F.Compare(subject, value.value, value.lineno, self._col(value)))
+
+    def _bulk_write(self, node: ast.Call, method: str) -> None:
+        """``Order.objects.filter(...).update(...)``: a write that sends no save signals (SIG107)."""
+        parts = chain(node.func)
+        if len(parts) < 3 or parts[0] in ("self", "cls"):
+            return  # ``d.update(x)`` is a dict; the model must be named
+        self.bulk_writes.append((self.names.qualname(ast.Name(id=parts[0])), method, node.lineno, self._col(node)))
+
+    def _cheap_bulk_writes(self) -> None:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in BULK_WRITES:
+                self._bulk_write(node, node.func.attr)
+
+    def _dynamic_import(self, node: ast.Call, qualname: Optional[str]) -> None:
+        context, function = self._context()
+        for arg in node.args[:1] if qualname != AUTODISCOVER else node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                module = arg.value if qualname != AUTODISCOVER else f"*.{arg.value}"
+                self.imports.append(F.Import(module, (), node.lineno, context, function, True))
+
+
+def _replace_usage(send: F.Send, usage: str) -> F.Send:
+    from dataclasses import replace
+
+    return replace(send, usage=usage)
+
+
+def _subject_name(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    return _kwargs_key(node, var_kw)
+
+
+def _terminates(body: List[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], TERMINATORS)
+
+
+def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
+    if handler.type is None:
+        return True
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(isinstance(n, ast.Name) and n.id in ATTRIBUTE_GUARD_EXCEPTIONS for n in names)
+
+
+def _target_names(target: ast.AST) -> List[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []
+
+
+def _scope_statements(body: List[ast.stmt]):  # type: ignore[no-untyped-def]
+    """Statements (and binding expressions) that bind names in this scope, not nested scopes."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(reversed(children))
