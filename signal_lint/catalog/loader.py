@@ -243,8 +243,14 @@ def _builtin_catalog(version: str) -> Catalog:
         for override in entry.pop("override", ()):
             override = dict(override)
             versions = override.pop("versions")
-            if version in versions:
-                entry.update(override)
+            unknown = set(versions) - set(data["versions"])
+            if unknown:
+                raise ValueError(f"django.toml signal #{index + 1}: override for unknown version(s) {sorted(unknown)}")
+            if version not in versions:
+                continue
+            added = override.pop("add-aliases", [])
+            entry.update(override)
+            entry["aliases"] = list(entry.get("aliases", [])) + list(added)
         if "doc" in entry:
             entry["doc"] = entry["doc"].replace("{version}", version)
         specs.append(parse_signal_entry(entry, where=f"django.toml signal #{index + 1}", builtin=True))
