@@ -12,12 +12,10 @@ from __future__ import annotations
 import ast
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
+from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES
 from signal_lint.extract import facts as F
 from signal_lint.extract.names import LOCAL, NestedDef, Resolver, Scope, chain, dotted_text
 
-SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal"})
-MODEL_SIGNAL_CLASSES = frozenset({"django.db.models.signals.ModelSignal"})
-RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
 APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
 SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})

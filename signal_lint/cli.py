@@ -1,0 +1,119 @@
+"""The ``signal-lint`` command: ``check``, ``rules`` and ``rule CODE``.
+
+Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
+1 such findings, 2 usage or configuration error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import List, Optional, Sequence
+
+from signal_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+COMMANDS = ("check", "rules", "rule")
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
+        args_list.insert(0, "check")  # ``signal-lint src/`` means check
+    parser = _parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exit.code or 0)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args.handler(args))
+    except BrokenPipeError:  # ``signal-lint check | head``
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="signal-lint", description="Find Django signal mistakes statically.")
+    parser.add_argument("--version", action="version", version=f"signal-lint {__version__}")
+    commands = parser.add_subparsers(dest="command")
+
+    check = commands.add_parser("check", help="check files or directories (default: .)")
+    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to enable (default: SIG)")
+    check.add_argument("--ignore", type=_code_list, help="comma-separated codes or prefixes to disable")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run (default: warning)")
+    check.add_argument("--statistics", action="store_true", help="print a count per rule after the findings")
+    check.add_argument("--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)")
+    check.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
+    check.add_argument("--fix", action="store_true", help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)")
+    check.set_defaults(handler=_check)
+
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.set_defaults(handler=_rules)
+    rule = commands.add_parser("rule", help="explain one rule")
+    rule.add_argument("code")
+    rule.set_defaults(handler=_rule)
+    return parser
+
+
+def _code_list(value: str) -> List[str]:
+    return [code.strip() for code in value.split(",") if code.strip()]
+
+
+def _check(args: argparse.Namespace) -> int:
+    from signal_lint.config import ConfigError, load_config, merged
+    from signal_lint.engine import check_paths, failing
+    from signal_lint.report import FORMATS, statistics
+
+    try:
+        config = merged(load_config(args.paths, args.config), args.select, args.ignore, args.fail_on)
+    except ConfigError as error:
+        print(f"signal-lint: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        print("signal-lint: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    result = check_paths(args.paths, config, args.jobs)
+    for message in result.messages:
+        print(f"signal-lint: {message}", file=sys.stderr)
+    findings = result.findings
+    if args.fix:
+        from signal_lint.fix import apply_fixes
+
+        fixed, findings = apply_fixes(findings, args.paths, config)
+        print(f"signal-lint: fixed {fixed} finding(s)", file=sys.stderr)
+    sys.stdout.write(FORMATS[args.format](findings))
+    if args.statistics:
+        sys.stdout.write(statistics(findings))
+    if result.files == 0 and not result.messages:
+        print("signal-lint: no Python files found", file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from signal_lint.rules import all_rules
+
+    for rule in all_rules():
+        scope = "project" if rule.project else "file"
+        fix = "fixable" if rule.fixable() else ""
+        print(f"{rule.code}  {rule.name:<34} {rule.severity:<8} {scope:<8} {fix}".rstrip())
+    return EXIT_CLEAN
+
+
+def _rule(args: argparse.Namespace) -> int:
+    from signal_lint.rules import rule_by_code
+
+    rule = rule_by_code(args.code)
+    if rule is None:
+        print(f"signal-lint: unknown rule {args.code!r}; `signal-lint rules` lists them", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"# {rule.code} {rule.name} ({rule.severity})\n")
+    print(rule.doc())
+    return EXIT_CLEAN

@@ -1,0 +1,103 @@
+"""Which files a run checks: walk the given paths, skip what is never project code.
+
+Skips version-control and tool directories, virtualenvs (any directory
+holding a ``pyvenv.cfg``), ``node_modules``, ``__pycache__`` and the
+configured ``exclude`` globs.  Directory symlinks are followed once; a link
+back to one of its own ancestors is reported and skipped, never looped.
+"""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from typing import Iterator, List, Sequence, Set, Tuple
+
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".direnv", "node_modules",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".signal_lint_cache",
+        ".eggs", "site-packages", "__pypackages__", ".hypothesis",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # absolute, for reading
+    display: str  # as the user will see it: relative to what they typed
+
+
+def discover(paths: Sequence[str], root: str, exclude: Sequence[str]) -> Tuple[List[SourceFile], List[str]]:
+    """Files to check, sorted by display path, and messages about paths skipped."""
+    found: dict = {}
+    messages: List[str] = []
+    for given in paths or ["."]:
+        if not os.path.exists(given):
+            messages.append(f"{given}: no such file or directory")
+            continue
+        if os.path.isfile(given):
+            if not _excluded(given, root, exclude):
+                found.setdefault(os.path.realpath(given), SourceFile(os.path.abspath(given), os.path.normpath(given)))
+            continue
+        for absolute, display in _walk(given, root, exclude, messages):
+            found.setdefault(os.path.realpath(absolute), SourceFile(absolute, display))
+    files = sorted(found.values(), key=lambda f: f.display)
+    return files, messages
+
+
+def _walk(top: str, root: str, exclude: Sequence[str], messages: List[str]) -> Iterator[Tuple[str, str]]:
+    ancestors: List[str] = []
+    visited: Set[str] = set()
+
+    def visit(directory: str, display: str, depth: int) -> Iterator[Tuple[str, str]]:
+        real = os.path.realpath(directory)
+        if real in ancestors:
+            messages.append(f"{display}: skipped, symlink loop back to {os.path.relpath(real)}")
+            return
+        if real in visited:
+            return
+        visited.add(real)
+        ancestors.append(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            messages.append(f"{display}: cannot list directory: {error.strerror or error}")
+            ancestors.pop()
+            return
+        for entry in entries:
+            shown = os.path.normpath(os.path.join(display, entry.name))
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info") or _excluded(shown, root, exclude):
+                    continue
+                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
+                    continue
+                yield from visit(entry.path, shown, depth + 1)
+            elif entry.name.endswith(".py"):
+                if not _excluded(shown, root, exclude):
+                    yield os.path.abspath(entry.path), shown
+        ancestors.pop()
+
+    yield from visit(top, os.path.normpath(top), 0)
+
+
+def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root).replace(os.sep, "/")
+    name = os.path.basename(absolute)
+    for pattern in patterns:
+        pattern = pattern.rstrip("/")
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern) or relative.startswith(pattern + "/"):
+            return True
+    return False
+
+
+def matches(path: str, root: str, pattern: str) -> bool:
+    """Glob match for per-file-ignores, against the path relative to the config root."""
+    relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(relative), pattern)

@@ -1,0 +1,128 @@
+"""What every rule is: a code, a name, a severity, docs, examples and ``check()``.
+
+Rules are found by walking this package (one module per rule, no
+registration).  A per-file rule reads one file's ``FileFacts``; a project rule
+reads the project graph.  Each rule carries examples of code it must flag
+(``INVALID``, with the exact positions it reports, as printed: 1-based line
+and column) and code it must not flag (``VALID``); the test suite runs them
+all, and the docs are generated from them.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import textwrap
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+
+from signal_lint.extract.facts import FileFacts
+
+if TYPE_CHECKING:
+    from signal_lint.rules.context import RuleContext
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITY_ORDER = {INFO: 0, WARNING: 1, ERROR: 2}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """An edit a fixer can make: ``kind`` names it, (line, column) finds the node."""
+
+    kind: str  # "add-kwargs", "weak-false", "drop-providing-args"
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    path: str
+    line: int
+    column: int  # 0-based internally; reporters print column + 1
+    message: str
+    fix: Optional[Fix] = None
+
+    def sort_key(self) -> Tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An example a rule must flag: its findings' (line, column), 1-based, as printed."""
+
+    code: str
+    positions: Sequence[Tuple[int, int]]
+    fixed: Optional[str] = None  # the code after the rule's fix, for fixable rules
+    files: Dict[str, str] = field(default_factory=dict)  # other modules of a project example
+
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+@dataclass(frozen=True)
+class Valid:
+    """An example no rule may flag."""
+
+    code: str
+    files: Dict[str, str] = field(default_factory=dict)
+
+    def source(self) -> str:
+        return textwrap.dedent(self.code).lstrip("\n")
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str]
+    MESSAGE: ClassVar[str]
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+    project: ClassVar[bool] = False
+    example_path: ClassVar[str] = "app/signals.py"  # where examples pretend to live
+
+    @classmethod
+    def fixable(cls) -> bool:
+        """Derived from the examples, so docs cannot claim a fix the tests don't show."""
+        return any(example.fixed is not None for example in cls.INVALID)
+
+    @classmethod
+    def doc(cls) -> str:
+        return textwrap.dedent(cls.__doc__ or "").strip()
+
+    def check(self, facts: FileFacts, ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def finding(self, facts: FileFacts, line: int, column: int, fix: Optional[Fix] = None, **values: object) -> Finding:
+        return Finding(self.code, self.name, self.severity, facts.path, line, column, self.MESSAGE.format(**values), fix)
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> Tuple[type, ...]:
+    """Every rule class in this package, sorted by code."""
+    import signal_lint.rules as package
+
+    found: List[type] = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name in ("base", "context", "receivers") or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__:
+                found.append(value)
+    return tuple(sorted(found, key=lambda rule: rule.code))
+
+
+def rule_by_code(code: str) -> Optional[type]:
+    for rule in all_rules():
+        if rule.code == code.upper():
+            return rule
+    return None
+
+
+def iter_sorted(findings: Iterable[Finding]) -> Iterator[Finding]:
+    return iter(sorted(set(findings), key=Finding.sort_key))

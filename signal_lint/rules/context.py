@@ -1,0 +1,137 @@
+"""What a rule may know besides one file's facts: the catalog and the signals.
+
+Run inside flake8 a rule sees one file at a time, so it knows Django's
+signals, the file's own ``Signal()``s and the configured third-party ones.
+Run by ``signal-lint check`` it also knows every signal the project defines
+and every connection the project makes, so a receiver in ``handlers.py``
+connected from ``apps.py`` is checked too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from signal_lint.catalog import Catalog, SignalSpec
+from signal_lint.extract.facts import Connection, FileFacts, Function, SignalDef
+
+
+@dataclass(frozen=True)
+class ProjectSignal:
+    qualname: str
+    kind: str  # "Signal" or "ModelSignal"
+    path: str
+    definition: SignalDef
+
+
+@dataclass
+class RuleContext:
+    catalog: Catalog
+    signals: Dict[str, ProjectSignal] = field(default_factory=dict)  # project-defined, by qualified name
+    aliases: Dict[str, str] = field(default_factory=dict)  # re-exported name -> qualified name
+    # connections anywhere in the project whose receiver is a function of another file, by qualname
+    remote_connections: Dict[str, List[Tuple[FileFacts, Connection]]] = field(default_factory=dict)
+    project_mode: bool = False
+
+    @classmethod
+    def for_file(cls, catalog: Catalog, facts: FileFacts) -> "RuleContext":
+        """The flake8 view: one file, nothing else of the project."""
+        ctx = cls(catalog)
+        ctx.add_signals(facts)
+        return ctx
+
+    def add_signals(self, facts: FileFacts) -> None:
+        for definition in facts.signal_defs:
+            qualname = f"{facts.module}.{definition.qualname}"
+            self.signals[qualname] = ProjectSignal(qualname, definition.kind, facts.path, definition)
+
+    def canonical(self, qualname: Optional[str]) -> Optional[str]:
+        seen = 0
+        while qualname in self.aliases and seen < 8:
+            qualname = self.aliases[qualname]
+            seen += 1
+        return qualname
+
+    def builtin(self, qualname: Optional[str]) -> Optional[SignalSpec]:
+        if qualname is None:
+            return None
+        return self.catalog.get(self.canonical(qualname) or qualname)
+
+    def project_signal(self, qualname: Optional[str]) -> Optional[ProjectSignal]:
+        return self.signals.get(self.canonical(qualname) or "") if qualname else None
+
+    def is_signal(self, qualname: Optional[str]) -> bool:
+        """Known to be a signal, or imported from a ``signals`` module we cannot see."""
+        if qualname is None:
+            return False
+        if self.builtin(qualname) is not None or self.project_signal(qualname) is not None:
+            return True
+        module = (self.canonical(qualname) or qualname).rsplit(".", 1)[0]
+        if module.startswith("django."):
+            return False  # Django's own signals are all in the catalog
+        return any(part.endswith("signals") for part in module.split("."))
+
+    def is_model_signal(self, qualname: Optional[str]) -> bool:
+        spec = self.builtin(qualname)
+        if spec is not None:
+            return spec.model_signal
+        project = self.project_signal(qualname)
+        return project is not None and project.kind == "ModelSignal"
+
+    def connections_to(self, facts: FileFacts) -> Iterable[Tuple[FileFacts, Connection]]:
+        """Connections made in other files whose receiver is a function of ``facts``."""
+        prefix = facts.module + "."
+        for qualname, uses in self.remote_connections.items():
+            if qualname.startswith(prefix) and facts.function(qualname[len(prefix) :]) is not None:
+                yield from uses
+
+
+@dataclass
+class ReceiverUse:
+    """A function of this file and the connections that make it a receiver."""
+
+    function: Function
+    connections: List[Connection]
+    bound: bool  # connected as a bound method: its first parameter is not passed by the signal
+
+    def signals(self) -> List[str]:
+        names = []
+        for connection in self.connections:
+            names.extend(s for s in connection.signals if s)
+        return names
+
+
+def receivers(facts: FileFacts, ctx: RuleContext) -> List[ReceiverUse]:
+    """Functions of ``facts`` connected (not disconnected) as receivers, in file order."""
+    found: Dict[str, ReceiverUse] = {}
+    candidates = [(facts, c) for c in facts.connections] + list(ctx.connections_to(facts))
+    for source, connection in candidates:
+        if connection.kind == "disconnect":
+            continue
+        local, bound = _local_target(source, facts, connection)
+        if local is None:
+            continue
+        function = facts.function(local)
+        if function is None:
+            continue
+        if connection.kind != "decorator" and not any(ctx.is_signal(s) for s in connection.signals):
+            continue
+        use = found.setdefault(local, ReceiverUse(function, [], bound))
+        use.connections.append(connection)
+    return sorted(found.values(), key=lambda use: use.function.line)
+
+
+def _local_target(source: FileFacts, facts: FileFacts, connection: Connection) -> Tuple[Optional[str], bool]:
+    receiver = connection.receiver
+    if source is not facts:
+        qualname = receiver.qualname or ""
+        return (qualname[len(facts.module) + 1 :] if qualname.startswith(facts.module + ".") else None), False
+    if receiver.kind in ("function", "nested-function") and receiver.local:
+        function = facts.function(receiver.local)  # ``Handler.on_save`` is a plain function, unless a classmethod
+        return receiver.local, bool(function and function.is_classmethod)
+    if connection.kind == "decorator" and receiver.kind == "method":
+        return receiver.local, False
+    if receiver.kind == "method" and receiver.text.startswith("self.") and connection.function:
+        owner = facts.function(connection.function)
+        if owner is not None and owner.class_name:
+            return f"{owner.class_name}.{receiver.text[5:]}", True
+    return None, False

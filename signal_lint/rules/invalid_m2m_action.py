@@ -1,0 +1,125 @@
+"""SIG006: ``m2m_changed``'s ``action`` compared with a value Django never sends.
+
+https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterator
+
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext, receivers
+
+
+class InvalidM2mAction(Rule):
+    """
+    ## What it does
+    Flags, in a receiver of a signal with enumerated argument values (the
+    `action` of `m2m_changed`), a comparison (`==`, `!=`, `in`, `match`/`case`)
+    of that argument with a string Django never sends, such as `"pre add"`,
+    `"post-add"` or `"add"`.
+
+    ## Why is this bad?
+    `action` is one of `pre_add`, `post_add`, `pre_remove`, `post_remove`,
+    `pre_clear`, `post_clear`. A branch testing for anything else never runs
+    (or, with `!=`, always runs), silently.
+
+    ## Example
+    ```python
+    @receiver(m2m_changed, sender=Order.tags.through)
+    def on_tags_changed(sender, instance, action, **kwargs):
+        if action == "post add":
+            ...
+    ```
+
+    Use instead:
+    ```python
+    @receiver(m2m_changed, sender=Order.tags.through)
+    def on_tags_changed(sender, instance, action, **kwargs):
+        if action == "post_add":
+            ...
+    ```
+
+    ## References
+    - [Django: m2m_changed](https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed)
+    """
+
+    code = "SIG006"
+    name = "invalid-m2m-action"
+    severity = ERROR
+    MESSAGE = "`{argument}` of `{signal}` is never `{value!r}` in receiver `{receiver}`, so this comparison never matches{hint}"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def on_change(sender, instance, action, **kwargs):
+                if action == "post_add":
+                    pass
+                if kwargs.get("action") in ("pre_clear", "post_clear"):
+                    pass
+                match action:
+                    case "pre_remove" | "post_remove":
+                        pass
+
+            def unrelated(action):
+                return action == "pre add"
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def on_change(sender, instance, action, **kwargs):
+                if action == "pre add":
+                    pass
+                elif action in ("post-add", "post_remove"):
+                    pass
+                match action:
+                    case "clear":
+                        pass
+            """,
+            [(6, 18), (8, 21), (11, 14)],
+        ),
+        Invalid(
+            """
+            from django.db.models import signals
+
+            def on_change(sender, **kwargs):
+                if kwargs["action"] != "pre_Add":
+                    return
+
+            signals.m2m_changed.connect(on_change)
+            """,
+            [(4, 29)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for use in receivers(facts, ctx):
+            specs = [spec for spec in (ctx.builtin(s) for s in use.signals()) if spec is not None and spec.values]
+            for compare in use.function.compares:
+                for spec in specs:
+                    allowed = spec.values.get(compare.subject)
+                    if allowed is None or compare.value in allowed:
+                        continue
+                    match = difflib.get_close_matches(compare.value, sorted(allowed), n=1, cutoff=0.5)
+                    yield self.finding(
+                        facts,
+                        compare.line,
+                        compare.column,
+                        argument=compare.subject,
+                        signal=spec.name,
+                        value=compare.value,
+                        receiver=use.function.name,
+                        hint=f" (did you mean `{match[0]!r}`?)" if match else "",
+                    )
+                    break

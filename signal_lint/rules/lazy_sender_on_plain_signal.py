@@ -1,0 +1,104 @@
+"""SIG009: a string sender where Django compares senders by identity.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#connecting-to-signals-sent-by-specific-senders
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class LazySenderOnPlainSignal(Rule):
+    """
+    ## What it does
+    Flags `sender="app_label.ModelName"` (a string) given to a signal that is
+    not a model signal, and a malformed lazy reference on a model signal
+    (no dot, or more than one: `"shop.models.Order"`).
+
+    ## Why is this bad?
+    Only model signals (`pre_init`, `post_init`, `pre_save`, `post_save`,
+    `pre_delete`, `post_delete`, `m2m_changed` and custom `ModelSignal`s)
+    resolve a lazy `"app_label.ModelName"` string to the model class. A plain
+    signal compares senders by identity (`id()`), so a string literal never
+    matches and the receiver never runs — not even for `user_login_failed`,
+    which Django sends with `sender=__name__` of `django.contrib.auth`: the
+    user's `"django.contrib.auth"` literal is a different object. A model
+    signal given `"shop.models.Order"` raises `ValueError` at connect time.
+
+    ## Example
+    ```python
+    user_logged_in.connect(on_login, sender="auth.User")
+    post_save.connect(on_save, sender="shop.models.Order")
+    ```
+
+    Use instead:
+    ```python
+    user_logged_in.connect(on_login, sender=get_user_model())
+    post_save.connect(on_save, sender="shop.Order")
+    ```
+
+    ## References
+    - [Django: Connecting to signals sent by specific senders](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-to-signals-sent-by-specific-senders)
+    """
+
+    code = "SIG009"
+    name = "lazy-sender-on-plain-signal"
+    severity = ERROR
+    MESSAGE = "{problem}"
+
+    VALID = (
+        Valid(
+            """
+            from django.contrib.auth import get_user_model
+            from django.contrib.auth.signals import user_logged_in
+            from django.db.models.signals import ModelSignal, post_save
+
+            audit = ModelSignal(use_caching=True)
+
+            def on_save(sender, **kwargs):
+                pass
+
+            post_save.connect(on_save, sender="shop.Order")
+            audit.connect(on_save, sender="shop.Order")
+            user_logged_in.connect(on_save, sender=get_user_model())
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.contrib.auth.signals import user_logged_in, user_login_failed
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def on_event(sender, **kwargs):
+                pass
+
+            user_logged_in.connect(on_event, sender="auth.User")
+            post_save.connect(on_event, sender="shop.models.Order")
+
+            @receiver(user_login_failed, sender="django.contrib.auth")
+            def on_failure(sender, **kwargs):
+                pass
+            """,
+            [(8, 41), (9, 36), (11, 38)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for connection in facts.connections:
+            sender = connection.sender
+            if connection.kind == "disconnect" or sender.kind != "string":
+                continue
+            for signal, text in zip(connection.signals, connection.signal_text):
+                if ctx.is_model_signal(signal):
+                    if sender.value is not None and sender.value.count(".") != 1:
+                        problem = f"`{sender.value!r}` is not an `\"app_label.ModelName\"` reference: `{text}.connect()` raises `ValueError`; use `\"app_label.ModelName\"`"
+                        yield self.finding(facts, sender.line, sender.column, problem=problem)
+                elif ctx.builtin(signal) is not None or ctx.project_signal(signal) is not None:
+                    problem = f"`{text}` is not a model signal, so the string sender `{sender.value!r}` is compared by identity and never matches: receiver `{connection.receiver.text}` never runs; pass the sender object itself"
+                    yield self.finding(facts, sender.line, sender.column, problem=problem)
+                break

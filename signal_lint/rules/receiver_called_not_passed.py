@@ -1,0 +1,113 @@
+"""SIG012: ``sig.connect(handler())`` connects the call's result.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
+"""
+from __future__ import annotations
+
+from typing import Iterator, Optional
+
+from signal_lint.extract.facts import Connection, FileFacts, Function
+from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class ReceiverCalledNotPassed(Rule):
+    """
+    ## What it does
+    Flags `signal.connect(handler())` or `signal.connect(obj.handler())`
+    where `handler` is a receiver-like function of this file (it takes
+    `sender` or `**kwargs`, or returns nothing): the function is called and
+    its result is connected.
+
+    ## Why is this bad?
+    The receiver runs once, at connect time, with no arguments — usually a
+    `TypeError` right there — and what gets connected is its return value,
+    typically `None`: `TypeError: cannot create weak reference to 'NoneType'
+    object`, or a receiver that never runs. Factories that return a function
+    (`connect(make_handler())`) are not flagged.
+
+    ## Example
+    ```python
+    post_save.connect(on_order_saved(), sender=Order)
+    ```
+
+    Use instead:
+    ```python
+    post_save.connect(on_order_saved, sender=Order)
+    ```
+
+    ## References
+    - [Django: Connecting receiver functions](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions)
+    """
+
+    code = "SIG012"
+    name = "receiver-called-not-passed"
+    severity = ERROR
+    MESSAGE = "`{call}` calls the receiver and connects its result to `{signal}`: pass `{name}` without calling it"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            def on_save(sender, **kwargs):
+                pass
+
+            def make_handler(prefix):
+                def handler(sender, **kwargs):
+                    print(prefix, sender)
+                return handler
+
+            post_save.connect(on_save)
+            post_save.connect(make_handler("audit"), weak=False)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+
+            def on_save(sender, **kwargs):
+                pass
+
+            class Audit:
+                def on_change(self, sender, **kwargs):
+                    pass
+
+            def install(audit):
+                post_save.connect(on_save())
+                post_save.connect(audit.on_change())
+            """,
+            [(11, 5), (12, 5)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for connection in facts.connections:
+            receiver = connection.receiver
+            if connection.kind != "connect" or receiver.kind != "call":
+                continue
+            if not any(ctx.is_signal(s) for s in connection.signals):
+                continue
+            function = self._called_function(facts, connection)
+            if function is None or not _looks_like_receiver(function):
+                continue
+            yield self.finding(facts, connection.line, connection.column, call=receiver.text, signal=connection.signal_text[0], name=receiver.text[:-2])
+
+    @staticmethod
+    def _called_function(facts: FileFacts, connection: Connection) -> Optional[Function]:
+        receiver = connection.receiver
+        if receiver.local:
+            return facts.function(receiver.local)
+        method = receiver.text[:-2].rsplit(".", 1)[-1]
+        if "." not in receiver.text[:-2]:
+            return None
+        candidates = [f for f in facts.functions if f.name == method and f.class_name]
+        return candidates[0] if len(candidates) == 1 else None
+
+
+def _looks_like_receiver(function: Function) -> bool:
+    """Takes the signal's arguments, or returns nothing to connect; a factory does neither."""
+    takes_signal_arguments = any(p.kind == "varkw" or p.name == "sender" for p in function.params)
+    return takes_signal_arguments or not function.returns_value

@@ -1,0 +1,93 @@
+"""SIG007: ``@receiver`` below another decorator.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.catalog import RECEIVER_DECORATORS
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class ReceiverDecoratorOrder(Rule):
+    """
+    ## What it does
+    Flags `@receiver(...)` that is not the outermost decorator (other
+    `@receiver`s above it are fine). Same as ruff's / flake8-django's DJ013.
+
+    ## Why is this bad?
+    Decorators apply bottom-up. `@receiver` registers the function it is
+    given and returns it unchanged, so decorators *above* it wrap a function
+    that is already registered: the signal calls the unwrapped function, and
+    the wrapping (a transaction, logging, a feature flag) never happens.
+
+    ## Example
+    ```python
+    @transaction.atomic
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, **kwargs):
+        ...
+    ```
+
+    Use instead:
+    ```python
+    @receiver(post_save, sender=Order)
+    @transaction.atomic
+    def on_order_saved(sender, **kwargs):
+        ...
+    ```
+
+    ## References
+    - [ruff DJ013](https://docs.astral.sh/ruff/rules/django-non-leading-receiver-decorator/)
+    """
+
+    code = "SIG007"
+    name = "receiver-decorator-order"
+    severity = WARNING
+    MESSAGE = "`@receiver` is not the outermost decorator of `{receiver}`: the decorators above it wrap a function that is already registered, so the signal calls the unwrapped one; move `@receiver` to the top"
+
+    VALID = (
+        Valid(
+            """
+            from django.db import transaction
+            from django.db.models.signals import post_delete, post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            @receiver(post_delete)
+            @transaction.atomic
+            def on_change(sender, **kwargs):
+                pass
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db import transaction
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @transaction.atomic
+            @receiver(post_save)
+            def on_change(sender, **kwargs):
+                pass
+            """,
+            [(6, 2)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for connection in facts.connections:
+            if connection.kind != "decorator" or connection.decorator_index == 0 or not connection.receiver.local:
+                continue
+            function = facts.function(connection.receiver.local)
+            if function is None:
+                continue
+            above = function.decorators[: connection.decorator_index]
+            if all(name in RECEIVER_DECORATORS for name in above):
+                continue
+            yield self.finding(facts, connection.line, connection.column, receiver=function.name)

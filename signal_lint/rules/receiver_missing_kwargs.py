@@ -1,0 +1,164 @@
+"""SIG001: a receiver without ``**kwargs``.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#receiver-functions
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext, receivers
+
+
+class ReceiverMissingKwargs(Rule):
+    """
+    ## What it does
+    Flags a function connected as a receiver (with `@receiver(...)` or
+    `signal.connect(func)`) whose parameters do not end in `**kwargs`.
+
+    ## Why is this bad?
+    Django checks receivers when they connect: with `DEBUG = True`,
+    `Signal.connect()` raises `ValueError: Signal receivers must accept
+    keyword arguments (**kwargs)`. With `DEBUG = False` the connection
+    succeeds and the receiver crashes with `TypeError` the first time Django
+    sends an argument it does not name, for example when a new Django version
+    adds one (`origin` for `pre_delete` in 4.1).
+
+    ## Example
+    ```python
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, instance, created):
+        ...
+    ```
+
+    Use instead:
+    ```python
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, instance, created, **kwargs):
+        ...
+    ```
+
+    ## Fix safety
+    The fix appends `**kwargs` to the parameters; it changes nothing for
+    other callers of the function.
+
+    ## References
+    - [Django: Receiver functions](https://docs.djangoproject.com/en/stable/topics/signals/#receiver-functions)
+    """
+
+    code = "SIG001"
+    name = "receiver-missing-kwargs"
+    severity = ERROR
+    MESSAGE = "receiver `{receiver}` of `{signal}` does not accept `**kwargs`: add `**kwargs` to its parameters"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, **kwargs):
+                pass
+            """
+        ),
+        Valid(
+            """
+            from django.core.signals import request_finished
+
+            def close_connections(**kwargs):
+                pass
+
+            def not_a_receiver(sender):
+                pass
+
+            request_finished.connect(close_connections)
+            """
+        ),
+        Valid(
+            """
+            import sqlite3
+
+            def on_open(path):
+                pass
+
+            sqlite3.connect(on_open)  # not a signal
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, created):
+                pass
+            """,
+            [(5, 1)],
+            fixed="""
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, created, **kwargs):
+                pass
+            """,
+        ),
+        Invalid(
+            """
+            from django.core import signals
+
+            def on_request(sender):
+                pass
+
+            signals.request_started.connect(on_request)
+            """,
+            [(3, 1)],
+            fixed="""
+            from django.core import signals
+
+            def on_request(sender, **kwargs):
+                pass
+
+            signals.request_started.connect(on_request)
+            """,
+        ),
+        Invalid(
+            """
+            from django.dispatch import Signal, receiver
+
+            order_placed = Signal()
+
+            @receiver(order_placed)
+            def notify(sender, order, *args):
+                pass
+            """,
+            [(6, 1)],
+            fixed="""
+            from django.dispatch import Signal, receiver
+
+            order_placed = Signal()
+
+            @receiver(order_placed)
+            def notify(sender, order, *args, **kwargs):
+                pass
+            """,
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for use in receivers(facts, ctx):
+            function = use.function
+            if any(param.kind == "varkw" for param in function.params):
+                continue
+            yield self.finding(
+                facts,
+                function.line,
+                function.column,
+                fix=Fix("add-kwargs", function.line, function.column),
+                receiver=function.name,
+                signal=use.connections[0].signal_text[0] if use.connections[0].signal_text else "signal",
+            )

@@ -1,0 +1,96 @@
+"""SIG011: ``Signal(providing_args=...)``, removed in Django 4.0.
+
+https://docs.djangoproject.com/en/stable/releases/4.0/#features-removed-in-4-0
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class RemovedProvidingArgs(Rule):
+    """
+    ## What it does
+    Flags `Signal(providing_args=[...])`.
+
+    ## Why is this bad?
+    The argument was purely documentational, deprecated in Django 3.1 and
+    removed in 4.0: `Signal(providing_args=...)` raises `TypeError` when the
+    module is imported, so every receiver of every signal in it is lost.
+
+    ## Example
+    ```python
+    order_placed = Signal(providing_args=["order", "user"])
+    ```
+
+    Use instead:
+    ```python
+    order_placed = Signal()  # sends: order, user
+    ```
+
+    ## Fix safety
+    The fix removes the argument and keeps its names in a comment.
+
+    ## References
+    - [Django 4.0 release notes](https://docs.djangoproject.com/en/stable/releases/4.0/#features-removed-in-4-0)
+    """
+
+    code = "SIG011"
+    name = "removed-providing-args"
+    severity = ERROR
+    MESSAGE = "`{signal}` is defined with `providing_args`, removed in Django 4.0 (`TypeError` at import): drop the argument and document the names in a comment"
+
+    VALID = (
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()  # sends: order, user
+            cached = Signal(use_caching=True)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal(providing_args=["order", "user"])
+            """,
+            [(3, 16)],
+            fixed="""
+            from django.dispatch import Signal
+
+            order_placed = Signal()  # sends: order, user
+            """,
+        ),
+        Invalid(
+            """
+            import django.dispatch
+
+            class Events:
+                paid = django.dispatch.Signal(use_caching=True, providing_args=("invoice",))
+            """,
+            [(4, 12)],
+            fixed="""
+            import django.dispatch
+
+            class Events:
+                paid = django.dispatch.Signal(use_caching=True)  # sends: invoice
+            """,
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for definition in facts.signal_defs:
+            if definition.providing_args is not None:
+                yield self.finding(
+                    facts,
+                    definition.line,
+                    definition.column,
+                    fix=Fix("drop-providing-args", definition.line, definition.column),
+                    signal=definition.qualname,
+                )

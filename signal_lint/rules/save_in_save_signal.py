@@ -1,0 +1,155 @@
+"""SIG008: a save receiver that saves the instance it received.
+
+https://docs.djangoproject.com/en/stable/ref/signals/#post-save
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import CallUse, FileFacts, Function
+from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext, receivers
+
+SAVE_SIGNALS = frozenset({"django.db.models.signals.pre_save", "django.db.models.signals.post_save"})
+
+
+class SaveInSaveSignal(Rule):
+    """
+    ## What it does
+    Flags `instance.save()` inside a `pre_save`/`post_save` receiver when no
+    guard that breaks the cycle is visible.
+
+    Guards that count: the save runs only when `created` is true (the re-save
+    sends `created=False`); only when `update_fields` lacks a field while the
+    save itself passes `update_fields=` with that field; only when an
+    attribute the receiver sets before saving had another value; or the
+    receiver disconnects itself around the save. `if raw: return` alone is no
+    such guard, nor is `update_fields=` alone.
+
+    ## Why is this bad?
+    `save()` sends `pre_save` and `post_save` again, which calls the receiver
+    again: infinite recursion (`RecursionError`), or at best every save does
+    the work twice.
+
+    ## Example
+    ```python
+    @receiver(post_save, sender=Order)
+    def set_number(sender, instance, **kwargs):
+        instance.number = f"ORD-{instance.pk}"
+        instance.save()
+    ```
+
+    Use instead:
+    ```python
+    @receiver(post_save, sender=Order)
+    def set_number(sender, instance, created, **kwargs):
+        if created:
+            instance.number = f"ORD-{instance.pk}"
+            instance.save(update_fields=["number"])
+    ```
+    or `Order.objects.filter(pk=instance.pk).update(number=...)`, which sends
+    no signal.
+
+    ## References
+    - [Django: post_save](https://docs.djangoproject.com/en/stable/ref/signals/#post-save)
+    """
+
+    code = "SIG008"
+    name = "save-in-save-signal"
+    severity = WARNING
+    MESSAGE = "receiver `{receiver}` of `{signal}` saves the instance it received, which sends `{signal}` again: guard the save (e.g. `if created:`) or use `QuerySet.update()`"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import post_save, pre_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_created(sender, instance, created, **kwargs):
+                if created:
+                    instance.number = instance.pk
+                    instance.save(update_fields=["number"])
+
+            @receiver(post_save)
+            def on_any(sender, instance, update_fields=None, **kwargs):
+                if update_fields and "slug" in update_fields:
+                    return
+                instance.slug = str(instance.pk)
+                instance.save(update_fields=["slug"])
+
+            @receiver(post_save)
+            def on_change(sender, instance, **kwargs):
+                if instance.status != "done":
+                    instance.status = "done"
+                    instance.save()
+
+            @receiver(pre_save)
+            def related(sender, instance, **kwargs):
+                instance.customer.save()
+            """
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            def touch(sender, instance, **kwargs):
+                post_save.disconnect(touch, sender=sender)
+                try:
+                    instance.save()
+                finally:
+                    post_save.connect(touch, sender=sender)
+
+            post_save.connect(touch)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def set_number(sender, instance, raw, **kwargs):
+                if raw:
+                    return
+                instance.number = instance.pk
+                instance.save(update_fields=["number"])
+            """,
+            [(9, 5)],
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import pre_save
+
+            def stamp(sender, **kwargs):
+                kwargs["instance"].save()
+
+            pre_save.connect(stamp)
+            """,
+            [(4, 5)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for use in receivers(facts, ctx):
+            signals = [ctx.builtin(s) for s in use.signals()]
+            names = [spec.name for spec in signals if spec is not None and spec.qualname in SAVE_SIGNALS]
+            if not names:
+                continue
+            function = use.function
+            for call in function.calls:
+                if call.chain == ("instance", "save") and not _guarded(call, function):
+                    yield self.finding(facts, call.line, call.column, receiver=function.name, signal=names[0])
+
+
+def _guarded(call: CallUse, function: Function) -> bool:
+    if "created" in call.guard_names:
+        return True  # the re-save sends created=False
+    if "update_fields" in call.guard_names and set(call.update_fields) & call.guard_strings:
+        return True  # saves a field only when update_fields lacks it
+    assigned = {attr for base, attr, line in function.attr_assigns if base == "instance" and line <= call.line}
+    if any(base == "instance" and attr in assigned for base, attr in call.guard_attrs):
+        return True  # saves only when the attribute it sets had another value
+    return any(other.chain and other.chain[-1] == "disconnect" and other.line < call.line for other in function.calls)

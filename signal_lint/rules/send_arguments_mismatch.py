@@ -1,0 +1,105 @@
+"""SIG010: a send of a built-in signal with the wrong arguments.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals
+"""
+from __future__ import annotations
+
+from typing import Iterator, List
+
+from signal_lint.extract.facts import FileFacts, Send
+from signal_lint.catalog import SignalSpec
+from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class SendArgumentsMismatch(Rule):
+    """
+    ## What it does
+    Flags, one finding per call, a `.send()`/`.send_robust()`/`.asend()`/
+    `.asend_robust()` of a Django signal that omits an argument Django always
+    sends, passes one it never sends, passes extra positional arguments (only
+    `sender` is positional), omits `sender`, or sends a model signal with
+    `sender=None` or a non-class.
+
+    ## Why is this bad?
+    Code that sends a built-in signal by hand (tests, data imports, custom
+    managers) must look like Django's own send, or receivers written for
+    Django's arguments crash with `TypeError`. `send(sender, extra)` raises
+    `TypeError` at once. Model signals cache receivers per sender in a
+    `WeakKeyDictionary`, so `sender=None` or a string raises `TypeError`.
+
+    ## Example
+    ```python
+    post_save.send(sender=Order, instance=order)
+    ```
+
+    Use instead:
+    ```python
+    post_save.send(sender=Order, instance=order, created=False, raw=False, using="default", update_fields=None)
+    ```
+
+    ## References
+    - [Django: Sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals)
+    """
+
+    code = "SIG010"
+    name = "send-arguments-mismatch"
+    severity = ERROR
+    MESSAGE = "`{signal}.{method}()` {problems}"
+
+    VALID = (
+        Valid(
+            """
+            from django.core.signals import request_finished
+            from django.db.models.signals import post_save
+
+            def resave(order, **options):
+                post_save.send(sender=type(order), instance=order, created=False, raw=False, using="default", update_fields=None)
+                post_save.send(type(order), **options)
+                request_finished.send(sender=None)
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save, pre_delete
+            from django.contrib.auth.signals import user_logged_in
+
+            def fake(order, request):
+                post_save.send(sender=type(order), instance=order, using="default", raw=False, update_fields=None)
+                pre_delete.send(None, instance=order, using="default", origin=order)
+                user_logged_in.send(type(request.user), request, user=request.user)
+                user_logged_in.send(request=request, user=request.user, extra=1)
+            """,
+            [(5, 5), (6, 5), (7, 5), (8, 5)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for send in facts.sends:
+            spec = ctx.builtin(send.signal)
+            if spec is None:
+                continue
+            problems = _problems(send, spec)
+            if problems:
+                yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, problems="; ".join(problems))
+
+
+def _problems(send: Send, spec: SignalSpec) -> List[str]:
+    problems = []
+    if send.npositional > 1:
+        problems.append("passes positional arguments after `sender` (only `sender` is positional): `TypeError`")
+    if send.sender.kind == "missing" and not send.has_star_args and not send.has_star_kwargs:
+        problems.append("has no `sender`: `TypeError`")
+    if spec.model_signal and send.sender.kind in ("any", "string", "literal"):
+        problems.append(f"sends model signal `{spec.name}` with `sender={send.sender.value or 'None'}`; model signals need the model class")
+    if not send.has_star_kwargs:
+        passed = set(send.keywords) - {"sender"}
+        missing = sorted(spec.always - passed)
+        unknown = sorted(passed - spec.always - spec.sometimes)
+        if missing:
+            problems.append("omits " + ", ".join(f"`{name}`" for name in missing) + f", which Django always sends with `{spec.name}`")
+        if unknown:
+            problems.append("passes " + ", ".join(f"`{name}`" for name in unknown) + f", which Django never sends with `{spec.name}`")
+    return problems

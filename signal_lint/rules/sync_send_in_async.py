@@ -1,0 +1,88 @@
+"""SIG016: a blocking ``send()`` inside ``async def``.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import FileFacts
+from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class SyncSendInAsync(Rule):
+    """
+    ## What it does
+    Flags `signal.send()`/`signal.send_robust()` called directly inside an
+    `async def`.
+
+    ## Why is this bad?
+    `send()` runs every sync receiver on the event loop's thread, blocking it,
+    and runs async receivers through `async_to_sync`, which raises
+    `RuntimeError` when called from a running event loop — the code works
+    until the first async receiver is connected. Since Django 5.0,
+    `await signal.asend()` runs sync receivers in a thread and awaits async
+    ones.
+
+    ## Example
+    ```python
+    async def checkout(request):
+        order_placed.send(sender=Order, order=order)
+    ```
+
+    Use instead:
+    ```python
+    async def checkout(request):
+        await order_placed.asend(sender=Order, order=order)
+    ```
+
+    ## References
+    - [Django: Sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals)
+    """
+
+    code = "SIG016"
+    name = "sync-send-in-async"
+    severity = WARNING
+    MESSAGE = "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails once an async receiver is connected: use `await {signal}.a{method}()`"
+
+    VALID = (
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+
+            async def checkout(order):
+                await order_placed.asend(sender=None, order=order)
+
+                def later():
+                    order_placed.send(sender=None, order=order)
+
+            def sync_checkout(order, socket):
+                order_placed.send(sender=None, order=order)
+
+            async def notify(socket):
+                socket.send(b"x")
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+
+            async def checkout(order):
+                order_placed.send(sender=None, order=order)
+                results = order_placed.send_robust(sender=None, order=order)
+            """,
+            [(6, 5), (7, 15)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for send in facts.sends:
+            if send.in_async and send.method in ("send", "send_robust") and ctx.is_signal(send.signal):
+                yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, function=send.function or "")

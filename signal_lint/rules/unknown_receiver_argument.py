@@ -1,0 +1,214 @@
+"""SIG004: a receiver parameter the signal never sends (or only sometimes sends).
+
+https://docs.djangoproject.com/en/stable/ref/signals/
+"""
+from __future__ import annotations
+
+import difflib
+from typing import Iterator, List, Optional, Sequence
+
+from signal_lint.catalog import SignalSpec
+from signal_lint.extract.facts import FileFacts, Param
+from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
+
+DISPATCH_ARGUMENTS = ("signal", "sender")  # every receiver gets these from Signal.send()
+
+
+class UnknownReceiverArgument(Rule):
+    """
+    ## What it does
+    Flags a receiver parameter whose name the signal never sends — required
+    (`TypeError` at dispatch) or with a default (silently always the
+    default) — and a required parameter only *some* send sites provide
+    (`environ` of `request_started`: the ASGI handler sends `scope`;
+    `plan`/`apps` of `post_migrate`: `flush` and test cases omit them).
+    Django passes every argument by keyword, so a positional-only parameter
+    fails too. A defaulted parameter is fine when at least one of the signals
+    the receiver is connected to sends it.
+
+    ## Why is this bad?
+    Django calls `receiver(signal=..., sender=..., **arguments)`. A typo such
+    as `create` for `post_save`'s `created`, or `aap_config` for
+    `post_migrate`'s `app_config`, crashes every dispatch, or — with a
+    default — makes the receiver act on a value that never changes.
+
+    ## Example
+    ```python
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, instance, create, **kwargs):
+        ...
+    ```
+
+    Use instead:
+    ```python
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, instance, created, **kwargs):
+        ...
+    ```
+
+    ## References
+    - [Django: Built-in signals](https://docs.djangoproject.com/en/stable/ref/signals/)
+    """
+
+    code = "SIG004"
+    name = "unknown-receiver-argument"
+    severity = ERROR
+    MESSAGE = "parameter `{param}` of receiver `{receiver}` {problem}{hint}"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import post_migrate, post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(instance, created, sender=None, raw=False, **kwargs):
+                pass
+
+            @receiver(post_migrate)
+            def on_migrate(app_config, verbosity=2, plan=None, **kwargs):
+                pass
+            """
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_delete, post_save
+            from django.dispatch import receiver
+
+            @receiver([post_save, post_delete])
+            def invalidate(sender, instance, created=False, *args, **kwargs):
+                pass
+            """
+        ),
+        Valid(
+            """
+            from django.core.signals import request_started
+            from django.dispatch import Signal, receiver
+
+            order_placed = Signal()
+
+            @receiver(order_placed)
+            def on_order(sender, order, **kwargs):
+                pass
+
+            @receiver(request_started)
+            def on_request(sender, environ=None, scope=None, **kwargs):
+                pass
+            """
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            class Audit:
+                def __init__(self):
+                    post_save.connect(self.on_save, weak=False)
+
+                def on_save(self, sender, instance, **kwargs):
+                    pass
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, create, **kwargs):
+                pass
+            """,
+            [(5, 31)],
+        ),
+        Invalid(
+            """
+            from django.db.models import signals
+
+            def on_migrate(sender, aap_config, request=None, **kwargs):
+                pass
+
+            signals.post_migrate.connect(on_migrate)
+            """,
+            [(3, 24), (3, 36)],
+        ),
+        Invalid(
+            """
+            from django.core.signals import request_started
+            from django.db.models.signals import post_migrate
+            from django.dispatch import receiver
+
+            @receiver(request_started)
+            def on_request(sender, environ, **kwargs):
+                pass
+
+            @receiver(post_migrate)
+            def on_migrate(sender, app_config, plan, /, **kwargs):
+                pass
+            """,
+            [(6, 24), (10, 16), (10, 24), (10, 36)],
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for use in receivers(facts, ctx):
+            specs = self._specs(use, ctx)
+            if specs is None:
+                continue
+            params = list(use.function.params)
+            if use.bound or use.function.class_name and not use.function.is_staticmethod:
+                params = params[1:]  # self/cls: bound, or SIG005's business
+            for param in params:
+                problem = self._problem(param, specs)
+                if problem is None:
+                    continue
+                yield self.finding(
+                    facts,
+                    param.line,
+                    param.column,
+                    param=param.name,
+                    receiver=use.function.name,
+                    problem=problem,
+                    hint=self._hint(param.name, specs),
+                )
+
+    @staticmethod
+    def _specs(use: ReceiverUse, ctx: RuleContext) -> Optional[List[SignalSpec]]:
+        """The catalog entries of every connected signal, or None when one is unknown."""
+        specs = []
+        for connection in use.connections:
+            for signal in connection.signals:
+                spec = ctx.builtin(signal)
+                if spec is None:
+                    return None  # a project or third-party signal: SIG104 knows its arguments
+                if spec not in specs:
+                    specs.append(spec)
+        return specs or None
+
+    @staticmethod
+    def _problem(param: Param, specs: Sequence[SignalSpec]) -> Optional[str]:
+        names = ", ".join(f"`{spec.name}`" for spec in specs)
+        if param.kind in ("varargs", "varkw"):
+            return None
+        if param.kind == "posonly":
+            return "is positional-only, but Django passes every signal argument by keyword"
+        if param.name in DISPATCH_ARGUMENTS:
+            return None
+        if param.has_default:
+            if any(spec.sends(param.name) for spec in specs):
+                return None
+            return f"is never sent by {names}, so it always keeps its default"
+        if all(param.name in spec.always for spec in specs):
+            return None
+        if any(spec.sends(param.name) for spec in specs):
+            return f"is sent by only some of {names}'s send sites: dispatch raises `TypeError` without it; give it a default"
+        return f"is never sent by {names}: dispatch raises `TypeError`"
+
+    @staticmethod
+    def _hint(name: str, specs: Sequence[SignalSpec]) -> str:
+        valid = sorted({arg for spec in specs for arg in spec.always | spec.sometimes} | set(DISPATCH_ARGUMENTS))
+        if name in valid:
+            return ""
+        match = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+        return f" (did you mean `{match[0]}`?)" if match else ""

@@ -1,0 +1,273 @@
+"""SIG002: a receiver only the dispatcher references, connected weakly.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.connect
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from signal_lint.extract.facts import Connection, FileFacts
+from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+# Receivers that are new objects nothing else holds: dead as soon as connect() returns.
+INLINE_TEMPORARIES = {
+    "lambda": "a lambda",
+    "partial": "a `functools.partial` object",
+    "temporary-method": "a bound method of a temporary object",
+}
+
+
+class WeakTemporaryReceiver(Rule):
+    """
+    ## What it does
+    Flags a receiver that nothing but the dispatcher would reference — a
+    lambda, a `functools.partial(...)`, a bound method of a temporary
+    (`Handler().on_save`), or a function defined inside another function —
+    connected with the default `weak=True`.
+
+    ## Why is this bad?
+    Django keeps only a weak reference to receivers by default. An inline
+    lambda, partial or temporary's method is garbage collected as soon as
+    `connect()` returns; a nested `def` (in `AppConfig.ready()`, `__init__`,
+    a view, a factory) when the enclosing function returns. From then on the
+    receiver silently never runs.
+
+    Not flagged: module-level functions, module-level callable instances,
+    methods of long-lived objects, and a nested function the same frame
+    keeps alive for the signal's whole use (it disconnects it, returns or
+    stores it, is a generator/context manager, or is a test).
+
+    ## Example
+    ```python
+    class ShopConfig(AppConfig):
+        def ready(self):
+            def on_save(sender, **kwargs):
+                ...
+            post_save.connect(on_save)
+    ```
+
+    Use instead:
+    ```python
+    class ShopConfig(AppConfig):
+        def ready(self):
+            def on_save(sender, **kwargs):
+                ...
+            post_save.connect(on_save, weak=False)
+    ```
+    or, better, define the receiver at module level.
+
+    ## Fix safety
+    The fix adds `weak=False`, which keeps the receiver alive for the life of
+    the process. If the code connects on every call (a view), combine it with
+    a `dispatch_uid` to avoid SIG103.
+
+    ## References
+    - [Django: Signal.connect](https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.connect)
+    """
+
+    code = "SIG002"
+    name = "weak-temporary-receiver"
+    severity = ERROR
+    MESSAGE = "receiver `{receiver}` of `{signal}` is {what} connected with `weak=True`: it is garbage collected and never runs; pass `weak=False` or connect a module-level function"
+
+    VALID = (
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            def on_save(sender, **kwargs):
+                pass
+
+            post_save.connect(on_save)
+            post_save.connect(lambda **kwargs: None, weak=False)
+            """
+        ),
+        Valid(
+            """
+            from django.apps import AppConfig
+            from django.db.models.signals import post_save
+
+            class ShopConfig(AppConfig):
+                name = "shop"
+
+                def ready(self):
+                    def on_save(sender, **kwargs):
+                        pass
+
+                    post_save.connect(on_save, weak=False, dispatch_uid="shop.on_save")
+            """
+        ),
+        Valid(
+            """
+            from django.core.signals import request_finished
+
+            def test_request_finished_is_sent(client):
+                def handler(sender, **kwargs):
+                    calls.append(sender)
+
+                calls = []
+                request_finished.connect(handler)
+                try:
+                    client.get("/")
+                finally:
+                    request_finished.disconnect(handler)
+                assert calls
+            """
+        ),
+        Valid(
+            """
+            from contextlib import contextmanager
+            from django.db.models.signals import post_save
+
+            @contextmanager
+            def capture_saves():
+                seen = []
+
+                def handler(sender, **kwargs):
+                    seen.append(sender)
+
+                post_save.connect(handler)
+                yield seen
+                post_save.disconnect(handler)
+            """
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            class Audit:
+                def __init__(self):
+                    post_save.connect(self.on_save)
+
+                def on_save(self, sender, **kwargs):
+                    pass
+
+            audit = Audit()
+            """
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.apps import AppConfig
+            from django.db.models.signals import post_save
+
+            class ShopConfig(AppConfig):
+                name = "shop"
+
+                def ready(self):
+                    def on_save(sender, **kwargs):
+                        pass
+
+                    post_save.connect(on_save)
+            """,
+            [(11, 9)],
+            fixed="""
+            from django.apps import AppConfig
+            from django.db.models.signals import post_save
+
+            class ShopConfig(AppConfig):
+                name = "shop"
+
+                def ready(self):
+                    def on_save(sender, **kwargs):
+                        pass
+
+                    post_save.connect(on_save, weak=False)
+            """,
+        ),
+        Invalid(
+            """
+            import functools
+            from django.db.models.signals import post_save, pre_save
+
+            def log(kind, sender, **kwargs):
+                pass
+
+            post_save.connect(lambda sender, **kwargs: log("saved", sender))
+            pre_save.connect(functools.partial(log, "saving"), weak=True)
+            """,
+            [(7, 1), (8, 1)],
+            fixed="""
+            import functools
+            from django.db.models.signals import post_save, pre_save
+
+            def log(kind, sender, **kwargs):
+                pass
+
+            post_save.connect(lambda sender, **kwargs: log("saved", sender), weak=False)
+            pre_save.connect(functools.partial(log, "saving"), weak=False)
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_delete
+            from django.dispatch import receiver
+
+            class Cleanup:
+                def on_delete(self, sender, **kwargs):
+                    pass
+
+            def install():
+                post_delete.connect(Cleanup().on_delete)
+
+                @receiver(post_delete)
+                def forget(sender, **kwargs):
+                    pass
+            """,
+            [(9, 5), (11, 6)],
+            fixed="""
+            from django.db.models.signals import post_delete
+            from django.dispatch import receiver
+
+            class Cleanup:
+                def on_delete(self, sender, **kwargs):
+                    pass
+
+            def install():
+                post_delete.connect(Cleanup().on_delete, weak=False)
+
+                @receiver(post_delete, weak=False)
+                def forget(sender, **kwargs):
+                    pass
+            """,
+        ),
+    )
+
+    def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for connection in facts.connections:
+            if connection.kind == "disconnect" or connection.weak is not True:
+                continue
+            if connection.kind == "connect" and not any(ctx.is_signal(s) for s in connection.signals):
+                continue
+            what = self._temporary(facts, connection)
+            if what is None:
+                continue
+            yield self.finding(
+                facts,
+                connection.line,
+                connection.column,
+                fix=Fix("weak-false", connection.line, connection.column),
+                receiver=connection.receiver.text,
+                signal=", ".join(connection.signal_text) or "signal",
+                what=what,
+            )
+
+    @staticmethod
+    def _temporary(facts: FileFacts, connection: Connection):  # type: ignore[no-untyped-def]
+        receiver = connection.receiver
+        if receiver.kind in INLINE_TEMPORARIES:
+            return INLINE_TEMPORARIES[receiver.kind]
+        if receiver.kind != "nested-function" or connection.in_test or connection.function is None:
+            return None
+        frame = facts.function(connection.function)
+        if frame is None or frame.is_generator:
+            return None
+        name = receiver.local.rsplit(".", 1)[-1] if receiver.local else receiver.text
+        if name in frame.escaping_names:
+            return None  # returned, stored or handed on: something else keeps it alive
+        for other in facts.connections:
+            if other.kind == "disconnect" and other.function == connection.function and other.receiver.local == receiver.local:
+                return None  # connected and disconnected within one frame
+        return "a function defined inside `{}()`".format(frame.name)
