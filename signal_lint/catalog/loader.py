@@ -29,10 +29,36 @@ __all__ = [
     "read_signals_file",
 ]
 
-# Qualified names under which user code reaches the dispatcher's classes and decorator.
-SIGNAL_CLASSES = frozenset({"django.dispatch.Signal", "django.dispatch.dispatcher.Signal"})
+# Qualified names under which code reaches the dispatcher's classes and decorator:
+# the definition, the `django.dispatch` re-export, and every other Django module
+# that imports it at module level (`from django.db.models.signals import Signal`
+# works too).  Union over the supported versions; checked against Django's source
+# by tests/catalog/test_catalog_matches_django.py.
+SIGNAL_CLASSES = frozenset(
+    {
+        "django.dispatch.Signal",
+        "django.dispatch.dispatcher.Signal",
+        "django.contrib.auth.signals.Signal",
+        "django.core.signals.Signal",
+        "django.db.backends.signals.Signal",
+        "django.db.models.signals.Signal",
+        "django.tasks.signals.Signal",  # Django 6.0+
+        "django.test.signals.Signal",
+        "django.utils.autoreload.Signal",
+    }
+)
 MODEL_SIGNAL_CLASSES = frozenset({"django.db.models.signals.ModelSignal"})
-RECEIVER_DECORATORS = frozenset({"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"})
+RECEIVER_DECORATORS = frozenset(
+    {
+        "django.dispatch.receiver",
+        "django.dispatch.dispatcher.receiver",
+        "django.contrib.auth.hashers.receiver",
+        "django.tasks.signals.receiver",  # Django 6.0+
+        "django.template.autoreload.receiver",
+        "django.test.signals.receiver",
+        "django.utils.translation.trans_real.receiver",
+    }
+)
 
 _DATA = Path(__file__).with_name("django.toml")
 
