@@ -820,9 +820,9 @@ class FactsVisitor:
 
     def _record_call(self, node: ast.Call, guards: _Guards, func: _Func, qualname: Optional[str]) -> None:
         parts = chain(node.func)
-        if parts and func.var_kw and isinstance(node.func, ast.Attribute):
+        if func.var_kw and isinstance(node.func, ast.Attribute):
             key = _kwargs_key(node.func.value, func.var_kw)
-            if key:
+            if key:  # kwargs["instance"].save() reads like instance.save()
                 parts = (key, node.func.attr)
         update_fields: Tuple[str, ...] = ()
         for keyword in node.keywords:

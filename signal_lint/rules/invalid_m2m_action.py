@@ -99,7 +99,7 @@ class InvalidM2mAction(Rule):
 
             signals.m2m_changed.connect(on_change)
             """,
-            [(4, 29)],
+            [(4, 28)],
         ),
     )
 

@@ -84,7 +84,7 @@ class LazySenderOnPlainSignal(Rule):
             def on_failure(sender, **kwargs):
                 pass
             """,
-            [(8, 41), (9, 36), (11, 38)],
+            [(8, 41), (9, 36), (11, 37)],
         ),
     )
 

@@ -85,8 +85,9 @@ class SaveInSaveSignal(Rule):
                     instance.save()
 
             @receiver(pre_save)
-            def related(sender, instance, **kwargs):
-                instance.customer.save()
+            def related(sender, instance, raw, **kwargs):
+                if not raw:
+                    instance.customer.save()
             """
         ),
         Valid(

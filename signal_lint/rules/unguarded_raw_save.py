@@ -140,9 +140,9 @@ def _orm_use(call: CallUse) -> Optional[str]:
     if any(part in MANAGERS for part in parts[1:]):
         return f"queries `{parts[0]}` through its manager"
     method = parts[-1]
-    if method in ("save", "delete") and "save" not in call.keywords:
-        if parts == ("instance", method) or call.qualname is not None:
-            return None  # the received instance is SIG008's; an imported object (cache) is not the ORM
+    if method in ("save", "delete"):
+        if "save" in call.keywords or parts == ("instance", method) or call.qualname is not None:
+            return None  # FieldFile.delete(save=False); the instance itself is SIG008's; cache is not the ORM
         return f"calls `.{method}()` on another record"
     if parts[0] == "instance" and len(parts) >= 3 and method in QUERY_METHODS:
         return f"uses the related manager `instance.{parts[1]}`"
