@@ -9,7 +9,8 @@ names resolved through the file's imports and assignments (``ps`` imported as
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Tuple
+from functools import cached_property
+from typing import Dict, Optional, Tuple
 
 # Where a connection or send happens; decides when it runs (SIG002, SIG003, SIG101, SIG103).
 MODULE = "module"  # module level: runs when the module is imported
@@ -236,7 +237,8 @@ class FileFacts:
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
 
     def function(self, qualname: str) -> Optional[Function]:
-        for func in self.functions:
-            if func.qualname == qualname:
-                return func
-        return None
+        return self._functions_by_name.get(qualname)
+
+    @cached_property
+    def _functions_by_name(self) -> Dict[str, Function]:
+        return {func.qualname: func for func in self.functions}

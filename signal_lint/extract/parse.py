@@ -18,6 +18,7 @@ from signal_lint.extract.facts import ParseError
 # Python's own parser recurses in C; a pathological file (100k nested
 # parentheses) must give a SIG000, not kill the process.
 MAX_NESTING_HINT = "too deeply nested to analyse"
+MAX_BRACKET_DEPTH = 100  # CPython's tokenizer allows 200; libcst's parser recurses per level
 
 
 def parse_source(source: bytes, path: str) -> Union[ast.Module, ParseError]:
@@ -28,14 +29,30 @@ def parse_source(source: bytes, path: str) -> Union[ast.Module, ParseError]:
     try:
         return ast.parse(source, filename=path, type_comments=False)
     except SyntaxError as error:
-        tree = _parse_newer_syntax(source, path)
-        if tree is not None:
-            return tree
+        if not _too_deep(error, source):
+            tree = _parse_newer_syntax(source, path)
+            if tree is not None:
+                return tree
         return _syntax_error(error)
     except (RecursionError, MemoryError):
         return ParseError(f"could not parse: {MAX_NESTING_HINT}", 1, 0)
     except (ValueError, UnicodeError) as error:  # undecodable bytes on some Python versions
         return ParseError(f"could not parse: {error}", 1, 0)
+
+
+def _too_deep(error: SyntaxError, source: bytes) -> bool:
+    """Nesting that Python refuses would overflow libcst's native parser's stack."""
+    message = error.msg or ""
+    if "nested" in message or "too complex" in message or "recursion" in message:
+        return True
+    depth = deepest = 0
+    for byte in source:
+        if byte in b"([{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b")]}":
+            depth -= 1
+    return deepest > MAX_BRACKET_DEPTH
 
 
 def _syntax_error(error: SyntaxError) -> ParseError:
