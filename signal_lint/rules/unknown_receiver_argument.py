@@ -5,7 +5,7 @@ https://docs.djangoproject.com/en/stable/ref/signals/
 from __future__ import annotations
 
 import difflib
-from typing import Iterator, List, Optional, Sequence
+from typing import Iterator, List, Optional, Sequence, Set, Tuple
 
 from signal_lint.catalog import SignalSpec
 from signal_lint.extract.facts import FileFacts, Param
@@ -13,6 +13,23 @@ from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 
 DISPATCH_ARGUMENTS = ("signal", "sender")  # every receiver gets these from Signal.send()
+
+
+def _direct_call_arguments(facts: FileFacts, name: str) -> Tuple[Set[str], int]:
+    """Keywords and the most positional arguments this file passes calling ``name`` directly.
+
+    Django's own ``ImageField.update_dimension_fields(instance, force=False)``
+    is a ``post_init`` receiver that ``pre_save`` code also calls with
+    ``force=True``: that default is not dead.
+    """
+    keywords: Set[str] = set()
+    positional = 0
+    for function in facts.functions:
+        for call in function.calls:
+            if call.chain and call.chain[-1] == name:
+                keywords.update(call.keywords)
+                positional = max(positional, call.nargs)
+    return keywords, positional
 
 
 class UnknownReceiverArgument(Rule):
@@ -109,6 +126,21 @@ class UnknownReceiverArgument(Rule):
                     pass
             """
         ),
+        Valid(
+            """
+            from django.db.models.signals import post_init
+
+            class ImageField:
+                def contribute_to_class(self, cls, name):
+                    post_init.connect(self.update_dimensions, sender=cls)
+
+                def update_dimensions(self, instance, force=False, **kwargs):
+                    pass
+
+                def pre_save(self, instance):
+                    self.update_dimensions(instance, force=True)
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -159,10 +191,11 @@ class UnknownReceiverArgument(Rule):
             params = list(use.function.params)
             if use.bound or use.function.class_name and not use.function.is_staticmethod:
                 params = params[1:]  # self/cls: bound, or SIG005's business
-            for param in params:
+            direct = _direct_call_arguments(facts, use.function.name)
+            for position, param in enumerate(params):
                 problem = self._problem(param, specs)
-                if problem is None:
-                    continue
+                if problem is None or param.has_default and (param.name in direct[0] or position < direct[1]):
+                    continue  # a default the code's own direct calls override: not a dead parameter
                 yield self.finding(
                     facts,
                     param.line,

@@ -1,0 +1,62 @@
+"""Rule documentation generated from the rule classes, so docs cannot drift.
+
+``python -m signal_lint.docs`` rewrites ``docs/rules/``; a test fails when the
+committed pages differ from what this module generates.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from typing import Dict
+
+from signal_lint.rules.base import Rule, all_rules
+
+
+def rule_page(rule: type) -> str:
+    assert issubclass(rule, Rule)
+    scope = "project (needs the whole project)" if rule.project else "per file (also runs inside flake8)"
+    lines = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Severity: **{rule.severity}** · Scope: {scope} · Fixable: {'yes (`signal-lint check --fix`)' if rule.fixable() else 'no'}",
+        "",
+        rule.doc(),
+        "",
+        "## Flagged",
+        "",
+    ]
+    for example in rule.INVALID:
+        marks = ", ".join(f"{line}:{column}" for line, column in example.positions)
+        lines += [f"Reported at line:column {marks}:", "", "```python", example.source().rstrip(), "```", ""]
+        if example.fixed is not None:
+            lines += ["After `--fix`:", "", "```python", textwrap.dedent(example.fixed).strip("\n"), "```", ""]
+    lines += ["## Not flagged", ""]
+    for example in rule.VALID:
+        lines += ["```python", example.source().rstrip(), "```", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def index_page() -> str:
+    lines = ["# Rules", "", "| code | name | severity | scope | fixable |", "| --- | --- | --- | --- | --- |"]
+    for rule in all_rules():
+        scope = "project" if rule.project else "file"
+        lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | {'yes' if rule.fixable() else ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> Dict[str, str]:
+    result = {f"{rule.code}.md": rule_page(rule) for rule in all_rules()}
+    result["README.md"] = index_page()
+    return result
+
+
+def write(directory: str) -> None:
+    os.makedirs(directory, exist_ok=True)
+    for name, content in pages().items():
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as handle:
+            handle.write(content)
+
+
+if __name__ == "__main__":
+    write(sys.argv[1] if len(sys.argv) > 1 else os.path.join("docs", "rules"))

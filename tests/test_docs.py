@@ -1,0 +1,24 @@
+"""The committed rule docs are exactly what the rule classes generate."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from signal_lint.docs import pages
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
+
+
+def test_rule_pages_match_the_rule_modules():
+    expected = pages()
+    stale = [name for name, content in expected.items() if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != content]
+    assert stale == [], "run `python -m signal_lint.docs` to regenerate docs/rules/"
+
+
+def test_no_page_for_a_rule_that_does_not_exist():
+    assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(pages())
+
+
+def test_readme_links_every_doc_page_it_names():
+    readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
+    for target in [line.split("](", 1)[1].split(")", 1)[0] for line in readme.splitlines() if "](docs/" in line]:
+        assert (DOCS.parent.parent / target).is_file(), target
