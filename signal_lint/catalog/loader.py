@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 import keyword
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
 
@@ -236,7 +236,7 @@ def load_catalog(django_version: Optional[str] = None, extra: Sequence[Mapping[s
     with the qualname of a built-in one replaces it.
     """
     version = normalize_version(django_version)
-    base = _builtin_catalog(version)
+    base = _builtin_catalog(version) if django_version else _any_version_catalog()
     if not extra:
         return base
     if isinstance(extra, (str, bytes)) or not isinstance(extra, Sequence):
@@ -251,7 +251,48 @@ def load_catalog(django_version: Optional[str] = None, extra: Sequence[Mapping[s
             )
         seen[spec.qualname] = index + 1
         specs.append(spec)
-    return base.extended(specs)
+    catalog = base.extended(specs)
+    for index, spec in enumerate(specs):
+        for alias in spec.aliases:
+            other = catalog.get(alias)
+            if other is not spec:
+                raise ValueError(
+                    f"extra signal #{index + 1} ({spec.qualname}): alias `{alias}` is already "
+                    f"the name of `{other.qualname if other else alias}`"
+                )
+    return catalog
+
+
+@functools.lru_cache(maxsize=1)
+def _any_version_catalog() -> Catalog:
+    """With no ``django-version`` set: what holds for every supported version.
+
+    An argument is ``always`` only if every version always sends it (so a send
+    site written for Django 5.2 is not told it omits 6.1's ``raw`` of
+    ``m2m_changed``), and ``sometimes`` if any version sends it at all (so a
+    receiver requiring it is still told that some Djangos don't).
+    """
+    catalogs = [_builtin_catalog(version) for version in SUPPORTED_VERSIONS]
+    newest = catalogs[SUPPORTED_VERSIONS.index(DEFAULT_VERSION)]
+    merged: Dict[str, SignalSpec] = {}
+    for catalog in catalogs:
+        for spec in catalog.signals:
+            seen = merged.get(spec.qualname)
+            if seen is None:
+                merged[spec.qualname] = newest.get(spec.qualname) or spec
+                continue
+            always = seen.always & spec.always
+            sent = seen.arguments | spec.arguments
+            values = {key: seen.values.get(key, frozenset()) | spec.values.get(key, frozenset()) for key in set(seen.values) | set(spec.values)}
+            merged[spec.qualname] = replace(
+                seen,
+                aliases=tuple(sorted(set(seen.aliases) | set(spec.aliases))),
+                always=always,
+                sometimes=sent - always,
+                nullable=seen.nullable | spec.nullable,
+                values=FrozenMapping(values),
+            )
+    return Catalog(merged.values(), "")
 
 
 @functools.lru_cache(maxsize=None)

@@ -44,9 +44,12 @@ def test_supported_versions() -> None:
     assert DEFAULT_VERSION == "6.1"
 
 
-def test_default_is_newest_and_cached() -> None:
-    assert load_catalog() is load_catalog("6.1")
-    assert load_catalog(None).django_version == "6.1"
+def test_default_holds_for_every_supported_version_and_is_cached() -> None:
+    assert load_catalog() is load_catalog(None)
+    assert load_catalog().django_version == ""
+    m2m = load_catalog().get("django.db.models.signals.m2m_changed")
+    assert "raw" in m2m.sometimes and "raw" not in m2m.always  # 6.1 added it; 5.2 does not send it
+    assert "raw" in load_catalog("6.1").get("django.db.models.signals.m2m_changed").always
 
 
 @pytest.mark.parametrize("version", ["4.2", "5.2", "6.0", "6.1"])
@@ -274,6 +277,8 @@ def test_extra_signal_replaces_builtin() -> None:
         ([{"qualname": "a.b", "aliases": ["c"]}], "not a dotted name"),
         ([{"qualname": "a.b", "model_signal": True, "model-signal": True}], "given twice"),
         ([ALLAUTH, ALLAUTH], "already declared"),
+        ([{"qualname": "a.b", "aliases": [POST_SAVE]}], "already the name of `django.db.models.signals.post_save`"),
+        ([{"qualname": "a.b", "aliases": ["x.y"]}, {"qualname": "c.d", "aliases": ["x.y"]}], "alias `x.y` is already"),
         (["allauth.account.signals.user_signed_up"], "expected a table"),
         ("allauth.account.signals.user_signed_up", "must be a list"),
     ],
