@@ -292,7 +292,8 @@ def _any_version_catalog() -> Catalog:
                 nullable=seen.nullable | spec.nullable,
                 values=FrozenMapping(values),
             )
-    return Catalog(merged.values(), "")
+    stable = [replace(spec, doc_url=spec.doc_url.replace(f"/en/{DEFAULT_VERSION}/", "/en/stable/")) for spec in merged.values()]
+    return Catalog(stable, "")
 
 
 @functools.lru_cache(maxsize=None)
