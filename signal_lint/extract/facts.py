@@ -124,6 +124,9 @@ class Receiver:
     qualname: Optional[str] = None  # resolved dotted name for function/name/method/call callee
     local: Optional[str] = None  # qualname within the module when it is a def of this file
     text: str = ""  # source spelling, for messages
+    # kind "local": what the enclosing frame last bound that name to, when it is
+    # an object nothing else holds: "lambda", "partial", "temporary-method"
+    local_value: Optional[str] = None
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,7 @@ class _Func:
         self.is_generator = False
         self.escaping: Set[str] = set()
         self.dropped_candidates: List[Tuple[str, int, F.Send]] = []  # (name, index in sends, send)
+        self.local_values: Dict[str, Optional[str]] = {}  # local name -> "lambda"/"partial"/... it was last bound to
 
 
 class FactsVisitor:
@@ -348,6 +349,10 @@ class FactsVisitor:
         self._expr(value, guards, usage=usage)
         if self.func_stack:
             self._escape(value)
+            for target in node.targets:
+                for name in _target_names(target):
+                    kind = self._temporary_kind(value) if isinstance(target, ast.Name) else None
+                    self.func_stack[-1].local_values[name] = kind
         for target in node.targets:
             self._store_target(target, guards)
 
@@ -619,8 +624,20 @@ class FactsVisitor:
         if isinstance(node, ast.Attribute):
             return F.Receiver("method", None, None, text)
         if isinstance(node, ast.Name):
-            return F.Receiver("local", None, None, text)
+            func = self.func_stack[-1] if self.func_stack else None
+            value = func.local_values.get(node.id) if func is not None else None
+            return F.Receiver("local", None, None, text, local_value=value)
         return F.Receiver("other", None, None, text)
+
+    def _temporary_kind(self, node: ast.AST) -> Optional[str]:
+        """What ``_receiver`` calls an object nothing but this expression holds, or None."""
+        if isinstance(node, ast.Lambda):
+            return "lambda"
+        if isinstance(node, ast.Call) and self.names.qualname(node.func) in PARTIALS:
+            return "partial"
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            return "temporary-method"
+        return None
 
     def _local_name(self, qualname: Optional[str]) -> Optional[str]:
         if qualname and qualname.startswith(self.module + "."):

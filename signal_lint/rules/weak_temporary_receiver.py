@@ -4,7 +4,7 @@ https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Optional
 
 from signal_lint.extract.facts import Connection, FileFacts
 from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
@@ -23,8 +23,10 @@ class WeakTemporaryReceiver(Rule):
     ## What it does
     Flags a receiver that nothing but the dispatcher would reference — a
     lambda, a `functools.partial(...)`, a bound method of a temporary
-    (`Handler().on_save`), or a function defined inside another function —
-    connected with the default `weak=True`.
+    (`Handler().on_save`), a temporary instance of a class of this file
+    (`Handler()`), or a function defined inside another function — connected
+    with the default `weak=True`. A lambda or partial that a function stores
+    in a local variable and then connects counts as a temporary too.
 
     ## Why is this bad?
     Django keeps only a weak reference to receivers by default. An inline
@@ -259,7 +261,15 @@ class WeakTemporaryReceiver(Rule):
         receiver = connection.receiver
         if receiver.kind in INLINE_TEMPORARIES:
             return INLINE_TEMPORARIES[receiver.kind]
-        if receiver.kind != "nested-function" or connection.in_test or connection.function is None:
+        if receiver.kind == "call" and _is_temporary_instance(facts, receiver.local):
+            return "a temporary instance of `{}`".format(receiver.local)
+        if receiver.kind == "nested-function":
+            what = "a function defined inside `{}()`"
+        elif receiver.kind == "local" and receiver.local_value in INLINE_TEMPORARIES:
+            what = INLINE_TEMPORARIES[receiver.local_value] + " held only by a local variable of `{}()`"
+        else:
+            return None
+        if connection.in_test or connection.function is None:
             return None
         frame = facts.function(connection.function)
         if frame is None or frame.is_generator:
@@ -268,6 +278,31 @@ class WeakTemporaryReceiver(Rule):
         if name in frame.escaping_names:
             return None  # returned, stored or handed on: something else keeps it alive
         for other in facts.connections:
-            if other.kind == "disconnect" and other.function == connection.function and other.receiver.local == receiver.local:
+            if other.kind == "disconnect" and other.function == connection.function and _same_receiver(other, connection):
                 return None  # connected and disconnected within one frame
-        return "a function defined inside `{}()`".format(frame.name)
+        return what.format(frame.name)
+
+
+def _same_receiver(one: Connection, other: Connection) -> bool:
+    if one.receiver.local or other.receiver.local:
+        return one.receiver.local == other.receiver.local
+    return one.receiver.text == other.receiver.text
+
+
+def _is_temporary_instance(facts: FileFacts, local: Optional[str], depth: int = 0) -> bool:
+    """``connect(Handler())``: ``Handler`` a class of this file (and of its bases) that keeps no instance."""
+    classes = {cls.qualname: cls for cls in facts.classes}
+    cls = classes.get(local or "")
+    if cls is None or depth > 8:
+        return False
+    if facts.function(f"{cls.qualname}.__new__") is not None:
+        return False  # may hand out a shared instance
+    for method in ("__init__", "__post_init__"):
+        function = facts.function(f"{cls.qualname}.{method}")
+        if function is not None and "self" in function.escaping_names:
+            return False  # the instance may register itself somewhere
+    prefix = facts.module + "."
+    for base in cls.bases:
+        if not (base and base.startswith(prefix) and _is_temporary_instance(facts, base[len(prefix) :], depth + 1)):
+            return False  # a base class we cannot see may keep its instances
+    return True
