@@ -1,0 +1,298 @@
+"""SIG001 receiver-missing-kwargs (and, in one place, how ``# noqa`` applies to every rule)."""
+from __future__ import annotations
+
+import textwrap
+
+from conftest import findings_for, positions
+
+from signal_lint.catalog import load_catalog
+from signal_lint.config import Config
+from signal_lint.engine import check_facts
+from signal_lint.extract import extract_source
+from signal_lint.fix import fix_source
+
+
+def sig001(source: str):
+    return positions(source, "SIG001")
+
+
+def test_decorated_receiver_without_kwargs_is_flagged_at_its_def_line():
+    assert sig001(
+        """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, instance, created):
+            pass
+        """
+    ) == [(5, 1)]
+
+
+def test_message_names_receiver_and_signal_and_says_what_to_do():
+    (finding,) = findings_for(
+        """
+        from django.db.models.signals import post_save as ps
+        from django.dispatch import receiver
+
+        @receiver(ps)
+        def on_save(sender, instance):
+            pass
+        """,
+        code="SIG001",
+    )
+    assert finding.message == "receiver `on_save` of `ps` does not accept `**kwargs`: add `**kwargs` to its parameters"
+    assert finding.severity == "error" and finding.name == "receiver-missing-kwargs"
+
+
+def test_kwargs_under_any_name_is_enough():
+    assert sig001(
+        """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, **extra):
+            pass
+        """
+    ) == []
+
+
+def test_star_args_alone_is_not_enough():
+    assert sig001(
+        """
+        from django.core.signals import request_finished
+
+        def on_finished(*args):
+            pass
+
+        request_finished.connect(on_finished)
+        """
+    ) == [(3, 1)]
+
+
+def test_keyword_only_parameters_without_kwargs_are_flagged():
+    assert sig001(
+        """
+        from django.core.signals import request_finished
+
+        def on_finished(*, sender):
+            pass
+
+        request_finished.connect(on_finished)
+        """
+    ) == [(3, 1)]
+
+
+def test_receiver_connected_to_two_signals_is_reported_once():
+    assert sig001(
+        """
+        from django.db.models.signals import post_delete, post_save
+
+        def on_change(sender, instance):
+            pass
+
+        post_save.connect(on_change)
+        post_delete.connect(on_change)
+        """
+    ) == [(3, 1)]
+
+
+def test_receiver_list_is_reported_once():
+    assert sig001(
+        """
+        from django.db.models.signals import post_delete, post_save
+        from django.dispatch import receiver
+
+        @receiver([post_save, post_delete])
+        def on_change(sender, instance):
+            pass
+        """
+    ) == [(5, 1)]
+
+
+def test_function_that_is_only_disconnected_is_not_a_receiver():
+    assert sig001(
+        """
+        from django.db.models.signals import post_save
+
+        def legacy(sender, instance):
+            pass
+
+        post_save.disconnect(legacy)
+        """
+    ) == []
+
+
+def test_function_passed_to_a_connect_that_is_not_a_signal_is_not_a_receiver():
+    assert sig001(
+        """
+        import sqlite3
+        from myapp import bus
+
+        def on_open(path):
+            pass
+
+        sqlite3.connect(on_open)
+        bus.connect(on_open)
+        """
+    ) == []
+
+
+def test_receiver_decorator_of_another_library_is_not_djangos():
+    assert sig001(
+        """
+        from blinker_helpers import receiver
+        from django.db.models.signals import post_save
+
+        @receiver(post_save)
+        def on_save(sender):
+            pass
+        """
+    ) == []
+
+
+def test_receiver_of_a_signal_imported_from_a_signals_module_is_checked():
+    assert sig001(
+        """
+        from django.dispatch import receiver
+        from payments.signals import payment_received
+
+        @receiver(payment_received)
+        def on_payment(sender, payment):
+            pass
+        """
+    ) == [(5, 1)]
+
+
+def test_connect_with_a_third_party_object_of_a_signals_module_is_checked():
+    assert sig001(
+        """
+        from allauth.account import signals
+
+        def on_signed_up(request, user):
+            pass
+
+        signals.user_signed_up.connect(on_signed_up)
+        """
+    ) == [(3, 1)]
+
+
+def test_bound_method_connected_through_self_is_checked():
+    assert sig001(
+        """
+        from django.db.models.signals import post_save
+
+        class Audit:
+            def __init__(self):
+                post_save.connect(self.on_save, weak=False)
+
+            def on_save(self, sender, instance):
+                pass
+        """
+    ) == [(7, 5)]
+
+
+def test_async_receiver_is_checked_too():
+    assert sig001(
+        """
+        from django.core.signals import request_started
+        from django.dispatch import receiver
+
+        @receiver(request_started)
+        async def on_started(sender):
+            pass
+        """
+    ) == [(5, 1)]
+
+
+def test_fix_appends_kwargs_after_keyword_only_parameters():
+    source = textwrap.dedent(
+        """\
+        from django.core.signals import request_finished
+
+        def on_finished(sender, *, signal=None):
+            pass
+
+        request_finished.connect(on_finished)
+        """
+    )
+    fixed = fix_source(source, findings_for(source, code="SIG001"))
+    assert "def on_finished(sender, *, signal=None, **kwargs):" in fixed
+    assert findings_for(fixed, code="SIG001") == []
+
+
+def test_receiver_connected_from_another_module_is_checked_in_project_mode():
+    handlers = extract_source(b"def on_save(sender, instance):\n    pass\n", "shop/handlers.py", "shop.handlers")
+    apps = extract_source(
+        b"from django.apps import AppConfig\n"
+        b"from django.db.models.signals import post_save\n"
+        b"from shop.handlers import on_save\n"
+        b"\n"
+        b"class ShopConfig(AppConfig):\n"
+        b"    name = 'shop'\n"
+        b"\n"
+        b"    def ready(self):\n"
+        b"        post_save.connect(on_save)\n",
+        "shop/apps.py",
+        "shop.apps",
+    )
+    found = [(f.path, f.line, f.code) for f in check_facts([apps, handlers], load_catalog(), Config())]
+    assert ("shop/handlers.py", 1, "SIG001") in found
+
+
+# --- noqa: the engine's filter, shown once here for every rule ------------
+
+NOQA_SOURCE = """
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+@receiver(post_save)
+def on_save(sender, create){comment}
+    pass
+"""
+
+
+def noqa(comment: str):
+    return sorted({f.code for f in findings_for(NOQA_SOURCE.format(comment=comment))})
+
+
+def test_without_noqa_the_line_has_two_findings():
+    assert noqa(":") == ["SIG001", "SIG004"]
+
+
+def test_bare_noqa_silences_every_code_on_the_line():
+    assert noqa(":  # noqa") == []
+
+
+def test_noqa_with_a_code_silences_only_that_code():
+    assert noqa(":  # noqa: SIG001") == ["SIG004"]
+
+
+def test_noqa_with_several_codes():
+    assert noqa(":  # noqa: SIG001, SIG004") == []
+    assert noqa(":  # noqa:SIG001,SIG004") == []
+
+
+def test_noqa_codes_are_case_insensitive():
+    assert noqa(":  # NOQA: sig004") == ["SIG001"]
+
+
+def test_noqa_for_another_code_silences_nothing():
+    assert noqa(":  # noqa: E501") == ["SIG001", "SIG004"]
+
+
+def test_noqa_code_prefix_silences_the_codes_it_starts():
+    assert noqa(":  # noqa: SIG00") == []
+
+
+def test_noqa_on_another_line_of_the_statement_does_not_count():
+    source = """
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+
+    @receiver(post_save)  # noqa: SIG001
+    def on_save(sender, instance):
+        pass
+    """
+    assert sig001(source) == [(5, 1)]
