@@ -130,8 +130,14 @@ def _local_target(source: FileFacts, facts: FileFacts, connection: Connection) -
         return receiver.local, bool(function and function.is_classmethod)
     if connection.kind == "decorator" and receiver.kind == "method":
         return receiver.local, False
-    if receiver.kind == "method" and receiver.text.startswith("self.") and connection.function:
+    if receiver.kind == "method" and receiver.text.startswith(("self.", "cls.")) and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
-            return f"{owner.class_name}.{receiver.text[5:]}", True
+            base, attr = receiver.text.split(".", 1)
+            function = facts.function(f"{owner.class_name}.{attr}")
+            if function is None or function.is_staticmethod:
+                return f"{owner.class_name}.{attr}", False  # a staticmethod is not bound, even through self
+            if base == "cls" and not function.is_classmethod:
+                return f"{owner.class_name}.{attr}", False  # ``cls.f`` is the plain function
+            return f"{owner.class_name}.{attr}", True
     return None, False

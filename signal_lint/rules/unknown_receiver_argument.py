@@ -32,6 +32,14 @@ def _direct_call_arguments(facts: FileFacts, name: str) -> Tuple[Set[str], int]:
     return keywords, positional
 
 
+def _first_parameter_is_sig005s(use: ReceiverUse) -> bool:
+    """``self`` of a ``@receiver`` method is SIG005's; ``sig.connect(Handler.method)`` passes no ``self``."""
+    function = use.function
+    if not function.class_name or function.is_staticmethod:
+        return False
+    return any(connection.kind == "decorator" for connection in use.connections)
+
+
 class UnknownReceiverArgument(Rule):
     """
     ## What it does
@@ -189,7 +197,7 @@ class UnknownReceiverArgument(Rule):
             if specs is None:
                 continue
             params = list(use.function.params)
-            if use.bound or use.function.class_name and not use.function.is_staticmethod:
+            if use.bound or _first_parameter_is_sig005s(use):
                 params = params[1:]  # self/cls: bound, or SIG005's business
             direct = _direct_call_arguments(facts, use.function.name)
             for position, param in enumerate(params):
