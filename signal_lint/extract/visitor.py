@@ -420,10 +420,10 @@ class FactsVisitor:
         self.names.scopes.pop()
 
     def _prefix(self) -> str:
+        if self.class_stack and self._directly_in_class():  # a class body, even inside a function
+            return f"{self.class_stack[-1][0]}."
         if self.func_stack:
             return f"{self.func_stack[-1].qualname}.<locals>."
-        if self.class_stack:
-            return f"{self.class_stack[-1][0]}."
         return ""
 
     def _signal_definition(self, node: ast.Assign) -> bool:
@@ -574,10 +574,10 @@ class FactsVisitor:
             first = node.args[0]
             signal_nodes = list(first.elts) if isinstance(first, (ast.List, ast.Tuple)) else [first]
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        if self.func_stack:
-            receiver = F.Receiver("nested-function", None, qualname, getattr(func_node, "name", ""))
-        elif self.class_stack:
+        if self.class_stack and self._directly_in_class():  # a class body, even of a class inside a function
             receiver = F.Receiver("method", None, qualname, getattr(func_node, "name", ""))
+        elif self.func_stack:
+            receiver = F.Receiver("nested-function", None, qualname, getattr(func_node, "name", ""))
         else:
             receiver = F.Receiver("function", f"{self.module}.{qualname}", qualname, getattr(func_node, "name", ""))
         self._connection("decorator", signal_nodes, receiver, keywords, node, index)

@@ -12,11 +12,17 @@ from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 
+STATICMETHOD = "builtins.staticmethod"
+
+
 class ReceiverDecoratorOrder(Rule):
     """
     ## What it does
     Flags `@receiver(...)` that is not the outermost decorator (other
-    `@receiver`s above it are fine). Same as ruff's / flake8-django's DJ013.
+    `@receiver`s above it are fine, and so is `@staticmethod`, which only
+    changes how the class exposes the function — and is the order Python
+    < 3.10 needs, since it cannot call a staticmethod object). Otherwise the
+    same as ruff's / flake8-django's DJ013.
 
     ## Why is this bad?
     Decorators apply bottom-up. `@receiver` registers the function it is
@@ -88,6 +94,6 @@ class ReceiverDecoratorOrder(Rule):
             if function is None:
                 continue
             above = function.decorators[: connection.decorator_index]
-            if all(name in RECEIVER_DECORATORS for name in above):
-                continue
+            if all(name in RECEIVER_DECORATORS or name == STATICMETHOD for name in above):
+                continue  # other receivers; ``staticmethod`` only changes class attribute access (and Python < 3.10 cannot call a staticmethod object)
             yield self.finding(facts, connection.line, connection.column, receiver=function.name)
