@@ -80,12 +80,17 @@ class AttrUse(Guarded):
 class Compare:
     """``action == "pre add"``, ``action in (...)``, ``case "x":``: a name (or
     ``kwargs["action"]``/``kwargs.get("action")``, recorded as ``action``)
-    compared with a string literal at (line, column)."""
+    compared with a string literal at (line, column).  ``op`` says how:
+    ``"=="`` equality or membership in a literal collection (``==``, ``!=``,
+    ``is``, ``in (...)``, ``case``), ``"in"`` a substring of the literal
+    (``action in "pre_add post_add"``), ``"contains"`` the literal is a
+    substring of the subject (``"add" in action``)."""
 
     subject: str
     value: str
     line: int
     column: int
+    op: str = "=="
 
 
 @dataclass(frozen=True)

@@ -866,9 +866,18 @@ class FactsVisitor:
             if not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)):
                 continue
             left, right = operands[index], operands[index + 1]
+            membership = isinstance(op, (ast.In, ast.NotIn))
             for subject_node, other in ((left, right), (right, left)):
                 subject = _subject_name(subject_node, func.var_kw)
                 if not subject:
+                    continue
+                if membership and subject_node is right:  # ``"add" in action``: a substring test
+                    if isinstance(other, ast.Constant) and isinstance(other.value, str):
+                        func.compares.append(F.Compare(subject, other.value, other.lineno, self._col(other), "contains"))
+                    continue
+                if membership and isinstance(other, ast.Constant):  # ``action in "pre_add post_add"``
+                    if isinstance(other.value, str):
+                        func.compares.append(F.Compare(subject, other.value, other.lineno, self._col(other), "in"))
                     continue
                 values = other.elts if isinstance(other, (ast.Tuple, ast.List, ast.Set)) else [other]
                 for value in values:

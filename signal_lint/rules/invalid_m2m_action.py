@@ -5,11 +5,26 @@ https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed
 from __future__ import annotations
 
 import difflib
-from typing import Iterator
+from typing import AbstractSet, Iterator
 
-from signal_lint.extract.facts import FileFacts
+from signal_lint.extract.facts import Compare, FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
+
+
+NEVER = {
+    "==": "is never `{value!r}`",
+    "in": "is never part of `{value!r}`",
+    "contains": "never contains `{value!r}`",
+}
+
+
+def _can_match(compare: Compare, allowed: AbstractSet[str]) -> bool:
+    if compare.op == "contains":  # ``"add" in action``
+        return any(compare.value in value for value in allowed)
+    if compare.op == "in":  # ``action in "pre_add post_add"``
+        return any(value in compare.value for value in allowed)
+    return compare.value in allowed
 
 
 class InvalidM2mAction(Rule):
@@ -48,7 +63,7 @@ class InvalidM2mAction(Rule):
     code = "SIG006"
     name = "invalid-m2m-action"
     severity = ERROR
-    MESSAGE = "`{argument}` of `{signal}` is never `{value!r}` in receiver `{receiver}`, so this comparison never matches{hint}"
+    MESSAGE = "`{argument}` of `{signal}` {never} in receiver `{receiver}`, so this comparison never matches{hint}"
 
     VALID = (
         Valid(
@@ -109,7 +124,7 @@ class InvalidM2mAction(Rule):
             for compare in use.function.compares:
                 for spec in specs:
                     allowed = spec.values.get(compare.subject)
-                    if allowed is None or compare.value in allowed:
+                    if allowed is None or _can_match(compare, allowed):
                         continue
                     match = difflib.get_close_matches(compare.value, sorted(allowed), n=1, cutoff=0.5)
                     yield self.finding(
@@ -118,7 +133,7 @@ class InvalidM2mAction(Rule):
                         compare.column,
                         argument=compare.subject,
                         signal=spec.name,
-                        value=compare.value,
+                        never=NEVER[compare.op].format(value=compare.value),
                         receiver=use.function.name,
                         hint=f" (did you mean `{match[0]!r}`?)" if match else "",
                     )
