@@ -229,7 +229,13 @@ def normalize_version(django_version: Optional[object]) -> str:
 
 
 def load_catalog(django_version: Optional[str] = None, extra: Sequence[Mapping[str, Any]] = ()) -> Catalog:
-    """The catalog for ``django_version`` (default: newest supported) plus ``extra`` signals.
+    """The catalog for ``django_version`` plus ``extra`` signals.
+
+    Without a version (``None`` or ``""``: no ``django-version`` configured) the
+    catalog holds what is true for every supported version: an argument is
+    ``always`` only if every version always sends it, ``sometimes`` if any
+    version sends it; it lists the signals of every version, described and
+    linked as in the newest one (``DEFAULT_VERSION``).
 
     ``extra`` is a sequence of mappings as in ``[tool.signal-lint] extra-signals``
     (see docs/catalog.md); invalid entries raise ``ValueError``.  An extra signal
@@ -278,9 +284,8 @@ def _any_version_catalog() -> Catalog:
     for catalog in catalogs:
         for spec in catalog.signals:
             seen = merged.get(spec.qualname)
-            if seen is None:
-                merged[spec.qualname] = newest.get(spec.qualname) or spec
-                continue
+            if seen is None:  # start from the newest version's spec (descriptions, links), then merge this one
+                seen = newest.get(spec.qualname) or spec
             always = seen.always & spec.always
             sent = seen.arguments | spec.arguments
             values = {key: seen.values.get(key, frozenset()) | spec.values.get(key, frozenset()) for key in set(seen.values) | set(spec.values)}

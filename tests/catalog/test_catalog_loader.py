@@ -52,6 +52,19 @@ def test_default_holds_for_every_supported_version_and_is_cached() -> None:
     assert "raw" in load_catalog("6.1").get("django.db.models.signals.m2m_changed").always
 
 
+def test_default_merges_every_version() -> None:
+    merged = load_catalog()
+    assert {s.qualname for s in merged.signals} == {s.qualname for v in SUPPORTED_VERSIONS for s in load_catalog(v).signals}
+    for spec in merged.signals:
+        per_version = [load_catalog(v).get(spec.qualname) for v in SUPPORTED_VERSIONS]
+        present = [s for s in per_version if s is not None]
+        assert spec.always == frozenset.intersection(*(s.always for s in present)), spec.qualname
+        assert spec.arguments == frozenset.union(*(s.arguments for s in present)), spec.qualname
+        assert spec.nullable == frozenset.union(*(s.nullable for s in present)), spec.qualname
+        assert spec.model_signal == present[-1].model_signal
+        assert "/en/6.1/" not in spec.doc_url
+
+
 @pytest.mark.parametrize("version", ["4.2", "5.2", "6.0", "6.1"])
 def test_every_supported_version_loads(version: str) -> None:
     catalog = load_catalog(version)
