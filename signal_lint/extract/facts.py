@@ -44,7 +44,12 @@ class Guarded:
     recorded as ``raw``) and ``guard_attrs`` the ``base.attr`` attribute reads
     mentioned by enclosing ``if``/``while``/ternary tests, left operands of
     ``and``/``or``, and tests of earlier ``if ...: return`` statements.
-    ``guard_strings`` are string literals in those tests.
+    ``guard_strings`` are string literals in those tests.  ``known`` is what
+    those tests make true where it runs, as tuples: ``("truthy", "created")``
+    inside ``if created:`` or after ``if not created: return``,
+    ``("falsy", s)``, ``("notnone", s)``, ``("eq", s)``/``("ne", s)``
+    (``instance.status != "paid"`` gives ``("ne", "instance.status")``),
+    ``("in", s, "x")``/``("notin", s, "x")`` (a falsy ``s`` holds nothing).
     """
 
     line: int
@@ -52,6 +57,7 @@ class Guarded:
     guard_names: frozenset = frozenset()
     guard_attrs: frozenset = frozenset()
     guard_strings: frozenset = frozenset()
+    known: frozenset = frozenset()
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,31 @@ TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
 
 class _Guards:
-    """The conditions governing the code being walked (immutable, shared)."""
+    """The conditions governing the code being walked (immutable, shared).
 
-    __slots__ = ("names", "attrs", "strings")
+    ``names``/``attrs``/``strings`` are everything the governing tests
+    mention, whatever their outcome.  ``known`` is what those tests make
+    true where the code runs (see ``_conditions``): ``if not created:``
+    mentions ``created`` in its body *and* its ``else``, but only the
+    ``else`` knows ``("truthy", "created")``.
+    """
 
-    def __init__(self, names: FrozenSet[str] = frozenset(), attrs: FrozenSet = frozenset(), strings: FrozenSet[str] = frozenset()) -> None:
+    __slots__ = ("names", "attrs", "strings", "known")
+
+    def __init__(
+        self,
+        names: FrozenSet[str] = frozenset(),
+        attrs: FrozenSet = frozenset(),
+        strings: FrozenSet[str] = frozenset(),
+        known: FrozenSet[Tuple[str, ...]] = frozenset(),
+    ) -> None:
         self.names = names
         self.attrs = attrs
         self.strings = strings
+        self.known = known
 
-    def plus(self, test: ast.AST, var_kw: Optional[str]) -> "_Guards":
+    def plus(self, test: ast.AST, var_kw: Optional[str], positive: bool = True) -> "_Guards":
+        """The guards where ``test`` was true (``positive``) or false."""
         names: Set[str] = set()
         attrs: Set[Tuple[str, str]] = set()
         strings: Set[str] = set()
@@ -52,12 +67,88 @@ class _Guards:
             key = _kwargs_key(node, var_kw)
             if key:
                 names.add(key)
-        if not (names or attrs or strings):
+        known = _conditions(test, positive, var_kw)
+        if not (names or attrs or strings or known):
             return self
-        return _Guards(self.names | names, self.attrs | attrs, self.strings | strings)
+        return _Guards(self.names | names, self.attrs | attrs, self.strings | strings, self.known | known)
 
     def with_name(self, name: str) -> "_Guards":
-        return _Guards(self.names | {name}, self.attrs, self.strings)
+        return _Guards(self.names | {name}, self.attrs, self.strings, self.known)
+
+
+def _conditions(test: ast.AST, positive: bool, var_kw: Optional[str]) -> FrozenSet[Tuple[str, ...]]:
+    """What is known where ``test`` evaluated true (``positive``) or false.
+
+    ``("truthy", s)``/``("falsy", s)`` (``None`` is falsy), ``("notnone", s)``,
+    ``("eq", s)``/``("ne", s)`` (compared equal / unequal with something),
+    ``("in", s, "x")``/``("notin", s, "x")`` (``"x" in s``; a falsy ``s``
+    holds nothing).  ``s`` is a name, a ``kwargs["name"]`` key or ``base.attr``.
+    """
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _conditions(test.operand, not positive, var_kw)
+    if isinstance(test, ast.BoolOp):
+        parts = [_conditions(value, positive, var_kw) for value in test.values]
+        if isinstance(test.op, ast.And) == positive:  # ``a and b`` true, ``a or b`` false: each part holds
+            return frozenset().union(*parts)
+        return _common(parts)  # one part holds, which is not known: only what they all imply
+    subject = _condition_subject(test, var_kw)
+    if subject:
+        return frozenset({("truthy" if positive else "falsy", subject)})
+    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr", "callable"):
+        subject = _condition_subject(test.args[0], var_kw) if test.args else None
+        return frozenset({("notnone", subject)}) if subject and positive else frozenset()
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return frozenset()
+    op, left, right = test.ops[0], test.left, test.comparators[0]
+    if isinstance(op, (ast.In, ast.NotIn)):
+        if isinstance(right, ast.BoolOp) and isinstance(right.op, ast.Or):
+            right = right.values[0]  # ``"x" in (update_fields or ())``
+        container = _condition_subject(right, var_kw)
+        if container and isinstance(left, ast.Constant) and isinstance(left.value, str):
+            inside = isinstance(op, ast.In) == positive
+            return frozenset({("in" if inside else "notin", container, left.value)})
+        return frozenset()
+    none_side = right if _is_none(right) else left if _is_none(left) else None
+    if none_side is not None and isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq)):
+        subject = _condition_subject(left if none_side is right else right, var_kw)
+        if not subject:
+            return frozenset()
+        is_none = isinstance(op, (ast.Is, ast.Eq)) == positive
+        return frozenset({("falsy", subject)} if is_none else {("notnone", subject)})
+    if isinstance(op, (ast.Eq, ast.NotEq, ast.Is, ast.IsNot)):
+        subject = _condition_subject(left, var_kw) or _condition_subject(right, var_kw)
+        if not subject:
+            return frozenset()
+        equal = isinstance(op, (ast.Eq, ast.Is)) == positive
+        return frozenset({("eq" if equal else "ne", subject)})
+    return frozenset()
+
+
+def _common(parts: List[FrozenSet[Tuple[str, ...]]]) -> FrozenSet[Tuple[str, ...]]:
+    """Conditions every part implies; a falsy container implies it lacks every item."""
+
+    def implies(part: FrozenSet[Tuple[str, ...]], condition: Tuple[str, ...]) -> bool:
+        if condition in part:
+            return True
+        return condition[0] == "notin" and ("falsy", condition[1]) in part
+
+    candidates = frozenset().union(*parts) if parts else frozenset()
+    return frozenset(c for c in candidates if all(implies(part, c) for part in parts))
+
+
+def _condition_subject(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        return f"{node.value.id}.{node.attr}"
+    if isinstance(node, ast.Attribute):
+        key = _kwargs_key(node.value, var_kw)
+        return f"{key}.{node.attr}" if key else None
+    return _kwargs_key(node, var_kw)
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 NO_GUARDS = _Guards()
@@ -258,7 +349,9 @@ class FactsVisitor:
         for stmt in body:
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
-                guards = guards.plus(stmt.test, self._var_kw())  # early return guards what follows
+                guards = guards.plus(stmt.test, self._var_kw(), positive=False)  # early return guards what follows
+            elif isinstance(stmt, ast.Assert):
+                guards = guards.plus(stmt.test, self._var_kw())
 
     def _stmt(self, node: ast.stmt, guards: _Guards) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -269,9 +362,8 @@ class FactsVisitor:
             self._import(node)
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
-            inner = guards.plus(node.test, self._var_kw())
-            self._conditional(node.body, inner)
-            self._conditional(node.orelse, inner)
+            self._conditional(node.body, guards.plus(node.test, self._var_kw()))
+            self._conditional(node.orelse, guards.plus(node.test, self._var_kw(), positive=False))
         elif isinstance(node, (ast.While,)):
             self._expr(node.test, guards)
             inner = guards.plus(node.test, self._var_kw())
@@ -749,15 +841,14 @@ class FactsVisitor:
             return
         if isinstance(node, ast.BoolOp):
             inner = guards
-            for value in node.values:
+            for value in node.values:  # ``a and b`` runs b where a was true; ``a or b`` where it was false
                 self._expr(value, inner)
-                inner = inner.plus(value, self._var_kw())
+                inner = inner.plus(value, self._var_kw(), positive=isinstance(node.op, ast.And))
             return
         if isinstance(node, ast.IfExp):
             self._expr(node.test, guards)
-            inner = guards.plus(node.test, self._var_kw())
-            self._expr(node.body, inner)
-            self._expr(node.orelse, inner)
+            self._expr(node.body, guards.plus(node.test, self._var_kw()))
+            self._expr(node.orelse, guards.plus(node.test, self._var_kw(), positive=False))
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = guards
@@ -786,13 +877,13 @@ class FactsVisitor:
                 base = node.value.id
                 func.names_read.add(base)
                 if base in func.params:
-                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, base, node.attr))
+                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=base, attr=node.attr))
                 return
             if isinstance(node, ast.Attribute):
                 key = _kwargs_key(node.value, func.var_kw)
                 if key:
                     func.names_read.add(key)
-                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, key, node.attr))
+                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=key, attr=node.attr))
                     return
             if isinstance(node, ast.Subscript):
                 key = _kwargs_key(node, func.var_kw)
@@ -852,6 +943,7 @@ class FactsVisitor:
                 guards.names,
                 guards.attrs,
                 guards.strings,
+                guards.known,
                 chain=parts,
                 qualname=qualname,
                 keywords=tuple(k.arg for k in node.keywords if k.arg),

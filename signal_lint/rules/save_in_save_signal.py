@@ -141,16 +141,26 @@ class SaveInSaveSignal(Rule):
                 continue
             function = use.function
             for call in function.calls:
-                if call.chain == ("instance", "save") and not _guarded(call, function):
+                if call.chain == ("instance", "save") and not _guarded(call, function, facts):
                     yield self.finding(facts, call.line, call.column, receiver=function.name, signal=names[0])
 
 
-def _guarded(call: CallUse, function: Function) -> bool:
-    if "created" in call.guard_names:
+def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
+    """A condition visible at the save that the re-save cannot meet, or a disconnect of itself."""
+    known = call.known
+    if ("truthy", "created") in known:
         return True  # the re-save sends created=False
-    if "update_fields" in call.guard_names and set(call.update_fields) & call.guard_strings:
-        return True  # saves a field only when update_fields lacks it
-    assigned = {attr for base, attr, line in function.attr_assigns if base == "instance" and line <= call.line}
-    if any(base == "instance" and attr in assigned for base, attr in call.guard_attrs):
+    if call.update_fields and (
+        ("falsy", "update_fields") in known or any(("notin", "update_fields", field) in known for field in call.update_fields)
+    ):
+        return True  # saves a field only when update_fields lacks it; the re-save sends it
+    assigned = {f"instance.{attr}" for base, attr, line in function.attr_assigns if base == "instance" and line <= call.line}
+    if any(condition[0] in ("ne", "falsy") and condition[1] in assigned for condition in known):
         return True  # saves only when the attribute it sets had another value
-    return any(other.chain and other.chain[-1] == "disconnect" and other.line < call.line for other in function.calls)
+    return any(
+        connection.kind == "disconnect"
+        and connection.function == function.qualname
+        and connection.receiver.local == function.qualname
+        and connection.line < call.line
+        for connection in facts.connections
+    )  # disconnects itself before saving
