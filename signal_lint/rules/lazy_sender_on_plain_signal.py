@@ -11,12 +11,18 @@ from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 
+# Settings that hold an "app_label.ModelName" string: a lazy sender as much as the literal.
+LAZY_SETTINGS = {"django.conf.settings.AUTH_USER_MODEL": "settings.AUTH_USER_MODEL"}
+
+
 class LazySenderOnPlainSignal(Rule):
     """
     ## What it does
-    Flags `sender="app_label.ModelName"` (a string) given to a signal that is
-    not a model signal, and a malformed lazy reference on a model signal
-    (no dot, or more than one: `"shop.models.Order"`).
+    Flags `sender="app_label.ModelName"` (a string, or
+    `settings.AUTH_USER_MODEL`, which holds one) given to a signal that is not
+    a model signal, and a malformed lazy reference on a model signal (no dot,
+    or more than one: `"shop.models.Order"`). Every signal of a
+    `@receiver([...])` list is checked.
 
     ## Why is this bad?
     Only model signals (`pre_init`, `post_init`, `pre_save`, `post_save`,
@@ -91,14 +97,25 @@ class LazySenderOnPlainSignal(Rule):
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for connection in facts.connections:
             sender = connection.sender
-            if connection.kind == "disconnect" or sender.kind != "string":
+            if connection.kind == "disconnect":
                 continue
+            if sender.kind == "string":
+                spelling, well_formed = repr(sender.value), (sender.value or "").count(".") == 1
+            elif sender.kind == "name" and sender.value in LAZY_SETTINGS:
+                spelling, well_formed = LAZY_SETTINGS[sender.value], True  # Django validates the setting
+            else:
+                continue
+            model, plain = [], []
             for signal, text in zip(connection.signals, connection.signal_text):
                 if ctx.is_model_signal(signal):
-                    if sender.value is not None and sender.value.count(".") != 1:
-                        problem = f"`{sender.value!r}` is not an `\"app_label.ModelName\"` reference: `{text}.connect()` raises `ValueError`; use `\"app_label.ModelName\"`"
-                        yield self.finding(facts, sender.line, sender.column, problem=problem)
+                    model.append(text)
                 elif ctx.builtin(signal) is not None or ctx.project_signal(signal) is not None:
-                    problem = f"`{text}` is not a model signal, so the string sender `{sender.value!r}` is compared by identity and never matches: receiver `{connection.receiver.text}` never runs; pass the sender object itself"
-                    yield self.finding(facts, sender.line, sender.column, problem=problem)
-                break
+                    plain.append(text)
+            if model and not well_formed:
+                problem = f"`{spelling}` is not an `\"app_label.ModelName\"` reference: `{model[0]}.connect()` raises `ValueError`; use `\"app_label.ModelName\"`"
+                yield self.finding(facts, sender.line, sender.column, problem=problem)
+            if plain:
+                names = ", ".join(f"`{text}`" for text in plain)
+                verb = "is not a model signal" if len(plain) == 1 else "are not model signals"
+                problem = f"{names} {verb}, so the string sender `{spelling}` is compared by identity and never matches: receiver `{connection.receiver.text}` never runs{' for ' + names if model else ''}; pass the sender object itself"
+                yield self.finding(facts, sender.line, sender.column, problem=problem)
