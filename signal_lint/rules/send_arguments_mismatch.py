@@ -10,6 +10,7 @@ from signal_lint.extract.facts import FileFacts, Send
 from signal_lint.catalog import SignalSpec
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
+from signal_lint.rules.lazy_sender_on_plain_signal import LAZY_SETTINGS
 
 
 class SendArgumentsMismatch(Rule):
@@ -19,7 +20,8 @@ class SendArgumentsMismatch(Rule):
     `.asend_robust()` of a Django signal that omits an argument Django always
     sends, passes one it never sends, passes extra positional arguments (only
     `sender` is positional), omits `sender`, or sends a model signal with
-    `sender=None` or a non-class.
+    `sender=None` or a non-class (a string, `settings.AUTH_USER_MODEL`, `self`
+    in an ordinary method).
 
     ## Why is this bad?
     Code that sends a built-in signal by hand (tests, data imports, custom
@@ -81,19 +83,35 @@ class SendArgumentsMismatch(Rule):
             spec = ctx.builtin(send.signal)
             if spec is None:
                 continue
-            problems = _problems(send, spec)
+            problems = _problems(send, spec, _sender_is_an_instance(facts, send))
             if problems:
                 yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, problems="; ".join(problems))
 
 
-def _problems(send: Send, spec: SignalSpec) -> List[str]:
+def _sender_is_an_instance(facts: FileFacts, send: Send) -> bool:
+    """``sender=self`` in an ordinary method: the instance, not its class."""
+    if send.sender.kind != "expr" or not send.function:
+        return False
+    function = facts.function(send.function)
+    if function is None or not function.class_name or function.is_staticmethod or function.is_classmethod:
+        return False
+    return bool(function.params) and function.params[0].kind in ("posonly", "normal") and function.params[0].name == send.sender.value
+
+
+def _problems(send: Send, spec: SignalSpec, sender_is_instance: bool = False) -> List[str]:
     problems = []
     if send.npositional > 1:
         problems.append("passes positional arguments after `sender` (only `sender` is positional): `TypeError`")
     if send.sender.kind == "missing" and not send.has_star_args and not send.has_star_kwargs:
         problems.append("has no `sender`: `TypeError`")
-    if spec.model_signal and send.sender.kind in ("any", "string", "literal"):
-        problems.append(f"sends model signal `{spec.name}` with `sender={send.sender.value or 'None'}`; model signals need the model class")
+    if spec.model_signal:
+        if send.sender.kind in ("any", "string", "literal"):
+            shown = repr(send.sender.value) if send.sender.kind == "string" else send.sender.value or "None"
+            problems.append(f"sends model signal `{spec.name}` with `sender={shown}`, but model signals need the model class")
+        elif send.sender.kind == "name" and send.sender.value in LAZY_SETTINGS:
+            problems.append(f"sends model signal `{spec.name}` with `sender={LAZY_SETTINGS[send.sender.value]}`, a string, but model signals need the model class")
+        elif sender_is_instance:
+            problems.append(f"sends model signal `{spec.name}` with `sender={send.sender.value}`, an instance, but model signals need the model class (`type({send.sender.value})`)")
     if not send.has_star_kwargs:
         passed = set(send.keywords) - {"sender"}
         missing = sorted(spec.always - passed)
