@@ -199,6 +199,7 @@ class SignalDef:
     providing_args: Optional[Span] = None
     providing_args_names: Tuple[str, ...] = ()
     use_caching: bool = False
+    providing_args_positional: bool = False  # ``Signal(["a", "b"])``: Django 4.0+ takes the list for use_caching
 
 
 @dataclass(frozen=True)

@@ -394,6 +394,8 @@ class FactsVisitor:
             self._expr(node.value, guards, usage="statement")
         elif isinstance(node, ast.Assign):
             self._assign(node, guards)
+        elif isinstance(node, ast.AnnAssign) and not self.func_stack and self._signal_definition([node.target], node.value):
+            return  # ``order_placed: Signal = Signal()``
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             if node.value is not None:
                 self._expr(node.value, guards)
@@ -433,7 +435,7 @@ class FactsVisitor:
 
     def _assign(self, node: ast.Assign, guards: _Guards) -> None:
         value = node.value
-        if not self.func_stack and self._signal_definition(node):
+        if not self.func_stack and self._signal_definition(node.targets, node.value):
             return
         usage = "other"
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and self.func_stack:
@@ -518,9 +520,8 @@ class FactsVisitor:
             return f"{self.func_stack[-1].qualname}.<locals>."
         return ""
 
-    def _signal_definition(self, node: ast.Assign) -> bool:
-        value = node.value
-        if not isinstance(value, ast.Call) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+    def _signal_definition(self, targets: List[ast.expr], value: Optional[ast.AST]) -> bool:
+        if not isinstance(value, ast.Call) or len(targets) != 1 or not isinstance(targets[0], ast.Name):
             return False
         callee = self.names.qualname(value.func)
         if callee in SIGNAL_CLASSES:
@@ -539,9 +540,18 @@ class FactsVisitor:
                     names = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
             elif keyword.arg == "use_caching" and isinstance(keyword.value, ast.Constant):
                 caching = bool(keyword.value.value)
+        positional = False
+        first = value.args[0] if value.args else None
+        if providing is None and isinstance(first, (ast.List, ast.Tuple)) and first.elts:
+            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts):
+                # ``Signal(["order"])``: providing_args by position (Django < 4.0); now it is ``use_caching``
+                providing, positional = F.Span(first.lineno, self._col(first)), True
+                names = tuple(e.value for e in first.elts)  # type: ignore[attr-defined]
         prefix = self._prefix()
         self.signal_defs.append(
-            F.SignalDef(f"{prefix}{node.targets[0].id}", kind, value.lineno, self._col(value), providing, names, caching)
+            F.SignalDef(
+                f"{prefix}{targets[0].id}", kind, value.lineno, self._col(value), providing, names, caching, positional
+            )
         )
         for arg in value.args:
             self._expr(arg, NO_GUARDS)

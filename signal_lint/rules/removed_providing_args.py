@@ -16,10 +16,17 @@ class RemovedProvidingArgs(Rule):
     ## What it does
     Flags `Signal(providing_args=[...])`.
 
+    A list of names passed positionally (`Signal(["order", "user"])`, the
+    same argument in Django < 4.0) is flagged too.
+
     ## Why is this bad?
     The argument was purely documentational, deprecated in Django 3.1 and
     removed in 4.0: `Signal(providing_args=...)` raises `TypeError` when the
     module is imported, so every receiver of every signal in it is lost.
+
+    Since Django 4.0 the positional list is taken for `use_caching`: the
+    signal then caches receivers per sender in a `WeakKeyDictionary`, and
+    `send(sender=None)` raises `TypeError`.
 
     ## Example
     ```python
@@ -41,7 +48,7 @@ class RemovedProvidingArgs(Rule):
     code = "SIG011"
     name = "removed-providing-args"
     severity = ERROR
-    MESSAGE = "`{signal}` is defined with `providing_args`, removed in Django 4.0 (`TypeError` at import): drop the argument and document the names in a comment"
+    MESSAGE = "`{signal}` {problem}: drop the argument and document the names in a comment"
 
     VALID = (
         Valid(
@@ -86,11 +93,20 @@ class RemovedProvidingArgs(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for definition in facts.signal_defs:
-            if definition.providing_args is not None:
-                yield self.finding(
-                    facts,
-                    definition.line,
-                    definition.column,
-                    fix=Fix("drop-providing-args", definition.line, definition.column),
-                    signal=definition.qualname,
+            if definition.providing_args is None:
+                continue
+            if definition.providing_args_positional:
+                problem = (
+                    "passes a `providing_args` list positionally: since Django 4.0 that list is `use_caching`, "
+                    "so sending with `sender=None` raises `TypeError`"
                 )
+                yield self.finding(facts, definition.line, definition.column, signal=definition.qualname, problem=problem)
+                continue
+            yield self.finding(
+                facts,
+                definition.line,
+                definition.column,
+                fix=Fix("drop-providing-args", definition.line, definition.column),
+                signal=definition.qualname,
+                problem="is defined with `providing_args`, removed in Django 4.0 (`TypeError` at import)",
+            )
