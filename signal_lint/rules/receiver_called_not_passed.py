@@ -91,23 +91,33 @@ class ReceiverCalledNotPassed(Rule):
             if not any(ctx.is_signal(s) for s in connection.signals):
                 continue
             function = self._called_function(facts, connection)
-            if function is None or not _looks_like_receiver(function):
+            if function is None or not _looks_like_receiver(function, facts):
                 continue
             yield self.finding(facts, connection.line, connection.column, call=receiver.text, signal=connection.signal_text[0], name=receiver.text[:-2])
 
     @staticmethod
     def _called_function(facts: FileFacts, connection: Connection) -> Optional[Function]:
         receiver = connection.receiver
-        if receiver.local:
+        if receiver.local and facts.function(receiver.local) is not None:
             return facts.function(receiver.local)
-        method = receiver.text[:-2].rsplit(".", 1)[-1]
+        method = receiver.text[:-2].rsplit(".", 1)[-1]  # ``obj.method()``: a method of a class of this file
         if "." not in receiver.text[:-2]:
             return None
         candidates = [f for f in facts.functions if f.name == method and f.class_name]
         return candidates[0] if len(candidates) == 1 else None
 
 
-def _looks_like_receiver(function: Function) -> bool:
-    """Takes the signal's arguments, or returns nothing to connect; a factory does neither."""
+def _looks_like_receiver(function: Function, facts: FileFacts) -> bool:
+    """Returns nothing to connect, or takes the signal's arguments and returns no function: not a factory."""
+    if not function.returns_value:
+        return True
     takes_signal_arguments = any(p.kind == "varkw" or p.name == "sender" for p in function.params)
-    return takes_signal_arguments or not function.returns_value
+    return takes_signal_arguments and not _returns_a_function(function, facts)
+
+
+def _returns_a_function(function: Function, facts: FileFacts) -> bool:
+    """A factory: returns (or hands on) a function it defines or a module-level function of this file."""
+    for other in facts.functions:
+        if other.name in function.escaping_names and (other.parent == function.qualname or (other.parent is None and other.class_name is None)):
+            return True
+    return False
