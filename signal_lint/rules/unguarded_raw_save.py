@@ -12,14 +12,19 @@ from signal_lint.rules.context import RuleContext, receivers
 
 SAVE_SIGNALS = frozenset({"django.db.models.signals.pre_save", "django.db.models.signals.post_save"})
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
-# QuerySet / related-manager methods that hit the database
+# QuerySet / related-manager methods that hit the database and that no dict, list, set or
+# str has: ``instance.<name>.<method>(...)`` with one of these is a related manager.
 QUERY_METHODS = frozenset(
     {
-        "all", "filter", "exclude", "get", "create", "get_or_create", "update_or_create", "update", "delete",
-        "count", "exists", "first", "last", "add", "remove", "clear", "set", "bulk_create", "bulk_update",
-        "aggregate", "values", "values_list", "in_bulk", "iterator", "select_for_update",
+        "all", "filter", "exclude", "create", "get_or_create", "update_or_create", "exists", "first", "last",
+        "bulk_create", "bulk_update", "aggregate", "annotate", "values_list", "in_bulk", "iterator",
+        "select_for_update", "select_related", "prefetch_related", "order_by", "latest", "earliest", "only",
+        "defer", "none", "set", "add", "remove", "clear",
     }
 )  # fmt: skip
+# Also dict/str methods: a manager's only when called as a manager calls them
+# (``get(pk=1)``/``update(x=1)`` keywords only, ``count()`` no argument).
+KEYWORD_ONLY_QUERY_METHODS = frozenset({"get", "update", "count"})
 
 
 class UnguardedRawSave(Rule):
@@ -140,10 +145,11 @@ def _orm_use(call: CallUse) -> Optional[str]:
     if any(part in MANAGERS for part in parts[1:]):
         return f"queries `{parts[0]}` through its manager"
     method = parts[-1]
-    if method in ("save", "delete"):
-        if "save" in call.keywords or parts == ("instance", method) or call.qualname is not None:
-            return None  # FieldFile.delete(save=False); the instance itself is SIG008's; cache is not the ORM
+    if method in ("save", "delete") and not (parts[0] == "instance" and len(parts) >= 3 and parts[2] in QUERY_METHODS):
+        if "save" in call.keywords or parts == ("instance", method) or call.qualname is not None or call.nargs:
+            return None  # FieldFile.delete(save=False), PIL's image.save(buffer); the instance itself is SIG008's; cache is not the ORM
         return f"calls `.{method}()` on another record"
-    if parts[0] == "instance" and len(parts) >= 3 and method in QUERY_METHODS:
-        return f"uses the related manager `instance.{parts[1]}`"
+    if parts[0] == "instance" and len(parts) >= 3 and parts[1] != "()":
+        if parts[2] in QUERY_METHODS or len(parts) == 3 and parts[2] in KEYWORD_ONLY_QUERY_METHODS and not call.nargs:
+            return f"uses the related manager `instance.{parts[1]}`"
     return None
