@@ -443,6 +443,10 @@ class FactsVisitor:
         self._expr(value, guards, usage=usage)
         if self.func_stack:
             self._escape(value)
+            func = self.func_stack[-1]
+            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                if _kwargs_key(value, func.var_kw) == node.targets[0].id:
+                    func.params.add(node.targets[0].id)  # ``request = kwargs.get("request")``: the argument itself
             for target in node.targets:
                 for name in _target_names(target):
                     kind = self._temporary_kind(value) if isinstance(target, ast.Name) else None

@@ -18,9 +18,12 @@ class NullableArgumentDereference(Rule):
     without a `None` check first: `user` of `user_logged_out` (the logout of
     an anonymous session), `request` of `user_login_failed` (`authenticate()`
     called without a request), and the catalog's other nullable arguments.
-    An enclosing `if user:` / `if user is not None:`, an earlier
-    `if user is None: return`, `user and user.email`, or a `try` that catches
-    `AttributeError` counts as a check.
+    An enclosing `if user:` / `if user is not None:` / `isinstance(user, ...)`,
+    an earlier `if user is None: return` or `assert user`, `user and
+    user.email`, or a `try` that catches `AttributeError` counts as a check —
+    where it makes the argument not `None`: inside `if user is None:` or the
+    `else` of `if user:` it is `None`. An argument read into a local of the
+    same name (`request = kwargs.get("request")`) is checked the same way.
 
     ## Why is this bad?
     The receiver raises `AttributeError: 'NoneType' object has no attribute`
@@ -94,8 +97,8 @@ class NullableArgumentDereference(Rule):
             if not specs:
                 continue
             for attr in use.function.attrs:
-                if attr.base in attr.guard_names or "<try>" in attr.guard_names:
-                    continue
+                if ("truthy", attr.base) in attr.known or ("notnone", attr.base) in attr.known or "<try>" in attr.guard_names:
+                    continue  # a check that it is not None governs the access
                 for spec in specs:
                     if attr.base in spec.nullable:
                         yield self.finding(facts, attr.line, attr.column, argument=attr.base, signal=spec.name, receiver=use.function.name, attr=attr.attr)
