@@ -780,6 +780,9 @@ class FactsVisitor:
             if isinstance(uid_node, ast.Constant):
                 uid = repr(uid_node.value)
                 uid_falsy = not uid_node.value
+            elif isinstance(uid_node, (ast.Tuple, ast.List)) and not uid_node.elts or isinstance(uid_node, ast.Dict) and not uid_node.keys:
+                uid = ast.unparse(uid_node)
+                uid_falsy = True  # an empty literal collection
             else:
                 uid = "<expr>"
         signals = tuple(self.names.qualname(s) for s in signal_nodes)

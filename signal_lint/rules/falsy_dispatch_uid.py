@@ -14,8 +14,8 @@ from signal_lint.rules.context import RuleContext
 class FalsyDispatchUid(Rule):
     """
     ## What it does
-    Flags `dispatch_uid=""`, `0`, `False` or another falsy literal (not
-    `None`, the documented "no uid").
+    Flags `dispatch_uid=""`, `0`, `False` or another falsy literal such as
+    `b""` or an empty tuple (not `None`, the documented "no uid").
 
     ## Why is this bad?
     `Signal.connect()` tests the uid for truth (`if dispatch_uid:`), so a
