@@ -223,6 +223,7 @@ class FactsVisitor:
         self.conditional_depth = 0
         self.try_guard = 0  # inside try blocks whose handlers catch AttributeError
         self.awaited: Set[int] = set()
+        self.lambda_depth = 0
 
     # ------------------------------------------------------------------ public
     def facts(self) -> F.FileFacts:
@@ -835,7 +836,7 @@ class FactsVisitor:
             line=node.lineno,
             column=self._col(node),
             function=function,
-            in_async=bool(func and func.is_async),
+            in_async=bool(func and func.is_async and not self.lambda_depth),
             usage=usage if usage in ("await", "statement") else "other",
             context=context,
         )
@@ -909,7 +910,9 @@ class FactsVisitor:
             if isinstance(node, ast.Compare):
                 self._compare(node, func)
             if isinstance(node, ast.Lambda):
+                self.lambda_depth += 1  # its body runs when something calls it, maybe in another thread
                 self._expr(node.body, guards)
+                self.lambda_depth -= 1
                 return
         for child in ast.iter_child_nodes(node):
             self._expr(child, guards)

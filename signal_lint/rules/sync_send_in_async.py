@@ -15,7 +15,8 @@ class SyncSendInAsync(Rule):
     """
     ## What it does
     Flags `signal.send()`/`signal.send_robust()` called directly inside an
-    `async def`.
+    `async def` — not inside a nested `def` or a `lambda`, which run wherever
+    they are called (`run_in_executor(None, lambda: signal.send(...))`).
 
     ## Why is this bad?
     `send()` runs every sync receiver on the event loop's thread, blocking it,
@@ -84,5 +85,8 @@ class SyncSendInAsync(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for send in facts.sends:
-            if send.in_async and send.method in ("send", "send_robust") and ctx.is_signal(send.signal):
-                yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, function=send.function or "")
+            if not (send.in_async and send.method in ("send", "send_robust") and ctx.is_signal(send.signal)):
+                continue
+            if send.usage == "await" and ctx.builtin(send.signal) is None and ctx.project_signal(send.signal) is None:
+                continue  # ``await x.send()`` on an object only guessed to be a signal: an async API, not Signal.send
+            yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, function=send.function or "")
