@@ -525,21 +525,34 @@ class FactsVisitor:
             return f"{self.func_stack[-1].qualname}.<locals>."
         return ""
 
+    def _signal_class_kind(self, callee: Optional[str], depth: int = 0) -> Optional[str]:
+        """"Signal"/"ModelSignal" for Django's classes and this file's subclasses of them."""
+        if callee in SIGNAL_CLASSES:
+            return "Signal"
+        if callee in MODEL_SIGNAL_CLASSES:
+            return "ModelSignal"
+        local = self._local_name(callee)
+        if local is None or depth > 8:
+            return None
+        for cls in self.classes:
+            if cls.qualname == local:  # ``class DeprecatedSignal(Signal)`` (django-cms)
+                kinds = {self._signal_class_kind(base, depth + 1) for base in cls.bases}
+                return "ModelSignal" if "ModelSignal" in kinds else "Signal" if "Signal" in kinds else None
+        return None
+
     def _signal_definition(self, targets: List[ast.expr], value: Optional[ast.AST]) -> bool:
         if not isinstance(value, ast.Call) or len(targets) != 1 or not isinstance(targets[0], ast.Name):
             return False
         callee = self.names.qualname(value.func)
-        if callee in SIGNAL_CLASSES:
-            kind = "Signal"
-        elif callee in MODEL_SIGNAL_CLASSES:
-            kind = "ModelSignal"
-        else:
+        kind = self._signal_class_kind(callee)
+        if kind is None:
             return False
+        djangos = callee in SIGNAL_CLASSES or callee in MODEL_SIGNAL_CLASSES  # a subclass may take other arguments
         providing: Optional[F.Span] = None
         names: Tuple[str, ...] = ()
         caching = False
         for keyword in value.keywords:
-            if keyword.arg == "providing_args":
+            if keyword.arg == "providing_args" and djangos:
                 providing = F.Span(keyword.value.lineno, self._col(keyword.value))
                 if isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
                     names = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
@@ -547,7 +560,7 @@ class FactsVisitor:
                 caching = bool(keyword.value.value)
         positional = False
         first = value.args[0] if value.args else None
-        if providing is None and isinstance(first, (ast.List, ast.Tuple)) and first.elts:
+        if djangos and providing is None and isinstance(first, (ast.List, ast.Tuple)) and first.elts:
             if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts):
                 # ``Signal(["order"])``: providing_args by position (Django < 4.0); now it is ``use_caching``
                 providing, positional = F.Span(first.lineno, self._col(first)), True

@@ -9,7 +9,7 @@ connected from ``apps.py`` is checked too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from signal_lint.catalog import Catalog, SignalSpec
 from signal_lint.extract.facts import Connection, FileFacts, Function, SignalDef
@@ -31,8 +31,6 @@ class RuleContext:
     # connections anywhere in the project whose receiver is a function of another file, by qualname
     remote_connections: Dict[str, List[Tuple[FileFacts, Connection]]] = field(default_factory=dict)
     project_mode: bool = False
-    modules: Set[str] = field(default_factory=set)  # modules whose facts were read: their signals are known
-
 
     @classmethod
     def for_file(cls, catalog: Catalog, facts: FileFacts) -> "RuleContext":
@@ -42,7 +40,6 @@ class RuleContext:
         return ctx
 
     def add_signals(self, facts: FileFacts) -> None:
-        self.modules.add(facts.module)
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
             self.signals[qualname] = ProjectSignal(qualname, definition.kind, facts.path, definition)
@@ -71,8 +68,6 @@ class RuleContext:
         module = (self.canonical(qualname) or qualname).rsplit(".", 1)[0]
         if module.startswith("django."):
             return False  # Django's own signals are all in the catalog
-        if module in self.modules:
-            return False  # a module we read defines no such signal: ``client.send()`` in ``app/signals.py``
         return any(part.endswith("signals") for part in module.split("."))
 
     def is_model_signal(self, qualname: Optional[str]) -> bool:

@@ -296,3 +296,23 @@ def test_noqa_on_another_line_of_the_statement_does_not_count():
         pass
     """
     assert sig001(source) == [(5, 1)]
+
+
+def test_instance_of_a_signal_subclass_of_this_file_is_a_signal():
+    assert sig001(
+        """
+        from django.dispatch import Signal
+
+        class DeprecatedSignal(Signal):
+            def __init__(self, name, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.name = name
+
+        move_page = DeprecatedSignal("move_page")
+
+        def on_move(sender, page):
+            pass
+
+        move_page.connect(on_move)
+        """
+    ) == [(10, 1)]

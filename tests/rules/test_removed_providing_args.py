@@ -109,6 +109,21 @@ def test_empty_positional_list_is_harmless():
     ) == []
 
 
+def test_subclass_of_signal_may_take_its_own_arguments():
+    assert sig011(
+        """
+        from django.dispatch import Signal
+
+        class CompatSignal(Signal):
+            def __init__(self, providing_args=None, use_caching=False):
+                super().__init__(use_caching=use_caching)
+
+        order_placed = CompatSignal(providing_args=["order"])
+        legacy = CompatSignal(["order"])
+        """
+    ) == []
+
+
 def test_signal_without_providing_args_is_fine():
     assert sig011(
         """
