@@ -138,6 +138,10 @@ class Receiver:
     # kind "local": what the enclosing frame last bound that name to, when it is
     # an object nothing else holds: "lambda", "partial", "temporary-method"
     local_value: Optional[str] = None
+    # kind "lambda": where it is and whether it takes ``**kwargs`` (SIG001)
+    line: int = 0
+    column: int = 0
+    accepts_kwargs: Optional[bool] = None
 
 
 @dataclass(frozen=True)

@@ -724,7 +724,7 @@ class FactsVisitor:
     def _receiver(self, node: ast.AST) -> F.Receiver:
         text = dotted_text(node)
         if isinstance(node, ast.Lambda):
-            return F.Receiver("lambda", None, None, "lambda")
+            return F.Receiver("lambda", None, None, "lambda", line=node.lineno, column=self._col(node), accepts_kwargs=node.args.kwarg is not None)
         if isinstance(node, ast.Constant) and node.value is None:
             return F.Receiver("none", None, None, "None")
         if isinstance(node, ast.Call):

@@ -15,7 +15,8 @@ class ReceiverMissingKwargs(Rule):
     """
     ## What it does
     Flags a function connected as a receiver (with `@receiver(...)` or
-    `signal.connect(func)`) whose parameters do not end in `**kwargs`.
+    `signal.connect(func)`) whose parameters do not end in `**kwargs`, and a
+    `lambda` connected without `**kwargs` (reported at the lambda, not fixed).
 
     ## Why is this bad?
     Django checks receivers when they connect: with `DEBUG = True`,
@@ -150,6 +151,12 @@ class ReceiverMissingKwargs(Rule):
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        for connection in facts.connections:  # ``sig.connect(lambda sender: ...)``: no def to fix, the lambda itself
+            receiver = connection.receiver
+            if receiver.kind != "lambda" or receiver.accepts_kwargs is not False or connection.kind != "connect":
+                continue
+            if any(ctx.is_signal(s) for s in connection.signals):
+                yield self.finding(facts, receiver.line, receiver.column, receiver="lambda", signal=connection.signal_text[0])
         for use in receivers(facts, ctx):
             function = use.function
             if any(param.kind == "varkw" for param in function.params):

@@ -206,6 +206,31 @@ def test_async_receiver_is_checked_too():
     ) == [(5, 1)]
 
 
+def test_lambda_without_kwargs_is_flagged_at_the_lambda_without_a_fix():
+    (finding,) = findings_for(
+        """
+        from django.db.models.signals import post_save
+
+        post_save.connect(lambda sender, instance: None, weak=False)
+        """,
+        code="SIG001",
+    )
+    assert (finding.line, finding.column + 1) == (3, 19)
+    assert finding.message.startswith("receiver `lambda` of `post_save` does not accept `**kwargs`")
+    assert finding.fix is None
+
+
+def test_lambda_with_kwargs_or_disconnected_is_fine():
+    assert sig001(
+        """
+        from django.db.models.signals import post_save
+
+        post_save.connect(lambda sender, **kwargs: None, weak=False)
+        post_save.disconnect(lambda sender: None)
+        """
+    ) == []
+
+
 def test_fix_appends_kwargs_after_keyword_only_parameters():
     source = textwrap.dedent(
         """\
