@@ -50,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--statistics", action="store_true", help="print a count per rule after the findings")
     check.add_argument("--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)")
     check.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)")
     check.add_argument("--fix", action="store_true", help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)")
     check.set_defaults(handler=_check)
 
@@ -78,7 +79,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("signal-lint: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    result = check_paths(args.paths, config, args.jobs)
+    result = check_paths(args.paths, config, args.jobs, use_cache=not args.no_cache)
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
     findings = result.findings

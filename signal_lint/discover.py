@@ -37,20 +37,20 @@ def discover(paths: Sequence[str], root: str, exclude: Sequence[str]) -> Tuple[L
             continue
         if os.path.isfile(given):
             if not _excluded(given, root, exclude):
-                found.setdefault(os.path.realpath(given), SourceFile(os.path.abspath(given), os.path.normpath(given)))
+                found.setdefault(os.path.abspath(given), SourceFile(os.path.abspath(given), os.path.normpath(given)))
             continue
         for absolute, display in _walk(given, root, exclude, messages):
-            found.setdefault(os.path.realpath(absolute), SourceFile(absolute, display))
+            found.setdefault(absolute, SourceFile(absolute, display))
     files = sorted(found.values(), key=lambda f: f.display)
     return files, messages
 
 
 def _walk(top: str, root: str, exclude: Sequence[str], messages: List[str]) -> Iterator[Tuple[str, str]]:
+    """Files below ``top``; a directory reached twice (through a symlink) is walked once."""
     ancestors: List[str] = []
     visited: Set[str] = set()
 
-    def visit(directory: str, display: str, depth: int) -> Iterator[Tuple[str, str]]:
-        real = os.path.realpath(directory)
+    def visit(directory: str, display: str, real: str) -> Iterator[Tuple[str, str]]:
         if real in ancestors:
             messages.append(f"{display}: skipped, symlink loop back to {os.path.relpath(real)}")
             return
@@ -73,15 +73,19 @@ def _walk(top: str, root: str, exclude: Sequence[str], messages: List[str]) -> I
             if is_dir:
                 if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info") or _excluded(shown, root, exclude):
                     continue
-                if os.path.exists(os.path.join(entry.path, "pyvenv.cfg")):
-                    continue
-                yield from visit(entry.path, shown, depth + 1)
+                if os.path.exists(entry.path + os.sep + "pyvenv.cfg"):
+                    continue  # a virtualenv
+                # only a symlink can lead back to an ancestor: resolve just those
+                child_real = os.path.realpath(entry.path) if entry.is_symlink() else real + os.sep + entry.name
+                yield from visit(entry.path, shown, child_real)
             elif entry.name.endswith(".py"):
                 if not _excluded(shown, root, exclude):
-                    yield os.path.abspath(entry.path), shown
+                    yield absolute + entry.path[prefix:], shown
         ancestors.pop()
 
-    yield from visit(top, os.path.normpath(top), 0)
+    absolute = os.path.join(os.path.abspath(top), "")
+    prefix = len(os.path.join(top, ""))  # scandir paths below ``top`` all start with this
+    yield from visit(top, os.path.normpath(top), os.path.realpath(top))
 
 
 def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:

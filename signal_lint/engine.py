@@ -6,18 +6,21 @@ Per-file rules read one file's facts plus what the whole project knows
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
-from signal_lint.extract import extract_file
-from signal_lint.extract.facts import FileFacts
-from signal_lint.rules.base import SEVERITY_ORDER, Finding, all_rules
+from signal_lint.cache import FactsCache, RunCache, content_hash
+from signal_lint.extract import extract_source
+from signal_lint.extract.modules import is_test_path, module_name
+from signal_lint.extract.parse import read_source
+from signal_lint.extract.facts import FileFacts, ParseError
+from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
 from signal_lint.rules.context import RuleContext
 
 # Below this many files a process pool costs more than it saves.
@@ -31,20 +34,80 @@ class CheckResult:
     files: int = 0
 
 
-def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None) -> CheckResult:
+def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude)
-    all_facts = extract_all(files, config, jobs)
+    sources = read_all(files, config)
+    run_cache = None
+    if use_cache:
+        key = repr((config, [(s.file.display, s.digest, s.module) for s in sources]))
+        run_cache = RunCache(config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest())
+        rows = run_cache.findings()
+        if rows is not None:  # nothing changed since the last run
+            return CheckResult([Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows], messages, len(files))
+    cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
+    all_facts = extract_all(sources, jobs, cache)
     catalog = load_catalog(config.django_version, config.extra_signals)
     findings = check_facts(all_facts, catalog, config)
+    if cache is not None and run_cache is not None:
+        cache.save()
+        run_cache.save([astuple(f) for f in findings])
     return CheckResult(findings, messages, len(files))
 
 
-def extract_all(files: Sequence[SourceFile], config: Config, jobs: Optional[int] = None) -> List[FileFacts]:
-    """Facts of every file, in the order given; same result whatever ``jobs`` is."""
+@dataclass(frozen=True)
+class Source:
+    """A discovered file read once: its bytes (or why not), hash and module name."""
+
+    file: SourceFile
+    module: str
+    is_package: bool
+    source: Optional[bytes]
+    error: Optional[ParseError]
+    digest: str
+
+
+def read_all(files: Sequence[SourceFile], config: Config) -> List[Source]:
+    sources = []
+    for source_file in files:
+        module, is_package = module_name(source_file.path, config.src)
+        source, error = read_source(source_file.path)
+        digest = content_hash(source) if source is not None else "unreadable"
+        sources.append(Source(source_file, module, is_package, source, error, digest))
+    return sources
+
+
+def extract_all(sources: Sequence[Source], jobs: Optional[int] = None, cache: Optional[FactsCache] = None) -> List[FileFacts]:
+    """Facts of every file, in the order given; same result whatever ``jobs`` is.
+
+    Unchanged files (same content hash and module name) come from ``cache``;
+    only the others are parsed, in worker processes when there are many.
+    """
+    results: List[Optional[FileFacts]] = [None] * len(sources)
+    tasks: List[Tuple[int, bytes, str, str, bool]] = []
+    for index, item in enumerate(sources):
+        display = item.file.display
+        if item.source is None:
+            results[index] = FileFacts(display, item.module, item.is_package, is_test_path(display), parse_error=item.error)
+            continue
+        cached = cache.get(display, item.digest, item.module) if cache is not None else None
+        if cached is not None:
+            results[index] = cached
+        else:
+            tasks.append((index, item.source, display, item.module, item.is_package))
+    for (index, *_), facts in zip(tasks, _run(tasks, jobs)):
+        results[index] = facts
+        if cache is not None:
+            item = sources[index]
+            cache.put(item.file.display, item.digest, item.module, facts)
+    return [facts for facts in results if facts is not None]
+
+
+def _run(tasks: Sequence[Tuple[int, bytes, str, str, bool]], jobs: Optional[int]) -> List[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
-    tasks = [(f.path, config.src, f.display) for f in files]
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [_extract(task) for task in tasks]
+    from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
+
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             return list(pool.map(_extract, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
@@ -53,9 +116,9 @@ def extract_all(files: Sequence[SourceFile], config: Config, jobs: Optional[int]
         return [_extract(task) for task in tasks]
 
 
-def _extract(task: Tuple[str, Tuple[str, ...], str]) -> FileFacts:
-    path, src, display = task
-    return extract_file(path, src, display)
+def _extract(task: Tuple[int, bytes, str, str, bool]) -> FileFacts:
+    _, source, display, module, is_package = task
+    return extract_source(source, display, module, is_package)
 
 
 def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleContext:

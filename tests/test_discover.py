@@ -39,3 +39,14 @@ def test_files_are_sorted_and_deduplicated(tmp_path):
     make(tmp_path, "b.py", "a.py", "sub/c.py")
     files, _ = discover([str(tmp_path / "b.py"), str(tmp_path)], str(tmp_path), ())
     assert [f.display.rsplit("/", 1)[-1] for f in files] == ["a.py", "b.py", "c.py"]
+
+
+def test_trailing_slash_and_dot_prefix_give_the_same_files(tmp_path, monkeypatch):
+    make(tmp_path, "shop/__init__.py", "shop/sub/deep.py")
+    monkeypatch.chdir(tmp_path)
+    for given in ("shop", "./shop/", "shop/"):
+        files, _ = discover([given], str(tmp_path), ())
+        assert [(f.path, f.display) for f in files] == [
+            (str(tmp_path / "shop" / "__init__.py"), "shop/__init__.py"),
+            (str(tmp_path / "shop" / "sub" / "deep.py"), "shop/sub/deep.py"),
+        ]

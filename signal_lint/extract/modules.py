@@ -7,6 +7,7 @@ under a root is named relative to it, namespace packages included).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Optional, Sequence, Tuple
 
 TEST_FILE_NAMES = ("tests.py", "test.py", "conftest.py")
@@ -15,7 +16,8 @@ TEST_DIR_NAMES = ("tests", "test", "testing")
 
 def module_name(path: str, src_roots: Sequence[str] = ()) -> Tuple[str, bool]:
     """Return ``(dotted module name, is_package)`` for the file at ``path``."""
-    path = os.path.abspath(path)
+    if not os.path.isabs(path):
+        path = os.path.abspath(path)
     directory, filename = os.path.split(path)
     stem = filename[:-3] if filename.endswith(".py") else filename
     is_package = stem == "__init__"
@@ -24,15 +26,21 @@ def module_name(path: str, src_roots: Sequence[str] = ()) -> Tuple[str, bool]:
         rel = os.path.relpath(directory, root)
         parts = [] if rel == os.curdir else rel.split(os.sep)
     else:
-        parts = []
-        while os.path.isfile(os.path.join(directory, "__init__.py")):
-            directory, package = os.path.split(directory)
-            parts.insert(0, package)
-            if not package:
-                break
+        parts = list(_package_parts(directory))
     if not is_package:
         parts.append(stem)
     return ".".join(p for p in parts if p) or stem, is_package
+
+
+@lru_cache(maxsize=4096)
+def _package_parts(directory: str) -> Tuple[str, ...]:
+    """Package names from the outermost directory with an ``__init__.py`` down to ``directory``."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ()
+    parent, package = os.path.split(directory)
+    if not package:
+        return ()
+    return _package_parts(parent) + (package,)
 
 
 def _matching_root(path: str, src_roots: Sequence[str]) -> Optional[str]:
