@@ -10,6 +10,7 @@ comparisons, each with the conditions that guard it).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES
@@ -251,7 +252,7 @@ class FactsVisitor:
             connections=tuple(self.connections),
             sends=tuple(self.sends),
             signal_refs=(),
-            bulk_writes=tuple(self.bulk_writes),
+            bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             detailed=self.detailed,
         )
 
@@ -345,14 +346,20 @@ class FactsVisitor:
             return True
         return any(f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack)  # type: ignore[attr-defined]
 
+    def _guard(self, guards: _Guards, test: ast.AST, var_kw: Optional[str], positive: bool = True) -> _Guards:
+        """Guards are read only from function bodies of detailed files: skip the walk elsewhere."""
+        if not self.detailed or not self.func_stack:
+            return guards
+        return guards.plus(test, var_kw, positive)
+
     # -------------------------------------------------------------- statements
     def _block(self, body: List[ast.stmt], guards: _Guards) -> None:
         for stmt in body:
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
-                guards = guards.plus(stmt.test, self._var_kw(), positive=False)  # early return guards what follows
+                guards = self._guard(guards, stmt.test, self._var_kw(), positive=False)  # early return guards what follows
             elif isinstance(stmt, ast.Assert):
-                guards = guards.plus(stmt.test, self._var_kw())
+                guards = self._guard(guards, stmt.test, self._var_kw())
 
     def _stmt(self, node: ast.stmt, guards: _Guards) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -363,11 +370,11 @@ class FactsVisitor:
             self._import(node)
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
-            self._conditional(node.body, guards.plus(node.test, self._var_kw()))
-            self._conditional(node.orelse, guards.plus(node.test, self._var_kw(), positive=False))
+            self._conditional(node.body, self._guard(guards, node.test, self._var_kw()))
+            self._conditional(node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False))
         elif isinstance(node, (ast.While,)):
             self._expr(node.test, guards)
-            inner = guards.plus(node.test, self._var_kw())
+            inner = self._guard(guards, node.test, self._var_kw())
             self._conditional(node.body, inner)
             self._conditional(node.orelse, guards)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
@@ -425,7 +432,7 @@ class FactsVisitor:
         self._expr(subject, guards)
         func = self.func_stack[-1] if self.func_stack else None
         name = _subject_name(subject, func.var_kw if func else None)
-        inner = guards.plus(subject, self._var_kw())
+        inner = self._guard(guards, subject, self._var_kw())
         for case in node.cases:  # type: ignore[attr-defined]
             if func is not None and name and self.detailed:
                 for pattern in ast.walk(case.pattern):
@@ -594,7 +601,8 @@ class FactsVisitor:
         for param in params:
             scope.bindings[param.name] = LOCAL
         self.names.scopes.append(scope)
-        self._bind_block(node.body, scope, f"{qualname}.<locals>.")
+        if self.detailed:  # the cheap pass resolves nothing inside function bodies
+            self._bind_block(node.body, scope, f"{qualname}.<locals>.")
         self.func_stack.append(func)
         saved_depth, self.conditional_depth = self.conditional_depth, 0
         self._block(node.body, NO_GUARDS)
@@ -874,12 +882,12 @@ class FactsVisitor:
             inner = guards
             for value in node.values:  # ``a and b`` runs b where a was true; ``a or b`` where it was false
                 self._expr(value, inner)
-                inner = inner.plus(value, self._var_kw(), positive=isinstance(node.op, ast.And))
+                inner = self._guard(inner, value, self._var_kw(), positive=isinstance(node.op, ast.And))
             return
         if isinstance(node, ast.IfExp):
             self._expr(node.test, guards)
-            self._expr(node.body, guards.plus(node.test, self._var_kw()))
-            self._expr(node.orelse, guards.plus(node.test, self._var_kw(), positive=False))
+            self._expr(node.body, self._guard(guards, node.test, self._var_kw()))
+            self._expr(node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False))
             return
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
             inner = guards
@@ -887,7 +895,7 @@ class FactsVisitor:
                 self._expr(generator.iter, inner)
                 for condition in generator.ifs:
                     self._expr(condition, inner)
-                    inner = inner.plus(condition, self._var_kw())
+                    inner = self._guard(inner, condition, self._var_kw())
             elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             for element in elements:
                 self._expr(element, inner)
@@ -1017,9 +1025,22 @@ class FactsVisitor:
         self.bulk_writes.append((self.names.qualname(ast.Name(id=parts[0])), method, node.lineno, self._col(node)))
 
     def _cheap_bulk_writes(self) -> None:
-        for node in ast.walk(self.tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in BULK_WRITES:
-                self._bulk_write(node, node.func.attr)
+        """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""
+        lines = {self.source.count(b"\n", 0, match.start()) + 1 for match in _BULK_WRITE_TEXT.finditer(self.source)}
+        stack: List[ast.AST] = list(self.tree.body)
+        while stack:
+            stmt = stack.pop()
+            first, last = stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
+            if not any(first <= line <= last for line in lines):
+                continue
+            children = [c for f in ("body", "orelse", "finalbody", "handlers", "cases") for c in getattr(stmt, f, None) or ()]
+            if children and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.extend(children)  # the write is in the body, not the signature
+                continue
+            for node in ast.walk(stmt) if not children else _own_expressions(stmt):
+                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in BULK_WRITES:
+                    self._bulk_write(node, node.func.attr)
+            stack.extend(children)
 
     def _dynamic_import(self, node: ast.Call, qualname: Optional[str]) -> None:
         context, function = self._context()
@@ -1027,6 +1048,19 @@ class FactsVisitor:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                 module = arg.value if qualname != AUTODISCOVER else f"*.{arg.value}"
                 self.imports.append(F.Import(module, (), node.lineno, context, function, True))
+
+
+_BULK_WRITE_TEXT = re.compile(rb"\.(?:update|bulk_create|bulk_update)\s*\(")
+
+
+def _own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
+    """Every node of a compound statement's header (``if``/``for``/``with`` tests), not its bodies."""
+    for name, value in ast.iter_fields(stmt):
+        if name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                yield from ast.walk(item)
 
 
 def _replace_usage(send: F.Send, usage: str) -> F.Send:
