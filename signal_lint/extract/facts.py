@@ -253,6 +253,9 @@ class FileFacts:
     signal_refs: Tuple[Tuple[str, str, int], ...] = ()  # (local attribute, signal qualname, line) class attrs bound to signals
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: Tuple[Tuple[Optional[str], str, int, int], ...] = ()
+    # module-level UPPER_CASE settings holding strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
+    # and os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as ("DJANGO_SETTINGS_MODULE", (...))
+    settings: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
 
     def function(self, qualname: str) -> Optional[Function]:

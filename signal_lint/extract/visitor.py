@@ -253,6 +253,7 @@ class FactsVisitor:
             sends=tuple(self.sends),
             signal_refs=(),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
+            settings=_settings(self.tree, self.source),
             detailed=self.detailed,
         )
 
@@ -1061,6 +1062,39 @@ def _own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
         for item in value if isinstance(value, list) else [value]:
             if isinstance(item, ast.AST):
                 yield from ast.walk(item)
+
+
+def _settings(tree: ast.Module, source: bytes) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+    """Module-level string settings Django reads (what the project installs and routes),
+    and ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` anywhere (``manage.py``'s ``main()``)."""
+    found: List[Tuple[str, Tuple[str, ...]]] = []
+    for node in _scope_statements(tree.body):
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            strings = _strings(node.value) if node.value is not None else None
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id.isupper() and strings is not None:
+                    found.append((target.id, strings))
+    if b"DJANGO_SETTINGS_MODULE" in source:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault" and len(node.args) == 2:
+                key, value = _strings(node.args[0]), _strings(node.args[1])
+                if key == ("DJANGO_SETTINGS_MODULE",) and value:
+                    found.append(("DJANGO_SETTINGS_MODULE", value))
+    return tuple(found)
+
+
+def _strings(node: ast.AST) -> Optional[Tuple[str, ...]]:
+    """A string, or a list/tuple of strings, or a sum of those; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, (ast.List, ast.Tuple)):
+        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        return tuple(values) if len(values) == len(node.elts) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _strings(node.left), _strings(node.right)
+        return left + right if left is not None and right is not None else left or right
+    return None
 
 
 def _replace_usage(send: F.Send, usage: str) -> F.Send:
