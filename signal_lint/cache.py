@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from typing import Dict, List, Optional, Tuple
 
 from signal_lint import __version__
+from signal_lint.atomic import write_atomically
 from signal_lint.extract.facts import FileFacts
 
 CACHE_DIRECTORY = ".signal_lint_cache"
@@ -89,12 +89,8 @@ def _dump(directory: str, path: str, data: object) -> None:
         os.makedirs(directory, exist_ok=True)
         ignore = os.path.join(directory, ".gitignore")
         if not os.path.exists(ignore):
-            with open(ignore, "w") as handle:
-                handle.write("# Automatically created by signal-lint.\n*\n")
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".cache-", suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+            write_atomically(ignore, b"# Automatically created by signal-lint.\n*\n")
+        write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only checkout still gets its findings; only the speed-up is lost
 

@@ -10,7 +10,7 @@ import hashlib
 import os
 import sys
 from dataclasses import astuple, dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
@@ -22,6 +22,9 @@ from signal_lint.extract.parse import read_source
 from signal_lint.extract.facts import FileFacts, ParseError
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
 from signal_lint.rules.context import RuleContext
+
+if TYPE_CHECKING:
+    from signal_lint.graph import Graph
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -52,6 +55,19 @@ def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
         cache.save()
         run_cache.save([astuple(f) for f in findings])
     return CheckResult(findings, messages, len(files))
+
+
+def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> Tuple["Graph", List[Finding], List[str]]:
+    """The project graph of ``paths``, with every finding (for the report)."""
+    from signal_lint.graph import build_graph
+
+    files, messages = discover(paths, config.root, config.exclude)
+    cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
+    all_facts = extract_all(read_all(files, config), jobs, cache)
+    if cache is not None:
+        cache.save()
+    catalog = load_catalog(config.django_version, config.extra_signals)
+    return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
 
 
 @dataclass(frozen=True)
@@ -140,18 +156,28 @@ def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleCon
 
 def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config) -> List[Finding]:
     ctx = project_context(all_facts, catalog)
-    rules = [rule() for rule in all_rules() if not rule.project and _enabled(rule.code, config)]
+    enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
     findings: List[Finding] = []
     for facts in all_facts:
-        ignored = _file_ignores(facts.path, config)
-        noqa = dict(facts.noqa)
-        for rule in rules:
-            if any(rule.code.startswith(prefix) for prefix in ignored):
-                continue
-            for finding in rule.check(facts, ctx):
-                if not _suppressed(finding, noqa):
-                    findings.append(finding)
-    return sorted(set(findings), key=Finding.sort_key)
+        for rule in enabled:
+            if not rule.project:
+                findings.extend(rule.check(facts, ctx))
+    project_rules = [rule for rule in enabled if rule.project]
+    if project_rules:
+        from signal_lint.graph import build_graph  # only runs that need the graph build it
+
+        graph = build_graph(list(all_facts), catalog)
+        for rule in project_rules:
+            findings.extend(rule.check_project(graph, ctx))
+    by_path = {facts.path: facts for facts in all_facts}
+    kept = [f for f in findings if not _silenced(f, by_path.get(f.path), config)]
+    return sorted(set(kept), key=Finding.sort_key)
+
+
+def _silenced(finding: Finding, facts: Optional[FileFacts], config: Config) -> bool:
+    if any(finding.code.startswith(prefix) for prefix in _file_ignores(finding.path, config)):
+        return True
+    return facts is not None and _suppressed(finding, dict(facts.noqa))
 
 
 def check_one(facts: FileFacts, catalog: Catalog, config: Optional[Config] = None) -> List[Finding]:

@@ -7,14 +7,13 @@ nothing.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from collections import defaultdict
 from typing import Dict, List, Sequence, Set, Tuple, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from signal_lint.atomic import write_atomically
 from signal_lint.rules.base import Finding
 
 Source = Union[str, bytes]
@@ -47,24 +46,9 @@ def apply_fixes(findings: Sequence[Finding], paths: Sequence[str], config: objec
         except cst.ParserSyntaxError:
             continue
         if fixed != source:
-            _write_atomically(path, fixed)  # type: ignore[arg-type]
+            write_atomically(path, fixed)  # type: ignore[arg-type]
     remaining = check_paths(paths, config).findings  # type: ignore[arg-type]
     return len(findings) - len(remaining), remaining
-
-
-def _write_atomically(path: str, data: bytes) -> None:
-    directory = os.path.dirname(os.path.abspath(path))
-    mode = os.stat(path).st_mode
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=".signal-lint-", suffix=".py")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 class _Fixer(cst.CSTTransformer):

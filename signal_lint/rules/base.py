@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, Iterator, List, Opti
 from signal_lint.extract.facts import FileFacts
 
 if TYPE_CHECKING:
+    from signal_lint.graph import Graph
     from signal_lint.rules.context import RuleContext
 
 ERROR = "error"
@@ -53,10 +54,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class Invalid:
-    """An example a rule must flag: its findings' (line, column), 1-based, as printed."""
+    """An example a rule must flag: its findings' (line, column), 1-based, as printed.
+
+    Project examples put other modules in ``files``; a position in one of
+    them is written ``(path, line, column)``.
+    """
 
     code: str
-    positions: Sequence[Tuple[int, int]]
+    positions: Sequence[Tuple[object, ...]]
     fixed: Optional[str] = None  # the code after the rule's fix, for fixable rules
     files: Dict[str, str] = field(default_factory=dict)  # other modules of a project example
 
@@ -95,6 +100,10 @@ class Rule:
         return textwrap.dedent(cls.__doc__ or "").strip()
 
     def check(self, facts: FileFacts, ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def check_project(self, graph: "Graph", ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
+        """Project rules (``project = True``) read the graph instead of one file."""
         raise NotImplementedError
 
     def finding(self, facts: FileFacts, line: int, column: int, fix: Optional[Fix] = None, **values: object) -> Finding:

@@ -1,0 +1,309 @@
+"""Facts + catalog + dispatcher model -> the project's sender -> signal -> receiver graph.
+
+Every connection of the project is replayed, in the order Django would run
+them (module level while apps load, then ``ready()``, then code that runs
+later), on one ``SignalModel`` per signal.  The model says which receivers a
+send would call and why the others would not: garbage collected, ignored
+because an earlier receiver holds the same ``dispatch_uid``, or sitting in a
+module Django never imports.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Dict, Hashable, List, Optional, Tuple
+
+from signal_lint.catalog import Catalog
+from signal_lint.extract import facts as F
+from signal_lint.graph.loading import Loading, compute_loading
+from signal_lint.graph.project import Project
+from signal_lint.model import COLLECTED, IGNORED, LIVE, PENDING, BoundMethod, ModelRegistry, SignalModel
+
+NEVER_IMPORTED = "never-imported"
+# Where a connection runs: while apps load, in ready(), or later (a view, a task, a migration).
+PHASES = {F.MODULE: 0, F.CLASS_BODY: 0, F.APPCONFIG_INIT: 0, F.READY: 1}
+LATER = 2
+
+
+@dataclass(frozen=True)
+class SignalNode:
+    qualname: str
+    name: str
+    builtin: bool
+    model_signal: bool
+    path: Optional[str] = None
+    line: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class ReceiverNode:
+    qualname: str
+    path: str
+    line: int
+    kind: str  # function, nested-function, method, lambda, partial, temporary-method, call, name
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One connection: ``signal`` -> ``receiver`` for ``sender``, and what became of it."""
+
+    signal: str
+    receiver: str
+    sender: Optional[str]
+    weak: Optional[bool]
+    dispatch_uid: Optional[object]
+    path: str
+    line: int
+    column: int
+    status: str  # live, collected, ignored, never-imported
+    context: str
+    conditional: bool  # made by code that runs later (a view, a task, a migration), maybe never
+    kind: str  # decorator or connect
+    reason: str = ""
+    module: str = ""
+    function: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SendNode:
+    signal: str
+    method: str
+    sender: Optional[str]
+    keywords: Tuple[str, ...]
+    path: str
+    line: int
+    column: int
+    has_star_kwargs: bool
+    module: str
+
+
+@dataclass
+class Graph:
+    signals: Dict[str, SignalNode] = field(default_factory=dict)
+    receivers: Dict[str, ReceiverNode] = field(default_factory=dict)
+    connections: List[Edge] = field(default_factory=list)
+    sends: List[SendNode] = field(default_factory=list)
+    loading: Loading = field(default_factory=Loading)
+    project: Optional[Project] = None
+
+    def live(self) -> List[Edge]:
+        return [edge for edge in self.connections if edge.status == LIVE]
+
+
+def build_graph(all_facts: List[F.FileFacts], catalog: Catalog) -> Graph:
+    project = Project(all_facts)
+    graph = Graph(loading=compute_loading(project), project=project)
+    for facts in project.modules.values():
+        for definition in facts.signal_defs:
+            qualname = f"{facts.module}.{definition.qualname}"
+            graph.signals[qualname] = SignalNode(qualname, definition.qualname.rsplit(".", 1)[-1], False, definition.kind == "ModelSignal", facts.path, definition.line)
+    pending = _connections(project, graph, catalog)
+    _replay(project, graph, catalog, pending)
+    _sends(project, graph, catalog)
+    return graph
+
+
+@dataclass
+class _Pending:
+    order: Tuple[int, int, str, int, int]
+    facts: F.FileFacts
+    connection: F.Connection
+    signal: str
+    receiver: str
+    symbol: Hashable
+    sender: Optional[str]
+    temporary: bool  # dies right after connect (inline lambda/partial/temporary's method)
+    frame_bound: bool  # a nested def that dies when its enclosing function returns
+
+
+def _signal_name(project: Project, catalog: Catalog, graph: Graph, qualname: Optional[str]) -> Optional[str]:
+    resolved = project.resolve(qualname)
+    if resolved is None:
+        return None
+    spec = catalog.get(resolved) or catalog.get(qualname or "")
+    if spec is not None:
+        graph.signals.setdefault(spec.qualname, SignalNode(spec.qualname, spec.name, True, spec.model_signal))
+        return spec.qualname
+    return resolved if resolved in graph.signals else None
+
+
+def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pending]:
+    pending: List[_Pending] = []
+    app_index = {app.package: index for index, app in enumerate(graph.loading.apps)}
+    for module, facts in sorted(project.modules.items()):
+        if facts.is_test:
+            continue  # test receivers are not production receivers
+        app = graph.loading.app_of(module)
+        for connection in facts.connections:
+            if connection.kind == "disconnect":
+                continue
+            phase = PHASES.get(connection.context, LATER)
+            order = (phase, app_index.get(app.package, 999) if app else 999, facts.path, connection.line, connection.column)
+            receiver, symbol, kind = _receiver(project, facts, connection)
+            for signal_text, signal_qualname in zip(connection.signal_text, connection.signals):
+                signal = _signal_name(project, catalog, graph, signal_qualname)
+                if signal is None:
+                    continue
+                sender = _sender(project, graph, facts, connection)
+                graph.receivers.setdefault(receiver, ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind))
+                temporary = connection.weak is not False and kind in ("lambda", "partial", "temporary-method")
+                frame_bound = connection.weak is not False and kind == "nested-function" and not _kept_alive(facts, connection)
+                pending.append(_Pending(order, facts, connection, signal, receiver, symbol, sender, temporary, frame_bound))
+    pending.sort(key=lambda p: p.order)
+    return pending
+
+
+def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pending]) -> None:
+    registry = ModelRegistry()
+    for qualname, (facts, class_def) in sorted(project.classes.items()):
+        if project.is_model(qualname):
+            app = graph.loading.app_of(facts.module)
+            label = project.attribute(f"{qualname}.Meta", "app_label") or (app.label if app else facts.module.split(".")[0])
+            registry.register_model(f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname))
+    models: Dict[str, SignalModel] = {}
+    owners: Dict[str, List[str]] = {}  # per signal: the receiver of each model.connections() index
+    results: List[Tuple[_Pending, str, str]] = []
+    for item in pending:
+        node = graph.signals[item.signal]
+        model = models.setdefault(item.signal, SignalModel(model_signal=node.model_signal, apps=registry))
+        if item.facts.module not in graph.loading.loaded:
+            results.append((item, NEVER_IMPORTED, f"`{item.facts.module}` is never imported by anything Django loads"))
+            continue
+        try:
+            model.connect(item.symbol, sender=_sender_symbol(item), weak=item.connection.weak is not False, dispatch_uid=_uid(item.connection.dispatch_uid))
+        except ValueError as error:  # a malformed lazy sender: Django raises at connect
+            results.append((item, IGNORED, str(error)))
+            continue
+        owners.setdefault(item.signal, []).append(item.receiver)
+        if item.temporary or item.frame_bound:
+            model.collect(item.symbol)
+        results.append((item, "", str(len(owners[item.signal]) - 1)))
+    for item, status, detail in results:
+        if status:
+            graph.connections.append(_edge(item, status, detail))
+            continue
+        record = models[item.signal].connections()[int(detail)]
+        reason = ""
+        if record.status == COLLECTED:
+            reason = "only the dispatcher's weak reference held it" if item.temporary else "a nested function, collected when its enclosing function returns"
+        elif record.status == IGNORED and record.duplicate_of is not None:
+            reason = f"`dispatch_uid` {item.connection.dispatch_uid} already taken by `{owners[item.signal][record.duplicate_of]}`"
+        elif record.status == PENDING:
+            reason = f"no model `{item.sender}` is registered, so the lazy sender never resolves"
+        status = record.status if record.status in (COLLECTED, IGNORED, PENDING) else LIVE
+        graph.connections.append(_edge(item, status, reason))
+    graph.connections.sort(key=lambda e: (e.path, e.line, e.column, e.signal, e.receiver))
+
+
+def _edge(item: _Pending, status: str, reason: str) -> Edge:
+    connection = item.connection
+    return Edge(
+        signal=item.signal,
+        receiver=item.receiver,
+        sender=item.sender,
+        weak=connection.weak,
+        dispatch_uid=_uid(connection.dispatch_uid),
+        path=item.facts.path,
+        line=connection.line,
+        column=connection.column,
+        status=status,
+        context=connection.context,
+        conditional=item.order[0] == LATER,
+        kind=connection.kind,
+        reason=reason,
+        module=item.facts.module,
+        function=connection.function,
+    )
+
+
+def _uid(text: Optional[str]) -> Optional[object]:
+    if text is None:
+        return None
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text  # "<expr>": a computed uid
+
+
+def _receiver(project: Project, facts: F.FileFacts, connection: F.Connection) -> Tuple[str, Hashable, str]:
+    """The receiver's dotted name, the symbol the model tracks, and its kind."""
+    receiver = connection.receiver
+    module = facts.module
+    where = f"{facts.path}:{connection.line}"
+    if receiver.kind in ("function", "name") and receiver.qualname:
+        name = project.resolve(receiver.qualname) or receiver.qualname
+        return name, name, "function"
+    if receiver.kind == "nested-function" and receiver.local:
+        name = f"{module}.{receiver.local}"
+        return name, (name, where), "nested-function"
+    if receiver.kind == "method" and connection.kind == "decorator" and receiver.local:
+        name = f"{module}.{receiver.local}"
+        return name, name, "method"
+    if receiver.kind == "method" and receiver.text.startswith("self.") and connection.function:
+        owner = facts.function(connection.function)
+        if owner is not None and owner.class_name:
+            function = f"{module}.{owner.class_name}.{receiver.text[5:]}"
+            return function, BoundMethod(("instance", where), function), "method"
+    if receiver.kind == "temporary-method":
+        return f"{module}.{receiver.text}", ("temporary", where), "temporary-method"
+    if receiver.kind == "lambda":
+        return f"{module}.<lambda>", ("lambda", where), "lambda"
+    if receiver.kind == "partial":
+        return f"{module}.{receiver.text}", ("partial", where), "partial"
+    name = f"{module}.{receiver.text}" if receiver.text else f"{module}.<receiver>"
+    return name, (name, where), receiver.kind
+
+
+def _receiver_line(facts: F.FileFacts, connection: F.Connection) -> int:
+    local = connection.receiver.local
+    function = facts.function(local) if local else None
+    return function.line if function is not None else connection.line
+
+
+def _kept_alive(facts: F.FileFacts, connection: F.Connection) -> bool:
+    """A nested receiver its frame keeps (returns, stores, yields) — the same judgement as SIG002."""
+    frame = facts.function(connection.function) if connection.function else None
+    if frame is None or frame.is_generator:
+        return True
+    name = (connection.receiver.local or connection.receiver.text).rsplit(".", 1)[-1]
+    return name in frame.escaping_names
+
+
+def _class_symbol(qualname: str) -> Hashable:
+    """A class (or other named object) as a sender: distinct from a lazy string reference."""
+    return ("object", qualname)
+
+
+def _sender_symbol(item: "_Pending") -> Hashable:
+    sender = item.connection.sender
+    if sender.kind == "any" or item.sender is None:
+        return None
+    if sender.kind == "string":
+        return sender.value  # lazy "app_label.ModelName" on a model signal; an unmatched object otherwise
+    if sender.kind == "name":
+        return _class_symbol(item.sender)
+    return ("expression", item.sender, item.facts.path, item.connection.line)  # self, type(x)...: its own object
+
+
+def _sender(project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection) -> Optional[str]:
+    """The sender's dotted name for reports (``self`` in an AppConfig is that AppConfig)."""
+    sender = connection.sender
+    if sender.kind == "any" or sender.value is None:
+        return None
+    if sender.kind == "name":
+        return project.resolve(sender.value)
+    if sender.kind == "expr" and sender.value == "self" and connection.function:
+        owner = facts.function(connection.function)
+        if owner is not None and owner.class_name:
+            return f"{facts.module}.{owner.class_name}"
+    return sender.value  # a lazy "app_label.Model" string, or an expression's text
+
+
+def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:
+    for module, facts in sorted(project.modules.items()):
+        for send in facts.sends:
+            signal = _signal_name(project, catalog, graph, send.signal)
+            if signal is None:
+                continue
+            sender = project.resolve(send.sender.value) if send.sender.kind == "name" else None
+            graph.sends.append(SendNode(signal, send.method, sender, send.keywords, facts.path, send.line, send.column, send.has_star_kwargs, module))

@@ -1,0 +1,192 @@
+"""Which modules Django imports by itself, and what they import in turn.
+
+Django imports, for every installed app: the app package, its ``apps.py``,
+its ``models`` module (``apps.populate()``), and then runs ``ready()``; the
+admin autodiscovers ``admin.py``; the template engine imports every
+``templatetags`` module; the first request imports ``ROOT_URLCONF``;
+``manage.py`` imports management commands, ``migrate`` the migrations; the
+WSGI/ASGI entry points and settings are imported first of all.  Everything
+those import (at module level, in ``ready()``, or in any function of theirs)
+is loaded too.  Imports made only by test modules do not count: a receivers
+module that only the tests import is dead in production.
+
+https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-loaded
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+from signal_lint.graph.project import Project
+
+SETTINGS_NAMES = ("settings",)
+ENTRY_POINT_NAMES = ("manage", "wsgi", "asgi")
+AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
+SUBPACKAGES = ("management.commands", "migrations", "templatetags")
+
+
+@dataclass
+class App:
+    """An installed app of the project: its package, label and AppConfig (if any)."""
+
+    package: str
+    label: str
+    config: Optional[str] = None  # qualified name of its AppConfig class
+
+
+@dataclass
+class Loading:
+    apps: List[App] = field(default_factory=list)
+    loaded: Set[str] = field(default_factory=set)  # modules Django ends up importing
+    # module -> the module whose import brought it in (for explanations); roots map to a reason string
+    why: Dict[str, str] = field(default_factory=dict)
+    installed: Tuple[str, ...] = ()  # INSTALLED_APPS as written
+    from_settings: bool = False  # False: no INSTALLED_APPS found, every app-like package counted
+
+    def app_of(self, module: str) -> Optional[App]:
+        best = None
+        for app in self.apps:
+            if (module == app.package or module.startswith(app.package + ".")) and (best is None or len(app.package) > len(best.package)):
+                best = app
+        return best
+
+
+def compute_loading(project: Project) -> Loading:
+    loading = Loading()
+    settings_modules = _settings_modules(project)
+    installed: List[str] = []
+    urlconfs: List[str] = []
+    for module in settings_modules:
+        values = dict(project.modules[module].settings)
+        for name, strings in project.modules[module].settings:
+            if name == "INSTALLED_APPS":
+                installed.extend(s for s in strings if s not in installed)
+        urlconfs.extend(values.get("ROOT_URLCONF", ()))
+    loading.installed = tuple(installed)
+    loading.from_settings = bool(installed)
+    loading.apps = _apps(project, installed) if installed else _guessed_apps(project)
+    if not loading.apps:
+        # Not a Django project (or not enough of one to tell): nothing is known to be dead.
+        loading.loaded = set(project.modules)
+        loading.why = {module: "no Django app found: every module counts as loaded" for module in project.modules}
+        return loading
+    roots: Dict[str, str] = {}
+    for module in settings_modules:
+        roots.setdefault(module, "settings")
+    for module, facts in project.modules.items():
+        if module.rsplit(".", 1)[-1] in ENTRY_POINT_NAMES and not facts.is_test:
+            roots.setdefault(module, "entry point")
+    for urlconf in urlconfs:
+        roots.setdefault(urlconf, "ROOT_URLCONF")
+    admin_installed = not loading.from_settings or any(a.startswith("django.contrib.admin") for a in installed)
+    for app in loading.apps:
+        for suffix in ("", ".apps", ".models"):
+            roots.setdefault(app.package + suffix, f"app {app.label}")
+        if app.config:
+            roots.setdefault(app.config.rsplit(".", 1)[0], f"app {app.label}")
+        if admin_installed:
+            for name in AUTODISCOVERED:
+                roots.setdefault(f"{app.package}.{name}", "admin autodiscover")
+        for module in project.modules:
+            for sub in SUBPACKAGES:
+                if module.startswith(f"{app.package}.{sub}.") or module == f"{app.package}.{sub}":
+                    roots.setdefault(module, sub.split(".")[-1])
+    _close(project, loading, roots)
+    return loading
+
+
+def _settings_modules(project: Project) -> List[str]:
+    named: Set[str] = set()
+    for facts in project.modules.values():
+        for name, strings in facts.settings:
+            if name == "DJANGO_SETTINGS_MODULE":
+                named.update(strings)
+    found = [m for m in named if m in project.modules]
+    for module, facts in project.modules.items():
+        parts = module.split(".")
+        if facts.is_test:
+            continue
+        if parts[-1] in SETTINGS_NAMES or (len(parts) > 1 and parts[-2] in SETTINGS_NAMES):
+            if any(name == "INSTALLED_APPS" for name, _ in facts.settings) or module in named:
+                found.append(module)
+    return sorted(set(found))
+
+
+def _apps(project: Project, installed: List[str]) -> List[App]:
+    apps: List[App] = []
+    for entry in installed:
+        config: Optional[str] = None
+        package = entry
+        if entry in project.classes:  # "shop.apps.ShopConfig"
+            config = entry
+            package = project.attribute(entry, "name") or entry.rsplit(".", 2)[0]
+        elif not project.is_module(entry) and not any(m.startswith(entry + ".") for m in project.modules):
+            continue  # a third-party app (django.contrib.auth, ...): not ours to analyse
+        else:
+            config = _default_config(project, package)
+        label = (project.attribute(config, "label") if config else None) or package.rsplit(".", 1)[-1]
+        apps.append(App(package, label, config))
+    return apps
+
+
+def _guessed_apps(project: Project) -> List[App]:
+    """No settings found: every package with an ``apps.py`` or ``models`` is an app."""
+    packages = set()
+    for module in project.modules:
+        head, _, tail = module.rpartition(".")
+        if tail in ("apps", "models") and head and not project.modules[module].is_test:
+            packages.add(head)
+    return [App(p, p.rsplit(".", 1)[-1], _default_config(project, p)) for p in sorted(packages)]
+
+
+def _default_config(project: Project, package: str) -> Optional[str]:
+    facts = project.modules.get(f"{package}.apps")
+    if facts is None:
+        return None
+    configs = [f"{package}.apps.{c.qualname}" for c in facts.classes if project.is_appconfig(f"{package}.apps.{c.qualname}")]
+    defaults = [c for c in configs if project.attribute(c, "default") == "True"]
+    return (defaults or configs or [None])[0]
+
+
+def _close(project: Project, loading: Loading, roots: Dict[str, str]) -> None:
+    """Everything the roots import, transitively (parent packages included)."""
+    queue: List[str] = []
+
+    def load(module: str, reason: str) -> None:
+        for candidate in _with_parents(module):
+            if candidate in project.modules and candidate not in loading.loaded:
+                loading.loaded.add(candidate)
+                loading.why[candidate] = reason
+                queue.append(candidate)
+
+    for module, reason in sorted(roots.items()):
+        load(module, reason)
+    while queue:
+        module = queue.pop()
+        facts = project.modules[module]
+        if facts.is_test:
+            continue
+        for imported in facts.imports:
+            for target in _import_targets(project, loading, imported.module, imported.names):
+                load(target, f"imported by {module}")
+
+
+def _import_targets(project: Project, loading: Loading, module: str, names: Tuple[str, ...]) -> List[str]:
+    if module.startswith("*."):  # autodiscover_modules("signals")
+        return [f"{app.package}.{module[2:]}" for app in loading.apps]
+    targets = [module]
+    for name in names:
+        if name != "*":
+            targets.append(f"{module}.{name}")  # ``from shop import signals`` imports shop.signals if it is a module
+    resolved = []
+    for target in targets:
+        resolved.append(target)
+        alias = project.resolve(target)
+        if alias and alias != target:
+            resolved.append(alias.rsplit(".", 1)[0] if alias not in project.modules else alias)
+    return resolved
+
+
+def _with_parents(module: str) -> List[str]:
+    parts = module.split(".")
+    return [".".join(parts[: index + 1]) for index in range(len(parts))]

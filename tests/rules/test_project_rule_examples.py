@@ -1,0 +1,49 @@
+"""Every project rule's own examples, run as small multi-module projects."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from signal_lint.catalog import load_catalog
+from signal_lint.config import Config
+from signal_lint.engine import check_facts
+from signal_lint.extract import extract_source
+from signal_lint.rules import all_rules
+
+PROJECT_RULES = [rule for rule in all_rules() if rule.project]
+INVALID = [(rule, index, example) for rule in PROJECT_RULES for index, example in enumerate(rule.INVALID)]
+VALID = [(rule, index, example) for rule in PROJECT_RULES for index, example in enumerate(rule.VALID)]
+
+
+def project_findings(rule, example):
+    """All findings (every rule) of the example's files, as (path, line, column, code)."""
+    files = {path: textwrap.dedent(code).lstrip("\n") for path, code in example.files.items()}
+    files[rule.example_path] = example.source()
+    facts = []
+    for path, code in sorted(files.items()):
+        module = path[:-3].replace("/", ".")
+        is_package = module.endswith(".__init__")
+        if is_package:
+            module = module[: -len(".__init__")]
+        facts.append(extract_source(code.encode(), path, module, is_package))
+    return [(f.path, f.line, f.column + 1, f.code) for f in check_facts(facts, load_catalog(), Config())]
+
+
+def expected(rule, example):
+    rows = []
+    for position in example.positions:
+        path, line, column = position if len(position) == 3 else (rule.example_path, *position)
+        rows.append((path, line, column))
+    return sorted(rows)
+
+
+@pytest.mark.parametrize("rule, index, example", INVALID, ids=[f"{r.code}-invalid-{i}" for r, i, _ in INVALID])
+def test_invalid_project_example_is_flagged_exactly(rule, index, example):
+    found = [(path, line, column) for path, line, column, code in project_findings(rule, example) if code == rule.code]
+    assert found == expected(rule, example)
+
+
+@pytest.mark.parametrize("rule, index, example", VALID, ids=[f"{r.code}-valid-{i}" for r, i, _ in VALID])
+def test_valid_project_example_has_no_finding_from_any_rule(rule, index, example):
+    assert project_findings(rule, example) == []
