@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from signal_lint import __version__
@@ -32,13 +33,26 @@ def content_hash(source: bytes) -> str:
     return hashlib.blake2b(source, digest_size=16).hexdigest()
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The tool's own code, so an edited checkout (an editable install) never reuses stale results."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    stamps = []
+    for directory, _, names in os.walk(package):
+        for name in sorted(names):
+            if name.endswith((".py", ".toml")):
+                info = os.stat(os.path.join(directory, name))
+                stamps.append(f"{directory}/{name}:{info.st_mtime_ns}:{info.st_size}")
+    return hashlib.blake2b("|".join(sorted(stamps)).encode(), digest_size=8).hexdigest()
+
+
 def cache_directory(root: str) -> str:
     return os.environ.get(ENVIRONMENT_VARIABLE) or os.path.join(root, CACHE_DIRECTORY)
 
 
 class FactsCache:
     def __init__(self, root: str, fingerprint: str) -> None:
-        key = hashlib.blake2b(f"{__version__}|{FORMAT}|{os.path.abspath(root)}|{fingerprint}".encode(), digest_size=8).hexdigest()
+        key = hashlib.blake2b(f"{__version__}|{FORMAT}|{code_fingerprint()}|{os.path.abspath(root)}|{fingerprint}".encode(), digest_size=8).hexdigest()
         self.directory = cache_directory(root)
         self.path = os.path.join(self.directory, f"facts-{__version__}-{key}.pickle")
         self.entries: Dict[str, Entry] = _load(self.path, dict)
@@ -76,12 +90,12 @@ class RunCache:
 
     def findings(self) -> Optional[List[FindingRow]]:
         data = _load(self.path, tuple)
-        if len(data) == 2 and data[0] == self.key and isinstance(data[1], list):
+        if len(data) == 2 and data[0] == (self.key, code_fingerprint()) and isinstance(data[1], list):
             return data[1]
         return None
 
     def save(self, rows: List[FindingRow]) -> None:
-        _dump(self.directory, self.path, (self.key, rows))
+        _dump(self.directory, self.path, ((self.key, code_fingerprint()), rows))
 
 
 def _dump(directory: str, path: str, data: object) -> None:

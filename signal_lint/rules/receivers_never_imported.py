@@ -138,6 +138,8 @@ class ReceiversNeverImported(Rule):
         assert graph.project is not None
         dead = {}
         for edge in graph.connections:
+            if not graph.loading.from_settings and graph.loading.app_of(edge.module) is None:
+                continue  # no settings: only apps are known; framework/library code is loaded its own way
             if edge.status == NEVER_IMPORTED and not edge.conditional:
                 dead.setdefault(edge.module, []).append(edge.receiver.rsplit(".", 1)[-1])
         for module, names in sorted(dead.items()):
