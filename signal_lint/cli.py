@@ -6,10 +6,14 @@ Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import List, Optional, Sequence
+from typing import TYPE_CHECKING, List, Optional, Sequence
 
 from signal_lint import __version__
+
+if TYPE_CHECKING:
+    from signal_lint.rules.base import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "rules", "rule")
@@ -42,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files or directories (default: .)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text")
+    check.add_argument("--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text")
     check.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to enable (default: SIG)")
     check.add_argument("--ignore", type=_code_list, help="comma-separated codes or prefixes to disable")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -52,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)")
     check.add_argument("--fix", action="store_true", help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)")
+    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE; findings fixed since are counted on stderr")
+    check.add_argument("--write-baseline", metavar="FILE", help="record every current finding in FILE, print nothing else, exit 0")
+    check.add_argument("--project-root", metavar="DIR", help="analyse the whole project under DIR but report only findings in the given PATHs (pre-commit)")
     check.set_defaults(handler=_check)
 
     rules = commands.add_parser("rules", help="list the rules")
@@ -71,23 +78,49 @@ def _check(args: argparse.Namespace) -> int:
     from signal_lint.engine import check_paths, failing
     from signal_lint.report import FORMATS, statistics
 
+    from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
+
+    scanned = _scanned(args.paths, args.project_root)
     try:
-        config = merged(load_config(args.paths, args.config), args.select, args.ignore, args.fail_on)
-    except ConfigError as error:
+        config = merged(load_config(scanned, args.config), args.select, args.ignore, args.fail_on)
+        baseline = read_baseline(args.baseline) if args.baseline else None
+    except (ConfigError, BaselineError) as error:
         print(f"signal-lint: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.jobs is not None and args.jobs < 1:
         print("signal-lint: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    result = check_paths(args.paths, config, args.jobs, use_cache=not args.no_cache)
+    if args.baseline and args.write_baseline:
+        print("signal-lint: use either --baseline or --write-baseline", file=sys.stderr)
+        return EXIT_USAGE
+    if args.project_root is not None and not os.path.isdir(args.project_root):
+        print(f"signal-lint: --project-root {args.project_root}: not a directory", file=sys.stderr)
+        return EXIT_USAGE
+    result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache)
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
-    findings = result.findings
+    findings = _reported(result.findings, args.paths) if args.project_root is not None else result.findings
     if args.fix:
         from signal_lint.fix import apply_fixes
 
-        fixed, findings = apply_fixes(findings, args.paths, config)
-        print(f"signal-lint: fixed {fixed} finding(s)", file=sys.stderr)
+        remaining = apply_fixes(findings, scanned, config)[1]
+        remaining = _reported(remaining, args.paths) if args.project_root is not None else remaining
+        print(f"signal-lint: fixed {len(findings) - len(remaining)} finding(s)", file=sys.stderr)
+        findings = remaining
+    if args.write_baseline:
+        try:
+            write_baseline(args.write_baseline, findings, config.root)
+        except BaselineError as error:
+            print(f"signal-lint: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"signal-lint: wrote {len(findings)} finding(s) to {args.write_baseline}", file=sys.stderr)
+        return EXIT_CLEAN
+    if baseline is not None:
+        findings, fixed = compare(findings, baseline, config.root)
+        if fixed:
+            print(f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):", file=sys.stderr)
+            for entry in fixed:
+                print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
     sys.stdout.write(FORMATS[args.format](findings))
     if args.statistics:
         sys.stdout.write(statistics(findings))
@@ -96,6 +129,25 @@ def _check(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
+
+
+def _scanned(paths: Sequence[str], project_root: Optional[str]) -> List[str]:
+    """What a run reads: the paths, or with ``--project-root`` the whole project (and paths outside it)."""
+    if project_root is None:
+        return list(paths)
+    root = os.path.realpath(project_root)
+    outside = [p for p in paths if not _within(os.path.realpath(p), [root])]
+    return [project_root, *outside]
+
+
+def _reported(findings: Sequence[Finding], paths: Sequence[str]) -> List[Finding]:
+    """The findings in ``paths`` (files, or everything below directories)."""
+    targets = [os.path.realpath(p) for p in paths]
+    return [f for f in findings if _within(os.path.realpath(f.path), targets)]
+
+
+def _within(path: str, targets: Sequence[str]) -> bool:
+    return any(path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets)
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Reporters: findings -> text, JSON, GitHub annotations (one function each).
+"""Reporters: findings -> text, JSON, GitHub annotations, SARIF, GitLab code quality (one function each).
 
 Positions are 0-based columns internally; every format here prints 1-based.
 """
@@ -8,6 +8,8 @@ import json
 from collections import Counter
 from typing import Callable, Dict, Sequence
 
+from signal_lint.report.gitlab import as_gitlab
+from signal_lint.report.sarif import as_sarif
 from signal_lint.rules.base import Finding
 
 
@@ -52,4 +54,6 @@ FORMATS: Dict[str, Callable[[Sequence[Finding]], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,
+    "sarif": as_sarif,
+    "gitlab": as_gitlab,
 }

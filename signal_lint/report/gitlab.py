@@ -1,0 +1,30 @@
+"""``--format gitlab``: a GitLab code quality report (Code Climate JSON).
+
+https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
+"""
+from __future__ import annotations
+
+import json
+from typing import Sequence
+
+from signal_lint.baseline import fingerprints
+from signal_lint.rules.base import Finding
+
+# GitLab's severities: info, minor, major, critical, blocker.
+SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
+
+
+def as_gitlab(findings: Sequence[Finding]) -> str:
+    issues = [
+        {
+            "type": "issue",
+            "check_name": f.code,
+            "description": f"{f.code} {f.message}",
+            "categories": ["Bug Risk"],
+            "severity": SEVERITIES[f.severity],
+            "fingerprint": fingerprint,
+            "location": {"path": f.path, "lines": {"begin": f.line}},
+        }
+        for f, fingerprint in zip(findings, fingerprints(findings))
+    ]
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,208 @@
+"""The flake8 plugin, run as users run it: the real ``flake8`` in a subprocess.
+
+Output lines are compared exactly: with the rule fixtures' inline markers,
+and with ``signal-lint check`` on the same files (flake8's default format is
+the same ``path:line:col: CODE message``).
+"""
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import tokenize
+from pathlib import Path
+from typing import List, Set, Tuple
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE_FIXTURES = ROOT / "fixtures" / "rules"
+EXAMPLE = "fixtures/example_project"
+MARKER = re.compile(r"\b(SIG\d{3}):\s*(\d+(?:\s*,\s*\d+)*)")
+
+RECEIVERS = textwrap.dedent(
+    """\
+    from django.db.models.signals import m2m_changed, post_save
+    from django.dispatch import receiver
+
+
+    @receiver(post_save)
+    def on_save(sender, instance, create, **kwargs):
+        pass
+
+
+    @receiver(m2m_changed)
+    def on_tags(sender, action, raw=False, **kwargs):
+        pass
+    """
+)
+ON_SAVE = "signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+ON_TAGS_60 = "signals.py:11:29: SIG004 parameter `raw` of receiver `on_tags` is never sent by `m2m_changed`, so it always keeps its default"
+
+# Runs flake8's own main() after recording, in a file, each analysis of a whole
+# project and the process each file is checked in.
+COUNTING_FLAKE8 = """
+import os, sys
+import signal_lint.engine as engine
+import signal_lint.flake8_plugin as plugin
+
+def log(what):
+    with open(os.environ["SIGNAL_LINT_TEST_LOG"], "a") as handle:
+        handle.write(f"{what} {os.getpid()}\\n")
+
+check_paths, run = engine.check_paths, plugin.Plugin.run
+engine.check_paths = lambda *args, **kwargs: (log("project"), check_paths(*args, **kwargs))[1]
+plugin.Plugin.run = lambda self: (log("file"), run(self))[1]
+from flake8.main.cli import main
+sys.exit(main())
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def flake8(*argv: str, cwd: Path = ROOT, stdin: str = "") -> Tuple[int, List[str], str]:
+    process = subprocess.run([sys.executable, "-m", "flake8", *argv], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120)
+    return process.returncode, process.stdout.splitlines(), process.stderr
+
+
+def signal_lint(*argv: str, cwd: Path = ROOT) -> List[str]:
+    process = subprocess.run([sys.executable, "-m", "signal_lint", "check", *argv], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return process.stdout.splitlines()
+
+
+def markers(path: Path) -> Set[Tuple[str, int, int, str]]:
+    found = set()
+    for token in tokenize.tokenize(io.BytesIO(path.read_bytes()).readline):
+        if token.type == tokenize.COMMENT:
+            for code, columns in MARKER.findall(token.string):
+                for column in columns.split(","):
+                    found.add((path.relative_to(ROOT).as_posix(), token.start[0], int(column), code))
+    return found
+
+
+def parsed(lines: List[str]) -> Set[Tuple[str, int, int, str]]:
+    result = set()
+    for line in lines:
+        path, row, column, rest = line.split(":", 3)
+        result.add((path, int(row), int(column), rest.split()[0]))
+    return result
+
+
+@pytest.fixture
+def app(tmp_path):
+    (tmp_path / "signals.py").write_text(RECEIVERS)
+    return tmp_path
+
+
+def test_the_plugin_is_registered_under_sig():
+    code, out, err = flake8("--version")
+    assert code == 0 and "signal-lint: " in " ".join(out)
+
+
+def test_every_rule_fixture_reports_exactly_its_markers():
+    code, out, err = flake8("--select", "SIG", "--exclude", "fixtures/rules/SIG000", "fixtures/rules")
+    expected = set().union(*(markers(path) for path in sorted(RULE_FIXTURES.glob("SIG*.py"))))
+    assert code == 1 and err == ""
+    assert parsed(out) == expected
+    assert len(out) == len(expected)
+
+
+def test_sig004_fixture_matches_the_command_line_exactly():
+    code, out, err = flake8("--select", "SIG", "fixtures/rules/SIG004.py")
+    assert out == signal_lint("--no-cache", "fixtures/rules/SIG004.py")
+    assert parsed(out) == markers(RULE_FIXTURES / "SIG004.py") and len(out) == 25
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_example_project_matches_the_per_file_rules_of_the_command_line(jobs):
+    code, out, err = flake8("-j", jobs, "--select", "SIG", EXAMPLE)
+    assert code == 1 and err == ""
+    assert out == signal_lint("--no-cache", "--select", "SIG0", EXAMPLE)
+    assert len(out) == 17
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_project_mode_matches_the_command_line_and_runs_once(jobs, tmp_path):
+    log = tmp_path / "log.txt"
+    process = subprocess.run(
+        [sys.executable, "-c", COUNTING_FLAKE8, "-j", jobs, "--select", "SIG", "--signal-lint-project", EXAMPLE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SIGNAL_LINT_TEST_LOG": str(log)},
+    )
+    out = process.stdout.splitlines()
+    assert process.returncode == 1 and process.stderr == ""
+    assert out == signal_lint("--no-cache", EXAMPLE)
+    assert any(" SIG1" in line for line in out)  # project rules too
+    events = [line.split() for line in log.read_text().splitlines()]
+    assert [what for what, pid in events if what == "project"] == ["project"]  # once per run
+    files = [pid for what, pid in events if what == "file"]
+    assert len(files) == len(list((ROOT / EXAMPLE).rglob("*.py")))
+    if jobs == "2" and sys.platform == "linux":
+        assert len(set(files)) >= 2  # checked in worker processes that inherited the analysis
+
+
+def test_project_mode_checks_a_changed_buffer_alone(app):
+    source = RECEIVERS.replace("create, **kwargs", "created, **kwargs")
+    code, out, err = flake8("--select", "SIG", "--signal-lint-project", "--stdin-display-name", "signals.py", "-", cwd=app, stdin=source)
+    assert out == []
+    code, out, err = flake8("--select", "SIG", "--signal-lint-project", "--stdin-display-name", "signals.py", "-", cwd=app, stdin=RECEIVERS)
+    assert out == [ON_SAVE]
+
+
+def test_stdin(app):
+    code, out, err = flake8("--select", "SIG", "-", cwd=app, stdin=RECEIVERS)
+    assert out == [ON_SAVE.replace("signals.py", "stdin")]
+
+
+def test_noqa(app):
+    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004"))
+    assert flake8("--select", "SIG", ".", cwd=app)[1] == []
+    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: E501"))
+    assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE]
+    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa"))
+    assert flake8("--select", "SIG", ".", cwd=app)[1] == []
+    assert flake8("--select", "SIG", "--disable-noqa", ".", cwd=app)[1] == ["./" + ON_SAVE]
+
+
+def test_extend_ignore_and_per_file_ignores(app):
+    assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE]
+    assert flake8("--select", "SIG", "--extend-ignore", "SIG004", ".", cwd=app)[1] == []
+    assert flake8("--select", "SIG", "--per-file-ignores", "signals.py:SIG004", ".", cwd=app)[1] == []
+    assert flake8("--select", "SIG", "--per-file-ignores", "other.py:SIG004", ".", cwd=app)[1] == ["./" + ON_SAVE]
+    assert flake8("--select", "SIG005", ".", cwd=app)[1] == []
+
+
+def test_signal_lint_django_version_option(app):
+    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.0", ".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
+    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.1", ".", cwd=app)[1] == ["./" + ON_SAVE]
+
+
+def test_options_from_flake8_config(app):
+    (app / ".flake8").write_text("[flake8]\nselect = SIG\nsignal-lint-django-version = 6.0\nsignal-lint-project = true\n")
+    assert flake8(".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
+
+
+def test_django_version_from_signal_lint_config(app):
+    (app / "pyproject.toml").write_text('[tool.signal-lint]\ndjango-version = "6.0"\nignore = ["SIG004"]\n')
+    # django-version is read; which codes are reported is flake8's business
+    assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
+
+
+def test_unknown_django_version_is_a_usage_error(app):
+    code, out, err = flake8("--select", "SIG", "--signal-lint-django-version", "1.11", ".", cwd=app)
+    assert code == 2 and "unsupported Django version '1.11'" in err
+
+
+def test_a_file_flake8_cannot_parse_is_flake8s_e999(app):
+    (app / "broken.py").write_text("def f(:\n")
+    code, out, err = flake8("--select", "SIG,E999", "broken.py", cwd=app)
+    assert [line.split()[1] for line in out] == ["E999"]

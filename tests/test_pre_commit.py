@@ -1,0 +1,172 @@
+"""The pre-commit hook: ``--project-root`` semantics, and the real ``pre-commit try-repo`` on a small Django app."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from signal_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+APPS = textwrap.dedent(
+    """\
+    from django.apps import AppConfig
+
+
+    class ShopConfig(AppConfig):
+        name = "shop"
+
+        def ready(self):
+            from shop import signals  # noqa: F401
+    """
+)
+MODELS = textwrap.dedent(
+    """\
+    from django.db import models
+
+
+    class Order(models.Model):
+        total = models.IntegerField(default=0)
+    """
+)
+BAD_SIGNALS = textwrap.dedent(
+    """\
+    from django.db.models.signals import post_save
+    from django.dispatch import receiver
+
+    from shop.models import Order
+
+
+    @receiver(post_save, sender=Order)
+    def on_order_saved(sender, instance, create, **kwargs):
+        pass
+    """
+)
+FIXED_SIGNALS = BAD_SIGNALS.replace("create, **kwargs", "created, **kwargs")
+OTHER = textwrap.dedent(
+    """\
+    from django.db.models.signals import post_delete
+    from django.dispatch import receiver
+
+
+    @receiver(post_delete, dispatch_uid="")
+    def on_delete(sender, **kwargs):
+        pass
+    """
+)
+FINDING = "shop/signals.py:8:38: SIG004 parameter `create` of receiver `on_order_saved` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+
+
+def write_app(directory: Path, signals: str = BAD_SIGNALS) -> None:
+    (directory / "shop").mkdir(parents=True, exist_ok=True)
+    (directory / "pyproject.toml").write_text("[tool.signal-lint]\n")
+    (directory / "shop" / "__init__.py").write_text("")
+    (directory / "shop" / "apps.py").write_text(APPS)
+    (directory / "shop" / "models.py").write_text(MODELS)
+    (directory / "shop" / "signals.py").write_text(signals)
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    write_app(tmp_path / "app")
+    monkeypatch.chdir(tmp_path / "app")
+    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "app"
+
+
+def run(capsys, *argv):
+    code = main(["check", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- --project-root: analyse the whole project, report the given files -------
+
+
+def test_project_root_reports_only_the_given_files(app, capsys):
+    (app / "shop" / "other.py").write_text(OTHER)
+    assert run(capsys, "--project-root", ".", "shop/signals.py") == (1, FINDING + "\n", "")
+    code, out, err = run(capsys, "--project-root", ".", "shop/apps.py", "shop/models.py")
+    assert (code, out, err) == (0, "", "")
+    code, out, err = run(capsys, "--project-root", ".", "shop/other.py")
+    assert code == 1 and "\nshop/other.py:5:2: SIG015 " in "\n" + out
+
+
+def test_project_root_sees_the_whole_project(app, capsys):
+    # on_saved in handlers.py is connected from signals.py: checking handlers.py alone
+    # does not know it is a post_save receiver; with --project-root it does.
+    (app / "shop" / "handlers.py").write_text("def on_saved(sender, instance, create, **kwargs):\n    pass\n")
+    (app / "shop" / "signals.py").write_text(
+        "from django.db.models.signals import post_save\n\nfrom shop.handlers import on_saved\n\npost_save.connect(on_saved)\n"
+    )
+    assert run(capsys, "--no-cache", "shop/handlers.py")[1] == ""
+    code, out, err = run(capsys, "--project-root", ".", "shop/handlers.py")
+    assert code == 1 and out.startswith("shop/handlers.py:1:32: SIG004 parameter `create` of receiver `on_saved`")
+
+
+def test_project_root_reports_everything_below_a_given_directory(app, capsys):
+    assert run(capsys, "--project-root", ".", "shop") == (1, FINDING + "\n", "")
+    assert run(capsys, "--project-root", ".") == (1, FINDING + "\n", "")
+
+
+def test_project_root_with_a_file_outside_it(app, tmp_path, capsys):
+    (tmp_path / "outside.py").write_text(OTHER)
+    code, out, err = run(capsys, "--project-root", ".", "../outside.py")
+    assert code == 1 and "\n../outside.py:5:2: SIG015 " in "\n" + out
+
+
+def test_project_root_must_be_a_directory(app, capsys):
+    code, out, err = run(capsys, "--project-root", "missing", "shop/signals.py")
+    assert code == 2 and "--project-root missing: not a directory" in err
+
+
+# --- the real pre-commit -------------------------------------------------------
+
+
+def git(*argv: str, cwd: Path) -> None:
+    subprocess.run(["git", *argv], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+def hook_repository(destination: Path) -> Path:
+    """A git repository holding what pre-commit needs of this checkout, as it is in the working tree."""
+    destination.mkdir()
+    for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, destination / name)
+    shutil.copytree(ROOT / "signal_lint", destination / "signal_lint", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    git("init", "-q", cwd=destination)
+    git("add", "-A", cwd=destination)
+    git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "hook", cwd=destination)
+    return destination
+
+
+def pre_commit(*argv: str, cwd: Path) -> subprocess.Popen:
+    environment = {**os.environ, "SIGNAL_LINT_CACHE_DIR": str(cwd.parent / f"{cwd.name}-cache"), "PRE_COMMIT_HOME": str(cwd.parent / f"{cwd.name}-home")}
+    environment.pop("PRE_COMMIT", None)
+    return subprocess.Popen([sys.executable, "-m", "pre_commit", *argv], cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(tmp_path):
+    hooks = hook_repository(tmp_path / "signal-lint")
+    runs = {}
+    for name, signals in (("bad", BAD_SIGNALS), ("fixed", FIXED_SIGNALS)):
+        project = tmp_path / name
+        write_app(project, signals)
+        git("init", "-q", cwd=project)
+        git("add", "-A", cwd=project)
+        # try-repo installs the hook into a fresh environment each time: run both at once
+        runs[name] = pre_commit("try-repo", str(hooks), "signal-lint", "--all-files", cwd=project)
+    (bad_output, _), (fixed_output, _) = runs["bad"].communicate(timeout=300), runs["fixed"].communicate(timeout=300)
+    assert runs["bad"].returncode == 1, bad_output
+    assert re.search(r"^signal-lint\.+Failed$", bad_output, re.MULTILINE), bad_output
+    assert FINDING in bad_output.splitlines()
+    assert runs["fixed"].returncode == 0, fixed_output
+    assert re.search(r"^signal-lint\.+Passed$", fixed_output, re.MULTILINE), fixed_output
+    assert "SIG0" not in fixed_output
