@@ -48,7 +48,7 @@ def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
         if rows is not None:  # nothing changed since the last run
             return CheckResult([Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows], messages, len(files))
     cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    all_facts = extract_all(sources, jobs, cache)
+    all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
     catalog = load_catalog(config.django_version, config.extra_signals)
     findings = check_facts(all_facts, catalog, config)
     if cache is not None and run_cache is not None:
@@ -63,7 +63,8 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
 
     files, messages = discover(paths, config.root, config.exclude)
     cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    all_facts = extract_all(read_all(files, config), jobs, cache)
+    sources = read_all(files, config)
+    all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
     if cache is not None:
         cache.save()
     catalog = load_catalog(config.django_version, config.extra_signals)
@@ -118,6 +119,40 @@ def extract_all(sources: Sequence[Source], jobs: Optional[int] = None, cache: Op
     return [facts for facts in results if facts is not None]
 
 
+def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source], cache: Optional[FactsCache]) -> List[FileFacts]:
+    """Give the full treatment to files whose functions another file connects as receivers.
+
+    The cheap pass records no functions; a ``handlers.py`` that never says
+    "signal" but whose functions ``apps.py`` connects needs them for SIG001/SIG004.
+    """
+    index = {facts.module: position for position, facts in enumerate(all_facts)}
+    aliases = {f"{facts.module}.{name}": target for facts in all_facts if facts.detailed or facts.aliases for name, target in facts.aliases}
+    wanted = set()
+    for facts in all_facts:
+        for connection in facts.connections:
+            target = connection.receiver.qualname
+            if not target or connection.receiver.local is not None:
+                continue
+            for _ in range(8):  # follow re-exports
+                if target not in aliases or aliases[target] == target:
+                    break
+                target = aliases[target]
+            module = target.rsplit(".", 1)[0]
+            for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
+                position = index.get(candidate)
+                if position is not None and not all_facts[position].detailed and sources[position].source is not None:
+                    wanted.add(position)
+    if not wanted:
+        return all_facts
+    result = list(all_facts)
+    for position in sorted(wanted):
+        item = sources[position]
+        result[position] = extract_source(item.source or b"", item.file.display, item.module, item.is_package, detailed=True)
+        if cache is not None:
+            cache.put(item.file.display, item.digest, item.module, result[position])
+    return result
+
+
 def _run(tasks: Sequence[Tuple[int, bytes, str, str, bool]], jobs: Optional[int]) -> List[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
@@ -166,9 +201,12 @@ def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config
     if project_rules:
         from signal_lint.graph import build_graph  # only runs that need the graph build it
 
-        graph = build_graph(list(all_facts), catalog)
-        for rule in project_rules:
-            findings.extend(rule.check_project(graph, ctx))
+        try:
+            graph = build_graph(list(all_facts), catalog)
+            for rule in project_rules:
+                findings.extend(rule.check_project(graph, ctx))
+        except Exception as error:  # a bug of ours must not cost the user the per-file findings
+            print(f"signal-lint: internal error in the project analysis, project rules skipped: {error!r}", file=sys.stderr)
     by_path = {facts.path: facts for facts in all_facts}
     kept = [f for f in findings if not _silenced(f, by_path.get(f.path), config)]
     return sorted(set(kept), key=Finding.sort_key)

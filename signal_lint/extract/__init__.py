@@ -15,7 +15,8 @@ __all__ = ["FileFacts", "extract_file", "extract_source", "mentions_signals"]
 
 # Bytes that every file holding signal facts contains.  Other files get the
 # cheap walk (imports, classes, signatures) that the project graph needs.
-_PREFILTER = re.compile(rb"[Ss]ignal|receiver|\.connect\(|\.disconnect\(|\.a?send(?:_robust)?\(")
+# ``def ready(`` too: what ``AppConfig.ready()`` calls is where the graph follows connect helpers.
+_PREFILTER = re.compile(rb"[Ss]ignal|receiver|\.connect\(|\.disconnect\(|\.a?send(?:_robust)?\(|def ready\(")
 _NOQA = re.compile(rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _CODE = re.compile(rb"[A-Z]+[0-9]+", re.IGNORECASE)
 

@@ -256,6 +256,9 @@ class FileFacts:
     # module-level UPPER_CASE settings holding strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
     # and os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as ("DJANGO_SETTINGS_MODULE", (...))
     settings: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    # (callee qualified name, line) of calls that run when the module is imported (module level and
+    # class bodies): ``connect_signals()`` at the bottom of ``signals.py`` (the graph follows them)
+    module_calls: Tuple[Tuple[str, int], ...] = ()
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
 
     def function(self, qualname: str) -> Optional[Function]:

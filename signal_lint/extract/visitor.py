@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES
@@ -219,12 +220,22 @@ class FactsVisitor:
         self.connections: List[F.Connection] = []
         self.sends: List[F.Send] = []
         self.bulk_writes: List[Tuple[Optional[str], str, int, int]] = []
+        self.module_calls: List[Tuple[str, int]] = []
         self.class_stack: List[Tuple[str, Tuple[Optional[str], ...]]] = []  # (qualname, resolved bases)
         self.func_stack: List[_Func] = []
         self.conditional_depth = 0
         self.try_guard = 0  # inside try blocks whose handlers catch AttributeError
         self.awaited: Set[int] = set()
         self.lambda_depth = 0
+        # The cheap pass visits only statements on these lines (and class bodies).
+        self.import_lines: Optional[List[int]] = None
+        if not detailed:
+            self.import_lines = [source.count(b"\n", 0, m.start()) + 1 for m in _IMPORT_TEXT.finditer(source)]
+
+    def _holds_import(self, stmt: ast.stmt) -> bool:
+        lines = self.import_lines or []
+        index = bisect_left(lines, stmt.lineno)
+        return index < len(lines) and lines[index] <= (getattr(stmt, "end_lineno", None) or stmt.lineno)
 
     # ------------------------------------------------------------------ public
     def facts(self) -> F.FileFacts:
@@ -254,6 +265,7 @@ class FactsVisitor:
             signal_refs=(),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             settings=_settings(self.tree, self.source),
+            module_calls=tuple(self.module_calls),
             detailed=self.detailed,
         )
 
@@ -356,6 +368,8 @@ class FactsVisitor:
     # -------------------------------------------------------------- statements
     def _block(self, body: List[ast.stmt], guards: _Guards) -> None:
         for stmt in body:
+            if self.import_lines is not None and not isinstance(stmt, ast.ClassDef) and not self._holds_import(stmt):
+                continue  # the cheap pass wants classes and imports only: skip code without either
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
                 guards = self._guard(guards, stmt.test, self._var_kw(), positive=False)  # early return guards what follows
@@ -615,6 +629,8 @@ class FactsVisitor:
         for name, index, send in func.dropped_candidates:
             if name in dropped:
                 self.sends[index] = _replace_usage(send, "dropped")
+        if not self.detailed:
+            return  # the cheap pass records no functions: the engine details a file when one is a receiver
         self.functions.append(
             F.Function(
                 qualname=qualname,
@@ -714,8 +730,8 @@ class FactsVisitor:
     def _connect_call(self, node: ast.Call, method: str, guards: _Guards) -> None:
         """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
         target = node.func.value  # type: ignore[attr-defined]
-        signal = self.names.resolve(target)
-        if not isinstance(signal, str):
+        signal = self._signal_target(target)
+        if signal is None:
             return
         names = ("receiver", "sender", "weak", "dispatch_uid")
         arguments: Dict[str, ast.AST] = {}
@@ -729,6 +745,25 @@ class FactsVisitor:
         receiver_node = arguments.get("receiver")
         receiver = self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
         self._connection(method, [target], receiver, arguments, node, 0)
+
+    def _signal_target(self, node: ast.AST) -> Optional[str]:
+        """The signal a connect/send/``@receiver`` names; ``self.saved`` in a method of a class
+        whose body binds ``saved = post_save`` is that signal."""
+        resolved = self.names.qualname(node)
+        if resolved is not None:
+            return resolved
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("self", "cls")
+            and self.func_stack
+            and self.class_stack
+        ):
+            owner = self.func_stack[-1].qualname.rsplit(".", 1)[0]
+            if f"{owner}.{node.attr}" in self.names.local_aliases:
+                value = self.names.canonical(f"{self.module}.{owner}.{node.attr}")
+                return value if isinstance(value, str) else None
+        return None
 
     def _receiver(self, node: ast.AST) -> F.Receiver:
         text = dotted_text(node)
@@ -808,7 +843,7 @@ class FactsVisitor:
                 uid_falsy = True  # an empty literal collection
             else:
                 uid = "<expr>"
-        signals = tuple(self.names.qualname(s) for s in signal_nodes)
+        signals = tuple(self._signal_target(s) for s in signal_nodes)
         self.connections.append(
             F.Connection(
                 kind=kind,
@@ -831,8 +866,8 @@ class FactsVisitor:
     # ------------------------------------------------------------------ sends
     def _send_call(self, node: ast.Call, method: str, usage: str) -> None:
         target = node.func.value  # type: ignore[attr-defined]
-        signal = self.names.resolve(target)
-        if not isinstance(signal, str):
+        signal = self._signal_target(target)
+        if signal is None:
             return
         keywords = tuple(k.arg for k in node.keywords if k.arg)
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
@@ -952,6 +987,8 @@ class FactsVisitor:
         qualname = self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
             self._dynamic_import(node, qualname)
+        if func is None and qualname is not None and not self.lambda_depth:
+            self.module_calls.append((qualname, node.lineno))  # runs at import: the graph follows it
         if func is not None:
             key = _kwargs_key(node, func.var_kw)
             if key:
@@ -1051,6 +1088,7 @@ class FactsVisitor:
                 self.imports.append(F.Import(module, (), node.lineno, context, function, True))
 
 
+_IMPORT_TEXT = re.compile(rb"\bimport\b")
 _BULK_WRITE_TEXT = re.compile(rb"\.(?:update|bulk_create|bulk_update)\s*\(")
 
 

@@ -156,10 +156,14 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pend
 def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pending]) -> None:
     registry = ModelRegistry()
     for qualname, (facts, class_def) in sorted(project.classes.items()):
-        if project.is_model(qualname):
-            app = graph.loading.app_of(facts.module)
-            label = project.attribute(f"{qualname}.Meta", "app_label") or (app.label if app else facts.module.split(".")[0])
+        if facts.is_test or not project.is_model(qualname) or project.attribute(f"{qualname}.Meta", "abstract") == "True":
+            continue  # Django registers concrete models only (and test models only in tests)
+        app = graph.loading.app_of(facts.module)
+        label = project.attribute(f"{qualname}.Meta", "app_label") or (app.label if app else facts.module.split(".")[0])
+        try:
             registry.register_model(f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname))
+        except RuntimeError:
+            pass  # two classes claim one label (a guessed app layout): the first keeps it
     models: Dict[str, SignalModel] = {}
     owners: Dict[str, List[str]] = {}  # per signal: the receiver of each model.connections() index
     results: List[Tuple[_Pending, str, str]] = []

@@ -64,7 +64,12 @@ def compute_loading(project: Project) -> Loading:
         urlconfs.extend(values.get("ROOT_URLCONF", ()))
     loading.installed = tuple(installed)
     loading.from_settings = bool(installed)
-    loading.apps = _apps(project, installed) if installed else _guessed_apps(project)
+    # Apps from INSTALLED_APPS, plus every other app-like package (apps.py or models): a tree may hold
+    # several projects, a project template's settings, or reusable apps whose INSTALLED_APPS live in
+    # the user's project. SIG101 is about modules an app never imports, not about uninstalled apps.
+    loading.apps = _apps(project, installed)
+    known = {app.package for app in loading.apps}
+    loading.apps += [app for app in _guessed_apps(project) if app.package not in known]
     if not loading.apps:
         # Not a Django project (or not enough of one to tell): nothing is known to be dead.
         loading.loaded = set(project.modules)
@@ -101,7 +106,9 @@ def _settings_modules(project: Project) -> List[str]:
         for name, strings in facts.settings:
             if name == "DJANGO_SETTINGS_MODULE":
                 named.update(strings)
-    found = [m for m in named if m in project.modules]
+    # Settings of a test suite describe the tests' project, not this code's: a reusable app's
+    # test settings must not make its other apps look uninstalled.
+    found = [m for m in named if m in project.modules and not project.modules[m].is_test]
     for module, facts in project.modules.items():
         parts = module.split(".")
         if facts.is_test:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from signal_lint.extract.facts import CLASS_BODY, MODULE
 from signal_lint.graph import NEVER_IMPORTED, Graph
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
@@ -140,7 +141,7 @@ class ReceiversNeverImported(Rule):
         for edge in graph.connections:
             if not graph.loading.from_settings and graph.loading.app_of(edge.module) is None:
                 continue  # no settings: only apps are known; framework/library code is loaded its own way
-            if edge.status == NEVER_IMPORTED and not edge.conditional:
+            if edge.status == NEVER_IMPORTED and edge.context in (MODULE, CLASS_BODY):
                 dead.setdefault(edge.module, []).append(edge.receiver.rsplit(".", 1)[-1])
         for module, names in sorted(dead.items()):
             facts = graph.project.modules[module]

@@ -1,13 +1,15 @@
 """SIG001 receiver-missing-kwargs (and, in one place, how ``# noqa`` applies to every rule)."""
 from __future__ import annotations
 
+import os
+
 import textwrap
 
 from conftest import findings_for, positions
 
 from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
-from signal_lint.engine import check_facts
+from signal_lint.engine import check_paths, check_facts
 from signal_lint.extract import extract_source
 from signal_lint.fix import fix_source
 
@@ -247,23 +249,25 @@ def test_fix_appends_kwargs_after_keyword_only_parameters():
     assert findings_for(fixed, code="SIG001") == []
 
 
-def test_receiver_connected_from_another_module_is_checked_in_project_mode():
-    handlers = extract_source(b"def on_save(sender, instance):\n    pass\n", "shop/handlers.py", "shop.handlers")
-    apps = extract_source(
-        b"from django.apps import AppConfig\n"
-        b"from django.db.models.signals import post_save\n"
-        b"from shop.handlers import on_save\n"
-        b"\n"
-        b"class ShopConfig(AppConfig):\n"
-        b"    name = 'shop'\n"
-        b"\n"
-        b"    def ready(self):\n"
-        b"        post_save.connect(on_save)\n",
-        "shop/apps.py",
-        "shop.apps",
+def test_receiver_connected_from_another_module_is_checked_in_project_mode(tmp_path):
+    """handlers.py never mentions signals (the cheap pass skips its functions); apps.py connects one."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "handlers.py").write_text("def on_save(sender, instance):\n    pass\n")
+    (tmp_path / "shop" / "apps.py").write_text(
+        "from django.apps import AppConfig\n"
+        "from django.db.models.signals import post_save\n"
+        "from shop.handlers import on_save\n"
+        "\n"
+        "class ShopConfig(AppConfig):\n"
+        "    name = 'shop'\n"
+        "\n"
+        "    def ready(self):\n"
+        "        post_save.connect(on_save)\n"
     )
-    found = [(f.path, f.line, f.code) for f in check_facts([apps, handlers], load_catalog(), Config())]
-    assert ("shop/handlers.py", 1, "SIG001") in found
+    for use_cache in (True, True, False):  # cold, warm (from the cache), uncached
+        found = [(os.path.relpath(f.path, tmp_path), f.line, f.code) for f in check_paths([str(tmp_path)], Config(root=str(tmp_path)), 1, use_cache).findings]
+        assert ("shop/handlers.py", 1, "SIG001") in found
 
 
 # --- noqa: the engine's filter, shown once here for every rule ------------

@@ -269,7 +269,8 @@ def test_function_that_is_not_connected_is_not_checked():
 
 
 def test_receiver_in_another_module_is_checked_in_project_mode():
-    handlers = extract_source(b"def on_migrate(sender, app, **kwargs):\n    pass\n", "core/handlers.py", "core.handlers")
+    # detailed=True: the facts the engine's detail_receiver_files() gives a connected receiver's file
+    handlers = extract_source(b"def on_migrate(sender, app, **kwargs):\n    pass\n", "core/handlers.py", "core.handlers", detailed=True)
     apps = extract_source(
         b"from django.apps import AppConfig\n"
         b"from django.db.models.signals import post_migrate\n"
