@@ -221,6 +221,7 @@ class FactsVisitor:
         self.sends: List[F.Send] = []
         self.bulk_writes: List[Tuple[Optional[str], str, int, int]] = []
         self.module_calls: List[Tuple[str, int]] = []
+        self.script_only = 0  # inside ``if __name__ == "__main__":`` (runs as a script, not on import)
         self.class_stack: List[Tuple[str, Tuple[Optional[str], ...]]] = []  # (qualname, resolved bases)
         self.func_stack: List[_Func] = []
         self.conditional_depth = 0
@@ -383,6 +384,11 @@ class FactsVisitor:
             self._class(node, guards)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
+        elif isinstance(node, ast.If) and not self.func_stack and _is_main_test(node.test):
+            self.script_only += 1
+            self._conditional(node.body, guards)
+            self.script_only -= 1
+            self._conditional(node.orelse, guards)
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
             self._conditional(node.body, self._guard(guards, node.test, self._var_kw()))
@@ -987,7 +993,7 @@ class FactsVisitor:
         qualname = self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
             self._dynamic_import(node, qualname)
-        if func is None and qualname is not None and not self.lambda_depth:
+        if func is None and qualname is not None and not self.lambda_depth and not self.script_only:
             self.module_calls.append((qualname, node.lineno))  # runs at import: the graph follows it
         if func is not None:
             key = _kwargs_key(node, func.var_kw)
@@ -1133,6 +1139,16 @@ def _strings(node: ast.AST) -> Optional[Tuple[str, ...]]:
         left, right = _strings(node.left), _strings(node.right)
         return left + right if left is not None and right is not None else left or right
     return None
+
+
+def _is_main_test(test: ast.AST) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
 
 
 def _replace_usage(send: F.Send, usage: str) -> F.Send:

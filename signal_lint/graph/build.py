@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Dict, Hashable, List, Optional, Tuple
+from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from signal_lint.catalog import Catalog
 from signal_lint.extract import facts as F
-from signal_lint.graph.loading import Loading, compute_loading
+from signal_lint.graph.calls import Calls, compute_calls
+from signal_lint.graph.loading import LATER, PHASE_NAMES, POPULATE, READY_PHASE, Loading, compute_loading
 from signal_lint.graph.project import Project
 from signal_lint.model import COLLECTED, IGNORED, LIVE, PENDING, BoundMethod, ModelRegistry, SignalModel
 
 NEVER_IMPORTED = "never-imported"
 # Where a connection runs: while apps load, in ready(), or later (a view, a task, a migration).
-PHASES = {F.MODULE: 0, F.CLASS_BODY: 0, F.APPCONFIG_INIT: 0, F.READY: 1}
-LATER = 2
+PHASES = {F.MODULE: POPULATE, F.CLASS_BODY: POPULATE, F.APPCONFIG_INIT: POPULATE, F.READY: READY_PHASE}
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,10 @@ class Edge:
     reason: str = ""
     module: str = ""
     function: Optional[str] = None
+    # when it runs: "populate" (while the apps and models load: module level of a module imported
+    # then, AppConfig.__init__), "ready" (AppConfig.ready() or a module/helper first run from it),
+    # "later" (URLconf, commands, migrations, function bodies)
+    phase: str = "populate"
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,17 @@ class Graph:
     sends: List[SendNode] = field(default_factory=list)
     loading: Loading = field(default_factory=Loading)
     project: Optional[Project] = None
+    calls: Calls = field(default_factory=Calls)
+    # registered models: "app_label.modelname" (model name lower-cased, as Django keys them) -> class
+    models: Dict[str, str] = field(default_factory=dict)
+    # app labels whose models the graph knows all of (apps analysed here); a lazy sender naming
+    # another label belongs to a third-party app and is assumed to exist
+    known_labels: Set[str] = field(default_factory=set)
+
+    def model_for(self, reference: str) -> Optional[str]:
+        """The class of a lazy ``"app_label.ModelName"`` reference, if the project defines it."""
+        label, _, name = reference.partition(".")
+        return self.models.get(f"{label}.{name.lower()}")
 
     def live(self) -> List[Edge]:
         return [edge for edge in self.connections if edge.status == LIVE]
@@ -92,7 +107,8 @@ class Graph:
 
 def build_graph(all_facts: List[F.FileFacts], catalog: Catalog) -> Graph:
     project = Project(all_facts)
-    graph = Graph(loading=compute_loading(project), project=project)
+    loading = compute_loading(project)
+    graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
     for facts in project.modules.values():
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
@@ -106,6 +122,7 @@ def build_graph(all_facts: List[F.FileFacts], catalog: Catalog) -> Graph:
 @dataclass
 class _Pending:
     order: Tuple[int, int, str, int, int]
+    conditional: bool  # made by a function nothing runs at start-up: later, maybe never, maybe often
     facts: F.FileFacts
     connection: F.Connection
     signal: str
@@ -137,7 +154,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pend
         for connection in facts.connections:
             if connection.kind == "disconnect":
                 continue
-            phase = PHASES.get(connection.context, LATER)
+            phase, conditional = _phase(graph, facts, connection)
             order = (phase, app_index.get(app.package, 999) if app else 999, facts.path, connection.line, connection.column)
             receiver, symbol, kind = _receiver(project, facts, connection)
             for signal_text, signal_qualname in zip(connection.signal_text, connection.signals):
@@ -148,7 +165,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pend
                 graph.receivers.setdefault(receiver, ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind))
                 temporary = connection.weak is not False and kind in ("lambda", "partial", "temporary-method")
                 frame_bound = connection.weak is not False and kind == "nested-function" and not _kept_alive(facts, connection)
-                pending.append(_Pending(order, facts, connection, signal, receiver, symbol, sender, temporary, frame_bound))
+                pending.append(_Pending(order, conditional, facts, connection, signal, receiver, symbol, sender, temporary, frame_bound))
     pending.sort(key=lambda p: p.order)
     return pending
 
@@ -162,8 +179,16 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pen
         label = project.attribute(f"{qualname}.Meta", "app_label") or (app.label if app else facts.module.split(".")[0])
         try:
             registry.register_model(f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname))
+            graph.models.setdefault(f"{label}.{class_def.qualname.rsplit('.', 1)[-1].lower()}", qualname)
         except RuntimeError:
             pass  # two classes claim one label (a guessed app layout): the first keeps it
+    graph.known_labels = {app.label for app in graph.loading.apps}
+    for item in pending:  # a lazy sender of a third-party app's model (``"auth.User"``): assume it exists
+        reference = item.connection.sender.value
+        if item.connection.sender.kind == "string" and reference and graph.signals[item.signal].model_signal:
+            label, dot, name = reference.partition(".")
+            if dot and name and "." not in name and label not in graph.known_labels:
+                registry.register_model(reference, ("external", f"{label}.{name.lower()}"))
     models: Dict[str, SignalModel] = {}
     owners: Dict[str, List[str]] = {}  # per signal: the receiver of each model.connections() index
     results: List[Tuple[_Pending, str, str]] = []
@@ -212,12 +237,25 @@ def _edge(item: _Pending, status: str, reason: str) -> Edge:
         column=connection.column,
         status=status,
         context=connection.context,
-        conditional=item.order[0] == LATER,
+        conditional=item.conditional,
         kind=connection.kind,
         reason=reason,
         module=item.facts.module,
         function=connection.function,
+        phase=PHASE_NAMES[item.order[0]],
     )
+
+
+def _phase(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> Tuple[int, bool]:
+    """When the connection runs (at the latest of its module's import and its own context), and
+    whether it is conditional: in a function that nothing run at start-up calls."""
+    module_phase = graph.loading.phase.get(facts.module, LATER)
+    if connection.context in PHASES:
+        return max(module_phase, PHASES[connection.context]), False
+    reached = graph.calls.phase_of(facts.module, connection.function)
+    if reached is not None:  # a helper that ready() or an import-time call runs
+        return max(module_phase, reached), False
+    return LATER, True
 
 
 def _uid(text: Optional[str]) -> Optional[object]:

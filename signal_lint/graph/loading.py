@@ -17,12 +17,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY
 from signal_lint.graph.project import Project
 
 SETTINGS_NAMES = ("settings",)
 ENTRY_POINT_NAMES = ("manage", "wsgi", "asgi")
 AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
 SUBPACKAGES = ("management.commands", "migrations", "templatetags")
+
+# When a module is first imported, relative to ``apps.populate()``: while the apps and their models
+# load (``class_prepared`` is sent then), from ``AppConfig.ready()`` (admin's autodiscover
+# included), or later (URLconf at the first request, management commands, migrations, template
+# tags, imports inside functions).
+POPULATE, READY_PHASE, LATER = 0, 1, 2
+PHASE_NAMES = ("populate", "ready", "later")
+# The phase an import runs in, by where the import statement is (at least its module's phase).
+IMPORT_PHASE = {MODULE: POPULATE, CLASS_BODY: POPULATE, APPCONFIG_INIT: POPULATE, READY: READY_PHASE}
 
 
 @dataclass
@@ -38,6 +48,7 @@ class App:
 class Loading:
     apps: List[App] = field(default_factory=list)
     loaded: Set[str] = field(default_factory=set)  # modules Django ends up importing
+    phase: Dict[str, int] = field(default_factory=dict)  # loaded module -> POPULATE, READY_PHASE or LATER
     # module -> the module whose import brought it in (for explanations); roots map to a reason string
     why: Dict[str, str] = field(default_factory=dict)
     installed: Tuple[str, ...] = ()  # INSTALLED_APPS as written
@@ -73,29 +84,35 @@ def compute_loading(project: Project) -> Loading:
     if not loading.apps:
         # Not a Django project (or not enough of one to tell): nothing is known to be dead.
         loading.loaded = set(project.modules)
+        loading.phase = dict.fromkeys(project.modules, POPULATE)
         loading.why = {module: "no Django app found: every module counts as loaded" for module in project.modules}
         return loading
-    roots: Dict[str, str] = {}
+    roots: Dict[str, Tuple[str, int]] = {}
+
+    def root(module: str, reason: str, phase: int) -> None:
+        if module not in roots or phase < roots[module][1]:
+            roots[module] = (reason, phase)
+
     for module in settings_modules:
-        roots.setdefault(module, "settings")
+        root(module, "settings", POPULATE)
     for module, facts in project.modules.items():
         if module.rsplit(".", 1)[-1] in ENTRY_POINT_NAMES and not facts.is_test:
-            roots.setdefault(module, "entry point")
+            root(module, "entry point", POPULATE)
     for urlconf in urlconfs:
-        roots.setdefault(urlconf, "ROOT_URLCONF")
+        root(urlconf, "ROOT_URLCONF", LATER)
     admin_installed = not loading.from_settings or any(a.startswith("django.contrib.admin") for a in installed)
     for app in loading.apps:
         for suffix in ("", ".apps", ".models"):
-            roots.setdefault(app.package + suffix, f"app {app.label}")
+            root(app.package + suffix, f"app {app.label}", POPULATE)
         if app.config:
-            roots.setdefault(app.config.rsplit(".", 1)[0], f"app {app.label}")
+            root(app.config.rsplit(".", 1)[0], f"app {app.label}", POPULATE)
         if admin_installed:
             for name in AUTODISCOVERED:
-                roots.setdefault(f"{app.package}.{name}", "admin autodiscover")
+                root(f"{app.package}.{name}", "admin autodiscover", READY_PHASE)  # admin's ready() imports them
         for module in project.modules:
             for sub in SUBPACKAGES:
                 if module.startswith(f"{app.package}.{sub}.") or module == f"{app.package}.{sub}":
-                    roots.setdefault(module, sub.split(".")[-1])
+                    root(module, sub.split(".")[-1], LATER)
     _close(project, loading, roots)
     return loading
 
@@ -155,27 +172,36 @@ def _default_config(project: Project, package: str) -> Optional[str]:
     return (defaults or configs or [None])[0]
 
 
-def _close(project: Project, loading: Loading, roots: Dict[str, str]) -> None:
-    """Everything the roots import, transitively (parent packages included)."""
-    queue: List[str] = []
+def _close(project: Project, loading: Loading, roots: Dict[str, Tuple[str, int]]) -> None:
+    """Everything the roots import, transitively (parent packages included), each module with
+    the earliest phase it is imported in: one pass per phase, so a module reached both from a
+    models module and from ``ready()`` counts as loaded with the models."""
+    for phase in (POPULATE, READY_PHASE, LATER):
+        queue: List[str] = []
 
-    def load(module: str, reason: str) -> None:
-        for candidate in _with_parents(module):
-            if candidate in project.modules and candidate not in loading.loaded:
-                loading.loaded.add(candidate)
-                loading.why[candidate] = reason
-                queue.append(candidate)
+        def load(module: str, reason: str) -> None:
+            for candidate in _with_parents(module):
+                if candidate in project.modules and candidate not in loading.loaded:
+                    loading.loaded.add(candidate)
+                    loading.phase[candidate] = phase
+                    loading.why[candidate] = reason
+                    queue.append(candidate)
 
-    for module, reason in sorted(roots.items()):
-        load(module, reason)
-    while queue:
-        module = queue.pop()
-        facts = project.modules[module]
-        if facts.is_test:
-            continue
-        for imported in facts.imports:
-            for target in _import_targets(project, loading, imported.module, imported.names):
-                load(target, f"imported by {module}")
+        for module, (reason, root_phase) in sorted(roots.items()):
+            if root_phase == phase:
+                load(module, reason)
+        # modules loaded in earlier phases import more now (in ready(), in functions)
+        queue.extend(sorted(m for m, p in loading.phase.items() if p < phase))
+        while queue:
+            module = queue.pop()
+            facts = project.modules[module]
+            if facts.is_test:
+                continue
+            for imported in facts.imports:
+                if max(loading.phase[module], IMPORT_PHASE.get(imported.context, LATER)) != phase:
+                    continue
+                for target in _import_targets(project, loading, imported.module, imported.names):
+                    load(target, f"imported by {module}")
 
 
 def _import_targets(project: Project, loading: Loading, module: str, names: Tuple[str, ...]) -> List[str]:

@@ -1,0 +1,222 @@
+"""The static graph against a running Django: what ``django.setup()`` really connects.
+
+Two projects.  ``fixtures/example_project``: its settings are loaded in a
+subprocess by ``fixtures/example_project/dump_receivers.py`` and the receivers
+of every signal read off the live ``Signal`` objects; the graph's live edges
+that are not conditional must name exactly those receivers, signal by signal.
+Django's own contrib apps: ``signal-lint graph`` over the installed Django
+source plus a small settings module listing the apps, against the receivers
+connected after ``django.setup()`` with those apps installed.  Some receivers
+are connected by code the graph cannot follow statically (a method run while
+each model class is built, ``Trans.__getattr__`` on first use of
+translations), so that comparison reports recall and asserts a floor.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Set, Tuple
+
+import pytest
+
+django = pytest.importorskip("django")
+
+from signal_lint.catalog import load_catalog  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "fixtures" / "example_project"
+DJANGO_SOURCE = Path(django.__file__).resolve().parent
+
+CONTRIB_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
+    "django.contrib.redirects",
+    "django.contrib.sitemaps",
+    "django.contrib.humanize",
+]
+# Lowest recall of the contrib comparison this suite accepts (measured: see the test's output).
+CONTRIB_RECALL_FLOOR = 0.84
+
+Pairs = Set[Tuple[str, str]]
+
+
+def run(argv: List[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env}
+    environment.pop("SIGNAL_LINT_CACHE_DIR", None)
+    proc = subprocess.run(argv, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def static_graph(paths: List[str], cwd: Path) -> dict:
+    proc = run([sys.executable, "-m", "signal_lint", "graph", *paths, "--format", "json", "--no-cache"], cwd)
+    return json.loads(proc.stdout)
+
+
+def static_live(graph: dict) -> Dict[str, List[str]]:
+    """Per signal, the receivers of live edges made at start-up (not conditional), sorted."""
+    found: Dict[str, List[str]] = defaultdict(list)
+    for edge in graph["connections"]:
+        if edge["status"] == "live" and not edge["conditional"]:
+            found[edge["signal"]].append(edge["receiver"])
+    return {signal: sorted(receivers) for signal, receivers in found.items()}
+
+
+def canonical(name: str) -> str:
+    return load_catalog().canonical(name) or name
+
+
+# --- fixtures/example_project ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def example_runtime() -> dict:
+    proc = run([sys.executable, "-c", "import sys, dump_receivers; sys.exit(dump_receivers.main([]))"], EXAMPLE, DJANGO_SETTINGS_MODULE="config.settings")
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def example_static() -> dict:
+    return static_graph([str(EXAMPLE)], ROOT)
+
+
+def project_receivers(runtime: dict) -> Dict[str, List[str]]:
+    """Per signal (canonical name), the live receivers defined in the project's own modules."""
+    packages = tuple(sorted({m.split(".")[0] + "." for m in runtime["project_modules"]}))
+    found: Dict[str, List[str]] = {}
+    for name, signal in runtime["signals"].items():
+        receivers = sorted(r for r in signal["receivers"] if r.startswith(packages))
+        if receivers:
+            found[canonical(name)] = receivers
+    return found
+
+
+def test_example_project_static_live_edges_are_exactly_the_runtime_receivers(example_runtime, example_static):
+    runtime = project_receivers(example_runtime)
+    static = static_live(example_static)
+    print(f"\nexample project: {sum(map(len, runtime.values()))} receivers live at runtime, {sum(map(len, static.values()))} in the static graph")
+    assert static == runtime
+
+
+def test_example_project_dead_receivers_are_dead_in_the_graph(example_runtime, example_static):
+    live_at_runtime = {r for receivers in project_receivers(example_runtime).values() for r in receivers}
+    dead = {(e["receiver"], e["status"]) for e in example_static["connections"] if e["status"] != "live"}
+    assert {receiver for receiver, _ in dead} & live_at_runtime == set()
+    assert dead == {
+        ("shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested", "collected"),
+        ("shop.handlers_unused.on_customer_pre_delete_never_imported", "never-imported"),
+        ("shop.handlers_unused.on_order_item_deleted_never_imported", "never-imported"),
+        ("shop.receivers.on_order_saved_dispatch_uid_loser", "ignored"),
+        ("shop.receivers.on_refund_saved_unknown_sender", "pending"),
+    }
+
+
+def test_example_project_post_save_order_per_sender_matches_runtime(example_runtime, example_static):
+    """Within one sender, the graph's live post_save receivers come in Django's call order."""
+    runtime = example_runtime["signals"]["django.db.models.signals.post_save"]["live_by_sender"]
+    labels = {"shop.Order": "shop.models.Order", "shop.Customer": "shop.models.Customer", "shop.OrderItem": "shop.models.OrderItem"}
+    for label, model in labels.items():
+        static = [
+            e["receiver"]
+            for e in sorted(example_static["connections"], key=lambda e: (e["path"], e["line"]))
+            if e["signal"] == "django.db.models.signals.post_save" and e["status"] == "live" and not e["conditional"] and e["sender"] == model
+        ]
+        assert static == [r for r in runtime[label] if r.startswith("shop.")]
+
+
+# --- Django's contrib apps -----------------------------------------------------
+
+RUNTIME_SCRIPT = textwrap.dedent(
+    """
+    import gc, json, sys
+    sys.path.insert(0, sys.argv[1])  # dump_receivers.py
+    import django
+    django.setup()
+    import dump_receivers
+    from django.dispatch import Signal
+
+    gc.collect()
+    labels = dump_receivers._sender_labels()
+    names, receivers = {}, {}
+    for module_name, module in sorted(sys.modules.items()):
+        for attr, value in sorted(vars(module).items()) if module is not None else ():
+            if isinstance(value, Signal):
+                names.setdefault(id(value), []).append(f"{module_name}.{attr}")
+                if id(value) not in receivers:
+                    receivers[id(value)] = dump_receivers.describe_signal(value, labels)["receivers"]
+    print(json.dumps([{"names": names[key], "receivers": receivers[key]} for key in names if receivers[key]]))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def contrib_settings(tmp_path_factory) -> Path:
+    directory = tmp_path_factory.mktemp("contrib")
+    (directory / "contrib_settings.py").write_text(
+        f"INSTALLED_APPS = {CONTRIB_APPS!r}\n"
+        "SECRET_KEY = 'signal-lint-runtime-truth'\n"
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': ':memory:'}}\n"
+        "SITE_ID = 1\n"
+        "USE_TZ = True\n"
+    )
+    return directory
+
+
+@pytest.fixture(scope="module")
+def contrib_runtime(contrib_settings) -> List[dict]:
+    proc = run([sys.executable, "-c", RUNTIME_SCRIPT, str(EXAMPLE)], contrib_settings, DJANGO_SETTINGS_MODULE="contrib_settings", PYTHONPATH=str(contrib_settings))
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def contrib_static(contrib_settings) -> dict:
+    return static_graph([str(DJANGO_SOURCE), str(contrib_settings / "contrib_settings.py")], contrib_settings)
+
+
+def contrib_pairs(runtime: List[dict], static: dict) -> Tuple[Pairs, Pairs]:
+    """(signal, receiver) pairs at runtime and in the static graph, signals named alike."""
+    static_signals = {s["name"] for s in static["signals"]}
+    runtime_pairs: Pairs = set()
+    for signal in runtime:
+        names = [canonical(n) for n in signal["names"]]
+        name = next((n for n in names if n in static_signals), names[0])
+        runtime_pairs.update((name, receiver) for receiver in signal["receivers"])
+    static_pairs = {(signal, r) for signal, receivers in static_live(static).items() for r in receivers}
+    return runtime_pairs, static_pairs
+
+
+def test_contrib_settings_make_the_contrib_apps_installed(contrib_static):
+    assert contrib_static["connections"], "the graph found no connection in Django's source"
+
+
+def test_django_contrib_recall(contrib_runtime, contrib_static):
+    runtime, static = contrib_pairs(contrib_runtime, contrib_static)
+    found = runtime & static
+    recall = len(found) / len(runtime)
+    precision = len(found) / len(static) if static else 0.0
+    print(f"\nDjango {django.get_version()} contrib apps: {len(runtime)} receivers connected after django.setup(), "
+          f"{len(static)} live in the static graph, {len(found)} in both: recall {recall:.1%}, precision {precision:.1%}")
+    print("missed:", *sorted(runtime - static), sep="\n  ")
+    print("static only (connected later than setup, or never):", *sorted(static - runtime), sep="\n  ")
+    assert recall >= CONTRIB_RECALL_FLOOR
+
+
+def test_contrib_receivers_the_graph_cannot_see_are_the_known_dynamic_ones(contrib_runtime, contrib_static):
+    runtime, static = contrib_pairs(contrib_runtime, contrib_static)
+    missed = {receiver for _, receiver in runtime - static}
+    assert missed <= {
+        "django.db.models.options.Options.setting_changed",  # Options.contribute_to_class, per model class
+        "django.utils.translation.reloader.watch_for_translation_changes",  # Trans.__getattr__
+        "django.utils.translation.reloader.translation_file_changed",  # Trans.__getattr__
+    }
