@@ -8,14 +8,16 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from typing import Dict
+from typing import Dict, List, Sequence, Union
 
-from signal_lint.rules.base import Rule, all_rules
+from signal_lint.rules.base import Invalid, Rule, Valid, all_rules
 
 
 def rule_page(rule: type) -> str:
     assert issubclass(rule, Rule)
     scope = "project (needs the whole project)" if rule.project else "per file (also runs inside flake8)"
+    if not rule.project and rule.reads_graph():
+        scope += ", with a project check (`signal-lint check` only)"
     lines = [
         f"# {rule.code} {rule.name}",
         "",
@@ -27,14 +29,37 @@ def rule_page(rule: type) -> str:
         "",
     ]
     for example in rule.INVALID:
-        marks = ", ".join(f"{line}:{column}" for line, column in example.positions)
-        lines += [f"Reported at line:column {marks}:", "", "```python", example.source().rstrip(), "```", ""]
+        if example.files:
+            marks = ", ".join(_project_position(rule, position) for position in example.positions)
+            lines += [f"Reported at path:line:column {marks}, in this project:", ""] + _project_files(rule, example)
+        else:
+            marks = ", ".join(f"{line}:{column}" for line, column in example.positions)
+            lines += [f"Reported at line:column {marks}:", "", "```python", example.source().rstrip(), "```", ""]
         if example.fixed is not None:
             lines += ["After `--fix`:", "", "```python", textwrap.dedent(example.fixed).strip("\n"), "```", ""]
     lines += ["## Not flagged", ""]
     for example in rule.VALID:
-        lines += ["```python", example.source().rstrip(), "```", ""]
+        if example.files:
+            lines += ["This project:", ""] + _project_files(rule, example)
+        else:
+            lines += ["```python", example.source().rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _project_position(rule: type, position: Sequence[object]) -> str:
+    path, line, column = position if len(position) == 3 else (rule.example_path, *position)
+    return f"`{path}:{line}:{column}`"
+
+
+def _project_files(rule: type, example: Union[Invalid, Valid]) -> List[str]:
+    """A project example's modules, the rule's own example module first."""
+    files = {rule.example_path: example.source()}
+    files.update((path, textwrap.dedent(code).lstrip("\n")) for path, code in sorted(example.files.items()) if path != rule.example_path)
+    lines: List[str] = []
+    for path, code in files.items():
+        if code.strip():  # empty ``__init__.py`` files only make the packages
+            lines += [f"`{path}`:", "", "```python", code.rstrip(), "```", ""]
+    return lines
 
 
 def index_page() -> str:

@@ -197,7 +197,7 @@ def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config
         for rule in enabled:
             if not rule.project:
                 findings.extend(rule.check(facts, ctx))
-    project_rules = [rule for rule in enabled if rule.project]
+    project_rules = [rule for rule in enabled if rule.reads_graph()]  # project rules, and per-file rules' project halves
     if project_rules:
         from signal_lint.graph import build_graph  # only runs that need the graph build it
 

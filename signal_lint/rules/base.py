@@ -102,9 +102,19 @@ class Rule:
     def check(self, facts: FileFacts, ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def check_project(self, graph: "Graph", ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
-        """Project rules (``project = True``) read the graph instead of one file."""
-        raise NotImplementedError
+    def check_project(self, graph: "Graph", ctx: "RuleContext") -> Iterable[Finding]:
+        """Project rules (``project = True``) read the graph instead of one file.
+
+        A per-file rule may have a project half too (SIG003 follows modules
+        imported only from ``ready()``): it runs when the whole project is
+        checked, never inside flake8.
+        """
+        return ()
+
+    @classmethod
+    def reads_graph(cls) -> bool:
+        """A project rule, or a per-file rule with a project half."""
+        return cls.project or cls.check_project is not Rule.check_project
 
     def finding(self, facts: FileFacts, line: int, column: int, fix: Optional[Fix] = None, **values: object) -> Finding:
         return Finding(self.code, self.name, self.severity, facts.path, line, column, self.MESSAGE.format(**values), fix)

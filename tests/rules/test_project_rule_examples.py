@@ -1,4 +1,5 @@
-"""Every project rule's own examples, run as small multi-module projects."""
+"""Every project rule's own examples, run as small multi-module projects (and the project
+examples of per-file rules that have a project half, such as SIG003's)."""
 from __future__ import annotations
 
 import textwrap
@@ -11,9 +12,8 @@ from signal_lint.engine import check_facts
 from signal_lint.extract import extract_source
 from signal_lint.rules import all_rules
 
-PROJECT_RULES = [rule for rule in all_rules() if rule.project]
-INVALID = [(rule, index, example) for rule in PROJECT_RULES for index, example in enumerate(rule.INVALID)]
-VALID = [(rule, index, example) for rule in PROJECT_RULES for index, example in enumerate(rule.VALID)]
+INVALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.INVALID) if rule.project or example.files]
+VALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.VALID) if rule.project or example.files]
 
 
 def project_findings(rule, example):

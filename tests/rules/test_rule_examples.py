@@ -1,4 +1,7 @@
-"""Every rule's own examples: INVALID ones give exactly their positions, VALID ones nothing at all."""
+"""Every rule's own examples: INVALID ones give exactly their positions, VALID ones nothing at all.
+
+Examples with other modules (``files``) are small projects: test_project_rule_examples.py runs them.
+"""
 from __future__ import annotations
 
 import textwrap
@@ -11,8 +14,8 @@ from signal_lint.extract import extract_source
 from signal_lint.fix import fix_source
 from signal_lint.rules import all_rules
 
-INVALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.INVALID) if not rule.project]
-VALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.VALID) if not rule.project]
+INVALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.INVALID) if not rule.project and not example.files]
+VALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.VALID) if not rule.project and not example.files]
 
 
 def _findings(rule, source):
