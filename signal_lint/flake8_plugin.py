@@ -32,6 +32,7 @@ import argparse
 import io
 import os
 import tokenize
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
@@ -79,16 +80,14 @@ class Plugin:
         cls.django_version = options.signal_lint_django_version
         cls.project = bool(options.signal_lint_project)
         if cls.project:
-            from signal_lint.config import ConfigError
-
             for filename in getattr(options, "filenames", None) or ["."]:
-                try:
+                with _config_errors():
                     _project(_settings(_directory_of(filename), cls.django_version)[0])
-                except ConfigError:
-                    pass  # reported on the first file checked, by run()
 
     def run(self) -> Iterator[Result]:
-        for finding in self._findings():
+        with _config_errors():
+            findings = self._findings()
+        for finding in findings:
             yield finding.line, finding.column, f"{finding.code} {finding.message}", type(self)
 
     def _findings(self) -> List[Finding]:
@@ -143,6 +142,19 @@ def _settings(directory: str, django_version: Optional[str]) -> Tuple[Any, Any]:
     config = load_config([directory])
     config = replace(config, select=("SIG",), ignore=(), per_file_ignores=(), django_version=django_version or config.django_version)
     return config, load_catalog(config.django_version, config.extra_signals)
+
+
+@contextmanager
+def _config_errors() -> Iterator[None]:
+    """A bad ``[tool.signal-lint]`` stops flake8 with its message, as flake8's own config errors do."""
+    from signal_lint.config import ConfigError
+
+    try:
+        yield
+    except ConfigError as error:
+        from flake8.exceptions import ExecutionError
+
+        raise ExecutionError(f"signal-lint: {error}") from None
 
 
 def _directory_of(filename: str) -> str:

@@ -206,3 +206,13 @@ def test_a_file_flake8_cannot_parse_is_flake8s_e999(app):
     (app / "broken.py").write_text("def f(:\n")
     code, out, err = flake8("--select", "SIG,E999", "broken.py", cwd=app)
     assert [line.split()[1] for line in out] == ["E999"]
+
+
+@pytest.mark.parametrize("mode", [[], ["--signal-lint-project"], ["-j", "2"]])
+def test_a_bad_signal_lint_config_stops_flake8_with_its_message(app, mode):
+    (app / "other.py").write_text("x = 1\n")
+    (app / "pyproject.toml").write_text("[tool.signal-lint]\nbogus = 1\n")
+    code, out, err = flake8("--select", "SIG", *mode, ".", cwd=app)
+    assert code == 1 and "Traceback" not in err
+    assert out[0] == "There was a critical error during execution of Flake8:"
+    assert out[1].startswith(f"signal-lint: {app / 'pyproject.toml'}: unknown [tool.signal-lint] key(s): bogus ")

@@ -1,13 +1,20 @@
-"""The pre-commit hook: ``--project-root`` semantics, and the real ``pre-commit try-repo`` on a small Django app."""
+"""The pre-commit hook: ``--project-root`` semantics, and the real ``pre-commit try-repo`` on a small Django app.
+
+The ``try-repo`` command is docs/pre-commit.md's, pointed at a git repository
+holding this working tree's package (what ``pip install .`` needs), so the
+test exercises the code under test, in a fresh clone on CI as here.
+"""
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import List
 
 import pytest
 
@@ -152,9 +159,20 @@ def pre_commit(*argv: str, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "pre_commit", *argv], cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+def documented_try_repo(hooks: Path) -> List[str]:
+    """docs/pre-commit.md's ``pre-commit try-repo URL ...`` command, on the local hook repository."""
+    text = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
+    (line,) = [line for line in text.splitlines() if line.startswith("pre-commit try-repo ")]
+    argv = shlex.split(line)
+    assert argv[2].startswith("https://")
+    return [*argv[1:2], str(hooks), *argv[3:]]
+
+
 @pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
 def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(tmp_path):
     hooks = hook_repository(tmp_path / "signal-lint")
+    command = documented_try_repo(hooks)
+    assert command == ["try-repo", str(hooks), "signal-lint", "--all-files"]
     runs = {}
     for name, signals in (("bad", BAD_SIGNALS), ("fixed", FIXED_SIGNALS)):
         project = tmp_path / name
@@ -162,7 +180,7 @@ def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(tmp_p
         git("init", "-q", cwd=project)
         git("add", "-A", cwd=project)
         # try-repo installs the hook into a fresh environment each time: run both at once
-        runs[name] = pre_commit("try-repo", str(hooks), "signal-lint", "--all-files", cwd=project)
+        runs[name] = pre_commit(*command, cwd=project)
     (bad_output, _), (fixed_output, _) = runs["bad"].communicate(timeout=300), runs["fixed"].communicate(timeout=300)
     assert runs["bad"].returncode == 1, bad_output
     assert re.search(r"^signal-lint\.+Failed$", bad_output, re.MULTILINE), bad_output
