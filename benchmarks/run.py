@@ -26,16 +26,20 @@ Linux only (peak memory is read from ``/proc``).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as _dt
 import hashlib
+import io
 import json
 import os
 import platform
+import shlex
 import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
@@ -299,15 +303,26 @@ def run_once(argv: Sequence[str], cwd: str, env: Dict[str, str], *, keep_stdout:
 
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
-        _, status, usage = os.wait4(process.pid, 0)
+        try:
+            _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: take the run's whole process group down with us
+            done.set()
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+                os.waitpid(process.pid, 0)
+            except OSError:
+                pass
+            raise
         wall = time.perf_counter() - start
         done.set()
         watcher.join()
         process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         if process.returncode != 0:
             err.seek(0)
-            tail = err.read().decode("utf-8", "replace")[-2000:]
-            raise RunFailed(f"exit status {process.returncode} after {wall:.1f} s: {tail.strip()}")
+            tail = err.read().decode("utf-8", "replace").strip()[-3000:]
+            log(tail)
+            last = tail.splitlines()[-1] if tail else "(no output on stderr)"
+            raise RunFailed(f"exit status {process.returncode} after {wall:.1f} s: {last[:300]}")
         digest = lines = None
         if keep_stdout:
             out.seek(0)
@@ -339,6 +354,53 @@ class Measure:
 
     def median(self, attribute: str = "wall") -> float:
         return statistics.median(getattr(run, attribute) for run in self.runs)
+
+
+def export_revision(rev: str, corpus_dir: str) -> Tuple[str, str]:
+    """``signal_lint/`` as committed at ``rev``, unpacked under the corpus dir: (sha, directory for sys.path)."""
+    result = subprocess.run(["git", "-C", REPO, "rev-parse", "--verify", rev + "^{commit}"], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"run.py: --rev {rev}: not a commit: {result.stderr.strip()}")
+    sha = result.stdout.strip()
+    target = os.path.join(corpus_dir, "signal-lint-src", sha[:12])
+    if not os.path.isdir(os.path.join(target, "signal_lint")):
+        archive = subprocess.run(["git", "-C", REPO, "archive", "--format=tar", sha, "signal_lint"],
+                                 capture_output=True, check=True).stdout  # fmt: skip
+        staging = target + ".tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(staging)
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(staging, filter="data")
+            else:  # pragma: no cover - Pythons without extraction filters
+                tar.extractall(staging)
+        os.replace(staging, target)
+    return sha, target
+
+
+def snapshot_worktree(corpus_dir: str) -> Tuple[str, int]:
+    """A copy of the checkout's ``signal_lint/`` as it is now: (directory for sys.path, files changed vs HEAD)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = os.path.join(corpus_dir, "signal-lint-src", f"snapshot-{stamp}")
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(os.path.join(REPO, "signal_lint"), os.path.join(target, "signal_lint"),
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
+    status = capture(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all", "--", "signal_lint"])
+    return target, len([line for line in status.splitlines() if line.strip()])
+
+
+def plugin_module_missing(source: str) -> Optional[str]:
+    """The module of signal-lint's flake8 entry point, if ``source`` (an exported signal_lint) lacks it."""
+    import importlib.metadata
+
+    for entry_point in importlib.metadata.entry_points().select(group="flake8.extension"):
+        module = entry_point.value.split(":", 1)[0]
+        if module.split(".", 1)[0] != "signal_lint":
+            continue
+        base = os.path.join(source, *module.split("."))
+        if not (os.path.isfile(base + ".py") or os.path.isfile(os.path.join(base, "__init__.py"))):
+            return module
+    return None
 
 
 def find_tool(name: str) -> Optional[str]:
@@ -436,7 +498,7 @@ def load_average() -> str:
 def ratio_row(number: str, target: str, value: Optional[float], text: str, goal: str,
               met: Optional[bool], why_not: str = "") -> List[str]:  # fmt: skip
     if value is None:
-        verdict = why_not or "not measured"
+        verdict = why_not or "not measured (see Results)"
     elif met is None:
         verdict = "(information)"
     else:
@@ -479,7 +541,7 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
                          fmt_seconds(min(walls)), fmt_seconds(max(walls)), fmt_seconds(m.median("cpu")),
                          fmt_count(m.corpus.lines / statistics.median(walls)), memory])  # fmt: skip
         else:
-            why = m.failure or m.unavailable or "not run"
+            why = (m.failure or m.unavailable or "not run").replace("|", "\\|")
             rows.append([label, command, where, "0", "—", "—", "—", "—", "—", why])
     results = markdown_table(
         ["measurement", "command (run in the corpus root)", "corpus", "runs", "median s", "min s", "max s",
@@ -491,23 +553,30 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     targets = []
     cold1, cold2, flake1, flake2 = med("sl_cold_j1"), med("sl_cold_j2"), med("flake8_j1"), med("flake8_j2")
     cache_note = context["cache_note"]
+    def cpu_ratio(a: str, b: str) -> str:
+        """`a`'s median CPU time over `b`'s, as a note: less sensitive to other load than wall time."""
+        ma, mb = got(a), got(b)
+        if not ma or not mb or not mb.median("cpu"):
+            return ""
+        return f" (CPU time: {ma.median('cpu') / mb.median('cpu'):.1f}×)"
+
     speedup = flake2 / cold2 if flake2 and cold2 else None
     targets.append(ratio_row("1", "cold signal-lint vs `flake8` (default checks), both `-j 2`", speedup,
-                             f"{speedup:.1f}× faster" if speedup else "", f"≥ {TARGET_FLAKE8_SPEEDUP:.0f}× faster",
+                             f"{speedup:.1f}× faster" + cpu_ratio("flake8_j2", "sl_cold_j2") if speedup else "", f"≥ {TARGET_FLAKE8_SPEEDUP:.0f}× faster",
                              speedup is not None and speedup >= TARGET_FLAKE8_SPEEDUP))  # fmt: skip
     speedup1 = flake1 / cold1 if flake1 and cold1 else None
     targets.append(ratio_row("1", "cold signal-lint vs `flake8` (default checks), both `-j 1`", speedup1,
-                             f"{speedup1:.1f}× faster" if speedup1 else "", f"≥ {TARGET_FLAKE8_SPEEDUP:.0f}× faster",
+                             f"{speedup1:.1f}× faster" + cpu_ratio("flake8_j1", "sl_cold_j1") if speedup1 else "", f"≥ {TARGET_FLAKE8_SPEEDUP:.0f}× faster",
                              speedup1 is not None and speedup1 >= TARGET_FLAKE8_SPEEDUP))  # fmt: skip
     ruff = med("ruff_default")
     factor = cold2 / ruff if cold2 and ruff else None
     targets.append(ratio_row("1", "cold signal-lint (`-j 2`) vs `ruff check` (default rules, no cache)", factor,
-                             f"{factor:.1f}× ruff's time" if factor else "", f"≤ {TARGET_RUFF_FACTOR:.0f}×",
+                             f"{factor:.1f}× ruff's time" + cpu_ratio("sl_cold_j2", "ruff_default") if factor else "", f"≤ {TARGET_RUFF_FACTOR:.0f}×",
                              factor is not None and factor <= TARGET_RUFF_FACTOR))  # fmt: skip
     dj = med("ruff_dj")
     dj_factor = cold2 / dj if cold2 and dj else None
     targets.append(ratio_row("1", "cold signal-lint (`-j 2`) vs `ruff check --select DJ`", dj_factor,
-                             f"{dj_factor:.1f}× ruff's time" if dj_factor else "", "—", None))  # fmt: skip
+                             f"{dj_factor:.1f}× ruff's time" + cpu_ratio("sl_cold_j2", "ruff_dj") if dj_factor else "", "—", None))  # fmt: skip
     cold_lines = corpus.lines / cold2 if cold2 else None
     targets.append(ratio_row("1", "cold signal-lint (`-j 2`) throughput", cold_lines,
                              f"{fmt_count(cold_lines)} lines/s" if cold_lines else "", "—", None))  # fmt: skip
@@ -515,14 +584,14 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     if context["cache"]:
         warm_factor = warm / warm_ruff if warm and warm_ruff else None
         targets.append(ratio_row("2", "warm signal-lint vs warm `ruff check`", warm_factor,
-                                 f"{warm_factor:.1f}× ruff's time" if warm_factor else "",
+                                 f"{warm_factor:.1f}× ruff's time" + cpu_ratio("sl_warm_j2", "ruff_warm") if warm_factor else "",
                                  f"≤ {TARGET_WARM_RUFF_FACTOR:.0f}×",
                                  warm_factor is not None and warm_factor <= TARGET_WARM_RUFF_FACTOR))  # fmt: skip
         warm_dj = med("ruff_dj_warm")
         dj_warm_factor = warm / warm_dj if warm and warm_dj else None
         targets.append(ratio_row("2", "warm signal-lint vs warm `ruff check --select DJ` (ruff's cache serves "
                                  "almost every file: see Method)", dj_warm_factor,
-                                 f"{dj_warm_factor:.1f}× ruff's time" if dj_warm_factor else "", "—", None))  # fmt: skip
+                                 f"{dj_warm_factor:.1f}× ruff's time" + cpu_ratio("sl_warm_j2", "ruff_dj_warm") if dj_warm_factor else "", "—", None))  # fmt: skip
         edit_factor = edit / warm if edit and warm else None
         targets.append(ratio_row("2", "one file changed vs nothing changed (warm)", edit_factor,
                                  f"{edit_factor:.2f}× the warm time" if edit_factor else "",
@@ -534,6 +603,13 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
                         f"≤ {TARGET_WARM_RUFF_FACTOR:.0f}×", False)  # fmt: skip
         row[-1] = f"**not met** ({cache_note})"
         targets.append(row)
+    m_warm, m_edit = got("sl_warm_j2"), got("sl_edit_j2")
+    if context["cache"] and got("sl_cold_j2") and (m_warm or m_edit):
+        cold_digests = {r.stdout_digest for r in got("sl_cold_j2").runs}  # type: ignore[union-attr]
+        cached_digests = {r.stdout_digest for m in (m_warm, m_edit) if m for r in m.runs}
+        same = len(cold_digests) == 1 and cached_digests == cold_digests
+        targets.append(ratio_row("2", "output of warm and one-file-changed runs byte-identical to cold (every run)",
+                                 same, "yes" if same else "no", "identical", same))  # fmt: skip
     with_plugin, without_plugin, sig_only = med("flake8_plugin_j2"), med("flake8_j2"), med("flake8_sig_j2")
     if context["plugin"]:
         overhead = with_plugin / without_plugin - 1 if with_plugin and without_plugin else None
@@ -542,6 +618,9 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
         if m_with and m_without and len(m_with.runs) == len(m_without.runs):
             paired = statistics.median(a.wall / b.wall - 1 for a, b in zip(m_with.runs, m_without.runs))
         text = f"{overhead * 100:+.1f} %" if overhead is not None else ""
+        m_cpu_with, m_cpu_without = got("flake8_plugin_j2"), got("flake8_j2")
+        if m_cpu_with and m_cpu_without:
+            text += f" (CPU time: {(m_cpu_with.median('cpu') / m_cpu_without.median('cpu') - 1) * 100:+.1f} %)"
         if paired is not None:
             text += f" (median of per-repetition ratios: {paired * 100:+.1f} %)"
         targets.append(ratio_row("3", "`flake8` with the plugin loaded vs unloaded (`-j 2`)", overhead, text,
@@ -552,12 +631,12 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     else:
         targets.append(ratio_row("3", "`flake8` with the plugin loaded vs unloaded (`-j 2`)", None, "",
                                  f"≤ {TARGET_PLUGIN_OVERHEAD * 100:.0f} %", None,
-                                 "not available: the plugin is not installed (`flake8 --version` does not list it)"))  # fmt: skip
+                                 context["plugin_reason"]))  # fmt: skip
     many = med("sl_cold_5x_j2")
     linearity = many / cold2 if many and cold2 else None
     why = "not measured (`--quick`)" if copies is None else ""
     targets.append(ratio_row("4", f"linearity: cold `-j 2`, {COPIES}x corpus time / 1x time", linearity,
-                             f"{linearity:.2f}" if linearity else "",
+                             f"{linearity:.2f}" + cpu_ratio("sl_cold_5x_j2", "sl_cold_j2") if linearity else "",
                              f"≤ {TARGET_LINEARITY:.1f} ({COPIES} = linear, +10 % allowed)",
                              linearity is not None and linearity <= TARGET_LINEARITY, why))  # fmt: skip
     m5 = got("sl_cold_5x_j2")
@@ -579,13 +658,6 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     targets.append(ratio_row("5", "output of `--jobs 2` byte-identical to `--jobs 1` (every run)", identical,
                              ("yes" if identical else "no") + f" ({findings} output lines)" if identical is not None else "",
                              "identical", identical))  # fmt: skip
-    m_warm, m_edit = got("sl_warm_j2"), got("sl_edit_j2")
-    if context["cache"] and m2 and (m_warm or m_edit):
-        cold_digests = {r.stdout_digest for r in m2.runs}
-        cached_digests = {r.stdout_digest for m in (m_warm, m_edit) if m for r in m.runs}
-        same = len(cold_digests) == 1 and cached_digests == cold_digests
-        targets.append(ratio_row("2", "output of warm and one-file-changed runs byte-identical to cold (every run)",
-                                 same, "yes" if same else "no", "identical", same))  # fmt: skip
     target_table = markdown_table(["issue target", "comparison", "measured", "target", "verdict"], targets, "lllll")
 
     # ---- document
@@ -609,7 +681,7 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
         out.append(f"- **Note:** {note}")
     out.append("- **Tool versions:**")
     for name, version in context["versions"].items():
-        out.append(f"  - {name}: `{version}`")
+        out.append(f"  - {name}: " + (version if name == "signal-lint source" else f"`{version}`"))
     out.append(f"- **Corpus (1x):** {corpus.description}: **{fmt_count(corpus.files)} files, "
                f"{fmt_count(corpus.lines)} lines**")  # fmt: skip
     for p in corpus.packages:
@@ -634,6 +706,49 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
 # --------------------------------------------------------------------------- main
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def save_results(path: str, context: dict, measures: Dict[str, Measure]) -> None:
+    data = dict(context)
+    data["corpus"] = dataclasses.asdict(context["corpus"])
+    data["copies"] = dataclasses.asdict(context["copies"]) if context["copies"] is not None else None
+    data["measures"] = [
+        {"key": m.key, "label": m.label, "argv_display": m.argv_display, "corpus": "5x" if m.corpus is context["copies"] else "1x",
+         "unavailable": m.unavailable, "note": m.note, "failure": m.failure, "runs": [dataclasses.asdict(r) for r in m.runs]}
+        for m in measures.values()
+    ]  # fmt: skip
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1)
+
+
+def load_results(path: str) -> Tuple[dict, Dict[str, Measure]]:
+    with open(path, encoding="utf-8") as handle:
+        data = json.load(handle)
+    context = dict(data)
+    context["corpus"] = Corpus(**data["corpus"])
+    context["copies"] = Corpus(**data["copies"]) if data["copies"] is not None else None
+    measures = {}
+    for item in context.pop("measures"):
+        corpus = context["copies"] if item["corpus"] == "5x" else context["corpus"]
+        m = Measure(item["key"], item["label"], [], corpus, {}, unavailable=item["unavailable"], note=item["note"],
+                    failure=item["failure"], argv_display=item["argv_display"])  # fmt: skip
+        m.runs = [Run(**run) for run in item["runs"]]
+        measures[m.key] = m
+    return context, measures
+
+
+def write_report(output: str, context: dict, measures: Dict[str, Measure]) -> None:
+    report, _ = build_report(context, measures)
+    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
+    with open(output, "w", encoding="utf-8") as handle:
+        handle.write(report)
+    print(report)
+    log(f"wrote {output}")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="benchmarks/run.py")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each measurement (default 5)")
@@ -642,8 +757,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--corpus-dir", default=os.path.join(HERE, ".corpus"),
                         help="where the corpus is downloaded and built (default benchmarks/.corpus)")
     parser.add_argument("--output", help="Markdown report to write (default docs/performance.md)")
+    parser.add_argument("--rev", help="benchmark signal-lint as committed at this git revision (exported with "
+                        "git archive, run with python -m) instead of the installed one, whose checkout may hold "
+                        "others' uncommitted work")
+    parser.add_argument("--snapshot", action="store_true",
+                        help="benchmark a copy of the checkout's signal_lint/ (uncommitted changes included) taken "
+                        "at the start, so that edits made while the benchmark runs do not change what it measures")
+    parser.add_argument("--only", help="comma-separated measurement keys to run (for trying the script out; "
+                        "the report then lacks the rest), e.g. sl_cold_j2,ruff_default")
+    parser.add_argument("--from-results", metavar="JSON",
+                        help="run nothing: re-render the report from the raw results a run saved under "
+                        "CORPUS_DIR/results/")
     parser.add_argument("--note", action="append", default=[], help="a note to add to the report (repeatable)")
     args = parser.parse_args(argv)  # fmt: skip
+    if args.rev is not None and args.snapshot:
+        parser.error("--rev and --snapshot exclude each other")
+    if args.from_results:
+        context, measures = load_results(args.from_results)
+        write_report(args.output or os.path.join(REPO, "docs", "performance.md"), context, measures)
+        return 0
     if args.quick:
         args.repeat = 1
     if args.repeat < 1:
@@ -651,17 +783,43 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     corpus_dir = os.path.abspath(args.corpus_dir)
     output = args.output or (os.path.join(corpus_dir, "performance-quick.md") if args.quick
                              else os.path.join(REPO, "docs", "performance.md"))  # fmt: skip
+    signal.signal(signal.SIGTERM, _terminate)  # so that `finally` restores the edited corpus file
     started = time.perf_counter()
     load_start = load_average()
 
-    signal_lint, ruff = find_tool("signal-lint"), find_tool("ruff")
-    missing = [name for name, path in (("signal-lint", signal_lint), ("ruff", ruff)) if path is None]
+    installed, ruff = find_tool("signal-lint"), find_tool("ruff")
+    missing = [name for name, path in (("signal-lint", installed), ("ruff", ruff)) if path is None and
+               (name != "signal-lint" or args.rev is None)]  # fmt: skip
     if subprocess.run([sys.executable, "-c", "import flake8"], capture_output=True).returncode != 0:
         missing.append(f"flake8 (for {sys.executable})")
     if missing:
         raise SystemExit(f"run.py: not installed: {', '.join(missing)}; run with the Python of the "
                          "environment that has signal-lint, flake8 and ruff")  # fmt: skip
-    assert signal_lint is not None and ruff is not None
+    assert ruff is not None
+    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "FLAKE8", "SIGNAL_LINT_"))}
+    base_env.pop(DROP_VARIABLE, None)
+    source: Optional[str] = None
+    git_head = capture(["git", "-C", REPO, "log", "-1", "--format=%h %cs"])
+    if args.rev is not None:
+        # a committed revision, exported with `git archive`: immune to uncommitted edits in the checkout
+        sha, source = export_revision(args.rev, corpus_dir)
+        subject = capture(["git", "-C", REPO, "log", "-1", "--format=%h %cs %s", sha])
+        source_note = (f"{subject[:80]}{'…' if len(subject) > 80 else ''} (`--rev {args.rev}`: exported with "
+                       "`git archive`, run as `python -m signal_lint`)")  # fmt: skip
+    elif args.snapshot:
+        source, changed = snapshot_worktree(corpus_dir)
+        source_note = (f"snapshot of the checkout's `signal_lint/` at {git_head} taken at the start (`--snapshot`, "
+                       f"run as `python -m signal_lint`)" + (f", **with uncommitted changes to {changed} file(s)**"
+                       if changed else ""))  # fmt: skip
+    if source is not None:
+        base_env["PYTHONPATH"] = source + os.pathsep + base_env.get("PYTHONPATH", "")
+        signal_lint = [sys.executable, "-m", "signal_lint"]
+    else:
+        assert installed is not None
+        signal_lint = [installed]
+        dirty = capture(["git", "-C", REPO, "status", "--porcelain", "--", "signal_lint"])
+        source_note = f"the installed `signal-lint` ({os.path.dirname(capture([sys.executable, '-c', 'import signal_lint; print(signal_lint.__file__)']))}); checkout at {git_head}" + (
+            ", **with uncommitted changes in signal_lint/**" if dirty else "")  # fmt: skip
 
     corpus, copies = build_corpus(corpus_dir, with_copies=not args.quick)
     warm_page_cache(corpus.root)
@@ -669,28 +827,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     shutil.rmtree(caches, ignore_errors=True)
     os.makedirs(caches)
 
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "FLAKE8", "SIGNAL_LINT_"))}
-    base_env.pop(DROP_VARIABLE, None)
 
     # ---- what the tools can do
-    check_help = capture([signal_lint, "check", "--help"])
+    check_help = capture(signal_lint + ["check", "--help"], env=base_env)
     cache = "--no-cache" in check_help
     cache_note = "" if cache else "no cache support yet: `signal-lint check --help` has no `--no-cache`"
     flake8_plain = [sys.executable, FLAKE8_WRAPPER]
     with_env = dict(base_env)
     without_env = dict(base_env, **{DROP_VARIABLE: "1"})
-    flake8_version = capture([find_tool("flake8") or "flake8", "--version"], env=base_env)
+    flake8_version = capture(flake8_plain + ["--version"], env=base_env)
     plugin = plugin_listed(flake8_version)
+    plugin_reason = "not available: the signal-lint plugin is not installed (`flake8 --version` does not list it)"
+    if plugin and source is not None:
+        missing_module = plugin_module_missing(source)
+        if missing_module:
+            plugin = False
+            plugin_reason = (f"not available: the installed plugin's module `{missing_module}` is not in the "
+                             "benchmarked signal-lint source")  # fmt: skip
     if plugin and plugin_listed(capture(flake8_plain + ["--version"], env=without_env)):
         raise SystemExit("run.py: flake8_wrapper.py failed to unload the signal-lint plugin")
     versions = {
-        "signal-lint": capture([signal_lint, "--version"]),
+        "signal-lint": capture(signal_lint + ["--version"], env=base_env),
         "flake8": flake8_version.replace("\n", " "),
         "ruff": capture([ruff, "--version"]) + f" ({ruff_default_rules(ruff)} rules in its default set)",
     }
-    git_head = capture(["git", "-C", REPO, "log", "-1", "--format=%h %cs"])
-    dirty = capture(["git", "-C", REPO, "status", "--porcelain", "--", "signal_lint"])
-    versions["signal-lint source"] = f"{git_head}" + (" + uncommitted changes in signal_lint/" if dirty else "")
+    versions["signal-lint source"] = source_note
 
     # ---- the measurements
     jobs = (1, 2)
@@ -702,11 +863,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return lambda: shutil.rmtree(os.path.join(caches, name), ignore_errors=True)
 
     def sl_argv(j: int, cold: bool) -> List[str]:
-        return [signal_lint, "check", "--exit-zero", "--jobs", str(j)] + (["--no-cache"] if cold and cache else []) + ["."]
+        return signal_lint + ["check", "--exit-zero", "--jobs", str(j)] + (["--no-cache"] if cold and cache else []) + ["."]
 
     measures: Dict[str, Measure] = {}
 
     def add(m: Measure, display: Optional[List[str]] = None) -> None:
+        if display is None and m.argv[: len(signal_lint)] == signal_lint:
+            display = ["signal-lint"] + m.argv[len(signal_lint) :]
         m.argv_display = display or [os.path.basename(m.argv[0])] + m.argv[1:]
         measures[m.key] = m
 
@@ -759,18 +922,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", str(j), "."]
         add(Measure(f"flake8_j{j}", f"`flake8` default checks, `-j {j}`" + (", signal-lint plugin unloaded" if plugin else ""),
                     f8, corpus, without_env), display=flake8_display + f8[2:])  # fmt: skip
-    not_installed = "not available: the signal-lint plugin is not installed (`flake8 --version` does not list it)"
+    not_installed = plugin_reason
     f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", "2", "."]
     add(Measure("flake8_plugin_j2", "`flake8` default checks + signal-lint plugin, `-j 2`", f8, corpus, with_env,
                 unavailable=None if plugin else not_installed), display=flake8_display + f8[2:])  # fmt: skip
     f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", "2", "--select", "SIG", "."]
-    add(Measure("flake8_sig_j2", "`flake8 --select SIG` (the plugin alone), `-j 2`", f8, corpus, with_env,
+    add(Measure("flake8_sig_j2", "`flake8 --select SIG`, `-j 2` (flake8 still runs every plugin: `--select` only filters the report)", f8, corpus, with_env,
                 unavailable=None if plugin else not_installed), display=flake8_display + f8[2:])  # fmt: skip
     if copies is not None:
         add(Measure("sl_cold_5x_j2", f"signal-lint cold, `--jobs 2`, {COPIES}x corpus", sl_argv(2, True), copies,
                     sl_env("cold5x"), clear("cold5x"), note=cold_note, sample_memory=True))  # fmt: skip
 
     # ---- round-robin
+    if args.only:
+        keep = set(args.only.split(","))
+        unknown = keep - set(measures)
+        if unknown:
+            parser.error(f"--only: unknown keys {', '.join(sorted(unknown))}; known: {', '.join(measures)}")
+        for m in measures.values():
+            if m.key not in keep and m.unavailable is None:
+                m.unavailable = "not run (`--only`)"
     active = [m for m in measures.values() if m.unavailable is None]
     try:
         for repetition in range(args.repeat):
@@ -804,7 +975,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"Each measurement is run {args.repeat} time(s); the repetitions go round-robin over all "
         "measurements (the order rotates by one each repetition), so a change of load on the machine "
         "hits every tool alike. Median, min and max are of wall-clock time; CPU s is user + system time "
-        "of the process and its children; lines/s is the corpus's lines / median wall time.",
+        "of the process and its children; lines/s is the corpus's lines / median wall time. The ratios "
+        "under Targets are of median wall times; the CPU-time ratio beside some (median CPU times) is less "
+        "sensitive to other load on the machine, but blind to parallelism.",
         "Every tool runs in the corpus root with its configuration isolated: signal-lint reads the empty "
         "`[tool.signal-lint]` of the corpus's own `pyproject.toml`; `flake8 --isolated`; `ruff check --isolated "
         "--no-respect-gitignore` (the corpus lives in a git-ignored directory). Output goes to /dev/null "
@@ -825,8 +998,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"`{DROP_VARIABLE}=1` it drops signal-lint's plugins from flake8's plugin discovery, exactly as if "
         "signal-lint were not installed (the benchmark checks that `flake8 --version` then no longer lists it). "
         "The plain `flake8` rows (the baseline of target 1) are the unloaded variant."
-        + ("" if plugin else " The plugin is not installed yet (`flake8 --version` does not list it), so the "
-           "plugin rows are not available."),  # fmt: skip
+        + ("" if plugin else f" Plugin rows: {plugin_reason}."),
         "Peak memory: \"largest process\" is the run's `ru_maxrss` from `wait4` (the largest single process "
         "among the run and the children it waited for); \"whole tree\" is the peak of the summed PSS "
         "(`/proc/PID/smaps_rollup`; shared pages split between the processes sharing them) of the run's "
@@ -836,7 +1008,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"{TARGET_LINEARITY:.1f}× the 1x time (at most 10 % more per line); peak memory (4) is judged on the whole "
         "process tree.",
     ]
+    if source is not None:
+        method.append(
+            "signal-lint was run from a copy of its source (see Tool versions) with `PYTHONPATH`, as "
+            "`python -m signal_lint`; the flake8 plugin rows use the same copy (flake8's entry point comes from "
+            "the installed distribution's metadata)."
+        )
     context = {
+        "plugin_reason": plugin_reason,
         "corpus": corpus,
         "copies": copies,
         "cache": cache,
@@ -844,7 +1023,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "plugin": plugin,
         "quick": args.quick,
         "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "command": " ".join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        "command": shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
         "repeat": args.repeat,
         "elapsed": time.perf_counter() - started,
         "machine": machine_description(),
@@ -854,12 +1033,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "versions": versions,
         "method": method,
     }
-    report, _ = build_report(context, measures)
-    os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(report)
-    print(report)
-    log(f"wrote {output}")
+    results_path = os.path.join(corpus_dir, "results", time.strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "") + ".json")
+    save_results(results_path, context, measures)
+    log(f"raw results: {results_path} (re-render with --from-results)")
+    write_report(output, context, measures)
     failed = [m.key for m in measures.values() if m.failure]
     if failed:
         log(f"failed measurements: {', '.join(failed)}")
