@@ -102,14 +102,25 @@ def read_baseline(path: str) -> List[Entry]:
     return entries
 
 
-def compare(findings: Sequence[Finding], baseline: Sequence[Entry], root: str) -> Tuple[List[Finding], List[Entry]]:
-    """(findings not in the baseline, baseline entries no longer found)."""
+def compare(findings: Sequence[Finding], baseline: Sequence[Entry], root: str, paths: Optional[Sequence[str]] = None) -> Tuple[List[Finding], List[Entry]]:
+    """(findings not in the baseline, baseline entries no longer found).
+
+    ``paths`` are the files or directories whose findings were reported: an
+    entry elsewhere was not looked for, so it is not "fixed".
+    """
     current = fingerprints(findings, root)
     known = {entry.fingerprint for entry in baseline}
     new = [finding for finding, fingerprint in zip(findings, current) if fingerprint not in known]
     present = set(current)
     fixed = [entry for entry in baseline if entry.fingerprint not in present]
+    if paths is not None:
+        targets = [os.path.realpath(path) for path in paths]
+        fixed = [entry for entry in fixed if _within(os.path.realpath(os.path.join(root, entry.path)), targets)]
     return new, fixed
+
+
+def _within(path: str, targets: Sequence[str]) -> bool:
+    return any(path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets)
 
 
 class _LineReader:

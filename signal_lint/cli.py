@@ -116,7 +116,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"signal-lint: wrote {len(findings)} finding(s) to {args.write_baseline}", file=sys.stderr)
         return EXIT_CLEAN
     if baseline is not None:
-        findings, fixed = compare(findings, baseline, config.root)
+        findings, fixed = compare(findings, baseline, config.root, args.paths)
         if fixed:
             print(f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):", file=sys.stderr)
             for entry in fixed:

@@ -192,3 +192,16 @@ def test_unusable_baseline_is_a_usage_error(tmp_path, monkeypatch, capsys, conte
 def test_baseline_and_write_baseline_together_is_a_usage_error(app, capsys):
     code, out, err = run(capsys, "--baseline", "baseline.json", "--write-baseline", "other.json", ".")
     assert code == 2 and "either --baseline or --write-baseline" in err
+
+
+def test_entries_outside_the_checked_paths_are_not_fixed(app, capsys):
+    (app / "shop" / "other.py").write_text(RECEIVERS)
+    assert main(["check", "--write-baseline", "baseline.json", "."]) == 0
+    capsys.readouterr()
+    assert run(capsys, "--baseline", "baseline.json", "shop/signals.py") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", "--project-root", ".", "shop/other.py") == (0, "", "")
+    (app / "shop" / "other.py").unlink()
+    code, out, err = run(capsys, "--baseline", "baseline.json", "shop/signals.py")
+    assert (code, out, err) == (0, "", "")
+    code, out, err = run(capsys, "--baseline", "baseline.json", ".")
+    assert (code, out) == (0, "") and "2 finding(s) of the baseline are fixed" in err  # a deleted file's findings are fixed
