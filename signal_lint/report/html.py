@@ -360,7 +360,7 @@ def _findings(view: _View, findings: Sequence[Mapping[str, Any]], home: Any = No
         severity = str(f.get("severity", ""))
         css = severity if severity in SEVERITIES else "other"
         items.append(
-            f'<li class="finding sev-{css}"><span class="code">{_e(f.get("code"))}</span> '
+            f'<li class="finding sev-{css}" title="{_e(f.get("message", ""))}"><span class="code">{_e(f.get("code"))}</span> '
             f'<span class="rule">{_e(f.get("name"))}</span> <span class="msg">{_message(f.get("message", ""))}</span> '
             f'{_where(view, f.get("path"), f.get("line"), home)}</li>'
         )
@@ -479,9 +479,11 @@ def _receiver_card(view: _View, node: _Receiver) -> str:
         module = f"{module} ({kind})" if module else f"({kind})"
     classes = ["node", "receiver", f"status-{css}"] + (["dead"] if status in DEAD else []) + (["partial"] if partial else []) + (["has-findings"] if node.findings else [])
     body = (
-        _head(node.name, short, module, home, _where(view, home, node.info.get("line")), mark)
+        '<div class="main">'
+        + _head(node.name, short, module, home, _where(view, home, node.info.get("line")), mark)
         + partial
         + (f'<ul class="conns" aria-label="connections">{"".join(rows)}</ul>' if rows else "")
+        + "</div>"
         + _findings(view, node.findings, home)
     )
     return _card(node, classes, body, _search_text(node.name, home), status)
@@ -520,23 +522,33 @@ def _summary(view: _View) -> str:
     )
 
 
-def _legend_line(css: str, label: str, explained: str) -> str:
-    return f'<li><svg width="46" height="12" aria-hidden="true"><path class="edge {css}" d="M1 6 H38" marker-end="url(#arrow-{css.split()[-1].replace("edge-", "")})"/></svg><span><b>{_e(label)}</b> {_e(explained)}</span></li>'
+def _legend_edge(style: str, label: str, explained: str) -> str:
+    return (
+        f'<li title="{_e(explained)}"><svg width="34" height="10" aria-hidden="true">'
+        f'<path class="edge edge-{style}" d="M1 5 H27" marker-end="url(#arrow-{style})"/></svg>{_e(label)}</li>'
+    )
+
+
+LEGEND_EDGES = (
+    ("send", "sends", "an explicit .send()/.asend() site"),
+    ("filter", "listened for", "a receiver's sender=; model signals are sent by Django itself"),
+    ("live", "live", STATUS_EXPLAINED["live"]),
+    ("later", "connected later", STATUS_EXPLAINED["later"]),
+) + tuple((s, STATUS_LABELS[s], STATUS_EXPLAINED[s]) for s in DEAD)
 
 
 def _legend() -> str:
-    edges = [
-        _legend_line("edge-send", "sends", "an explicit .send()/.asend() site"),
-        _legend_line("edge-filter", "listened for", "a receiver's sender= (model signals are sent by Django itself)"),
-        _legend_line("edge-live", "live", STATUS_EXPLAINED["live"]),
-        _legend_line("edge-later", "connected later", STATUS_EXPLAINED["later"]),
-    ] + [_legend_line(f"edge-{s}", STATUS_LABELS[s], STATUS_EXPLAINED[s]) for s in DEAD]
+    edges = "".join(_legend_edge(*entry) for entry in LEGEND_EDGES)
     cards = (
-        '<li><span class="swatch swatch-dead"></span><span><b>dead receiver</b> dashed card with the reason: it never runs</span></li>'
-        '<li><span class="swatch swatch-later"></span><span><b>conditional receiver</b> only connected later, maybe never</span></li>'
-        '<li><span class="swatch swatch-finding"></span><span><b>findings</b> listed on the node they concern</span></li>'
+        '<li title="it never runs; the label and the card say why"><span class="swatch swatch-dead"></span>dead receiver</li>'
+        '<li title="only connected by code that runs later, maybe never"><span class="swatch swatch-later"></span>conditional receiver</li>'
+        '<li title="findings are listed on the node they concern"><span class="swatch swatch-finding"></span>finding</li>'
     )
-    return f'<details class="legend" open><summary>Legend</summary><ul class="legend-edges">{"".join(edges)}</ul><ul class="legend-cards">{cards}</ul></details>'
+    meanings = "".join(f"<dt>{_e(label)}</dt><dd>{_e(explained)}</dd>" for _, label, explained in LEGEND_EDGES)
+    return (
+        f'<div class="legend"><ul aria-label="legend">{edges}{cards}</ul>'
+        f'<details><summary>what they mean</summary><dl>{meanings}</dl></details></div>'
+    )
 
 
 def _markers() -> str:
@@ -652,23 +664,26 @@ h1{font-size:19px;margin:0;font-weight:650;letter-spacing:-.01em}
 .chip-collected,.chip-dead{background:#fee2e2;color:#991b1b}.chip-ignored{background:#fef3c7;color:#92400e}.chip-pending{background:#f3e8ff;color:#6b21a8}.chip-never-imported{background:#ccfbf1;color:#115e59}.chip-later{background:#dbeafe;color:#1e40af}
 .chip.sev-error{background:#fee2e2;color:#991b1b}.chip.sev-warning{background:#fef3c7;color:#92400e}.chip.sev-info{background:#dbeafe;color:#1e40af}
 main{padding:14px 20px 40px}
-.legend{background:#fff;border:1px solid var(--line);border-radius:9px;padding:6px 14px;margin-bottom:14px;font-size:12.5px;color:#475569}
-.legend summary{cursor:pointer;font-weight:600;color:var(--ink)}
-.legend ul{list-style:none;margin:6px 0 4px;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(380px,1fr));gap:3px 22px}
-.legend li{display:flex;align-items:center;gap:6px}
-.legend-cards{border-top:1px dashed var(--line);padding-top:6px!important}
-.swatch{display:inline-block;width:26px;height:14px;border-radius:4px;border:1.5px solid #cbd5e1;background:#fff}
+.legend{display:flex;flex-wrap:wrap;align-items:baseline;gap:4px 16px;margin:0 0 16px;font-size:12.5px;color:#475569}
+.legend ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px}
+.legend li{display:flex;align-items:center;gap:5px;white-space:nowrap;cursor:help}
+.legend details{color:var(--muted)}
+.legend summary{cursor:pointer;color:var(--accent)}
+.legend dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:6px 0 0;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 12px}
+.legend dt{font-weight:600;color:var(--ink)}
+.legend dd{margin:0}
+.swatch{display:inline-block;width:22px;height:12px;border-radius:3px;border:1.5px solid #cbd5e1;background:#fff}
 .swatch-dead{border:1.5px dashed var(--collected);background:#fef2f2}
 .swatch-later{border:1.5px dotted var(--later);background:#eff6ff}
-.swatch-finding{border-left:4px solid var(--error)}
-.graph{position:relative;display:grid;grid-template-columns:minmax(170px,230px) minmax(70px,130px) minmax(210px,270px) minmax(70px,130px) minmax(330px,1fr);align-items:start;min-width:960px}
+.swatch-finding{border:none;border-left:3px solid var(--error);background:#fef2f2}
+.graph{position:relative;display:grid;grid-template-columns:minmax(160px,215px) minmax(60px,110px) minmax(200px,260px) minmax(60px,110px) minmax(330px,1fr);align-items:start;min-width:900px}
 .edges{position:absolute;left:0;top:0;overflow:visible;pointer-events:none;z-index:0}
 .col{position:relative;z-index:1;min-width:0}
 .col h2{font-size:12px;text-transform:uppercase;letter-spacing:.06em;color:var(--muted);margin:0 0 10px;font-weight:650}
 .col h2 small{display:block;text-transform:none;letter-spacing:0;font-weight:400;font-size:11.5px;color:#94a3b8}
 .count{display:inline-block;background:#e2e8f0;color:#475569;border-radius:9px;padding:0 6px;font-size:11px;margin-left:2px}
 .stack{position:relative}
-.node{position:relative;background:var(--card);border:1px solid #dbe3ec;border-radius:9px;padding:7px 10px 8px;margin-bottom:10px;box-shadow:0 1px 2px rgba(15,23,42,.06);overflow-wrap:anywhere;transition:opacity .12s}
+.node{position:relative;background:var(--card);border:1px solid #dbe3ec;border-radius:9px;padding:7px 10px 8px;margin-bottom:10px;box-shadow:0 1px 2px rgba(15,23,42,.06);overflow-wrap:break-word;transition:opacity .12s}
 .laid-out .node{position:absolute;left:0;right:0;margin:0}
 .head{display:flex;flex-wrap:wrap;align-items:baseline;column-gap:8px}
 .head .loc{margin-left:auto}
@@ -694,6 +709,10 @@ main{padding:14px 20px 40px}
 .mark{flex:none;font-size:10.5px;font-weight:700;text-transform:uppercase;letter-spacing:.05em;border-radius:4px;padding:1px 6px;color:#fff;background:var(--collected)}
 .mark-ignored{background:var(--ignored)}.mark-pending{background:var(--pending)}.mark-never-imported{background:var(--never-imported)}.mark-later{background:var(--later)}.mark-other{background:var(--other)}
 .conns,.sends,.findings{list-style:none;margin:5px 0 0;padding:0}
+.receiver.has-findings{display:grid;grid-template-columns:fit-content(48%) minmax(0,1fr);column-gap:14px;align-items:start}
+.receiver.has-findings .findings{margin:0}
+.receiver.has-findings .finding:first-child{margin-top:0}
+@media (max-width:1380px){.receiver.has-findings{display:block}.receiver.has-findings .findings{margin-top:5px}}
 .conn,.sends li{font-size:12px;color:#334155;padding:2px 0;border-top:1px solid #f1f5f9}
 .conn .for{color:#94a3b8}
 .sig{color:#3730a3}
@@ -713,6 +732,9 @@ main{padding:14px 20px 40px}
 .finding.sev-warning .code{color:#92400e}.finding.sev-info .code{color:#1e40af}
 .finding .rule{color:#475569}
 .finding .msg{color:#334155}
+.signal .finding .msg,.sender .finding .msg{display:-webkit-box;-webkit-line-clamp:2;-webkit-box-orient:vertical;overflow:hidden}
+.laid-out .signal:hover,.laid-out .sender:hover{z-index:3;box-shadow:0 6px 18px rgba(15,23,42,.18)}
+.signal:hover .finding .msg,.sender:hover .finding .msg{display:block}
 .finding .rule::after{content:" \u2014";color:#94a3b8}
 .finding .msg code{background:rgba(255,255,255,.7)}
 .edge{fill:none;stroke-width:1.6;stroke:var(--live)}
@@ -731,7 +753,6 @@ main{padding:14px 20px 40px}
 .graph.focusing .edge.hl{opacity:1;stroke-width:2.6}
 .node.focus-on{box-shadow:0 0 0 2px #c7d2fe,0 2px 6px rgba(15,23,42,.12)}
 .node.match{box-shadow:0 0 0 2px #facc15,0 2px 6px rgba(15,23,42,.1)}
-.node.context{opacity:.55}
 .node[hidden]{display:none}
 .empty{color:var(--muted);font-style:italic}
 .other-findings{margin-top:24px;max-width:900px}
