@@ -124,6 +124,9 @@ class Function:
     attr_assigns: Tuple[Tuple[str, str, int], ...] = ()  # (base, attr, line)
     returns_value: bool = False
     escaping_names: frozenset = frozenset()  # local names returned, stored or passed to non-signal calls
+    # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified
+    # names, or "self.x"/"cls.x"/"x" when unresolved (the graph follows ready()'s helpers through them)
+    callees: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -637,6 +637,7 @@ class FactsVisitor:
                 self.sends[index] = _replace_usage(send, "dropped")
         if not self.detailed:
             return  # the cheap pass records no functions: the engine details a file when one is a receiver
+        callees = tuple(dict.fromkeys(c.qualname or ".".join(c.chain) for c in func.calls if c.qualname or _own_call(c.chain)))
         self.functions.append(
             F.Function(
                 qualname=qualname,
@@ -660,6 +661,7 @@ class FactsVisitor:
                 attr_assigns=tuple(func.attr_assigns),
                 returns_value=func.returns_value,
                 escaping_names=frozenset(func.escaping),
+                callees=callees,
             )
         )
 
@@ -1139,6 +1141,11 @@ def _strings(node: ast.AST) -> Optional[Tuple[str, ...]]:
         left, right = _strings(node.left), _strings(node.right)
         return left + right if left is not None and right is not None else left or right
     return None
+
+
+def _own_call(parts: Tuple[str, ...]) -> bool:
+    """An unresolved call the graph may still follow: ``self.x()``, ``cls.x()``, a nested ``x()``."""
+    return len(parts) == 1 and parts[0] != "()" or len(parts) == 2 and parts[0] in ("self", "cls")
 
 
 def _is_main_test(test: ast.AST) -> bool:

@@ -16,7 +16,7 @@ https://docs.djangoproject.com/en/stable/ref/applications/#django.apps.AppConfig
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Dict, List, Optional, Set
 
 from signal_lint.extract.facts import FileFacts, Function
 from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE, Loading
@@ -52,8 +52,8 @@ def compute_calls(project: Project, loading: Loading) -> Calls:
             continue
         for function in facts.functions:
             caller = f"{module}.{function.qualname}"
-            for call in function.calls:
-                callee = _callee(project, facts, function, call.qualname, call.chain)
+            for called in function.callees:
+                callee = _callee(project, facts, function, called)
                 if callee is not None and callee != caller:
                     edges.setdefault(caller, []).append(callee)
                     calls.callers.setdefault(callee, set()).add(caller)
@@ -114,10 +114,11 @@ def _resolve_function(project: Project, qualname: Optional[str]) -> Optional[str
     return None
 
 
-def _callee(project: Project, facts: FileFacts, function: Function, qualname: Optional[str], chain: Tuple[str, ...]) -> Optional[str]:
-    found = _resolve_function(project, qualname)
+def _callee(project: Project, facts: FileFacts, function: Function, called: str) -> Optional[str]:
+    found = _resolve_function(project, called)
     if found is not None:
         return found
+    chain = called.split(".")
     if len(chain) == 2 and chain[0] in ("self", "cls") and function.class_name:
         owner = f"{facts.module}.{function.class_name}"
         for cls in [owner] + project.bases(owner):
