@@ -142,9 +142,8 @@ class _View:
         self.root = _common_root([x.get("path") for group in (signals, receivers, self.connections, self.sends, self.findings) for x in group])
 
         known = {s["name"] for s in signals}
-        for name in sorted({c["signal"] for c in self.connections} | {s["signal"] for s in self.sends} - known):
-            if name not in known:
-                signals.append({"name": name, "short_name": name.rsplit(".", 1)[-1], "builtin": False, "model_signal": False, "path": None, "line": None})
+        for name in sorted(({c["signal"] for c in self.connections} | {s["signal"] for s in self.sends}) - known):
+            signals.append({"name": name, "short_name": name.rsplit(".", 1)[-1], "builtin": False, "model_signal": False, "path": None, "line": None})
         known = {r["name"] for r in receivers}
         for connection in self.connections:
             if connection["receiver"] not in known:
@@ -907,7 +906,7 @@ SCRIPT = r"""
     Object.keys(els).forEach(function (k) { els[k].classList.toggle("focus-on", !!on[k]); });
     paths.forEach(function (p) {
       var f = p.getAttribute("data-from"), t = p.getAttribute("data-to");
-      p.classList.toggle("hl", !!id && !!on[f] && !!on[t] && (f === id || t === id || data.nodes[id].related.indexOf(f) !== -1 && data.nodes[id].related.indexOf(t) !== -1));
+      p.classList.toggle("hl", !!id && !!on[f] && !!on[t]);
     });
   }
   Object.keys(els).forEach(function (id) {
