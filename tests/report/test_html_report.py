@@ -16,6 +16,7 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -298,6 +299,17 @@ def test_same_data_same_bytes(example, data):
     first = as_html(*example)
     assert first == as_html(*example) == render(json.loads(json.dumps(data)))
     assert first.startswith("<!DOCTYPE html>\n") and first.endswith("</html>\n")
+
+
+def test_same_bytes_whatever_the_hash_seed(data, tmp_path):
+    source = tmp_path / "graph.json"
+    source.write_text(json.dumps(data), encoding="utf-8")
+    script = "import json, sys; from signal_lint.report.html import render; sys.stdout.write(render(json.load(open(sys.argv[1]))))"
+    outputs = {
+        subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
 
 
 def test_self_contained(report):
