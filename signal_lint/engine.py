@@ -19,7 +19,7 @@ from signal_lint.cache import FactsCache, RunCache, content_hash
 from signal_lint.extract import extract_source
 from signal_lint.extract.modules import is_test_path, module_name
 from signal_lint.extract.parse import read_source
-from signal_lint.extract.facts import FileFacts, ParseError
+from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
 from signal_lint.rules.context import RuleContext
 
@@ -39,7 +39,7 @@ class CheckResult:
 
 def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude)
-    sources = read_all(files, config)
+    sources = read_all(files, config, hash_contents=use_cache)
     run_cache = None
     if use_cache:
         key = repr((config, [(s.file.display, s.digest, s.module) for s in sources]))
@@ -63,7 +63,7 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
 
     files, messages = discover(paths, config.root, config.exclude)
     cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    sources = read_all(files, config)
+    sources = read_all(files, config, hash_contents=use_cache)
     all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
     if cache is not None:
         cache.save()
@@ -73,23 +73,23 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
 
 @dataclass(frozen=True)
 class Source:
-    """A discovered file read once: its bytes (or why not), hash and module name."""
+    """A discovered file: its module name and content hash (its bytes are not kept: memory)."""
 
     file: SourceFile
     module: str
     is_package: bool
-    source: Optional[bytes]
-    error: Optional[ParseError]
-    digest: str
+    digest: str  # "" when not hashed (no cache) or unreadable
 
 
-def read_all(files: Sequence[SourceFile], config: Config) -> List[Source]:
+def read_all(files: Sequence[SourceFile], config: Config, hash_contents: bool = True) -> List[Source]:
     sources = []
     for source_file in files:
         module, is_package = module_name(source_file.path, config.src)
-        source, error = read_source(source_file.path)
-        digest = content_hash(source) if source is not None else "unreadable"
-        sources.append(Source(source_file, module, is_package, source, error, digest))
+        digest = ""
+        if hash_contents:
+            source, _ = read_source(source_file.path)
+            digest = content_hash(source) if source is not None else ""
+        sources.append(Source(source_file, module, is_package, digest))
     return sources
 
 
@@ -97,24 +97,20 @@ def extract_all(sources: Sequence[Source], jobs: Optional[int] = None, cache: Op
     """Facts of every file, in the order given; same result whatever ``jobs`` is.
 
     Unchanged files (same content hash and module name) come from ``cache``;
-    only the others are parsed, in worker processes when there are many.
+    only the others are read and parsed, in worker processes when there are many.
     """
     results: List[Optional[FileFacts]] = [None] * len(sources)
-    tasks: List[Tuple[int, bytes, str, str, bool]] = []
+    tasks: List[Tuple[int, str, str, str, bool, bool]] = []
     for index, item in enumerate(sources):
-        display = item.file.display
-        if item.source is None:
-            results[index] = FileFacts(display, item.module, item.is_package, is_test_path(display), parse_error=item.error)
-            continue
-        cached = cache.get(display, item.digest, item.module) if cache is not None else None
+        cached = cache.get(item.file.display, item.digest, item.module) if cache is not None and item.digest else None
         if cached is not None:
             results[index] = cached
         else:
-            tasks.append((index, item.source, display, item.module, item.is_package))
+            tasks.append((index, item.file.path, item.file.display, item.module, item.is_package, False))
     for (index, *_), facts in zip(tasks, _run(tasks, jobs)):
         results[index] = facts
-        if cache is not None:
-            item = sources[index]
+        item = sources[index]
+        if cache is not None and item.digest and facts.parse_error is None:
             cache.put(item.file.display, item.digest, item.module, facts)
     return [facts for facts in results if facts is not None]
 
@@ -140,20 +136,20 @@ def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source],
             module = target.rsplit(".", 1)[0]
             for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
                 position = index.get(candidate)
-                if position is not None and not all_facts[position].detailed and sources[position].source is not None:
+                if position is not None and not all_facts[position].detailed and all_facts[position].parse_error is None:
                     wanted.add(position)
     if not wanted:
         return all_facts
     result = list(all_facts)
     for position in sorted(wanted):
         item = sources[position]
-        result[position] = extract_source(item.source or b"", item.file.display, item.module, item.is_package, detailed=True)
-        if cache is not None:
+        result[position] = _extract((position, item.file.path, item.file.display, item.module, item.is_package, True))
+        if cache is not None and item.digest:
             cache.put(item.file.display, item.digest, item.module, result[position])
     return result
 
 
-def _run(tasks: Sequence[Tuple[int, bytes, str, str, bool]], jobs: Optional[int]) -> List[FileFacts]:
+def _run(tasks: Sequence[Tuple[int, str, str, str, bool, bool]], jobs: Optional[int]) -> List[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [_extract(task) for task in tasks]
@@ -161,15 +157,19 @@ def _run(tasks: Sequence[Tuple[int, bytes, str, str, bool]], jobs: Optional[int]
 
     try:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            return list(pool.map(_extract, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+            return list(pool.map(_extract, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
         print(f"signal-lint: running serially ({error})", file=sys.stderr)
         return [_extract(task) for task in tasks]
 
 
-def _extract(task: Tuple[int, bytes, str, str, bool]) -> FileFacts:
-    _, source, display, module, is_package = task
-    return extract_source(source, display, module, is_package)
+def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
+    """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
+    _, path, display, module, is_package, detailed = task
+    source, error = read_source(path)
+    if source is None:
+        return FileFacts(display, module, is_package, is_test_path(display), parse_error=error)
+    return extract_source(source, display, module, is_package, detailed=True if detailed else None)
 
 
 def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleContext:

@@ -8,9 +8,13 @@ names resolved through the file's imports and assignments (``ps`` imported as
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Dict, Optional, Tuple
+
+# Millions of these live at once on a large monorepo: no per-instance __dict__ where Python allows it.
+SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
 
 # Where a connection or send happens; decides when it runs (SIG002, SIG003, SIG101, SIG103).
 MODULE = "module"  # module level: runs when the module is imported
@@ -21,13 +25,13 @@ METHOD = "method"  # a method of an ordinary class (runs per call / instance)
 FUNCTION = "function"  # a module-level or nested function body
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Span:
     line: int
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Param:
     name: str
     kind: str  # "posonly", "normal", "kwonly", "varargs", "varkw"
@@ -36,7 +40,7 @@ class Param:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Guarded:
     """Something in a function body, with the conditions that govern it.
 
@@ -60,7 +64,7 @@ class Guarded:
     known: frozenset = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class CallUse(Guarded):
     """A call in a function body: ``instance.save(update_fields=["x"])`` has
     chain ``("instance", "save")``, keywords ``("update_fields",)`` and
@@ -74,7 +78,7 @@ class CallUse(Guarded):
     nargs: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class AttrUse(Guarded):
     """``base.attr`` read where ``base`` is a parameter-like local name."""
 
@@ -82,7 +86,7 @@ class AttrUse(Guarded):
     attr: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Compare:
     """``action == "pre add"``, ``action in (...)``, ``case "x":``: a name (or
     ``kwargs["action"]``/``kwargs.get("action")``, recorded as ``action``)
@@ -99,7 +103,7 @@ class Compare:
     op: str = "=="
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Function:
     """A ``def``/``async def`` (``lambda`` receivers are recorded on the connection)."""
 
@@ -129,7 +133,7 @@ class Function:
     callees: Tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Receiver:
     """What was passed as the receiver of a connect/disconnect, or decorated."""
 
@@ -147,7 +151,7 @@ class Receiver:
     accepts_kwargs: Optional[bool] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Sender:
     kind: str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr"
     value: Optional[str] = None  # qualified name, or the string literal
@@ -155,7 +159,7 @@ class Sender:
     column: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Connection:
     """One ``@receiver(...)``, ``sig.connect(...)`` or ``sig.disconnect(...)``."""
 
@@ -175,7 +179,7 @@ class Connection:
     in_test: bool = False  # enclosing function looks like a test (test_*, setUp...)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Send:
     """A ``sig.send()``/``send_robust()``/``asend()``/``asend_robust()`` call."""
 
@@ -195,7 +199,7 @@ class Send:
     context: str = MODULE
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class SignalDef:
     """``name = Signal(...)`` / ``ModelSignal(...)`` at module or class level."""
 
@@ -209,7 +213,7 @@ class SignalDef:
     providing_args_positional: bool = False  # ``Signal(["a", "b"])``: Django 4.0+ takes the list for use_caching
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class Import:
     """An import, resolved to absolute module names."""
 
@@ -221,7 +225,7 @@ class Import:
     conditional: bool = False  # inside try/if at module level
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class ClassDef:
     qualname: str
     line: int
@@ -231,7 +235,7 @@ class ClassDef:
     attributes: Tuple[Tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, **SLOTS)
 class ParseError:
     message: str
     line: int
@@ -262,6 +266,8 @@ class FileFacts:
     # (callee qualified name, line) of calls that run when the module is imported (module level and
     # class bodies): ``connect_signals()`` at the bottom of ``signals.py`` (the graph follows them)
     module_calls: Tuple[Tuple[str, int], ...] = ()
+    # callee name -> (keywords, most positional arguments) over every direct call in the file's functions
+    call_arguments: Tuple[Tuple[str, Tuple[str, ...], int], ...] = ()
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
 
     def function(self, qualname: str) -> Optional[Function]:

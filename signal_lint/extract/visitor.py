@@ -229,6 +229,7 @@ class FactsVisitor:
         self.awaited: Set[int] = set()
         self.lambda_depth = 0
         # The cheap pass visits only statements on these lines (and class bodies).
+        self.call_arguments: Dict[str, Tuple[FrozenSet[str], int]] = {}
         self.import_lines: Optional[List[int]] = None
         if not detailed:
             self.import_lines = [source.count(b"\n", 0, m.start()) + 1 for m in _IMPORT_TEXT.finditer(source)]
@@ -266,6 +267,7 @@ class FactsVisitor:
             signal_refs=(),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             settings=_settings(self.tree, self.source),
+            call_arguments=tuple(sorted((name, tuple(sorted(kw)), most) for name, (kw, most) in self.call_arguments.items())),
             module_calls=tuple(self.module_calls),
             detailed=self.detailed,
         )
@@ -638,6 +640,12 @@ class FactsVisitor:
         if not self.detailed:
             return  # the cheap pass records no functions: the engine details a file when one is a receiver
         callees = tuple(dict.fromkeys(c.qualname or ".".join(c.chain) for c in func.calls if c.qualname or _own_call(c.chain)))
+        for call in func.calls:  # what direct calls pass, by callee name (SIG004: defaults they override)
+            if call.chain:
+                keywords, most = self.call_arguments.get(call.chain[-1], (frozenset(), 0))
+                self.call_arguments[call.chain[-1]] = (keywords | frozenset(call.keywords), max(most, call.nargs))
+        if not (var_kw or "sender" in func.params or node.decorator_list):
+            func.calls, func.attrs, func.compares, func.names_read, func.attr_assigns = [], [], [], set(), []  # not receiver-like: memory
         self.functions.append(
             F.Function(
                 qualname=qualname,

@@ -5,7 +5,7 @@ https://docs.djangoproject.com/en/stable/ref/signals/
 from __future__ import annotations
 
 import difflib
-from typing import Iterator, List, Optional, Sequence, Set, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from signal_lint.catalog import SignalSpec
 from signal_lint.extract.facts import FileFacts, Param
@@ -15,6 +15,15 @@ from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 DISPATCH_ARGUMENTS = ("signal", "sender")  # every receiver gets these from Signal.send()
 
 
+def did_you_mean(name: str, valid: Iterable[str]) -> str:
+    """`` (did you mean `created`?)`` for the nearest valid name, or ""; SIG104 says it the same way."""
+    names = sorted(set(valid))
+    if name in names:
+        return ""
+    match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return f" (did you mean `{match[0]}`?)" if match else ""
+
+
 def _direct_call_arguments(facts: FileFacts, name: str) -> Tuple[Set[str], int]:
     """Keywords and the most positional arguments this file passes calling ``name`` directly.
 
@@ -22,17 +31,13 @@ def _direct_call_arguments(facts: FileFacts, name: str) -> Tuple[Set[str], int]:
     is a ``post_init`` receiver that ``pre_save`` code also calls with
     ``force=True``: that default is not dead.
     """
-    keywords: Set[str] = set()
-    positional = 0
-    for function in facts.functions:
-        for call in function.calls:
-            if call.chain and call.chain[-1] == name:
-                keywords.update(call.keywords)
-                positional = max(positional, call.nargs)
-    return keywords, positional
+    for callee, keywords, positional in facts.call_arguments:
+        if callee == name:
+            return set(keywords), positional
+    return set(), 0
 
 
-def _first_parameter_is_sig005s(use: ReceiverUse) -> bool:
+def first_parameter_is_sig005s(use: ReceiverUse) -> bool:
     """``self`` of a ``@receiver`` method is SIG005's; ``sig.connect(Handler.method)`` passes no ``self``."""
     function = use.function
     if not function.class_name or function.is_staticmethod:
@@ -197,7 +202,7 @@ class UnknownReceiverArgument(Rule):
             if specs is None:
                 continue
             params = list(use.function.params)
-            if use.bound or _first_parameter_is_sig005s(use):
+            if use.bound or first_parameter_is_sig005s(use):
                 params = params[1:]  # self/cls: bound, or SIG005's business
             direct = _direct_call_arguments(facts, use.function.name)
             for position, param in enumerate(params):
@@ -248,8 +253,4 @@ class UnknownReceiverArgument(Rule):
 
     @staticmethod
     def _hint(name: str, specs: Sequence[SignalSpec]) -> str:
-        valid = sorted({arg for spec in specs for arg in spec.always | spec.sometimes} | set(DISPATCH_ARGUMENTS))
-        if name in valid:
-            return ""
-        match = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-        return f" (did you mean `{match[0]}`?)" if match else ""
+        return did_you_mean(name, {arg for spec in specs for arg in spec.always | spec.sometimes} | set(DISPATCH_ARGUMENTS))
