@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from signal_lint.rules.base import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-COMMANDS = ("check", "rules", "rule")
+COMMANDS = ("check", "graph", "rules", "rule")
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--write-baseline", metavar="FILE", help="record every current finding in FILE, print nothing else, exit 0")
     check.add_argument("--project-root", metavar="DIR", help="analyse the whole project under DIR but report only findings in the given PATHs (pre-commit)")
     check.set_defaults(handler=_check)
+
+    graph = commands.add_parser("graph", help="draw the sender -> signal -> receiver graph")
+    graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    graph.add_argument("--format", choices=("text", "json", "dot", "mermaid", "html"), default="text")
+    graph.add_argument("--output", "-o", help="write to this file instead of standard output")
+    graph.add_argument("--jobs", "-j", type=int, default=None)
+    graph.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
+    graph.add_argument("--no-cache", action="store_true")
+    graph.set_defaults(handler=_graph)
 
     rules = commands.add_parser("rules", help="list the rules")
     rules.set_defaults(handler=_rules)
@@ -148,6 +157,29 @@ def _reported(findings: Sequence[Finding], paths: Sequence[str]) -> List[Finding
 
 def _within(path: str, targets: Sequence[str]) -> bool:
     return any(path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets)
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from signal_lint.config import ConfigError, load_config
+    from signal_lint.engine import graph_paths
+    from signal_lint.report.graph import GRAPH_FORMATS
+
+    try:
+        config = load_config(args.paths, args.config)
+    except ConfigError as error:
+        print(f"signal-lint: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    graph, findings, messages = graph_paths(args.paths, config, args.jobs, use_cache=not args.no_cache)
+    for message in messages:
+        print(f"signal-lint: {message}", file=sys.stderr)
+    output = GRAPH_FORMATS[args.format](graph, findings)
+    if args.output:
+        from signal_lint.atomic import write_atomically
+
+        write_atomically(args.output, output.encode("utf-8"))
+    else:
+        sys.stdout.write(output)
+    return EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace) -> int:

@@ -171,3 +171,19 @@ def test_github_format(app, capsys):
 def test_statistics(app, capsys):
     out = run(capsys, "check", "--statistics", "shop")[1]
     assert out.splitlines()[-2:] == ["1     SIG004 unknown-receiver-argument", "1     SIG015 falsy-dispatch-uid"]
+
+
+def test_graph_command_formats(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent / "fixtures" / "example_project")
+    code, out, err = run(capsys, "graph", "--format", "json", "--no-cache", ".")
+    data = json.loads(out)
+    assert code == 0 and set(data) >= {"signals", "receivers", "connections", "sends"}
+    loser = [c for c in data["connections"] if c["receiver"] == "shop.receivers.on_order_saved_dispatch_uid_loser"]
+    assert [(c["signal"], c["sender"], c["status"], c["dispatch_uid"]) for c in loser] == [
+        ("django.db.models.signals.post_save", "shop.models.Order", "ignored", "shop.order_saved")
+    ]
+    for fmt, start in (("text", "catalog.signals.product_published"), ("dot", "digraph signals {"), ("mermaid", "flowchart LR")):
+        assert run(capsys, "graph", "--format", fmt, "--no-cache", ".")[1].startswith(start)
+    target = tmp_path / "report.html"
+    assert run(capsys, "graph", "--format", "html", "--output", str(target), "--no-cache", ".")[0] == 0
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
