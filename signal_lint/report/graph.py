@@ -94,6 +94,10 @@ def as_text(graph: Graph, findings: Sequence[Finding] = ()) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _dot_label(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def _node_id(prefix: str, name: Optional[str]) -> str:
     return prefix + "_" + "".join(c if c.isalnum() else "_" for c in (name or "any"))
 
@@ -103,14 +107,14 @@ def as_dot(graph: Graph, findings: Sequence[Finding] = ()) -> str:
     lines = ["digraph signals {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
     senders = sorted({c["sender"] or "any sender" for c in data["connections"]} | {s["sender"] or "any sender" for s in data["sends"]})
     for sender in senders:
-        lines.append(f'  {_node_id("sender", sender)} [label="{sender}", shape=box];')
+        lines.append(f'  {_node_id("sender", sender)} [label="{_dot_label(sender)}", shape=box];')
     for signal in data["signals"]:
-        lines.append(f'  {_node_id("signal", signal["name"])} [label="{signal["name"]}", shape=ellipse, style=filled, fillcolor="#dbeafe"];')
+        lines.append(f'  {_node_id("signal", signal["name"])} [label="{_dot_label(signal["name"])}", shape=ellipse, style=filled, fillcolor="#dbeafe"];')
     for receiver in data["receivers"]:
         statuses = {c["status"] for c in data["connections"] if c["receiver"] == receiver["name"]}
         dead = "live" not in statuses
         style = ', style="filled,dashed", fillcolor="#fee2e2"' if dead else ""
-        lines.append(f'  {_node_id("receiver", receiver["name"])} [label="{receiver["name"]}", shape=box{style}];')
+        lines.append(f'  {_node_id("receiver", receiver["name"])} [label="{_dot_label(receiver["name"])}", shape=box{style}];')
     edges = set()
     for c in data["connections"]:
         edges.add(f'  {_node_id("sender", c["sender"] or "any sender")} -> {_node_id("signal", c["signal"])};')
