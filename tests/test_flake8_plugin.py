@@ -105,26 +105,56 @@ def test_the_plugin_is_registered_under_sig():
     assert code == 0 and "signal-lint: " in " ".join(out)
 
 
-def test_every_rule_fixture_reports_exactly_its_markers():
-    code, out, err = flake8("--select", "SIG", "--exclude", "fixtures/rules/SIG000", "fixtures/rules")
-    expected = set().union(*(markers(path) for path in sorted(RULE_FIXTURES.glob("SIG*.py"))))
+def test_every_per_file_rule_fixture_reports_exactly_its_markers():
+    files = sorted(path.relative_to(ROOT).as_posix() for path in RULE_FIXTURES.glob("SIG*.py"))
+    code, out, err = flake8("--select", "SIG", *files)
+    expected = set().union(*(markers(ROOT / path) for path in files))
     assert code == 1 and err == ""
     assert parsed(out) == expected
     assert len(out) == len(expected)
 
 
+PROJECT_FIXTURES = sorted(path for path in RULE_FIXTURES.glob("SIG*") if path.is_dir() and path.name != "SIG000")
+
+
+@pytest.mark.parametrize("directory", PROJECT_FIXTURES, ids=[path.name for path in PROJECT_FIXTURES])
+def test_every_project_rule_fixture_reports_exactly_its_markers_in_project_mode(directory):
+    code, out, err = flake8("--select", "SIG", "--signal-lint-project", ".", cwd=directory)
+    expected = {("./" + path.relative_to(directory).as_posix(), line, column, found) for path in directory.rglob("*.py") for _, line, column, found in markers(path)}
+    assert err == ""
+    assert parsed(out) == expected and len(out) == len(expected)
+
+
 def test_sig004_fixture_matches_the_command_line_exactly():
     code, out, err = flake8("--select", "SIG", "fixtures/rules/SIG004.py")
-    assert out == signal_lint("--no-cache", "fixtures/rules/SIG004.py")
+    assert out == signal_lint("--no-cache", "--select", "SIG0", "fixtures/rules/SIG004.py")
     assert parsed(out) == markers(RULE_FIXTURES / "SIG004.py") and len(out) == 25
 
 
+def per_file_findings(directory: str) -> List[str]:
+    """What the plugin must print without --signal-lint-project: each file checked alone (``check_one``)."""
+    from signal_lint.catalog import load_catalog
+    from signal_lint.config import load_config
+    from signal_lint.engine import check_one
+    from signal_lint.extract import extract_source
+    from signal_lint.extract.modules import module_name
+
+    config = load_config([str(ROOT / directory)])
+    lines = []
+    for path in sorted((ROOT / directory).rglob("*.py")):
+        shown = path.relative_to(ROOT).as_posix()
+        module, is_package = module_name(str(path), config.src)
+        facts = extract_source(path.read_bytes(), shown, module, is_package)
+        lines.extend(f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}" for f in check_one(facts, load_catalog(config.django_version, config.extra_signals)))
+    return lines
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_example_project_matches_the_per_file_rules_of_the_command_line(jobs):
+def test_example_project_is_checked_file_by_file(jobs):
     code, out, err = flake8("-j", jobs, "--select", "SIG", EXAMPLE)
     assert code == 1 and err == ""
-    assert out == signal_lint("--no-cache", "--select", "SIG0", EXAMPLE)
-    assert len(out) == 17
+    assert out == per_file_findings(EXAMPLE)
+    assert len(out) >= 17 and all(" SIG0" in line for line in out)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
