@@ -101,6 +101,27 @@ class Graph:
         label, _, name = reference.partition(".")
         return self.models.get(f"{label}.{name.lower()}")
 
+    def third_party_label(self, label: str) -> bool:
+        """Not the label of an app analysed here, nor a misspelling of one (``"Shop"`` for ``shop``,
+        the package name ``catalog`` of an app labelled ``products``)."""
+        if label.lower() in {known.lower() for known in self.known_labels}:
+            return False
+        return not any(app.package.rsplit(".", 1)[-1] == label for app in self.loading.apps)
+
+    def sender_key(self, edge: "Edge") -> Optional[str]:
+        """The edge's sender as Django keys it: a lazy ``"shop.Order"`` is the class it names."""
+        if edge.sender is None:
+            return None
+        return self.model_for(edge.sender) or edge.sender if edge.sender.count(".") == 1 else edge.sender
+
+    def connection_of(self, edge: "Edge") -> Optional[F.Connection]:
+        """The extracted connection an edge was made from."""
+        facts = self.project.modules.get(edge.module) if self.project else None
+        for connection in facts.connections if facts else ():
+            if (connection.line, connection.column) == (edge.line, edge.column) and connection.kind == edge.kind:
+                return connection
+        return None
+
     def live(self) -> List[Edge]:
         return [edge for edge in self.connections if edge.status == LIVE]
 
@@ -187,7 +208,7 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pen
         reference = item.connection.sender.value
         if item.connection.sender.kind == "string" and reference and graph.signals[item.signal].model_signal:
             label, dot, name = reference.partition(".")
-            if dot and name and "." not in name and label not in graph.known_labels:
+            if dot and name and "." not in name and graph.third_party_label(label):
                 registry.register_model(reference, ("external", f"{label}.{name.lower()}"))
     models: Dict[str, SignalModel] = {}
     owners: Dict[str, List[str]] = {}  # per signal: the receiver of each model.connections() index

@@ -6,9 +6,20 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from signal_lint.extract.facts import READY, FileFacts
+from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
+from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
+
+LATE_APP = {  # app/signals.py (the example) is imported only from ready()
+    "app/__init__.py": "",
+    "app/models.py": """
+        from django.db import models
+
+        class Article(models.Model):
+            pass
+        """,
+}
 
 
 class ClassPreparedInReady(Rule):
@@ -16,7 +27,11 @@ class ClassPreparedInReady(Rule):
     ## What it does
     Flags a receiver of `class_prepared` (or another signal Django sends only
     while the app registry populates) connected inside `AppConfig.ready()`.
-    The project check also follows modules imported only from `ready()`.
+    The project check (`signal-lint check`, not flake8) also flags one
+    connected when a module is imported that Django first imports from
+    `ready()` (directly, through other modules, or by the admin's
+    autodiscovery) or later still, and one connected by a helper function
+    that `ready()` calls.
 
     ## Why is this bad?
     Django sends `class_prepared` while it imports the models modules, before
@@ -46,7 +61,7 @@ class ClassPreparedInReady(Rule):
     code = "SIG003"
     name = "class-prepared-in-ready"
     severity = ERROR
-    MESSAGE = "receiver `{receiver}` of `{signal}` is connected in `AppConfig.ready()`, after Django sent the signal for every model: connect it in `AppConfig.__init__` or in a models module"
+    MESSAGE = "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal for every model: connect it in `AppConfig.__init__` or in a models module"
 
     VALID = (
         Valid(
@@ -71,6 +86,27 @@ class ClassPreparedInReady(Rule):
                     post_migrate.connect(create_defaults, sender=self)
             """
         ),
+        Valid(
+            """
+            from django.db.models.signals import class_prepared
+
+            def add_fields(sender, **kwargs):
+                pass
+
+            class_prepared.connect(add_fields)
+            """,
+            files={
+                **LATE_APP,
+                "app/models.py": """
+                    from django.db import models
+
+                    import app.signals  # noqa: F401  (connected before the models below are prepared)
+
+                    class Article(models.Model):
+                        pass
+                    """,
+            },
+        ),
     )
     INVALID = (
         Invalid(
@@ -89,6 +125,29 @@ class ClassPreparedInReady(Rule):
             """,
             [(11, 9)],
         ),
+        Invalid(
+            """
+            from django.db.models.signals import class_prepared
+
+            def add_fields(sender, **kwargs):
+                pass
+
+            class_prepared.connect(add_fields)
+            """,
+            [(6, 1)],
+            files={
+                **LATE_APP,
+                "app/apps.py": """
+                    from django.apps import AppConfig
+
+                    class CoreConfig(AppConfig):
+                        name = "app"
+
+                        def ready(self):
+                            from app import signals  # noqa: F401
+                    """,
+            },
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -98,4 +157,23 @@ class ClassPreparedInReady(Rule):
             for signal, text in zip(connection.signals, connection.signal_text):
                 spec = ctx.builtin(signal)
                 if spec is not None and spec.sent_before_ready:
-                    yield self.finding(facts, connection.line, connection.column, receiver=connection.receiver.text, signal=text)
+                    yield self.finding(facts, connection.line, connection.column, receiver=connection.receiver.text, signal=text, where="in `AppConfig.ready()`")
+
+    def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
+        """Connections that run in or after ``ready()`` without being written in it."""
+        assert graph.project is not None
+        for edge in graph.connections:
+            if edge.context == READY or edge.status == NEVER_IMPORTED or edge.conditional or edge.phase == "populate":
+                continue  # ready() itself is the per-file check's; conditional code may never run
+            spec = ctx.builtin(edge.signal)
+            if spec is None or not spec.sent_before_ready:
+                continue
+            facts = graph.project.modules[edge.module]
+            yield self.finding(facts, edge.line, edge.column, receiver=edge.receiver.rsplit(".", 1)[-1], signal=spec.name, where=_where(graph, edge))
+
+
+def _where(graph: Graph, edge: Edge) -> str:
+    if edge.context in (MODULE, CLASS_BODY):
+        when = "from `AppConfig.ready()`" if edge.phase == "ready" else "after the app registry is ready"
+        return f"when `{edge.module}` is imported, which Django first does {when} ({graph.loading.why.get(edge.module, 'imported')})"
+    return f"in `{(edge.function or '').replace('.<locals>', '')}()`, which runs from `AppConfig.ready()`" if edge.phase == "ready" else f"in `{edge.function}()`, after the app registry is ready"

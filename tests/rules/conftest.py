@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import textwrap
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 from signal_lint.catalog import load_catalog
 from signal_lint.engine import check_one
@@ -19,3 +19,23 @@ def findings_for(source: str, path: str = "app/signals.py", module: str = "app.s
 def positions(source: str, code: str, **kwargs: str) -> List[Tuple[int, int]]:
     """(line, column) of ``code``'s findings, 1-based as printed."""
     return [(f.line, f.column + 1) for f in findings_for(source, code=code, **kwargs)]
+
+
+def project_findings(files: Dict[str, str], code: Optional[str] = None) -> List[Finding]:
+    """Findings of a small project given as {path: source}, every rule (project rules included)."""
+    from signal_lint.config import Config
+    from signal_lint.engine import check_facts
+
+    facts = []
+    for path, source in sorted(files.items()):
+        module = path[: -len(".py")].replace("/", ".")
+        is_package = module.endswith(".__init__")
+        if is_package:
+            module = module[: -len(".__init__")]
+        facts.append(extract_source(textwrap.dedent(source).lstrip("\n").encode(), path, module, is_package, detailed=True))
+    return [f for f in check_facts(facts, load_catalog(), Config()) if code is None or f.code == code]
+
+
+def project_positions(files: Dict[str, str], code: str) -> List[Tuple[str, int, int]]:
+    """(path, line, column) of ``code``'s findings in a project, 1-based as printed."""
+    return [(f.path, f.line, f.column + 1) for f in project_findings(files, code)]

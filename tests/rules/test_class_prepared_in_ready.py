@@ -133,3 +133,74 @@ def test_signals_module_and_alias_spellings_are_resolved():
                 prepared.connect(add_fields)
         """
     ) == [(12, 9), (13, 9)]
+
+
+# --- the project check: modules imported only from ready(), helpers ready() calls ----------
+
+from conftest import project_findings, project_positions  # noqa: E402
+
+PROJECT = {
+    "config/__init__.py": "",
+    "config/settings.py": 'INSTALLED_APPS = ["core.apps.CoreConfig"]\n',
+    "core/__init__.py": "",
+    "core/models.py": "from django.db import models\n\nclass Article(models.Model):\n    pass\n",
+}
+HOOKS = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\nclass_prepared.connect(add_fields)\n"
+
+
+def apps_with_ready(body: str) -> str:
+    return "from django.apps import AppConfig\n\nclass CoreConfig(AppConfig):\n    name = 'core'\n\n    def ready(self):\n" + "".join(f"        {line}\n" for line in body.split("\n"))
+
+
+def project_sig003(**files: str):
+    return project_positions({**PROJECT, **files}, "SIG003")
+
+
+def test_module_imported_only_from_ready_is_flagged_at_its_connect():
+    assert project_sig003(**{"core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"), "core/hooks.py": HOOKS}) == [("core/hooks.py", 6, 1)]
+
+
+def test_module_imported_by_a_module_ready_imports_is_flagged_too():
+    files = {"core/apps.py": apps_with_ready("import core.wiring  # noqa: F401"), "core/wiring.py": "import core.hooks  # noqa: F401\n", "core/hooks.py": HOOKS}
+    assert project_sig003(**files) == [("core/hooks.py", 6, 1)]
+
+
+def test_module_a_models_module_imports_as_well_is_not_flagged():
+    files = {
+        "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"),
+        "core/hooks.py": HOOKS,
+        "core/models.py": PROJECT["core/models.py"] + "\nimport core.hooks  # noqa: F401\n",
+    }
+    assert project_sig003(**files) == []
+
+
+def test_admin_modules_are_imported_from_admins_ready():
+    settings = 'INSTALLED_APPS = ["django.contrib.admin", "core.apps.CoreConfig"]\n'
+    assert project_sig003(**{"config/settings.py": settings, "core/apps.py": apps_with_ready("pass"), "core/admin.py": HOOKS}) == [("core/admin.py", 6, 1)]
+
+
+def test_helper_function_that_ready_calls_is_flagged_at_its_connect():
+    helper = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_project_signals():\n    class_prepared.connect(add_fields)\n"
+    files = {"core/apps.py": apps_with_ready("from core.wiring import connect_project_signals\nconnect_project_signals()"), "core/wiring.py": helper}
+    (finding,) = project_findings({**PROJECT, **files}, "SIG003")
+    assert (finding.path, finding.line, finding.column + 1) == ("core/wiring.py", 7, 5)
+    assert "`connect_project_signals()`" in finding.message and "`AppConfig.ready()`" in finding.message
+
+
+def test_helper_called_from_appconfig_init_is_not_flagged():
+    helper = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_early():\n    class_prepared.connect(add_fields)\n"
+    apps = (
+        "from django.apps import AppConfig\n\nfrom core.wiring import connect_early\n\nclass CoreConfig(AppConfig):\n    name = 'core'\n\n"
+        "    def __init__(self, app_name, app_module):\n        super().__init__(app_name, app_module)\n        connect_early()\n"
+    )
+    assert project_sig003(**{"core/apps.py": apps, "core/wiring.py": helper}) == []
+
+
+def test_a_function_nothing_calls_at_start_up_is_not_judged():
+    later = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_later():\n    class_prepared.connect(add_fields)\n"
+    assert project_sig003(**{"core/apps.py": apps_with_ready("from core import wiring  # noqa: F401"), "core/wiring.py": later}) == []
+
+
+def test_message_says_which_module_and_why_it_loads_late():
+    (finding,) = project_findings({**PROJECT, "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"), "core/hooks.py": HOOKS}, "SIG003")
+    assert "`core.hooks`" in finding.message and "`AppConfig.ready()`" in finding.message and "core.apps" in finding.message

@@ -5,7 +5,10 @@ comment ``# SIG004: 31`` (the 1-based column the finding reports; several
 columns: ``# SIG004: 24, 36``; several codes: ``# SIG001: 1  # SIG004: 24``).
 The file must produce those findings and no other, of any code.
 ``fixtures/rules/SIG000/`` holds files that do not parse; their markers are
-read from the raw text, since they cannot be tokenized.
+read from the raw text, since they cannot be tokenized.  A project rule's
+fixture is a directory holding a small project (settings and apps,
+``fixtures/rules/SIG102/``): checked as a whole, its findings are exactly the
+markers of all its files.
 """
 from __future__ import annotations
 
@@ -18,7 +21,8 @@ from typing import List, Tuple
 import pytest
 
 from signal_lint.catalog import load_catalog
-from signal_lint.engine import check_one
+from signal_lint.config import Config
+from signal_lint.engine import check_one, check_paths
 from signal_lint.extract import extract_source
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +33,7 @@ Finding = Tuple[int, int, str]
 
 RULE_FIXTURES = sorted(FIXTURES.glob("SIG*.py"))
 PARSE_ERROR_FIXTURES = sorted((FIXTURES / "SIG000").glob("*.py"))
+PROJECT_FIXTURES = sorted(path for path in FIXTURES.glob("SIG*") if path.is_dir() and path.name != "SIG000")
 
 
 def _markers_in(text: str, line: int) -> List[Finding]:
@@ -78,3 +83,23 @@ def test_parse_error_fixture_findings_equal_its_markers(path):
 def test_marker_parser_reads_several_columns_and_codes():
     source = b"x = 1  # SIG004: 24, 36  # SIG001: 1\ny = '# SIG009: 3'\n"
     assert expected_from_comments(source) == [(1, 1, "SIG001"), (1, 24, "SIG004"), (1, 36, "SIG004")]
+
+
+def project_actual(directory: Path) -> List[Tuple[str, int, int, str]]:
+    result = check_paths([str(directory)], Config(root=str(directory)), jobs=1, use_cache=False)
+    return sorted((Path(f.path).resolve().relative_to(directory).as_posix(), f.line, f.column + 1, f.code) for f in result.findings)
+
+
+def project_expected(directory: Path) -> List[Tuple[str, int, int, str]]:
+    expected = []
+    for path in sorted(directory.rglob("*.py")):
+        relative = path.relative_to(directory).as_posix()
+        expected.extend((relative, line, column, code) for line, column, code in expected_from_comments(path.read_bytes()))
+    return sorted(expected)
+
+
+@pytest.mark.parametrize("directory", PROJECT_FIXTURES, ids=[p.name for p in PROJECT_FIXTURES])
+def test_project_fixture_findings_equal_its_markers(directory):
+    expected = project_expected(directory)
+    assert any(code == directory.name for _, _, _, code in expected), "a fixture flags its own code at least once"
+    assert project_actual(directory) == expected

@@ -1,6 +1,7 @@
 """Every rule carries what the conventions promise: the catalog's code, name and
 severity, a message, examples both ways, ruff-style doc headings, a fixture and a
-test module.  The table is RULES.md's, copied here on purpose: the codes and
+test module.  Project rules too: their fixture is a directory holding a small
+project (``fixtures/rules/SIG102/``), their examples are multi-module projects.  The table is RULES.md's, copied here on purpose: the codes and
 names are a public interface, and this test must not depend on a file outside
 the repository.
 """
@@ -40,7 +41,7 @@ PER_FILE_RULES = {
     "SIG017": ("unawaited-async-send", ERROR),
 }
 
-# RULES.md, "Project rules": checked for the ones that exist.
+# RULES.md, "Project rules".
 PROJECT_RULES = {
     "SIG101": ("receivers-never-imported", ERROR),
     "SIG102": ("dispatch-uid-collision", ERROR),
@@ -54,7 +55,8 @@ PROJECT_RULES = {
 HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")
 
 PER_FILE = [rule for rule in all_rules() if not rule.project]
-IDS = [rule.code for rule in PER_FILE]
+RULES = list(all_rules())
+IDS = [rule.code for rule in RULES]
 
 
 def module_name(rule: type) -> str:
@@ -65,10 +67,8 @@ def test_per_file_codes_names_and_severities_are_exactly_the_catalogs():
     assert {rule.code: (rule.name, rule.severity) for rule in PER_FILE} == PER_FILE_RULES
 
 
-def test_project_rules_that_exist_are_in_the_catalog():
-    for rule in all_rules():
-        if rule.project:
-            assert PROJECT_RULES.get(rule.code) == (rule.name, rule.severity), rule.code
+def test_project_codes_names_and_severities_are_exactly_the_catalogs():
+    assert {rule.code: (rule.name, rule.severity) for rule in all_rules() if rule.project} == PROJECT_RULES
 
 
 def test_rules_are_sorted_by_code_and_codes_are_unique():
@@ -82,7 +82,7 @@ def test_one_rule_per_module():
     assert len(modules) == len(set(modules))
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_has_code_name_severity_and_message(rule):
     assert re.fullmatch(r"SIG\d{3}", rule.code)
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name)
@@ -91,21 +91,26 @@ def test_rule_has_code_name_severity_and_message(rule):
     assert not rule.MESSAGE.rstrip().endswith(".")  # one sentence, no trailing period
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_class_name_is_the_camel_case_of_the_name(rule):
     assert rule.__name__ == "".join(part.capitalize() for part in rule.name.split("-"))
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_has_valid_and_invalid_examples_with_positions(rule):
     assert len(rule.VALID) >= 1
     assert len(rule.INVALID) >= 1
     for example in rule.INVALID:
         assert example.positions, "an INVALID example says where its findings are"
-        assert all(line >= 1 and column >= 1 for line, column in example.positions)
+        for position in example.positions:  # (line, column), or (path, line, column) in another module
+            *path, line, column = position
+            assert line >= 1 and column >= 1
+            assert not path or path[0] in example.files
+    if rule.project:
+        assert all(example.files for example in list(rule.VALID) + list(rule.INVALID)), "project examples are projects"
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_docstring_has_ruffs_headings_in_order(rule):
     doc = rule.doc()
     positions = [doc.find(heading) for heading in HEADINGS]
@@ -113,14 +118,14 @@ def test_docstring_has_ruffs_headings_in_order(rule):
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_module_docstring_says_the_purpose_and_links_the_docs(rule):
     module_doc = inspect.getmodule(rule).__doc__ or ""
     assert module_doc.strip().startswith(f"{rule.code}: ")
     assert "https://" in module_doc
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_class_body_is_in_the_conventional_order(rule):
     tree = ast.parse(inspect.getsource(inspect.getmodule(rule)))
     (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == rule.__name__]
@@ -130,20 +135,20 @@ def test_class_body_is_in_the_conventional_order(rule):
             order.append(node.targets[0].id)
         elif isinstance(node, ast.FunctionDef):
             order.append(node.name)
-    expected = ["code", "name", "severity", "MESSAGE", "VALID", "INVALID", "check"]
+    expected = ["code", "name", "severity", "MESSAGE", "VALID", "INVALID", "check_project" if rule.project else "check"]
     assert [name for name in order if name in expected] == expected
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_has_a_fixture_named_by_its_code(rule):
     fixtures = ROOT / "fixtures" / "rules"
-    if rule.code == "SIG000":  # files that must not parse: a directory of them
-        assert sorted((fixtures / "SIG000").glob("*.py"))
+    if rule.code == "SIG000" or rule.project:  # files that must not parse, or a project: a directory
+        assert sorted((fixtures / rule.code).rglob("*.py"))
     else:
         assert (fixtures / f"{rule.code}.py").is_file()
 
 
-@pytest.mark.parametrize("rule", PER_FILE, ids=IDS)
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_has_a_test_module_named_by_its_topic(rule):
     path = ROOT / "tests" / "rules" / f"test_{module_name(rule)}.py"
     assert path.is_file()

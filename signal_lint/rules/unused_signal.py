@@ -1,0 +1,143 @@
+"""SIG105: a project signal that is never sent, never received, or neither.
+
+https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals
+"""
+from __future__ import annotations
+
+from typing import Dict, Iterator, List, Set
+
+from signal_lint.graph import Graph
+from signal_lint.rules.base import INFO, Finding, Invalid, Rule, Valid
+from signal_lint.rules.context import RuleContext
+
+
+class UnusedSignal(Rule):
+    """
+    ## What it does
+    Reports, on its `Signal()` definition, a signal the project defines that
+    is sent but has no receiver anywhere in the project, has receivers but
+    is never sent, or is neither sent nor received. Test modules' sends and
+    receivers count; Django's own signals are never reported.
+
+    ## Why is this bad?
+    A signal with receivers that nothing sends is dead code that looks
+    alive: its receivers never run. A signal nothing receives costs every
+    send a lookup and usually means a receiver was forgotten or lives in a
+    module nothing imports. A signal a reusable app sends for its users to
+    receive is fine: hence the `info` severity.
+
+    ## Example
+    ```python
+    # shop/signals.py
+    order_refunded = Signal()  # receivers exist, but nothing sends it
+    ```
+
+    Use instead:
+    ```python
+    # shop/models.py
+    def refund(self):
+        ...
+        order_refunded.send(sender=type(self), order=self)
+    ```
+
+    ## References
+    - [Django: Defining and sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals)
+    """
+
+    code = "SIG105"
+    name = "unused-signal"
+    severity = INFO
+    project = True
+    example_path = "shop/signals.py"
+    MESSAGE = "signal `{signal}` {problem}: {advice}"
+
+    VALID = (
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+            """,
+            files={
+                "shop/__init__.py": "",
+                "shop/orders.py": """
+                    from shop.signals import order_placed
+
+                    def place(order):
+                        order_placed.send(sender=None, order=order)
+                    """,
+                "shop/receivers.py": """
+                    from django.dispatch import receiver
+
+                    from shop.signals import order_placed
+
+                    @receiver(order_placed)
+                    def send_receipt(sender, order, **kwargs):
+                        pass
+                    """,
+            },
+        ),
+    )
+    INVALID = (
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+            order_refunded = Signal()
+            order_archived = Signal()
+            """,
+            [(3, 16), (4, 18), (5, 18)],
+            files={
+                "shop/__init__.py": "",
+                "shop/orders.py": """
+                    from shop.signals import order_placed
+
+                    def place(order):
+                        order_placed.send(sender=None, order=order)
+                    """,
+                "shop/receivers.py": """
+                    from django.dispatch import receiver
+
+                    from shop.signals import order_refunded
+
+                    @receiver(order_refunded)
+                    def on_refund(sender, **kwargs):
+                        pass
+                    """,
+            },
+        ),
+    )
+
+    def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
+        project = graph.project
+        assert project is not None
+        sent: Set[str] = {send.signal for send in graph.sends}
+        received: Dict[str, List[str]] = {}
+        for facts in project.modules.values():  # test modules' receivers too (the graph leaves them out)
+            for connection in facts.connections:
+                if connection.kind == "disconnect":
+                    continue
+                for signal in connection.signals:
+                    resolved = project.resolve(signal)
+                    if resolved is not None:
+                        received.setdefault(resolved, []).append(connection.receiver.text)
+        for module, facts in sorted(project.modules.items()):
+            if facts.is_test:
+                continue
+            for definition in facts.signal_defs:
+                qualname = f"{module}.{definition.qualname}"
+                if ctx.builtin(qualname) is not None:
+                    continue  # Django's own signal, analysed in Django's source: for its users to use
+                names = sorted(set(received.get(qualname, ())))
+                if qualname in sent and names:
+                    continue
+                if qualname in sent:
+                    problem, advice = "is sent, but no receiver is connected to it anywhere", "connect a receiver, or stop sending it"
+                elif names:
+                    receivers = ", ".join(f"`{name}`" for name in names)
+                    problem = f"has receivers ({receivers}) but is never sent, so they never run"
+                    advice = "send it where the event happens, or remove it and its receivers"
+                else:
+                    problem, advice = "is never sent and has no receivers", "remove it"
+                yield self.finding(facts, definition.line, definition.column, signal=definition.qualname, problem=problem, advice=advice)
