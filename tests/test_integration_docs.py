@@ -223,15 +223,40 @@ def test_the_hook_manifest_and_the_guides_configurations_are_valid(tmp_path):
     hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     assert hooks["signal-lint"]["entry"] == "signal-lint check --project-root ."
     configurations = blocks("pre-commit.md", "yaml")
-    assert len(configurations) == 3
+    assert len(configurations) == 4
     for number, block in enumerate(configurations):
         path = tmp_path / f"config{number}.yaml"
         path.write_text(block)
         result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
         for repository in yaml.safe_load(block)["repos"]:
-            assert repository["rev"] == f"v{__version__}"
-            assert {hook["id"] for hook in repository["hooks"]} <= set(hooks)
+            if repository["repo"] != "local":
+                assert repository["rev"] == f"v{__version__}"
+                assert {hook["id"] for hook in repository["hooks"]} <= set(hooks)
+
+
+def test_the_graph_report_hook_refreshes_the_report(project, tmp_path):
+    (block,) = [block for block in blocks("pre-commit.md", "yaml") if "repo: local" in block]
+    (project / ".pre-commit-config.yaml").write_text(block)
+    report = project / yaml.safe_load(block)["repos"][0]["hooks"][0]["entry"].split("--output ")[1].split()[0]
+    environment = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""), "SIGNAL_LINT_CACHE_DIR": str(tmp_path / "cache"), "PRE_COMMIT_HOME": str(tmp_path / "home")}
+    environment.pop("PRE_COMMIT", None)
+
+    def pre_commit() -> subprocess.CompletedProcess:
+        subprocess.run(["git", "add", "-A"], cwd=project, check=True)
+        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "signal-lint-graph", "--all-files"], cwd=project, env=environment, capture_output=True, text=True, timeout=120)
+
+    first = pre_commit()  # writes the report, which is not in git yet
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "shop.receivers.on_order_saved_wrong_arg_create" in report.read_text()
+    second = pre_commit()  # the report is added: nothing changes
+    assert second.returncode == 0, second.stdout + second.stderr
+    receivers = project / "shop" / "receivers.py"
+    receivers.write_text(receivers.read_text() + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, **kwargs):\n    pass\n")
+    third = pre_commit()  # the graph changed: the report is rewritten and the commit stopped
+    assert third.returncode == 1 and "files were modified by this hook" in third.stdout, third.stdout + third.stderr
+    assert "on_order_saved_again" in report.read_text()
+    assert pre_commit().returncode == 0
 
 
 def test_the_guides_hook_command_is_the_manifests():
