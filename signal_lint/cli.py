@@ -176,7 +176,12 @@ def _graph(args: argparse.Namespace) -> int:
     if args.output:
         from signal_lint.atomic import write_atomically
 
-        write_atomically(args.output, output.encode("utf-8"))
+        try:
+            os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
+            write_atomically(args.output, output.encode("utf-8"))
+        except OSError as error:
+            print(f"signal-lint: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            return EXIT_USAGE
     else:
         sys.stdout.write(output)
     return EXIT_CLEAN

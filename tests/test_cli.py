@@ -187,3 +187,14 @@ def test_graph_command_formats(tmp_path, capsys, monkeypatch):
     target = tmp_path / "report.html"
     assert run(capsys, "graph", "--format", "html", "--output", str(target), "--no-cache", ".")[0] == 0
     assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+
+
+def test_graph_output_creates_directories_and_reports_unwritable_targets(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent / "fixtures" / "example_project")
+    target = tmp_path / "reports" / "nested" / "graph.json"
+    assert run(capsys, "graph", "--format", "json", "--output", str(target), "--no-cache", ".")[0] == 0
+    assert json.loads(target.read_text())["connections"]
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, out, err = run(capsys, "graph", "--output", str(blocker / "graph.txt"), "--no-cache", ".")
+    assert code == 2 and "cannot write" in err and "Traceback" not in err
