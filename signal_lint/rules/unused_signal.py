@@ -17,7 +17,10 @@ class UnusedSignal(Rule):
     Reports, on its `Signal()` definition, a signal the project defines that
     is sent but has no receiver anywhere in the project, has receivers but
     is never sent, or is neither sent nor received. Test modules' sends and
-    receivers count; Django's own signals are never reported.
+    receivers count; Django's own signals are never reported. In a tree
+    without Django settings (a reusable app or library), a signal that is
+    sent but not received is its public hook for the projects that install
+    it, and is not reported.
 
     ## Why is this bad?
     A signal with receivers that nothing sends is dead code that looks
@@ -77,6 +80,22 @@ class UnusedSignal(Rule):
                     """,
             },
         ),
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()  # a reusable app's hook: no settings here, the installing project receives it
+            """,
+            files={
+                "shop/__init__.py": "",
+                "shop/orders.py": """
+                    from shop.signals import order_placed
+
+                    def place(order):
+                        order_placed.send(sender=None, order=order)
+                    """,
+            },
+        ),
     )
     INVALID = (
         Invalid(
@@ -89,6 +108,8 @@ class UnusedSignal(Rule):
             """,
             [(3, 16), (4, 18), (5, 18)],
             files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
                 "shop/__init__.py": "",
                 "shop/orders.py": """
                     from shop.signals import order_placed
@@ -132,6 +153,8 @@ class UnusedSignal(Rule):
                 names = sorted(set(received.get(qualname, ())))
                 if qualname in sent and names:
                     continue
+                if qualname in sent and not graph.loading.from_settings:
+                    continue  # no project settings: a reusable app, sending its signal for the projects that install it
                 if qualname in sent:
                     problem, advice = "is sent, but no receiver is connected to it anywhere", "connect a receiver, or stop sending it"
                 elif names:

@@ -16,8 +16,15 @@ def test_sent_and_received_is_not_flagged():
     assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS, "shop/handlers.py": RECEIVES}) == []
 
 
-def test_sent_but_never_received_is_flagged_at_the_definition():
-    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS}) == [("shop/signals.py", 3, 16)]
+SETTINGS = {"config/__init__.py": "", "config/settings.py": 'INSTALLED_APPS = ["shop"]\n'}
+
+
+def test_sent_but_never_received_is_flagged_at_the_definition_in_a_project():
+    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS}, **SETTINGS) == [("shop/signals.py", 3, 16)]
+
+
+def test_sent_but_never_received_is_a_reusable_apps_hook_without_settings():
+    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS}) == []
 
 
 def test_received_but_never_sent_is_flagged_and_names_the_receivers():
