@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY
+from signal_lint.extract.facts import FileFacts
 from signal_lint.graph.project import Project
 
 SETTINGS_NAMES = ("settings",)
@@ -125,15 +126,21 @@ def _settings_modules(project: Project) -> List[str]:
                 named.update(strings)
     # Settings of a test suite describe the tests' project, not this code's: a reusable app's
     # test settings must not make its other apps look uninstalled.
-    found = [m for m in named if m in project.modules and not project.modules[m].is_test]
+    found = [m for m in named if m in project.modules and not _template_or_test(project.modules[m])]
     for module, facts in project.modules.items():
         parts = module.split(".")
-        if facts.is_test:
+        if _template_or_test(facts):
             continue
         if parts[-1] in SETTINGS_NAMES or (len(parts) > 1 and parts[-2] in SETTINGS_NAMES):
             if any(name == "INSTALLED_APPS" for name, _ in facts.settings) or module in named:
                 found.append(module)
     return sorted(set(found))
+
+
+def _template_or_test(facts: FileFacts) -> bool:
+    """Settings of a test suite or of a ``startproject`` template describe some other project."""
+    directories = facts.path.replace("\\", "/").split("/")[:-1]
+    return facts.is_test or any(part.endswith("_template") or part == "templates" for part in directories)
 
 
 def _apps(project: Project, installed: List[str]) -> List[App]:
