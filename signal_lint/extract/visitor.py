@@ -234,6 +234,15 @@ class FactsVisitor:
         if not detailed:
             self.import_lines = [source.count(b"\n", 0, m.start()) + 1 for m in _IMPORT_TEXT.finditer(source)]
 
+    def _import_time_call(self, stmt: ast.stmt) -> bool:
+        """A call statement that runs when the module is imported (module level or a class body)."""
+        return (
+            not self.func_stack
+            and isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and isinstance(stmt.value.func, (ast.Name, ast.Attribute))
+        )
+
     def _holds_import(self, stmt: ast.stmt) -> bool:
         lines = self.import_lines or []
         index = bisect_left(lines, stmt.lineno)
@@ -371,7 +380,7 @@ class FactsVisitor:
     # -------------------------------------------------------------- statements
     def _block(self, body: List[ast.stmt], guards: _Guards) -> None:
         for stmt in body:
-            if self.import_lines is not None and not isinstance(stmt, ast.ClassDef) and not self._holds_import(stmt):
+            if self.import_lines is not None and not isinstance(stmt, ast.ClassDef) and not self._holds_import(stmt) and not self._import_time_call(stmt):
                 continue  # the cheap pass wants classes and imports only: skip code without either
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
@@ -420,6 +429,10 @@ class FactsVisitor:
         elif type(node).__name__ == "Match":
             self._match(node, guards)
         elif not self.detailed:
+            if self._import_time_call(node):  # ``register()`` at the bottom of models.py: the graph follows it
+                qualname = self.names.qualname(node.value.func)  # type: ignore[attr-defined]
+                if qualname is not None and not self.script_only:
+                    self.module_calls.append((qualname, node.lineno))
             return
         elif isinstance(node, ast.Expr):
             self._expr(node.value, guards, usage="statement")

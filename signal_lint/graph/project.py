@@ -7,7 +7,7 @@ signal), so every connection and send names the object it really uses.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from signal_lint.extract.facts import ClassDef, FileFacts, Function
 
@@ -24,7 +24,18 @@ class Project:
         self.aliases: Dict[str, str] = {}
         self.classes: Dict[str, Tuple[FileFacts, ClassDef]] = {}
         self.functions: Dict[str, Tuple[FileFacts, Function]] = {}
+        # names each module binds at module level, and the modules it star-imports (``from .x import *``)
+        self.defined: Dict[str, Set[str]] = {}
+        self.star_imports: Dict[str, List[str]] = {}
         for module, facts in sorted(self.modules.items()):
+            names = {name for name, _ in facts.aliases}
+            names.update(c.qualname for c in facts.classes if "." not in c.qualname)
+            names.update(f.qualname for f in facts.functions if "." not in f.qualname)
+            names.update(d.qualname for d in facts.signal_defs if "." not in d.qualname)
+            self.defined[module] = names
+            stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
+            if stars:
+                self.star_imports[module] = stars
             for name, target in facts.aliases:
                 self.aliases[f"{module}.{name}"] = target
             for class_def in facts.classes:
@@ -45,8 +56,20 @@ class Project:
             if head and head not in self.modules and self.resolve_prefix(head) != head:
                 qualname = f"{self.resolve_prefix(head)}.{tail}"
                 continue
+            star = self._through_star_import(head, tail) if head in self.star_imports else None
+            if star is not None:  # ``shop/signals/__init__.py`` doing ``from .definitions import *``
+                qualname = star
+                continue
             break
         return qualname
+
+    def _through_star_import(self, module: str, name: str) -> Optional[str]:
+        if name in self.defined.get(module, ()) or f"{module}.{name}" in self.modules:
+            return None
+        for star in self.star_imports[module]:
+            if name in self.defined.get(star, ()) or star in self.star_imports:
+                return f"{star}.{name}"
+        return None
 
     def resolve_prefix(self, qualname: str) -> str:
         target = self.aliases.get(qualname)

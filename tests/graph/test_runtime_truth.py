@@ -1,6 +1,6 @@
 """The static graph against a running Django: what ``django.setup()`` really connects.
 
-Two projects.  ``fixtures/example_project``: its settings are loaded in a
+``fixtures/example_project``: its settings are loaded in a
 subprocess by ``fixtures/example_project/dump_receivers.py`` and the receivers
 of every signal read off the live ``Signal`` objects; the graph's live edges
 that are not conditional must name exactly those receivers, signal by signal.
@@ -10,6 +10,9 @@ connected after ``django.setup()`` with those apps installed.  Some receivers
 are connected by code the graph cannot follow statically (a method run while
 each model class is built, ``Trans.__getattr__`` on first use of
 translations), so that comparison reports recall and asserts a floor.
+The fixture projects of ``fixtures/projects/`` run too: their start-up edges
+(made while the apps load or in ``ready()``) must equal what
+``django.setup()`` connects.
 """
 from __future__ import annotations
 
@@ -133,6 +136,66 @@ def test_example_project_post_save_order_per_sender_matches_runtime(example_runt
             if e["signal"] == "django.db.models.signals.post_save" and e["status"] == "live" and not e["conditional"] and e["sender"] == model
         ]
         assert static == [r for r in runtime[label] if r.startswith("shop.")]
+
+
+# --- fixtures/projects: start-up edges against django.setup() ------------------
+
+PROJECTS = sorted(path for path in (ROOT / "fixtures" / "projects").iterdir() if (path / "config" / "settings.py").is_file())
+
+SETUP_SCRIPT = textwrap.dedent(
+    """
+    import gc, json, sys
+    sys.path.append(sys.argv[1])  # dump_receivers.py (last: the example project's apps must not shadow these)
+    import django
+    django.setup()
+    import dump_receivers
+    from django.dispatch import Signal
+
+    gc.collect()
+    labels = dump_receivers._sender_labels()
+    names, found = {}, {}
+    for module_name, module in sorted(sys.modules.items()):
+        for attr, value in sorted(vars(module).items()) if module is not None else ():
+            if isinstance(value, Signal):
+                names.setdefault(id(value), []).append(f"{module_name}.{attr}")
+                if id(value) not in found:
+                    receivers = dump_receivers.describe_signal(value, labels)["receivers"]
+                    found[id(value)] = sorted(r for r in receivers if r.split(".")[0] in sys.argv[2].split(","))
+    print(json.dumps([{"names": names[key], "receivers": found[key]} for key in names if found[key]]))
+    """
+)
+
+
+def setup_receivers(project: Path, static_names: Set[str]) -> Dict[str, List[str]]:
+    """Per signal, the project's receivers connected after ``django.setup()``; a signal reachable
+    under several names (re-exports, aliases) is named as the graph names it, if it does."""
+    packages = ",".join(sorted(p.name for p in project.iterdir() if (p / "__init__.py").is_file()))
+    proc = run([sys.executable, "-c", SETUP_SCRIPT, str(EXAMPLE), packages], project, DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(project))
+    found = {}
+    for signal in json.loads(proc.stdout):
+        names = [canonical(name) for name in signal["names"]]
+        found[next((n for n in names if n in static_names), names[0])] = signal["receivers"]
+    return found
+
+
+def startup_edges(project: Path) -> Dict[str, List[str]]:
+    from signal_lint.config import Config
+    from signal_lint.engine import graph_paths
+
+    graph, _, _ = graph_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
+    found: Dict[str, List[str]] = defaultdict(list)
+    for edge in graph.connections:
+        if edge.status == "live" and not edge.conditional and edge.phase in ("populate", "ready"):
+            found[edge.signal].append(edge.receiver)
+    return {signal: sorted(receivers) for signal, receivers in found.items()}
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
+def test_fixture_project_start_up_edges_are_exactly_what_setup_connects(project):
+    static = startup_edges(project)
+    runtime = setup_receivers(project, set(static))
+    assert runtime, "the project connects nothing at start-up"
+    assert static == runtime
 
 
 # --- Django's contrib apps -----------------------------------------------------

@@ -1,0 +1,37 @@
+"""Helpers for the graph tests: the graph of a fixture project, or of a few modules given as text."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Dict
+
+from signal_lint.catalog import load_catalog
+from signal_lint.config import Config
+from signal_lint.engine import graph_paths
+from signal_lint.extract import extract_source
+from signal_lint.graph import Graph, build_graph
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECTS = ROOT / "fixtures" / "projects"
+
+
+def graph_of_directory(directory: Path) -> Graph:
+    graph, _, _ = graph_paths([str(directory)], Config(root=str(directory)), jobs=1, use_cache=False)
+    return graph
+
+
+def graph_of(files: Dict[str, str]) -> Graph:
+    """The graph of modules given as {path: source}, each extracted the way a run would."""
+    facts = []
+    for path, source in sorted(files.items()):
+        module = path[: -len(".py")].replace("/", ".")
+        is_package = module.endswith(".__init__")
+        if is_package:
+            module = module[: -len(".__init__")]
+        facts.append(extract_source(textwrap.dedent(source).lstrip("\n").encode(), path, module, is_package))
+    return build_graph(facts, load_catalog())
+
+
+def edges_by_receiver(graph: Graph) -> Dict[str, tuple]:
+    """receiver -> (status, conditional, phase) of its (only) edge."""
+    return {edge.receiver: (edge.status, edge.conditional, edge.phase) for edge in graph.connections}

@@ -1,0 +1,129 @@
+"""What becomes of each connection: status (live, collected, ignored, pending, never-imported),
+whether it is conditional, and when it runs; helpers that ``ready()`` runs are followed."""
+from __future__ import annotations
+
+from graph_helpers import edges_by_receiver, graph_of
+
+LIVE_READY = ("live", False, "ready")
+
+
+def test_ready_helpers_project_edges(ready_helpers_project):
+    assert edges_by_receiver(ready_helpers_project) == {
+        "shop.receivers.on_placed_via_alias": LIVE_READY,  # add_signal = order_placed, in a helper ready() calls
+        "shop.receivers.on_placed_via_class_attribute": LIVE_READY,  # Events.placed
+        "shop.receivers.on_placed_via_nested_helper": LIVE_READY,  # a nested function ready() calls
+        "shop.receivers.on_shipped_via_appconfig_method": LIVE_READY,  # self.connect_more()
+        "shop.receivers.on_order_saved_via_private_helper": LIVE_READY,  # a helper's helper
+        "shop.receivers.on_order_saved_via_self_attribute": LIVE_READY,  # self.saved, saved = post_save
+        "shop.receivers.on_order_pre_save_registered_at_import": ("live", False, "populate"),  # register() in models.py
+        "shop.receivers.on_order_saved_never_called": ("live", True, "later"),
+        "shop.receivers.on_migrated": ("live", True, "later"),  # RunPython
+        "shop.receivers.on_order_saved_in_view": ("never-imported", True, "later"),  # nothing imports the views
+    }
+
+
+def test_aliases_and_class_attributes_resolve_to_the_defining_signal(ready_helpers_project):
+    signals = {edge.receiver.rsplit(".", 1)[-1]: edge.signal for edge in ready_helpers_project.connections}
+    assert signals["on_placed_via_alias"] == signals["on_placed_via_class_attribute"] == "shop.signals.order_placed"
+    assert signals["on_shipped_via_appconfig_method"] == "shop.signals.order_shipped"
+    assert signals["on_order_saved_via_self_attribute"] == "django.db.models.signals.post_save"
+    assert [send.signal for send in ready_helpers_project.sends] == ["shop.signals.order_shipped", "shop.signals.order_placed"]
+
+
+def test_the_call_analysis_knows_what_runs_once(ready_helpers_project):
+    calls = ready_helpers_project.calls
+    assert calls.reached == {
+        "shop.apps.ShopConfig.ready": 1,
+        "shop.apps.ShopConfig.connect_more": 1,
+        "shop.apps.ShopConfig.ready.<locals>.connect_nested": 1,
+        "shop.wiring.connect_project_signals": 1,
+        "shop.wiring._connect_private": 1,
+        "shop.registry.register": 0,
+    }
+    assert calls.once == set(calls.reached)
+
+
+APP = {
+    "shop/__init__.py": "",
+    "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop import receivers  # noqa: F401\n",
+    "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
+}
+
+
+def receivers(code: str) -> dict:
+    header = "from functools import partial\n\nfrom django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+    return edges_by_receiver(graph_of({**APP, "shop/receivers.py": header + code}))
+
+
+def test_module_level_receiver_of_a_module_ready_imports_is_live_at_ready():
+    assert receivers("@receiver(post_save, sender=Order)\ndef on_save(sender, **kwargs):\n    pass\n") == {"shop.receivers.on_save": LIVE_READY}
+
+
+def test_a_weakly_connected_temporary_is_collected():
+    found = receivers("def h(channel, sender, **kwargs):\n    pass\n\npost_save.connect(partial(h, 'x'))\n")
+    assert found == {"shop.receivers.partial()": ("collected", False, "ready")}
+
+
+def test_a_second_receiver_with_a_taken_dispatch_uid_is_ignored_with_its_reason():
+    code = "".join(f"@receiver(post_save, sender=Order, dispatch_uid='x')\ndef {name}(sender, **kwargs):\n    pass\n\n" for name in ("first", "second"))
+    graph = graph_of({**APP, "shop/receivers.py": "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n" + code})
+    (ignored,) = [edge for edge in graph.connections if edge.status == "ignored"]
+    assert ignored.receiver == "shop.receivers.second"
+    assert "`shop.receivers.first`" in ignored.reason
+
+
+def test_a_lazy_sender_resolves_to_the_model_or_stays_pending():
+    code = "@receiver(post_save, sender='shop.Order')\ndef known(sender, **kwargs):\n    pass\n\n@receiver(post_save, sender='shop.Refund')\ndef unknown(sender, **kwargs):\n    pass\n"
+    found = receivers(code)
+    assert found["shop.receivers.known"] == LIVE_READY
+    assert found["shop.receivers.unknown"] == ("pending", False, "ready")
+
+
+def test_the_graph_knows_the_models_by_lazy_label():
+    graph = graph_of({**APP, "shop/receivers.py": ""})
+    assert graph.models == {"shop.order": "shop.models.Order"}
+    assert graph.model_for("shop.Order") == "shop.models.Order"
+    assert graph.known_labels == {"shop"}
+
+
+def test_a_connection_in_a_view_is_conditional():
+    code = "def on_save(sender, **kwargs):\n    pass\n\ndef view(request):\n    post_save.connect(on_save)\n"
+    assert receivers(code) == {"shop.receivers.on_save": ("live", True, "later")}
+
+
+def test_a_module_level_call_of_a_helper_in_another_module_is_followed():
+    files = {
+        **APP,
+        "shop/receivers.py": "from shop.wiring import connect_all\n\nconnect_all()\n",
+        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+    }
+    assert edges_by_receiver(graph_of(files)) == {"shop.wiring.on_save": LIVE_READY}
+
+
+def test_a_call_under_if_name_main_does_not_run_on_import():
+    files = {
+        **APP,
+        "shop/receivers.py": "from shop.wiring import connect_all\n\nif __name__ == '__main__':\n    connect_all()\n",
+        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+    }
+    assert edges_by_receiver(graph_of(files)) == {"shop.wiring.on_save": ("live", True, "later")}
+
+
+def test_a_helper_that_a_view_calls_too_is_reached_but_not_run_once():
+    files = {
+        **APP,
+        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop.wiring import connect_all\n        connect_all()\n",
+        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+        # (callers are known in files that get the detailed pass: ones that mention signals)
+        "shop/views.py": "from shop.wiring import connect_all\n\ndef view(request):\n    connect_all()  # re-connects the signals\n",
+    }
+    graph = graph_of(files)
+    assert edges_by_receiver(graph) == {"shop.wiring.on_save": LIVE_READY}
+    assert "shop.wiring.connect_all" in graph.calls.reached
+    assert "shop.wiring.connect_all" not in graph.calls.once
+    assert graph.calls.callers["shop.wiring.connect_all"] == {"shop.apps.ShopConfig.ready", "shop.views.view"}
+
+
+def test_test_modules_make_no_edges():
+    graph = graph_of({**APP, "shop/receivers.py": "", "shop/tests.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"})
+    assert graph.connections == []

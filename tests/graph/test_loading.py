@@ -1,0 +1,140 @@
+"""What Django loads by itself, and when: ``signal_lint.graph.loading`` on fixtures/projects/loading
+and on small projects given inline."""
+from __future__ import annotations
+
+import pytest
+from graph_helpers import graph_of
+
+from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE
+
+# fixtures/projects/loading: module -> the phase Django first imports it in
+EXPECTED_PHASES = {
+    "config": POPULATE,
+    "config.settings": POPULATE,  # settings
+    "config.wsgi": POPULATE,  # entry points
+    "manage": POPULATE,
+    "shop": POPULATE,  # "shop.apps.ShopConfig" in INSTALLED_APPS
+    "shop.apps": POPULATE,
+    "shop.models": POPULATE,  # a models package
+    "shop.models.order": POPULATE,
+    "shop.model_hooks": POPULATE,  # imported by a models module
+    "blog": POPULATE,  # "blog": a plain package with apps.py
+    "blog.apps": POPULATE,
+    "blog.models": POPULATE,
+    "reports": POPULATE,  # an app without apps.py
+    "reports.models": POPULATE,
+    "reports.receivers": POPULATE,
+    "shop.signals_ready": READY_PHASE,  # imported in ready()
+    "shop.handlers": READY_PHASE,  # autodiscover_modules("handlers") in ready()
+    "shop.admin": READY_PHASE,  # the admin's autodiscover(), in its ready()
+    "shop.admin_hooks": READY_PHASE,
+    "config.urls": LATER,  # ROOT_URLCONF: the first request
+    "blog.views": LATER,
+    "blog.view_hooks": LATER,
+    "shop.management": LATER,  # management commands
+    "shop.management.commands": LATER,
+    "shop.management.commands.rebuild": LATER,
+    "shop.command_hooks": LATER,
+    "shop.migrations": LATER,  # migrations
+    "shop.migrations.0001_initial": LATER,
+    "shop.migration_hooks": LATER,
+    "shop.templatetags": LATER,  # template tag libraries
+    "shop.templatetags.shop_tags": LATER,
+    "shop.tag_hooks": LATER,
+}
+
+
+def test_every_module_django_loads_has_its_phase(loading_project):
+    assert loading_project.loading.phase == EXPECTED_PHASES
+
+
+def test_modules_only_tests_import_and_orphans_are_not_loaded(loading_project):
+    loaded = loading_project.loading.loaded
+    assert {"shop.only_tests_import", "shop.orphan", "shop.tests", "shop.tests.test_orders"}.isdisjoint(loaded)
+    assert loaded == set(EXPECTED_PHASES)
+
+
+def test_apps_come_from_installed_apps_with_their_configs_and_labels(loading_project):
+    apps = {(app.package, app.label, app.config) for app in loading_project.loading.apps}
+    assert apps == {("shop", "store", "shop.apps.ShopConfig"), ("blog", "blog", "blog.apps.BlogConfig"), ("reports", "reports", None)}
+    assert loading_project.loading.from_settings
+    assert loading_project.loading.installed[-3:] == ("shop.apps.ShopConfig", "blog", "reports")
+
+
+@pytest.mark.parametrize(
+    "module, reason",
+    [
+        ("config.settings", "settings"),
+        ("shop.apps", "app store"),
+        ("shop.model_hooks", "imported by shop.models.order"),
+        ("shop.handlers", "imported by shop.apps"),
+        ("shop.admin", "admin autodiscover"),
+        ("config.urls", "ROOT_URLCONF"),
+        ("shop.management.commands.rebuild", "commands"),
+        ("shop.migrations.0001_initial", "migrations"),
+        ("shop.templatetags.shop_tags", "templatetags"),
+    ],
+)
+def test_why_a_module_is_loaded(loading_project, module, reason):
+    assert loading_project.loading.why[module] == reason
+
+
+def test_connections_in_modules_nothing_loads_are_never_imported(loading_project):
+    statuses = {edge.receiver.rsplit(".", 1)[-1]: edge.status for edge in loading_project.connections}
+    assert statuses["on_order_saved_orphan"] == "never-imported"
+    assert statuses["on_order_saved_only_tests_import"] == "never-imported"
+    assert {name for name, status in statuses.items() if status == "live"} == {
+        "on_order_saved_model_hooks",
+        "on_report_saved",
+        "on_order_pre_save_ready",
+        "on_order_deleted_autodiscovered",
+        "on_order_pre_delete_admin",
+        "on_post_saved_view_hooks",
+        "on_order_saved_command_hooks",
+        "on_order_saved_migration_hooks",
+        "on_order_saved_tag_hooks",
+    }
+
+
+SETTINGS = {"config/__init__.py": "", "config/settings.py": 'INSTALLED_APPS = ["shop"]\n', "shop/__init__.py": ""}
+
+
+def test_a_module_reached_from_a_models_module_and_from_ready_loads_with_the_models():
+    files = {
+        **SETTINGS,
+        "shop/models.py": "import shop.common  # noqa: F401\n",
+        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        import shop.common  # noqa: F401\n",
+        "shop/common.py": "",
+    }
+    assert graph_of(files).loading.phase["shop.common"] == POPULATE
+
+
+def test_imports_inside_functions_of_loaded_modules_load_later():
+    files = {**SETTINGS, "shop/models.py": "def helper():\n    import shop.lazy  # noqa: F401\n", "shop/lazy.py": ""}
+    assert graph_of(files).loading.phase["shop.lazy"] == LATER
+
+
+def test_admin_modules_are_not_autodiscovered_when_the_admin_is_not_installed():
+    files = {**SETTINGS, "shop/models.py": "", "shop/admin.py": ""}
+    assert "shop.admin" not in graph_of(files).loading.loaded
+    files["config/settings.py"] = 'INSTALLED_APPS = ["django.contrib.admin", "shop"]\n'
+    assert graph_of(files).loading.phase["shop.admin"] == READY_PHASE
+
+
+def test_settings_named_by_manage_py_are_the_settings():
+    files = {
+        "manage.py": "import os\n\ndef main():\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'project.conf')\n",
+        "project/__init__.py": "",
+        "project/conf.py": 'INSTALLED_APPS = ["shop.apps.ShopConfig"]\n',
+        "shop/__init__.py": "",
+        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n",
+    }
+    graph = graph_of(files)
+    assert graph.loading.installed == ("shop.apps.ShopConfig",)
+    assert graph.loading.why["project.conf"] == "settings"
+
+
+def test_without_any_app_every_module_counts_as_loaded():
+    graph = graph_of({"lib/__init__.py": "", "lib/hooks.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"})
+    assert graph.loading.loaded == {"lib", "lib.hooks"}
+    assert [edge.status for edge in graph.connections] == ["live"]
