@@ -1,9 +1,14 @@
-"""Helpers for the graph tests: the graph of a fixture project, or of a few modules given as text."""
+"""Helpers for the graph tests: the graph of a fixture project, or of a few modules given as text.
+
+Not a conftest.py: tests/rules/ imports its own ``conftest`` by name, and two would clash.
+"""
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
 from typing import Dict
+
+import pytest
 
 from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
@@ -35,3 +40,18 @@ def graph_of(files: Dict[str, str]) -> Graph:
 def edges_by_receiver(graph: Graph) -> Dict[str, tuple]:
     """receiver -> (status, conditional, phase) of its (only) edge."""
     return {edge.receiver: (edge.status, edge.conditional, edge.phase) for edge in graph.connections}
+
+
+@pytest.fixture(scope="session")
+def loading_project() -> Graph:
+    return graph_of_directory(PROJECTS / "loading")
+
+
+@pytest.fixture(scope="session")
+def ready_helpers_project() -> Graph:
+    return graph_of_directory(PROJECTS / "ready_helpers")
+
+
+@pytest.fixture(scope="session")
+def reexports_project() -> Graph:
+    return graph_of_directory(PROJECTS / "reexports")

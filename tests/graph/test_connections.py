@@ -2,7 +2,7 @@
 whether it is conditional, and when it runs; helpers that ``ready()`` runs are followed."""
 from __future__ import annotations
 
-from graph_helpers import edges_by_receiver, graph_of
+from graph_helpers import edges_by_receiver, graph_of, ready_helpers_project  # noqa: F401  (a fixture)
 
 LIVE_READY = ("live", False, "ready")
 

@@ -3,7 +3,7 @@ and on small projects given inline."""
 from __future__ import annotations
 
 import pytest
-from graph_helpers import graph_of
+from graph_helpers import graph_of, loading_project  # noqa: F401  (a fixture)
 
 from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE
 

@@ -1,7 +1,7 @@
 """Names across modules: re-exports, star imports, aliases, ``import x.y as z``, relative imports."""
 from __future__ import annotations
 
-from graph_helpers import graph_of
+from graph_helpers import graph_of, reexports_project  # noqa: F401  (a fixture)
 
 from signal_lint.graph.project import Project
 from signal_lint.extract import extract_source

@@ -204,3 +204,30 @@ def test_a_function_nothing_calls_at_start_up_is_not_judged():
 def test_message_says_which_module_and_why_it_loads_late():
     (finding,) = project_findings({**PROJECT, "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"), "core/hooks.py": HOOKS}, "SIG003")
     assert "`core.hooks`" in finding.message and "`AppConfig.ready()`" in finding.message and "core.apps" in finding.message
+
+
+def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtime():
+    """fixtures/projects/class_prepared under real Django: receivers flagged by SIG003 saw no model."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import pytest
+
+    pytest.importorskip("django")
+    from signal_lint.config import Config
+    from signal_lint.engine import check_paths
+
+    project = Path(__file__).resolve().parents[2] / "fixtures" / "projects" / "class_prepared"
+    result = check_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
+    flagged = {Path(f.path).resolve().relative_to(project).as_posix() for f in result.findings if f.code == "SIG003"}
+    assert {(Path(f.path).name, f.code) for f in result.findings} == {("late_hooks.py", "SIG003"), ("wiring.py", "SIG003")}
+    script = "import django, json; django.setup(); import core.early_hooks as e, core.late_hooks as l, core.wiring as w; print(json.dumps({'core/early_hooks.py': e.SEEN, 'core/late_hooks.py': l.SEEN, 'core/wiring.py': w.SEEN}))"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    seen = json.loads(proc.stdout)
+    assert seen["core/early_hooks.py"] == ["Article"]
+    assert {path for path, models in seen.items() if not models} == flagged
