@@ -95,6 +95,7 @@ class Graph:
     # app labels whose models the graph knows all of (apps analysed here); a lazy sender naming
     # another label belongs to a third-party app and is assumed to exist
     known_labels: Set[str] = field(default_factory=set)
+    _connections_by_position: Optional[Dict[Tuple[str, int, int, str], F.Connection]] = field(default=None, repr=False, compare=False)
 
     def model_for(self, reference: str) -> Optional[str]:
         """The class of a lazy ``"app_label.ModelName"`` reference, if the project defines it."""
@@ -116,11 +117,12 @@ class Graph:
 
     def connection_of(self, edge: "Edge") -> Optional[F.Connection]:
         """The extracted connection an edge was made from."""
-        facts = self.project.modules.get(edge.module) if self.project else None
-        for connection in facts.connections if facts else ():
-            if (connection.line, connection.column) == (edge.line, edge.column) and connection.kind == edge.kind:
-                return connection
-        return None
+        if self._connections_by_position is None:
+            self._connections_by_position = {}
+            for module, facts in (self.project.modules.items() if self.project else ()):
+                for connection in facts.connections:
+                    self._connections_by_position[(module, connection.line, connection.column, connection.kind)] = connection
+        return self._connections_by_position.get((edge.module, edge.line, edge.column, edge.kind))
 
     def live(self) -> List[Edge]:
         return [edge for edge in self.connections if edge.status == LIVE]
