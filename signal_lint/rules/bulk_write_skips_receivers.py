@@ -8,31 +8,18 @@ from typing import Dict, Iterator, List
 
 from signal_lint.graph import Graph
 from signal_lint.model import LIVE
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import INFO, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 SAVE_SIGNALS = ("django.db.models.signals.pre_save", "django.db.models.signals.post_save")
 
 SHOP = {
-    "shop/__init__.py": "",
-    "shop/apps.py": """
-        from django.apps import AppConfig
-
-        class ShopConfig(AppConfig):
-            name = "shop"
-
-            def ready(self):
-                from . import receivers  # noqa: F401
-        """,
-    "shop/models.py": """
-        from django.db import models
-
-        class Order(models.Model):
-            status = models.CharField(max_length=10)
-
-        class Tag(models.Model):
-            name = models.CharField(max_length=10)
-        """,
+    **shop_app(
+        "class Order(models.Model):\n    status = models.CharField(max_length=10)\n\n"
+        "class Tag(models.Model):\n    name = models.CharField(max_length=10)\n",
+        imports_receivers=True,
+    ),
     "shop/receivers.py": """
         from django.db.models.signals import post_save
         from django.dispatch import receiver

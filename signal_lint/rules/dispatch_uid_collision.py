@@ -8,29 +8,13 @@ from collections import defaultdict
 from typing import Dict, Iterator, List, Optional, Tuple
 
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 PHASE_ORDER = {"populate": 0, "ready": 1, "later": 2}
 
-APPS = {
-    "shop/__init__.py": "",
-    "shop/apps.py": """
-        from django.apps import AppConfig
-
-        class ShopConfig(AppConfig):
-            name = "shop"
-
-            def ready(self):
-                from . import receivers  # noqa: F401
-        """,
-    "shop/models.py": """
-        from django.db import models
-
-        class Order(models.Model):
-            pass
-        """,
-}
+APPS = shop_app(imports_receivers=True)
 
 
 class DispatchUidCollision(Rule):

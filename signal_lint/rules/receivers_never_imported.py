@@ -8,24 +8,11 @@ from typing import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE
 from signal_lint.graph import NEVER_IMPORTED, Graph
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
-APPS = {
-    "shop/__init__.py": "",
-    "shop/apps.py": """
-        from django.apps import AppConfig
-
-        class ShopConfig(AppConfig):
-            name = "shop"
-        """,
-    "shop/models.py": """
-        from django.db import models
-
-        class Order(models.Model):
-            pass
-        """,
-}
+APPS = shop_app()
 
 
 class ReceiversNeverImported(Rule):

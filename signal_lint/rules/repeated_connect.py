@@ -9,6 +9,7 @@ from typing import Iterator, Optional
 from signal_lint.extract.facts import FUNCTION, METHOD, Connection, FileFacts
 from signal_lint.graph import Graph
 from signal_lint.graph.project import Project
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -21,21 +22,7 @@ NEW_OBJECTS = {
     "self-method": "a bound method of the new instance",
 }
 
-APPS = {
-    "shop/__init__.py": "",
-    "shop/apps.py": """
-        from django.apps import AppConfig
-
-        class ShopConfig(AppConfig):
-            name = "shop"
-        """,
-    "shop/models.py": """
-        from django.db import models
-
-        class Order(models.Model):
-            pass
-        """,
-}
+APPS = shop_app()
 
 
 class RepeatedConnect(Rule):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from signal_lint.graph import Graph
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -19,22 +20,7 @@ SHOP = {
             "shop",
         ]
         """,
-    "shop/__init__.py": "",
-    "shop/apps.py": """
-        from django.apps import AppConfig
-
-        class ShopConfig(AppConfig):
-            name = "shop"
-
-            def ready(self):
-                from . import receivers  # noqa: F401
-        """,
-    "shop/models.py": """
-        from django.db import models
-
-        class Order(models.Model):
-            pass
-        """,
+    **shop_app(imports_receivers=True),
 }
 
 
