@@ -1,8 +1,9 @@
 """Which files a run checks: walk the given paths, skip what is never project code.
 
-Skips version-control and tool directories, virtualenvs (any directory
-holding a ``pyvenv.cfg``), ``node_modules``, ``__pycache__`` and the
-configured ``exclude`` globs.  Directory symlinks are followed once; a link
+Skips what ruff skips by default (version-control and tool directories,
+``build``/``dist``, ``node_modules``, ``__pycache__``, ``site-packages``),
+virtualenvs (any directory holding a ``pyvenv.cfg``) and the configured
+``exclude`` globs.  Directory symlinks are followed once; a link
 back to one of its own ancestors is reported and skipped, never looped.
 """
 from __future__ import annotations
@@ -16,7 +17,8 @@ SKIPPED_DIRECTORIES = frozenset(
     {
         ".git", ".hg", ".svn", ".bzr", ".tox", ".nox", ".venv", "venv", ".direnv", "node_modules",
         "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".signal_lint_cache",
-        ".eggs", "site-packages", "__pypackages__", ".hypothesis",
+        ".eggs", "site-packages", "__pypackages__", ".hypothesis", ".git-rewrite", ".ipynb_checkpoints",
+        ".pants.d", ".pyenv", ".pytype", ".vscode", "_build", "buck-out", "build", "dist",
     }
 )  # fmt: skip
 

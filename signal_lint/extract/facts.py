@@ -257,7 +257,6 @@ class FileFacts:
     signal_defs: Tuple[SignalDef, ...] = ()
     connections: Tuple[Connection, ...] = ()
     sends: Tuple[Send, ...] = ()
-    signal_refs: Tuple[Tuple[str, str, int], ...] = ()  # (local attribute, signal qualname, line) class attrs bound to signals
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: Tuple[Tuple[Optional[str], str, int, int], ...] = ()
     # module-level UPPER_CASE settings holding strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),

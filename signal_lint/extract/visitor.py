@@ -273,7 +273,6 @@ class FactsVisitor:
             signal_defs=tuple(self.signal_defs),
             connections=tuple(self.connections),
             sends=tuple(self.sends),
-            signal_refs=(),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             settings=_settings(self.tree, self.source),
             call_arguments=tuple(sorted((name, tuple(sorted(kw)), most) for name, (kw, most) in self.call_arguments.items())),
