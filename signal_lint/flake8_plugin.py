@@ -29,6 +29,7 @@ https://flake8.pycqa.org/en/latest/plugin-development/
 from __future__ import annotations
 
 import argparse
+import ast
 import io
 import os
 import tokenize
@@ -52,8 +53,9 @@ class Plugin:
     project = False  # --signal-lint-project
 
     def __init__(self, tree: object, filename: str, lines: Sequence[str]) -> None:
-        # ``tree`` is unused, but naming it makes flake8 run this as an AST plugin:
-        # once per file, and never on a file it could not parse (that is E999).
+        # Taking ``tree`` makes flake8 run this as an AST plugin: once per file, and never
+        # on a file it could not parse (that is E999). The file is parsed once, by flake8.
+        self.tree = tree
         self.filename = filename
         self.lines = lines
 
@@ -92,7 +94,7 @@ class Plugin:
 
     def _findings(self) -> List[Finding]:
         from signal_lint.engine import check_one
-        from signal_lint.extract import extract_source
+        from signal_lint.extract import extract_source, mentions_signals
         from signal_lint.extract.modules import module_name
 
         text = "".join(self.lines)
@@ -102,8 +104,12 @@ class Plugin:
             path = os.path.realpath(self.filename)
             if path in project.files and _on_disk(self.filename) == text:
                 return project.findings.get(path, [])
+        source = _encode(text)
+        if not mentions_signals(source):
+            return []  # no per-file rule can fire without a connection, send or signal: skip the walk
         module, is_package = module_name(self.filename, config.src)
-        facts = extract_source(_encode(text), self.filename, module, is_package)
+        tree = self.tree if isinstance(self.tree, ast.Module) else None
+        facts = extract_source(source, self.filename, module, is_package, tree=tree)
         return check_one(replace(facts, noqa=()), catalog, config)  # ``noqa`` is flake8's job
 
 

@@ -4,6 +4,7 @@ https://docs.djangoproject.com/en/stable/topics/signals/
 """
 from __future__ import annotations
 
+import ast
 import re
 from typing import Optional, Sequence
 
@@ -32,13 +33,18 @@ def extract_source(
     is_package: bool = False,
     is_test: Optional[bool] = None,
     detailed: Optional[bool] = None,
+    tree: Optional[ast.Module] = None,
 ) -> FileFacts:
-    """Facts of one file's bytes.  Never raises for bad input: a parse error is a fact."""
+    """Facts of one file's bytes.  Never raises for bad input: a parse error is a fact.
+
+    ``tree``: the file already parsed with ``ast`` (flake8 hands its plugins one), to parse once.
+    """
     from signal_lint.extract.visitor import FactsVisitor
 
     if is_test is None:
         is_test = is_test_path(path)
-    tree = parse_source(source, path)
+    if tree is None:
+        tree = parse_source(source, path)
     if isinstance(tree, ParseError):
         return FileFacts(path, module, is_package, is_test, parse_error=tree)
     if detailed is None:
