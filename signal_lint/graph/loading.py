@@ -54,13 +54,21 @@ class Loading:
     why: Dict[str, str] = field(default_factory=dict)
     installed: Tuple[str, ...] = ()  # INSTALLED_APPS as written
     from_settings: bool = False  # False: no INSTALLED_APPS found, every app-like package counted
+    _by_package: Dict[str, App] = field(default_factory=dict, repr=False)
 
     def app_of(self, module: str) -> Optional[App]:
-        best = None
-        for app in self.apps:
-            if (module == app.package or module.startswith(app.package + ".")) and (best is None or len(app.package) > len(best.package)):
-                best = app
-        return best
+        """The app whose package holds ``module`` (the innermost one): a lookup per parent package."""
+        if len(self._by_package) != len(self.apps):
+            self._by_package = {}
+            for app in self.apps:
+                self._by_package.setdefault(app.package, app)
+        name = module
+        while name:
+            app = self._by_package.get(name)
+            if app is not None:
+                return app
+            name = name.rpartition(".")[0]
+        return None
 
 
 def compute_loading(project: Project) -> Loading:
@@ -102,6 +110,13 @@ def compute_loading(project: Project) -> Loading:
     for urlconf in urlconfs:
         root(urlconf, "ROOT_URLCONF", LATER)
     admin_installed = not loading.from_settings or any(a.startswith("django.contrib.admin") for a in installed)
+    subpackage_modules: Dict[str, List[str]] = {}  # "shop.migrations" -> it and the modules below it
+    for module in project.modules:
+        parts = module.split(".")
+        for end in range(1, len(parts) + 1):
+            prefix = ".".join(parts[:end])
+            if any(prefix.endswith("." + sub) for sub in SUBPACKAGES):
+                subpackage_modules.setdefault(prefix, []).append(module)
     for app in loading.apps:
         for suffix in ("", ".apps", ".models"):
             root(app.package + suffix, f"app {app.label}", POPULATE)
@@ -110,10 +125,9 @@ def compute_loading(project: Project) -> Loading:
         if admin_installed:
             for name in AUTODISCOVERED:
                 root(f"{app.package}.{name}", "admin autodiscover", READY_PHASE)  # admin's ready() imports them
-        for module in project.modules:
-            for sub in SUBPACKAGES:
-                if module.startswith(f"{app.package}.{sub}.") or module == f"{app.package}.{sub}":
-                    root(module, sub.split(".")[-1], LATER)
+        for sub in SUBPACKAGES:
+            for module in subpackage_modules.get(f"{app.package}.{sub}", ()):
+                root(module, sub.split(".")[-1], LATER)
     _close(project, loading, roots)
     return loading
 

@@ -31,6 +31,8 @@ class RuleContext:
     # connections anywhere in the project whose receiver is a function of another file, by qualname
     remote_connections: Dict[str, List[Tuple[FileFacts, Connection]]] = field(default_factory=dict)
     project_mode: bool = False
+    _remote_by_module: Dict[str, List[str]] = field(default_factory=dict, repr=False)
+    _remote_indexed: int = -1
 
     @classmethod
     def for_file(cls, catalog: Catalog, facts: FileFacts) -> "RuleContext":
@@ -79,10 +81,17 @@ class RuleContext:
 
     def connections_to(self, facts: FileFacts) -> Iterable[Tuple[FileFacts, Connection]]:
         """Connections made in other files whose receiver is a function of ``facts``."""
+        if self._remote_indexed != len(self.remote_connections):  # index by module once, not a scan per file
+            self._remote_by_module = {}
+            for qualname in sorted(self.remote_connections):
+                parts = qualname.split(".")
+                for end in range(1, len(parts)):
+                    self._remote_by_module.setdefault(".".join(parts[:end]), []).append(qualname)
+            self._remote_indexed = len(self.remote_connections)
         prefix = facts.module + "."
-        for qualname, uses in self.remote_connections.items():
-            if qualname.startswith(prefix) and facts.function(qualname[len(prefix) :]) is not None:
-                yield from uses
+        for qualname in self._remote_by_module.get(facts.module, ()):
+            if facts.function(qualname[len(prefix) :]) is not None:
+                yield from self.remote_connections[qualname]
 
 
 @dataclass
