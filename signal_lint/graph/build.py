@@ -16,6 +16,7 @@ from typing import Dict, Hashable, List, Optional, Set, Tuple
 from signal_lint.catalog import Catalog
 from signal_lint.extract import facts as F
 from signal_lint.graph.calls import Calls, compute_calls
+from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
 from signal_lint.graph.loading import LATER, PHASE_NAMES, POPULATE, READY_PHASE, Loading, compute_loading
 from signal_lint.graph.project import Project
 from signal_lint.model import COLLECTED, IGNORED, LIVE, PENDING, BoundMethod, ModelRegistry, SignalModel
@@ -186,8 +187,8 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pend
                     continue
                 sender = _sender(project, graph, facts, connection)
                 graph.receivers.setdefault(receiver, ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind))
-                temporary = connection.weak is not False and kind in ("lambda", "partial", "temporary-method")
-                frame_bound = connection.weak is not False and kind == "nested-function" and not _kept_alive(facts, connection)
+                temporary = connection.weak is not False and kind in INLINE_TEMPORARY_KINDS
+                frame_bound = connection.weak is not False and kind == "nested-function" and not frame_keeps_alive(facts, connection)
                 pending.append(_Pending(order, conditional, facts, connection, signal, receiver, symbol, sender, temporary, frame_bound))
     pending.sort(key=lambda p: p.order)
     return pending
@@ -323,15 +324,6 @@ def _receiver_line(facts: F.FileFacts, connection: F.Connection) -> int:
     local = connection.receiver.local
     function = facts.function(local) if local else None
     return function.line if function is not None else connection.line
-
-
-def _kept_alive(facts: F.FileFacts, connection: F.Connection) -> bool:
-    """A nested receiver its frame keeps (returns, stores, yields) — the same judgement as SIG002."""
-    frame = facts.function(connection.function) if connection.function else None
-    if frame is None or frame.is_generator:
-        return True
-    name = (connection.receiver.local or connection.receiver.text).rsplit(".", 1)[-1]
-    return name in frame.escaping_names
 
 
 def _class_symbol(qualname: str) -> Hashable:

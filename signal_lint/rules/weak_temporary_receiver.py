@@ -7,15 +7,14 @@ from __future__ import annotations
 from typing import Iterator, Optional
 
 from signal_lint.extract.facts import Connection, FileFacts
+from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
 from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 # Receivers that are new objects nothing else holds: dead as soon as connect() returns.
-INLINE_TEMPORARIES = {
-    "lambda": "a lambda",
-    "partial": "a `functools.partial` object",
-    "temporary-method": "a bound method of a temporary object",
-}
+INLINE_TEMPORARIES = dict(
+    zip(INLINE_TEMPORARY_KINDS, ("a lambda", "a `functools.partial` object", "a bound method of a temporary object"))
+)
 
 
 class WeakTemporaryReceiver(Rule):
@@ -269,14 +268,10 @@ class WeakTemporaryReceiver(Rule):
             what = INLINE_TEMPORARIES[receiver.local_value] + " held only by a local variable of `{}()`"
         else:
             return None
-        if connection.in_test or connection.function is None:
+        if connection.in_test or connection.function is None or frame_keeps_alive(facts, connection):
             return None
         frame = facts.function(connection.function)
-        if frame is None or frame.is_generator:
-            return None
-        name = receiver.local.rsplit(".", 1)[-1] if receiver.local else receiver.text
-        if name in frame.escaping_names:
-            return None  # returned, stored or handed on: something else keeps it alive
+        assert frame is not None  # frame_keeps_alive() says True for an unknown frame
         for other in facts.connections:
             if other.kind == "disconnect" and other.function == connection.function and _same_receiver(other, connection):
                 return None  # connected and disconnected within one frame
