@@ -21,7 +21,7 @@ from signal_lint.extract.modules import is_test_path, module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
-from signal_lint.rules.context import RuleContext
+from signal_lint.rules.context import RuleContext, alias_table, follow_aliases
 
 if TYPE_CHECKING:
     from signal_lint.graph import Graph
@@ -47,12 +47,9 @@ def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
         rows = run_cache.findings()
         if rows is not None:  # nothing changed since the last run
             return CheckResult([Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows], messages, len(files))
-    cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
-    catalog = load_catalog(config.django_version, config.extra_signals)
+    all_facts, catalog = project_facts(sources, config, jobs, use_cache)
     findings = check_facts(all_facts, catalog, config)
-    if cache is not None and run_cache is not None:
-        cache.save()
+    if run_cache is not None:
         run_cache.save([astuple(f) for f in findings])
     return CheckResult(findings, messages, len(files))
 
@@ -62,13 +59,17 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
     from signal_lint.graph import build_graph
 
     files, messages = discover(paths, config.root, config.exclude)
+    all_facts, catalog = project_facts(read_all(files, config, hash_contents=use_cache), config, jobs, use_cache)
+    return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
+
+
+def project_facts(sources: Sequence["Source"], config: Config, jobs: Optional[int], use_cache: bool) -> Tuple[List[FileFacts], Catalog]:
+    """Every file's facts (from the cache where unchanged) and the catalog they are checked against."""
     cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    sources = read_all(files, config, hash_contents=use_cache)
     all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
     if cache is not None:
         cache.save()
-    catalog = load_catalog(config.django_version, config.extra_signals)
-    return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
+    return all_facts, load_catalog(config.django_version, config.extra_signals)
 
 
 @dataclass(frozen=True)
@@ -122,17 +123,13 @@ def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source],
     "signal" but whose functions ``apps.py`` connects needs them for SIG001/SIG004.
     """
     index = {facts.module: position for position, facts in enumerate(all_facts)}
-    aliases = {f"{facts.module}.{name}": target for facts in all_facts if facts.detailed or facts.aliases for name, target in facts.aliases}
+    aliases = alias_table(all_facts)
     wanted = set()
     for facts in all_facts:
         for connection in facts.connections:
-            target = connection.receiver.qualname
+            target = follow_aliases(aliases, connection.receiver.qualname)
             if not target or connection.receiver.local is not None:
                 continue
-            for _ in range(8):  # follow re-exports
-                if target not in aliases or aliases[target] == target:
-                    break
-                target = aliases[target]
             module = target.rsplit(".", 1)[0]
             for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
                 position = index.get(candidate)
@@ -174,12 +171,10 @@ def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
 
 def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleContext:
     """What every per-file rule may know about the rest of the project."""
-    ctx = RuleContext(catalog, project_mode=True)
     facts_list = list(all_facts)
+    ctx = RuleContext(catalog, aliases=alias_table(facts_list), project_mode=True)
     for facts in facts_list:
         ctx.add_signals(facts)
-        for name, target in facts.aliases:
-            ctx.aliases[f"{facts.module}.{name}"] = target
     for facts in facts_list:
         for connection in facts.connections:
             receiver = connection.receiver

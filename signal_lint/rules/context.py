@@ -15,6 +15,20 @@ from signal_lint.catalog import Catalog, SignalSpec
 from signal_lint.extract.facts import Connection, FileFacts, Function, SignalDef
 
 
+def alias_table(all_facts: Iterable[FileFacts]) -> Dict[str, str]:
+    """Every module-level re-export of the project: ``"shop.order_placed" -> "shop.signals.order_placed"``."""
+    return {f"{facts.module}.{name}": target for facts in all_facts for name, target in facts.aliases}
+
+
+def follow_aliases(aliases: Dict[str, str], qualname: Optional[str]) -> Optional[str]:
+    """Follow re-exports to the defining name (chains are short; a cycle must not hang)."""
+    for _ in range(8):
+        if qualname not in aliases or aliases[qualname] == qualname:
+            break
+        qualname = aliases[qualname]
+    return qualname
+
+
 @dataclass(frozen=True)
 class ProjectSignal:
     qualname: str
@@ -47,11 +61,7 @@ class RuleContext:
             self.signals[qualname] = ProjectSignal(qualname, definition.kind, facts.path, definition)
 
     def canonical(self, qualname: Optional[str]) -> Optional[str]:
-        seen = 0
-        while qualname in self.aliases and seen < 8:
-            qualname = self.aliases[qualname]
-            seen += 1
-        return qualname
+        return follow_aliases(self.aliases, qualname)
 
     def builtin(self, qualname: Optional[str]) -> Optional[SignalSpec]:
         if qualname is None:
