@@ -16,8 +16,8 @@ from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
 from signal_lint.cache import FactsCache, RunCache, content_hash
-from signal_lint.extract import extract_source
-from signal_lint.extract.modules import is_test_path, module_name
+from signal_lint.extract import extract_file
+from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
@@ -163,10 +163,7 @@ def _run(tasks: Sequence[Tuple[int, str, str, str, bool, bool]], jobs: Optional[
 def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
     """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
     _, path, display, module, is_package, detailed = task
-    source, error = read_source(path)
-    if source is None:
-        return FileFacts(display, module, is_package, is_test_path(display), parse_error=error)
-    return extract_source(source, display, module, is_package, detailed=True if detailed else None)
+    return extract_file(path, display_path=display, module=module, is_package=is_package, detailed=True if detailed else None)
 
 
 def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleContext:

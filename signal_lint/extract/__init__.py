@@ -57,13 +57,23 @@ def extract_source(
     return _with_noqa(facts, source)
 
 
-def extract_file(path: str, src_roots: Sequence[str] = (), display_path: Optional[str] = None) -> FileFacts:
-    module, is_package = module_name(path, src_roots)
+def extract_file(
+    path: str,
+    src_roots: Sequence[str] = (),
+    display_path: Optional[str] = None,
+    *,
+    module: Optional[str] = None,
+    is_package: bool = False,
+    detailed: Optional[bool] = None,
+) -> FileFacts:
+    """Facts of the file at ``path`` (module name from its location unless given); an unreadable file is a parse error."""
+    if module is None:
+        module, is_package = module_name(path, src_roots)
     shown = display_path or path
     source, error = read_source(path)
     if source is None:
         return FileFacts(shown, module, is_package, is_test_path(shown), parse_error=error)
-    return extract_source(source, shown, module, is_package)
+    return extract_source(source, shown, module, is_package, detailed=detailed)
 
 
 def _with_noqa(facts: FileFacts, source: bytes) -> FileFacts:
