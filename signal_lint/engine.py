@@ -6,11 +6,13 @@ Per-file rules read one file's facts plus what the whole project knows
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import sys
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
@@ -37,7 +39,30 @@ class CheckResult:
     files: int = 0
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run without the cyclic garbage collector, which a run barely needs and pays dearly for.
+
+    Parsing allocates millions of short-lived AST nodes and the facts pile up
+    into a large long-lived heap: the collector's generation-2 passes over that
+    heap cost about a fifth of a cold run, and find a few hundred objects in
+    all (the facts are acyclic; trees and facts are freed by reference counting).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> CheckResult:
+    with collector_paused():
+        return _check_paths(paths, config, jobs, use_cache)
+
+
+def _check_paths(paths: Sequence[str], config: Config, jobs: Optional[int], use_cache: bool) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude)
     sources = read_all(files, config, hash_contents=use_cache)
     run_cache = None
@@ -58,9 +83,10 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
     """The project graph of ``paths``, with every finding (for the report)."""
     from signal_lint.graph import build_graph
 
-    files, messages = discover(paths, config.root, config.exclude)
-    all_facts, catalog = project_facts(read_all(files, config, hash_contents=use_cache), config, jobs, use_cache)
-    return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
+    with collector_paused():
+        files, messages = discover(paths, config.root, config.exclude)
+        all_facts, catalog = project_facts(read_all(files, config, hash_contents=use_cache), config, jobs, use_cache)
+        return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
 
 
 def project_facts(sources: Sequence["Source"], config: Config, jobs: Optional[int], use_cache: bool) -> Tuple[List[FileFacts], Catalog]:
@@ -153,7 +179,7 @@ def _run(tasks: Sequence[Tuple[int, str, str, str, bool, bool]], jobs: Optional[
     from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
 
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:  # whatever the start method
             return list(pool.map(_extract, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
         print(f"signal-lint: running serially ({error})", file=sys.stderr)
