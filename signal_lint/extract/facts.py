@@ -259,7 +259,7 @@ class FileFacts:
     sends: Tuple[Send, ...] = ()
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: Tuple[Tuple[Optional[str], str, int, int], ...] = ()
-    # module-level UPPER_CASE settings holding strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
+    # the module-level settings the graph reads, when they hold strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
     # and os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as ("DJANGO_SETTINGS_MODULE", (...))
     settings: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
     # (callee qualified name, line) of calls that run when the module is imported (module level and

@@ -183,6 +183,10 @@ class _Func:
 
     def __init__(self, qualname: str, node: ast.AST, var_kw: Optional[str], params: Set[str], context: str) -> None:
         self.qualname = qualname
+        # Only receiver-like functions keep their body facts (calls with guards, attribute
+        # uses, comparisons); the rest keep their call sites (callees, arguments passed).
+        self.body_facts = bool(var_kw or "sender" in params or node.decorator_list)  # type: ignore[attr-defined]
+        self.call_sites: List[Tuple[Tuple[str, ...], Optional[str], Tuple[str, ...], int]] = []  # chain, qualname, keywords, nargs
         self.node = node
         self.var_kw = var_kw
         self.params = params
@@ -232,7 +236,7 @@ class FactsVisitor:
         self.call_arguments: Dict[str, Tuple[FrozenSet[str], int]] = {}
         self.import_lines: Optional[List[int]] = None
         if not detailed:
-            self.import_lines = [source.count(b"\n", 0, m.start()) + 1 for m in _IMPORT_TEXT.finditer(source)]
+            self.import_lines = _lines_of(source, _IMPORT_TEXT)
 
     def _import_time_call(self, stmt: ast.stmt) -> bool:
         """A call statement that runs when the module is imported (module level or a class body)."""
@@ -371,8 +375,8 @@ class FactsVisitor:
         return any(f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack)  # type: ignore[attr-defined]
 
     def _guard(self, guards: _Guards, test: ast.AST, var_kw: Optional[str], positive: bool = True) -> _Guards:
-        """Guards are read only from function bodies of detailed files: skip the walk elsewhere."""
-        if not self.detailed or not self.func_stack:
+        """Guards are read only from receiver-like function bodies of detailed files: skip the walk elsewhere."""
+        if not self.detailed or not self.func_stack or not self.func_stack[-1].body_facts:
             return guards
         return guards.plus(test, var_kw, positive)
 
@@ -469,7 +473,7 @@ class FactsVisitor:
         name = _subject_name(subject, func.var_kw if func else None)
         inner = self._guard(guards, subject, self._var_kw())
         for case in node.cases:  # type: ignore[attr-defined]
-            if func is not None and name and self.detailed:
+            if func is not None and name and func.body_facts:
                 for pattern in ast.walk(case.pattern):
                     value = getattr(pattern, "value", None)
                     if type(pattern).__name__ == "MatchValue" and isinstance(value, ast.Constant) and isinstance(value.value, str):
@@ -512,9 +516,16 @@ class FactsVisitor:
     def _escape(self, value: ast.AST) -> None:
         """Names whose object outlives the frame through a return or a store."""
         func = self.func_stack[-1]
-        for node in ast.walk(value):
+        if isinstance(value, ast.Name):  # the common case, without a walk
+            func.escaping.add(value.id)
+            return
+        stack = [value]
+        while stack:
+            node = stack.pop()
             if isinstance(node, ast.Name):
                 func.escaping.add(node.id)
+            else:
+                stack.extend(_subexpressions(node))
 
     # ---------------------------------------------------------------- imports
     def _import(self, node: ast.stmt) -> None:
@@ -651,13 +662,13 @@ class FactsVisitor:
                 self.sends[index] = _replace_usage(send, "dropped")
         if not self.detailed:
             return  # the cheap pass records no functions: the engine details a file when one is a receiver
-        callees = tuple(dict.fromkeys(c.qualname or ".".join(c.chain) for c in func.calls if c.qualname or _own_call(c.chain)))
-        for call in func.calls:  # what direct calls pass, by callee name (SIG004: defaults they override)
-            if call.chain:
-                keywords, most = self.call_arguments.get(call.chain[-1], (frozenset(), 0))
-                self.call_arguments[call.chain[-1]] = (keywords | frozenset(call.keywords), max(most, call.nargs))
-        if not (var_kw or "sender" in func.params or node.decorator_list):
-            func.calls, func.attrs, func.compares, func.names_read, func.attr_assigns = [], [], [], set(), []  # not receiver-like: memory
+        callees = tuple(dict.fromkeys(qualname or ".".join(parts) for parts, qualname, _, _ in func.call_sites if qualname or _own_call(parts)))
+        for parts, _, keywords_passed, nargs in func.call_sites:  # what direct calls pass, by callee name (SIG004: defaults they override)
+            if parts:
+                keywords, most = self.call_arguments.get(parts[-1], (frozenset(), 0))
+                self.call_arguments[parts[-1]] = (keywords | frozenset(keywords_passed), max(most, nargs))
+        if not func.body_facts:
+            func.names_read, func.attr_assigns = set(), []  # not receiver-like: memory
         self.functions.append(
             F.Function(
                 qualname=qualname,
@@ -979,27 +990,28 @@ class FactsVisitor:
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
                 base = node.value.id
                 func.names_read.add(base)
-                if base in func.params:
+                if base in func.params and func.body_facts:
                     func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=base, attr=node.attr))
                 return
             if isinstance(node, ast.Attribute):
                 key = _kwargs_key(node.value, func.var_kw)
                 if key:
                     func.names_read.add(key)
-                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=key, attr=node.attr))
+                    if func.body_facts:
+                        func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=key, attr=node.attr))
                     return
             if isinstance(node, ast.Subscript):
                 key = _kwargs_key(node, func.var_kw)
                 if key:
                     func.names_read.add(key)
-            if isinstance(node, ast.Compare):
+            if isinstance(node, ast.Compare) and func.body_facts:
                 self._compare(node, func)
             if isinstance(node, ast.Lambda):
                 self.lambda_depth += 1  # its body runs when something calls it, maybe in another thread
                 self._expr(node.body, guards)
                 self.lambda_depth -= 1
                 return
-        for child in ast.iter_child_nodes(node):
+        for child in _subexpressions(node):
             self._expr(child, guards)
 
     def _call(self, node: ast.Call, guards: _Guards, usage: str, func: Optional[_Func]) -> None:
@@ -1039,6 +1051,10 @@ class FactsVisitor:
             key = _kwargs_key(node.func.value, func.var_kw)
             if key:  # kwargs["instance"].save() reads like instance.save()
                 parts = (key, node.func.attr)
+        keywords = tuple(k.arg for k in node.keywords if k.arg)
+        func.call_sites.append((parts, qualname, keywords, len(node.args)))
+        if not func.body_facts:
+            return
         update_fields: Tuple[str, ...] = ()
         for keyword in node.keywords:
             if keyword.arg == "update_fields" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
@@ -1053,7 +1069,7 @@ class FactsVisitor:
                 guards.known,
                 chain=parts,
                 qualname=qualname,
-                keywords=tuple(k.arg for k in node.keywords if k.arg),
+                keywords=keywords,
                 update_fields=update_fields,
                 nargs=len(node.args),
             )
@@ -1092,7 +1108,7 @@ class FactsVisitor:
 
     def _cheap_bulk_writes(self) -> None:
         """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""
-        lines = {self.source.count(b"\n", 0, match.start()) + 1 for match in _BULK_WRITE_TEXT.finditer(self.source)}
+        lines = set(_lines_of(self.source, _BULK_WRITE_TEXT))
         stack: List[ast.AST] = list(self.tree.body)
         while stack:
             stmt = stack.pop()
@@ -1117,7 +1133,41 @@ class FactsVisitor:
 
 
 _IMPORT_TEXT = re.compile(rb"\bimport\b")
+GRAPH_SETTINGS = ("INSTALLED_APPS", "ROOT_URLCONF")
 _BULK_WRITE_TEXT = re.compile(rb"\.(?:update|bulk_create|bulk_update)\s*\(")
+
+
+# Fields that hold no expression (``ctx=Load()``, ``op=Add()``, ``ops=[Eq()]``): not walked.
+_NOT_EXPRESSIONS = frozenset({"ctx", "op", "ops", "type_comment", "is_async", "conversion", "level", "kind"})
+_EXPRESSION_FIELDS: Dict[type, Tuple[str, ...]] = {}
+
+
+def _subexpressions(node: ast.AST) -> List[ast.AST]:
+    """``ast.iter_child_nodes`` without its generators and without the context/operator
+    nodes that hold nothing: the detailed pass calls it for most nodes of a file."""
+    kind = type(node)
+    fields = _EXPRESSION_FIELDS.get(kind)
+    if fields is None:
+        fields = _EXPRESSION_FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_EXPRESSIONS)
+    children: List[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
+
+def _lines_of(source: bytes, pattern: "re.Pattern[bytes]") -> List[int]:
+    """The 1-based line of each match, counting newlines once (not from the top per match)."""
+    lines: List[int] = []
+    line, counted = 1, 0
+    for match in pattern.finditer(source):
+        line += source.count(b"\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+    return lines
 
 
 def _own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
@@ -1131,15 +1181,16 @@ def _own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
 
 
 def _settings(tree: ast.Module, source: bytes) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
-    """Module-level string settings Django reads (what the project installs and routes),
+    """The module-level string settings the graph reads (what the project installs and routes),
     and ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` anywhere (``manage.py``'s ``main()``)."""
     found: List[Tuple[str, Tuple[str, ...]]] = []
-    for node in _scope_statements(tree.body):
+    wanted = {name for name in GRAPH_SETTINGS if name.encode() in source}
+    for node in _scope_statements(tree.body) if wanted else ():
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             strings = _strings(node.value) if node.value is not None else None
             for target in targets:
-                if isinstance(target, ast.Name) and target.id.isupper() and strings is not None:
+                if isinstance(target, ast.Name) and target.id in wanted and strings is not None:
                     found.append((target.id, strings))
     if b"DJANGO_SETTINGS_MODULE" in source:
         for node in ast.walk(tree):
