@@ -23,7 +23,8 @@ from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
-from signal_lint.rules.context import RuleContext, alias_table, follow_aliases
+from signal_lint.aliases import alias_table, follow_aliases, unique_modules
+from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
     from signal_lint.graph import Graph
@@ -149,7 +150,7 @@ def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source],
     "signal" but whose functions ``apps.py`` connects needs them for SIG001/SIG004.
     """
     index = {facts.module: position for position, facts in enumerate(all_facts)}
-    aliases = alias_table(all_facts)
+    aliases = alias_table(unique_modules(all_facts))
     wanted = set()
     for facts in all_facts:
         for connection in facts.connections:
@@ -192,10 +193,12 @@ def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
     return extract_file(path, display_path=display, module=module, is_package=is_package, detailed=True if detailed else None)
 
 
-def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleContext:
+def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: Optional[Dict[str, str]] = None) -> RuleContext:
     """What every per-file rule may know about the rest of the project."""
     facts_list = list(all_facts)
-    ctx = RuleContext(catalog, aliases=alias_table(facts_list), project_mode=True)
+    if aliases is None:
+        aliases = alias_table(unique_modules(facts_list))
+    ctx = RuleContext(catalog, aliases=aliases, project_mode=True)
     for facts in facts_list:
         ctx.add_signals(facts)
     for facts in facts_list:
@@ -208,7 +211,9 @@ def project_context(all_facts: Iterable[FileFacts], catalog: Catalog) -> RuleCon
 
 
 def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config) -> List[Finding]:
-    ctx = project_context(all_facts, catalog)
+    modules = unique_modules(all_facts)
+    aliases = alias_table(modules)  # one table for the rules and the graph: on a large tree it is big
+    ctx = project_context(all_facts, catalog, aliases)
     enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
     findings: List[Finding] = []
     for facts in all_facts:
@@ -220,7 +225,7 @@ def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config
         from signal_lint.graph import build_graph  # only runs that need the graph build it
 
         try:
-            graph = build_graph(list(all_facts), catalog)
+            graph = build_graph(list(all_facts), catalog, modules=modules, aliases=aliases)
             for rule in project_rules:
                 findings.extend(rule.check_project(graph, ctx))
         except Exception as error:  # a bug of ours must not cost the user the per-file findings

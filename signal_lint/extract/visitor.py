@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from bisect import bisect_left
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
@@ -26,6 +27,7 @@ DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "django.utils.module_loa
 AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
 TEST_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "asyncSetUp", "asyncTearDown"})
 # Calls that catch AttributeError for an attribute read inside them count as a None check.
+NOTHING: FrozenSet[str] = frozenset()  # one shared empty set: each frozenset() is a new 216-byte object
 ATTRIBUTE_GUARD_EXCEPTIONS = frozenset({"AttributeError", "Exception", "BaseException"})
 TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
@@ -273,7 +275,7 @@ class FactsVisitor:
             imports=tuple(self.imports),
             aliases=aliases,
             classes=tuple(self.classes),
-            functions=tuple(self.functions),
+            functions=self._functions_kept(),
             signal_defs=tuple(self.signal_defs),
             connections=tuple(self.connections),
             sends=tuple(self.sends),
@@ -283,6 +285,20 @@ class FactsVisitor:
             module_calls=tuple(self.module_calls),
             detailed=self.detailed,
         )
+
+    def _functions_kept(self) -> Tuple[F.Function, ...]:
+        """The functions, each keeping of its escaping names only those a rule asks about: all of them
+        for a function that connects (its frame may keep a receiver alive), and otherwise the
+        file's function names and ``self`` (a factory returning a function; ``__init__`` storing
+        ``self``).  The rest cost memory on large trees and answer nothing."""
+        frames = {connection.function for connection in self.connections if connection.function}
+        asked = {function.name for function in self.functions} | {"self"}
+        kept = []
+        for function in self.functions:
+            if function.qualname not in frames and not function.escaping_names <= asked:
+                function = replace(function, escaping_names=function.escaping_names & asked or NOTHING)
+            kept.append(function)
+        return tuple(kept)
 
     # --------------------------------------------------------------- positions
     def _col(self, node: ast.AST) -> int:
@@ -688,10 +704,10 @@ class FactsVisitor:
                 calls=tuple(func.calls),
                 attrs=tuple(func.attrs),
                 compares=tuple(func.compares),
-                names_read=frozenset(func.names_read),
+                names_read=frozenset(func.names_read) if func.names_read else NOTHING,
                 attr_assigns=tuple(func.attr_assigns),
                 returns_value=func.returns_value,
-                escaping_names=frozenset(func.escaping),
+                escaping_names=frozenset(func.escaping) if func.escaping else NOTHING,
                 callees=callees,
             )
         )
@@ -1230,8 +1246,6 @@ def _is_main_test(test: ast.AST) -> bool:
 
 
 def _replace_usage(send: F.Send, usage: str) -> F.Send:
-    from dataclasses import replace
-
     return replace(send, usage=usage)
 
 

@@ -129,8 +129,14 @@ class Graph:
         return [edge for edge in self.connections if edge.status == LIVE]
 
 
-def build_graph(all_facts: List[F.FileFacts], catalog: Catalog) -> Graph:
-    project = Project(all_facts)
+def build_graph(
+    all_facts: List[F.FileFacts],
+    catalog: Catalog,
+    modules: Optional[Dict[str, F.FileFacts]] = None,
+    aliases: Optional[Dict[str, str]] = None,
+) -> Graph:
+    """``modules``/``aliases``: ``unique_modules``/``alias_table`` of ``all_facts``, when the caller has them."""
+    project = Project(all_facts, modules, aliases)
     loading = compute_loading(project)
     graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
     for facts in project.modules.values():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
+from signal_lint.aliases import alias_table, unique_modules
 from signal_lint.extract.facts import ClassDef, FileFacts, Function
 
 APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -16,28 +17,24 @@ MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"
 
 
 class Project:
-    def __init__(self, all_facts: Iterable[FileFacts]) -> None:
-        self.modules: Dict[str, FileFacts] = {}
-        for facts in all_facts:
-            if facts.module not in self.modules or facts.path < self.modules[facts.module].path:
-                self.modules[facts.module] = facts
-        self.aliases: Dict[str, str] = {}
+    def __init__(
+        self,
+        all_facts: Iterable[FileFacts],
+        modules: Optional[Dict[str, FileFacts]] = None,
+        aliases: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self.modules: Dict[str, FileFacts] = unique_modules(all_facts) if modules is None else modules
+        self.aliases: Dict[str, str] = alias_table(self.modules) if aliases is None else aliases
         self.classes: Dict[str, Tuple[FileFacts, ClassDef]] = {}
         self.functions: Dict[str, Tuple[FileFacts, Function]] = {}
-        # names each module binds at module level, and the modules it star-imports (``from .x import *``)
-        self.defined: Dict[str, Set[str]] = {}
+        # the modules each module star-imports (``from .x import *``), and the names bound at module
+        # level by the modules star imports are followed into (computed when first asked: memory)
         self.star_imports: Dict[str, List[str]] = {}
+        self._defined: Dict[str, Set[str]] = {}
         for module, facts in sorted(self.modules.items()):
-            names = {name for name, _ in facts.aliases}
-            names.update(c.qualname for c in facts.classes if "." not in c.qualname)
-            names.update(f.qualname for f in facts.functions if "." not in f.qualname)
-            names.update(d.qualname for d in facts.signal_defs if "." not in d.qualname)
-            self.defined[module] = names
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
                 self.star_imports[module] = stars
-            for name, target in facts.aliases:
-                self.aliases[f"{module}.{name}"] = target
             for class_def in facts.classes:
                 self.classes[f"{module}.{class_def.qualname}"] = (facts, class_def)
             for function in facts.functions:
@@ -64,12 +61,26 @@ class Project:
         return qualname
 
     def _through_star_import(self, module: str, name: str) -> Optional[str]:
-        if name in self.defined.get(module, ()) or f"{module}.{name}" in self.modules:
+        if name in self.defined(module) or f"{module}.{name}" in self.modules:
             return None
         for star in self.star_imports[module]:
-            if name in self.defined.get(star, ()) or star in self.star_imports:
+            if name in self.defined(star) or star in self.star_imports:
                 return f"{star}.{name}"
         return None
+
+    def defined(self, module: str) -> Set[str]:
+        """The names ``module`` binds at module level (none for a module outside the project)."""
+        names = self._defined.get(module)
+        if names is None:
+            facts = self.modules.get(module)
+            names = set()
+            if facts is not None:
+                names.update(name for name, _ in facts.aliases)
+                names.update(c.qualname for c in facts.classes if "." not in c.qualname)
+                names.update(f.qualname for f in facts.functions if "." not in f.qualname)
+                names.update(d.qualname for d in facts.signal_defs if "." not in d.qualname)
+            self._defined[module] = names
+        return names
 
     def resolve_prefix(self, qualname: str) -> str:
         target = self.aliases.get(qualname)

@@ -11,22 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from signal_lint.aliases import follow_aliases
 from signal_lint.catalog import Catalog, SignalSpec
 from signal_lint.extract.facts import Connection, FileFacts, Function, SignalDef
-
-
-def alias_table(all_facts: Iterable[FileFacts]) -> Dict[str, str]:
-    """Every module-level re-export of the project: ``"shop.order_placed" -> "shop.signals.order_placed"``."""
-    return {f"{facts.module}.{name}": target for facts in all_facts for name, target in facts.aliases}
-
-
-def follow_aliases(aliases: Dict[str, str], qualname: Optional[str]) -> Optional[str]:
-    """Follow re-exports to the defining name (chains are short; a cycle must not hang)."""
-    for _ in range(8):
-        if qualname not in aliases or aliases[qualname] == qualname:
-            break
-        qualname = aliases[qualname]
-    return qualname
 
 
 @dataclass(frozen=True)
