@@ -25,6 +25,7 @@ SETTINGS_NAMES = ("settings",)
 ENTRY_POINT_NAMES = ("manage", "wsgi", "asgi")
 AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
 SUBPACKAGES = ("management.commands", "migrations", "templatetags")
+_SUBPACKAGE_ENDINGS = tuple("." + sub for sub in SUBPACKAGES)
 
 # When a module is first imported, relative to ``apps.populate()``: while the apps and their models
 # load (``class_prepared`` is sent then), from ``AppConfig.ready()`` (admin's autodiscover
@@ -115,7 +116,7 @@ def compute_loading(project: Project) -> Loading:
         parts = module.split(".")
         for end in range(1, len(parts) + 1):
             prefix = ".".join(parts[:end])
-            if any(prefix.endswith("." + sub) for sub in SUBPACKAGES):
+            if prefix.endswith(_SUBPACKAGE_ENDINGS):
                 subpackage_modules.setdefault(prefix, []).append(module)
     for app in loading.apps:
         for suffix in ("", ".apps", ".models"):
@@ -197,12 +198,19 @@ def _close(project: Project, loading: Loading, roots: Dict[str, Tuple[str, int]]
     """Everything the roots import, transitively (parent packages included), each module with
     the earliest phase it is imported in: one pass per phase, so a module reached both from a
     models module and from ``ready()`` counts as loaded with the models."""
+    in_project: Dict[str, List[str]] = {}  # a name -> it and its parent packages that are project modules
+
     for phase in (POPULATE, READY_PHASE, LATER):
         queue: List[str] = []
 
         def load(module: str, reason: str) -> None:
-            for candidate in _with_parents(module):
-                if candidate in project.modules and candidate not in loading.loaded:
+            if module in loading.loaded:
+                return  # and so are its parents
+            candidates = in_project.get(module)
+            if candidates is None:
+                candidates = in_project[module] = [c for c in _with_parents(module) if c in project.modules]
+            for candidate in candidates:
+                if candidate not in loading.loaded:
                     loading.loaded.add(candidate)
                     loading.phase[candidate] = phase
                     loading.why[candidate] = reason
