@@ -78,7 +78,7 @@ TARGET_RUFF_FACTOR = 15.0  # cold signal-lint within 15x of ruff check (default 
 TARGET_WARM_RUFF_FACTOR = 2.0  # warm signal-lint within 2x of warm ruff
 TARGET_PLUGIN_OVERHEAD = 0.10  # flake8 with the plugin at most 10 % slower
 TARGET_LINEARITY = COPIES * 1.10  # 5x corpus: at most 10 % more per line than 1x
-TARGET_PEAK_MIB = 250.0  # cold run on the 5x corpus
+TARGET_PEAK_MB = 250.0  # cold run on the 5x corpus; the issue says MB: 250e6 bytes = 238 MiB
 RUN_TIMEOUT = 3600.0  # seconds; a run that takes longer is killed and reported as failed
 
 
@@ -642,10 +642,12 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     m5 = got("sl_cold_5x_j2")
     peak = max((r.tree_pss_kib or 0) for r in m5.runs) / 1024 if m5 else None
     largest = max(r.max_rss_kib for r in m5.runs) / 1024 if m5 else None
-    targets.append(ratio_row("4", f"peak memory, cold `-j 2` on the {COPIES}x corpus (whole process tree, PSS)",
-                             peak, f"{peak:.0f} MiB (largest process: {largest:.0f} MiB RSS)" if peak else "",
-                             f"≤ {TARGET_PEAK_MIB:.0f} MiB", peak is not None and peak <= TARGET_PEAK_MIB,
-                             why))  # fmt: skip
+    # judged on the larger of the two, in MB as the issue states it (1 MiB = 1.048576 MB)
+    worst_mb = max(peak, largest) * 1.048576 if peak and largest else None
+    targets.append(ratio_row("4", f"peak memory, cold `-j 2` on the {COPIES}x corpus (whole process tree PSS, and largest process RSS)",
+                             worst_mb, f"{peak:.0f} MiB tree, {largest:.0f} MiB largest process = {worst_mb:.0f} MB" if worst_mb else "",
+                             f"≤ {TARGET_PEAK_MB:.0f} MB ({TARGET_PEAK_MB / 1.048576:.0f} MiB)",
+                             worst_mb is not None and worst_mb <= TARGET_PEAK_MB, why))  # fmt: skip
     speedup_jobs = cold1 / cold2 if cold1 and cold2 else None
     targets.append(ratio_row("5", "`--jobs 2` speed-up over `--jobs 1` (cold)", speedup_jobs,
                              f"{speedup_jobs:.2f}×" if speedup_jobs else "", "—", None))  # fmt: skip
@@ -953,8 +955,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 try:
                     if m.prepare is not None:
                         m.prepare()
-                    run = run_once(m.argv, m.corpus.root, m.env, keep_stdout=m.keep_stdout,
-                                   sample_memory=m.sample_memory)  # fmt: skip
+                    run = run_once(m.argv, m.corpus.root, m.env, keep_stdout=m.keep_stdout)
+                    if m.sample_memory:
+                        # Sampled in a second, untimed run: the sampler reads /proc of every process ten
+                        # times a second, which takes CPU from (and locks the memory map of) the run it watches.
+                        if m.prepare is not None:
+                            m.prepare()
+                        sampled = run_once(m.argv, m.corpus.root, m.env, sample_memory=True)
+                        run = dataclasses.replace(run, tree_pss_kib=sampled.tree_pss_kib,
+                                                  max_rss_kib=max(run.max_rss_kib, sampled.max_rss_kib))  # fmt: skip
                 except RunFailed as error:
                     m.failure = f"failed: {error}"
                     log(f"[{repetition + 1}/{args.repeat}] {m.key}: {m.failure}")
@@ -1002,11 +1011,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "Peak memory: \"largest process\" is the run's `ru_maxrss` from `wait4` (the largest single process "
         "among the run and the children it waited for); \"whole tree\" is the peak of the summed PSS "
         "(`/proc/PID/smaps_rollup`; shared pages split between the processes sharing them) of the run's "
-        "process tree, sampled every 0.1 s, for the signal-lint cold `--jobs 2` runs.",
+        "process tree, sampled every 0.1 s, for the signal-lint cold `--jobs 2` runs. The sampling is done in "
+        "a second, untimed run right after each timed one: it reads `/proc` of every process ten times a "
+        "second, which would take CPU from the run it watches.",
         "`ruff check` has no jobs option: it uses all cores (here 2) as it does by default.",
         "Targets: 1 and 3 as in the issue; linearity (4) counts as met when the 5x corpus takes at most "
-        f"{TARGET_LINEARITY:.1f}× the 1x time (at most 10 % more per line); peak memory (4) is judged on the whole "
-        "process tree.",
+        f"{TARGET_LINEARITY:.1f}× the 1x time (at most 10 % more per line); peak memory (4) is judged on the larger of "
+        "the whole process tree's PSS and the largest process's RSS, in MB (10^6 bytes) as the issue states it.",
     ]
     if source is not None:
         method.append(
