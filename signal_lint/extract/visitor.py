@@ -23,6 +23,13 @@ APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppC
 PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
 SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})
 BULK_WRITES = frozenset({"update", "bulk_create", "bulk_update"})
+# asgiref's bridges, which Django re-exports nowhere: the wrapped send runs in a thread or is driven to completion
+THREAD_BRIDGES = {
+    "asgiref.sync.sync_to_async": "to_async",
+    "asgiref.sync.SyncToAsync": "to_async",
+    "asgiref.sync.async_to_sync": "to_sync",
+    "asgiref.sync.AsyncToSync": "to_sync",
+}
 DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "django.utils.module_loading.import_string"})
 AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
 TEST_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "asyncSetUp", "asyncTearDown"})
@@ -919,8 +926,21 @@ class FactsVisitor:
         )
 
     # ------------------------------------------------------------------ sends
-    def _send_call(self, node: ast.Call, method: str, usage: str) -> None:
-        target = node.func.value  # type: ignore[attr-defined]
+    def _wrapped_send(self, node: ast.Call, wrapper: ast.Call, usage: str) -> None:
+        """``await sync_to_async(sig.send)(sender=..., ...)`` (Django's own ASGI handler sends
+        ``request_started`` so) and ``async_to_sync(sig.asend)(...)``: a send with the outer call's
+        arguments, run in another thread (sync_to_async) or driven to completion (async_to_sync)."""
+        name = self.names.qualname(wrapper.func) if isinstance(wrapper.func, (ast.Name, ast.Attribute)) else None
+        sent = wrapper.args[0] if wrapper.args else None
+        if name not in THREAD_BRIDGES or not isinstance(sent, ast.Attribute) or sent.attr not in SEND_METHODS:
+            return
+        to_sync = THREAD_BRIDGES[name] == "to_sync"
+        self._send_call(node, sent.attr, "await" if to_sync else usage, target=sent.value, in_thread=not to_sync)
+
+    def _send_call(self, node: ast.Call, method: str, usage: str, target: Optional[ast.AST] = None, in_thread: bool = False) -> None:
+        """``in_thread``: the send runs in a worker thread (``sync_to_async``), not in the calling function."""
+        if target is None:
+            target = node.func.value  # type: ignore[attr-defined]
         signal = self._signal_target(target)
         if signal is None:
             return
@@ -948,7 +968,7 @@ class FactsVisitor:
             line=node.lineno,
             column=self._col(node),
             function=function,
-            in_async=bool(func and func.is_async and not self.lambda_depth),
+            in_async=bool(func and func.is_async and not self.lambda_depth and not in_thread),
             usage=usage if usage in ("await", "statement") else "other",
             context=context,
         )
@@ -1040,6 +1060,8 @@ class FactsVisitor:
                 self._send_call(node, method, usage)
             elif method in BULK_WRITES:
                 self._bulk_write(node, method)
+        elif isinstance(callee, ast.Call):
+            self._wrapped_send(node, callee, usage)
         qualname = self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
             self._dynamic_import(node, qualname)

@@ -15,7 +15,7 @@ https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set, Tuple
+from typing import Callable, Dict, List, Optional, Set, Tuple
 
 from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY
 from signal_lint.extract.facts import FileFacts
@@ -25,6 +25,7 @@ SETTINGS_NAMES = ("settings",)
 ENTRY_POINT_NAMES = ("manage", "wsgi", "asgi")
 AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
 SUBPACKAGES = ("management.commands", "migrations", "templatetags")
+MIGRATION_BASES = ("django.db.migrations.Migration", "django.db.migrations.migration.Migration")
 _SUBPACKAGE_ENDINGS = tuple("." + sub for sub in SUBPACKAGES)
 
 # When a module is first imported, relative to ``apps.populate()``: while the apps and their models
@@ -176,13 +177,35 @@ def _apps(project: Project, installed: List[str]) -> List[App]:
 
 
 def _guessed_apps(project: Project) -> List[App]:
-    """No settings found: every package with an ``apps.py`` or ``models`` is an app."""
+    """Packages that look like apps: an ``apps.py`` defining an ``AppConfig``, a ``models``
+    module (or package) defining a model, or a ``migrations`` package holding a ``Migration``.
+
+    The names alone are not enough: ``django/apps/`` is the app registry and
+    ``django/forms/models.py`` holds model forms, and neither makes a package an app.
+    """
     packages = set()
-    for module in project.modules:
-        head, _, tail = module.rpartition(".")
-        if tail in ("apps", "models") and head and not project.modules[module].is_test:
-            packages.add(head)
+    for module, facts in project.modules.items():
+        if facts.is_test:
+            continue
+        parts = module.split(".")
+        for index in range(1, len(parts)):
+            name, head = parts[index], ".".join(parts[:index])
+            if name == "migrations" and index == len(parts) - 2 and _holds_migration(facts):
+                packages.add(head)
+            elif name == "models" and _defines(project, module, facts, project.is_model):
+                packages.add(head)
+            elif name == "apps" and index == len(parts) - 1 and not facts.is_package and _defines(project, module, facts, project.is_appconfig):
+                packages.add(head)
     return [App(p, p.rsplit(".", 1)[-1], _default_config(project, p)) for p in sorted(packages)]
+
+
+def _holds_migration(facts: FileFacts) -> bool:
+    """``class Migration(migrations.Migration)``: an app's migration (not the framework's own class)."""
+    return any(c.qualname == "Migration" and any(b and b.endswith(MIGRATION_BASES) for b in c.bases) for c in facts.classes)
+
+
+def _defines(project: Project, module: str, facts: FileFacts, kind: Callable[[str], bool]) -> bool:
+    return any(kind(f"{module}.{c.qualname}") for c in facts.classes)
 
 
 def _default_config(project: Project, package: str) -> Optional[str]:

@@ -76,6 +76,16 @@ class SendArgumentsMismatch(Rule):
             """,
             [(5, 5), (6, 5), (7, 5), (8, 5)],
         ),
+        Invalid(
+            """
+            from asgiref.sync import sync_to_async
+            from django.db.models.signals import post_save
+
+            async def fake(order):
+                await sync_to_async(post_save.send)(sender=type(order), instance=order)
+            """,
+            [(5, 11)],
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:

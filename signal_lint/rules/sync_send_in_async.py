@@ -50,12 +50,14 @@ class SyncSendInAsync(Rule):
     VALID = (
         Valid(
             """
+            from asgiref.sync import sync_to_async
             from django.dispatch import Signal
 
             order_placed = Signal()
 
             async def checkout(order):
                 await order_placed.asend(sender=None, order=order)
+                await sync_to_async(order_placed.send)(sender=None, order=order)  # runs in a thread
 
                 def later():
                     order_placed.send(sender=None, order=order)

@@ -48,9 +48,13 @@ class UnawaitedAsyncSend(Rule):
         Valid(
             """
             import asyncio
+            from asgiref.sync import async_to_sync
             from django.dispatch import Signal
 
             order_placed = Signal()
+
+            def sync_checkout(order):
+                async_to_sync(order_placed.asend)(sender=None, order=order)  # driven to completion
 
             async def checkout(order):
                 await order_placed.asend(sender=None, order=order)

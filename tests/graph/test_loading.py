@@ -138,3 +138,50 @@ def test_without_any_app_every_module_counts_as_loaded():
     graph = graph_of({"lib/__init__.py": "", "lib/hooks.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"})
     assert graph.loading.loaded == {"lib", "lib.hooks"}
     assert [edge.status for edge in graph.connections] == ["live"]
+
+
+def test_without_settings_apps_are_packages_that_define_an_appconfig_a_model_or_a_migration():
+    files = {
+        # app-like: what each defines, not only what its modules are called
+        "shop/__init__.py": "",
+        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n",
+        "blog/__init__.py": "",
+        "blog/models/__init__.py": "from .post import Post\n",
+        "blog/models/post.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
+        "legacy/__init__.py": "",
+        "legacy/migrations/__init__.py": "",
+        "legacy/migrations/0001_initial.py": "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    pass\n",
+        # not apps: an app registry package, model forms, the migration framework itself
+        "framework/__init__.py": "",
+        "framework/apps/__init__.py": "class Registry:\n    pass\n",
+        "framework/forms/__init__.py": "",
+        "framework/forms/models.py": "class ModelForm:\n    pass\n",
+        "framework/migrations/__init__.py": "",
+        "framework/migrations/migration.py": "class Migration:\n    pass\n",
+    }
+    graph = graph_of(files)
+    assert not graph.loading.from_settings
+    assert [app.package for app in graph.loading.apps] == ["blog", "legacy", "shop"]
+
+
+def test_without_settings_receivers_of_a_library_package_are_not_reported_as_never_imported():
+    # Django 6.x's django/tasks: the package imports its signals module; nothing Django loads
+    # imports the package, but whoever uses it does (SIG101 is about apps, which Django loads)
+    files = {
+        "framework/__init__.py": "",
+        "framework/apps/__init__.py": "class Registry:\n    pass\n",
+        "framework/tasks/__init__.py": "from . import signals  # noqa: F401\n",
+        "framework/tasks/signals.py": (
+            "from django.core.signals import setting_changed\nfrom django.dispatch import receiver\n\n"
+            "@receiver(setting_changed)\ndef reset(*, setting, **kwargs):\n    pass\n"
+        ),
+        "shop/__init__.py": "",
+        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n",
+    }
+    graph = graph_of(files)
+    assert graph.loading.app_of("framework.tasks.signals") is None
+    from signal_lint.rules.receivers_never_imported import ReceiversNeverImported
+    from signal_lint.rules.context import RuleContext
+    from signal_lint.catalog import load_catalog
+
+    assert list(ReceiversNeverImported().check_project(graph, RuleContext(load_catalog(None)))) == []
