@@ -776,6 +776,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error("--rev and --snapshot exclude each other")
     if args.from_results:
         context, measures = load_results(args.from_results)
+        context["notes"] = list(context.get("notes", [])) + args.note  # notes added after the run
         write_report(args.output or os.path.join(REPO, "docs", "performance.md"), context, measures)
         return 0
     if args.quick:
