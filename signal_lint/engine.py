@@ -87,7 +87,8 @@ def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None
     with collector_paused():
         files, messages = discover(paths, config.root, config.exclude)
         all_facts, catalog = project_facts(read_all(files, config, hash_contents=use_cache), config, jobs, use_cache)
-        return build_graph(all_facts, catalog), check_facts(all_facts, catalog, config), messages
+        graph = build_graph(all_facts, catalog)
+        return graph, check_facts(all_facts, catalog, config, graph), messages
 
 
 def project_facts(sources: Sequence["Source"], config: Config, jobs: Optional[int], use_cache: bool) -> Tuple[List[FileFacts], Catalog]:
@@ -193,11 +194,9 @@ def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
     return extract_file(path, display_path=display, module=module, is_package=is_package, detailed=True if detailed else None)
 
 
-def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: Optional[Dict[str, str]] = None) -> RuleContext:
-    """What every per-file rule may know about the rest of the project."""
+def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: Dict[str, str]) -> RuleContext:
+    """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it)."""
     facts_list = list(all_facts)
-    if aliases is None:
-        aliases = alias_table(unique_modules(facts_list))
     ctx = RuleContext(catalog, aliases=aliases, project_mode=True)
     for facts in facts_list:
         ctx.add_signals(facts)
@@ -210,9 +209,13 @@ def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: O
     return ctx
 
 
-def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config) -> List[Finding]:
-    modules = unique_modules(all_facts)
-    aliases = alias_table(modules)  # one table for the rules and the graph: on a large tree it is big
+def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config, graph: Optional["Graph"] = None) -> List[Finding]:
+    """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph report), so it is built once."""
+    if graph is not None and graph.project is not None:
+        modules, aliases = graph.project.modules, graph.project.aliases
+    else:
+        modules = unique_modules(all_facts)
+        aliases = alias_table(modules)  # one table for the rules and the graph: on a large tree it is big
     ctx = project_context(all_facts, catalog, aliases)
     enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
     findings: List[Finding] = []
@@ -225,7 +228,8 @@ def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config
         from signal_lint.graph import build_graph  # only runs that need the graph build it
 
         try:
-            graph = build_graph(list(all_facts), catalog, modules=modules, aliases=aliases)
+            if graph is None:
+                graph = build_graph(list(all_facts), catalog, modules=modules, aliases=aliases)
             for rule in project_rules:
                 findings.extend(rule.check_project(graph, ctx))
         except Exception as error:  # a bug of ours must not cost the user the per-file findings

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import replace
 from bisect import bisect_left
+from dataclasses import replace
 from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES
