@@ -4,16 +4,15 @@ Not a conftest.py: tests/rules/ imports its own ``conftest`` by name, and two wo
 """
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Dict
 
 import pytest
+from module_files import facts_of
 
 from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
 from signal_lint.engine import graph_paths
-from signal_lint.extract import extract_source
 from signal_lint.graph import Graph, build_graph
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,14 +26,7 @@ def graph_of_directory(directory: Path) -> Graph:
 
 def graph_of(files: Dict[str, str]) -> Graph:
     """The graph of modules given as {path: source}, each extracted the way a run would."""
-    facts = []
-    for path, source in sorted(files.items()):
-        module = path[: -len(".py")].replace("/", ".")
-        is_package = module.endswith(".__init__")
-        if is_package:
-            module = module[: -len(".__init__")]
-        facts.append(extract_source(textwrap.dedent(source).lstrip("\n").encode(), path, module, is_package))
-    return build_graph(facts, load_catalog())
+    return build_graph(facts_of(files), load_catalog())
 
 
 def edges_by_receiver(graph: Graph) -> Dict[str, tuple]:

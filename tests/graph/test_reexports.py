@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from graph_helpers import graph_of, reexports_project  # noqa: F401  (a fixture)
+from module_files import facts_of
 
 from signal_lint.graph.project import Project
-from signal_lint.extract import extract_source
 
 
 def test_reexports_project_edges_name_the_defining_signal_and_function(reexports_project):
@@ -23,12 +23,7 @@ def test_reexports_project_has_one_project_signal(reexports_project):
 
 
 def project(files):
-    facts = []
-    for path, source in files.items():
-        module = path[:-3].replace("/", ".")
-        is_package = module.endswith(".__init__")
-        facts.append(extract_source(source.encode(), path, module[: -len(".__init__")] if is_package else module, is_package))
-    return Project(facts)
+    return Project(facts_of(files))
 
 
 def test_resolve_follows_from_imports_and_aliases_across_modules():

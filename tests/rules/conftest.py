@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 from typing import Dict, List, Optional, Tuple
 
+from module_files import facts_of
+
 from signal_lint.catalog import load_catalog
 from signal_lint.engine import check_one
 from signal_lint.extract import extract_source
@@ -26,14 +28,7 @@ def project_findings(files: Dict[str, str], code: Optional[str] = None) -> List[
     from signal_lint.config import Config
     from signal_lint.engine import check_facts
 
-    facts = []
-    for path, source in sorted(files.items()):
-        module = path[: -len(".py")].replace("/", ".")
-        is_package = module.endswith(".__init__")
-        if is_package:
-            module = module[: -len(".__init__")]
-        facts.append(extract_source(textwrap.dedent(source).lstrip("\n").encode(), path, module, is_package, detailed=True))
-    return [f for f in check_facts(facts, load_catalog(), Config()) if code is None or f.code == code]
+    return [f for f in check_facts(facts_of(files, detailed=True), load_catalog(), Config()) if code is None or f.code == code]
 
 
 def project_positions(files: Dict[str, str], code: str) -> List[Tuple[str, int, int]]:

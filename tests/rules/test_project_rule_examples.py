@@ -5,11 +5,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from module_files import facts_of
 
 from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
 from signal_lint.engine import check_facts
-from signal_lint.extract import extract_source
 from signal_lint.rules import all_rules
 
 INVALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.INVALID) if rule.project or example.files]
@@ -20,14 +20,7 @@ def project_findings(rule, example):
     """All findings (every rule) of the example's files, as (path, line, column, code)."""
     files = {path: textwrap.dedent(code).lstrip("\n") for path, code in example.files.items()}
     files[rule.example_path] = example.source()
-    facts = []
-    for path, code in sorted(files.items()):
-        module = path[:-3].replace("/", ".")
-        is_package = module.endswith(".__init__")
-        if is_package:
-            module = module[: -len(".__init__")]
-        facts.append(extract_source(code.encode(), path, module, is_package))
-    return [(f.path, f.line, f.column + 1, f.code) for f in check_facts(facts, load_catalog(), Config())]
+    return [(f.path, f.line, f.column + 1, f.code) for f in check_facts(facts_of(files), load_catalog(), Config())]
 
 
 def expected(rule, example):

@@ -7,10 +7,8 @@ import textwrap
 
 from conftest import findings_for, positions
 
-from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
-from signal_lint.engine import check_paths, check_facts
-from signal_lint.extract import extract_source
+from signal_lint.engine import check_paths
 from signal_lint.fix import fix_source
 
 
