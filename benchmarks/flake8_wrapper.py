@@ -12,6 +12,7 @@ The patch is applied at import time (not under ``__main__``) so that flake8's wo
 processes see it with any multiprocessing start method: ``fork`` inherits it, ``spawn`` and
 ``forkserver`` re-import this module as ``__mp_main__``.
 """
+
 from __future__ import annotations
 
 import os

@@ -23,6 +23,7 @@ environment that has signal-lint, flake8 and ruff installed::
 
 Linux only (peak memory is read from ``/proc``).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,8 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -56,7 +57,7 @@ DROP_VARIABLE = "BENCH_FLAKE8_DROP_SIGNAL_LINT"
 # months apart measure the same code; bump deliberately (and say so in docs/performance.md).
 # Django's wheel holds the same 885 files of the ``django`` package as the sdist (the sdist
 # adds the test suite, which the issue's numbers leave out).
-PACKAGES: Tuple[Tuple[str, str, Tuple[str, ...]], ...] = (
+PACKAGES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Django", "django==5.2.19", ("django",)),
     ("wagtail", "wagtail==8.0.1", ("wagtail",)),
     ("django-cms", "django-cms==5.1.3", ("cms", "menus")),
@@ -68,7 +69,9 @@ CORPUS_FORMAT = 1
 # signal-lint reads [tool.signal-lint] from the nearest pyproject.toml that has the table:
 # give each corpus root an empty one so that no configuration above it (this repository's
 # own pyproject.toml, say) leaks into the benchmark.
-CORPUS_PYPROJECT = "# written by benchmarks/run.py: default signal-lint configuration\n[tool.signal-lint]\n"
+CORPUS_PYPROJECT = (
+    "# written by benchmarks/run.py: default signal-lint configuration\n[tool.signal-lint]\n"
+)
 # The file "one file changed" edits: one that holds receivers, so that it gets signal-lint's
 # expensive treatment.  The first that exists wins; otherwise the first file with a receiver.
 EDIT_CANDIDATES = ("django/contrib/auth/apps.py", "wagtail/signal_handlers.py")
@@ -94,11 +97,11 @@ class Corpus:
     root: str  # the directory the tools are run in
     files: int
     lines: int
-    packages: List[dict]  # name, version, top-level packages, files, lines
+    packages: list[dict]  # name, version, top-level packages, files, lines
     description: str
 
 
-def count_tree(root: str) -> Tuple[int, int]:
+def count_tree(root: str) -> tuple[int, int]:
     files = lines = 0
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
@@ -128,7 +131,7 @@ def find_wheel(dest: str, distribution: str, version: str) -> str:
     raise SystemExit(f"run.py: no wheel for {distribution} {version} in {dest}")
 
 
-def build_corpus(corpus_dir: str, with_copies: bool) -> Tuple[Corpus, Optional[Corpus]]:
+def build_corpus(corpus_dir: str, with_copies: bool) -> tuple[Corpus, Corpus | None]:
     """The 1x tree (built once, reused while the package list is unchanged) and the 5x copy."""
     os.makedirs(corpus_dir, exist_ok=True)
     manifest_path = os.path.join(corpus_dir, "manifest.json")
@@ -152,7 +155,11 @@ def build_corpus(corpus_dir: str, with_copies: bool) -> Tuple[Corpus, Optional[C
             version = requirement.split("==", 1)[1]
             wheel = find_wheel(downloads, distribution, version)
             with zipfile.ZipFile(wheel) as archive:
-                members = [n for n in archive.namelist() if n.endswith(".py") and n.split("/", 1)[0] in tops]
+                members = [
+                    n
+                    for n in archive.namelist()
+                    if n.endswith(".py") and n.split("/", 1)[0] in tops
+                ]
                 for member in members:
                     archive.extract(member, staging)
             files = lines = 0
@@ -174,7 +181,9 @@ def build_corpus(corpus_dir: str, with_copies: bool) -> Tuple[Corpus, Optional[C
     files = sum(p["files"] for p in packages)
     lines = sum(p["lines"] for p in packages)
     names = ", ".join(f"{p['name']} {p['version']}" for p in packages)
-    corpus = Corpus(one, files, lines, packages, f"{names}: the `.py` files of their wheels in one tree")
+    corpus = Corpus(
+        one, files, lines, packages, f"{names}: the `.py` files of their wheels in one tree"
+    )
 
     copies = None
     if with_copies:
@@ -201,7 +210,7 @@ def build_corpus(corpus_dir: str, with_copies: bool) -> Tuple[Corpus, Optional[C
     return corpus, copies
 
 
-def first_file_with(root: str, needle: bytes) -> Optional[str]:
+def first_file_with(root: str, needle: bytes) -> str | None:
     for directory, dirnames, filenames in os.walk(root):
         dirnames.sort()
         for name in sorted(filenames):
@@ -228,16 +237,16 @@ class Run:
     wall: float  # seconds
     cpu: float  # user + system seconds of the process and every descendant it waited for
     max_rss_kib: int  # largest single process (getrusage ru_maxrss of the run)
-    tree_pss_kib: Optional[int]  # peak total PSS of the process tree, sampled; None if not sampled
-    stdout_digest: Optional[str] = None
-    stdout_lines: Optional[int] = None
+    tree_pss_kib: int | None  # peak total PSS of the process tree, sampled; None if not sampled
+    stdout_digest: str | None = None
+    stdout_lines: int | None = None
 
 
 class RunFailed(Exception):
     pass
 
 
-def _process_table() -> Dict[int, int]:
+def _process_table() -> dict[int, int]:
     """pid -> parent pid for every process."""
     parents = {}
     for entry in os.listdir("/proc"):
@@ -277,7 +286,7 @@ def _tree_memory_kib(root: int) -> int:
     return total
 
 
-def run_once(argv: Sequence[str], cwd: str, env: Dict[str, str], *, keep_stdout: bool = False,
+def run_once(argv: Sequence[str], cwd: str, env: dict[str, str], *, keep_stdout: bool = False,
              sample_memory: bool = False) -> Run:  # fmt: skip
     """Run ``argv`` to completion, timing it; raise RunFailed on a non-zero exit."""
     with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
@@ -336,17 +345,17 @@ def run_once(argv: Sequence[str], cwd: str, env: Dict[str, str], *, keep_stdout:
 class Measure:
     key: str
     label: str
-    argv: List[str]
+    argv: list[str]
     corpus: Corpus
-    env: Dict[str, str]
-    prepare: Optional[Callable[[], None]] = None  # untimed, just before each timed run
-    unavailable: Optional[str] = None  # why it is not measured
+    env: dict[str, str]
+    prepare: Callable[[], None] | None = None  # untimed, just before each timed run
+    unavailable: str | None = None  # why it is not measured
     note: str = ""
     keep_stdout: bool = False
     sample_memory: bool = False
-    runs: List[Run] = field(default_factory=list)
-    failure: Optional[str] = None
-    argv_display: List[str] = field(default_factory=list)  # the command as the report shows it
+    runs: list[Run] = field(default_factory=list)
+    failure: str | None = None
+    argv_display: list[str] = field(default_factory=list)  # the command as the report shows it
 
     @property
     def measured(self) -> bool:
@@ -356,9 +365,13 @@ class Measure:
         return statistics.median(getattr(run, attribute) for run in self.runs)
 
 
-def export_revision(rev: str, corpus_dir: str) -> Tuple[str, str]:
+def export_revision(rev: str, corpus_dir: str) -> tuple[str, str]:
     """``signal_lint/`` as committed at ``rev``, unpacked under the corpus dir: (sha, directory for sys.path)."""
-    result = subprocess.run(["git", "-C", REPO, "rev-parse", "--verify", rev + "^{commit}"], capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "-C", REPO, "rev-parse", "--verify", rev + "^{commit}"],
+        capture_output=True,
+        text=True,
+    )
     if result.returncode != 0:
         raise SystemExit(f"run.py: --rev {rev}: not a commit: {result.stderr.strip()}")
     sha = result.stdout.strip()
@@ -378,18 +391,20 @@ def export_revision(rev: str, corpus_dir: str) -> Tuple[str, str]:
     return sha, target
 
 
-def snapshot_worktree(corpus_dir: str) -> Tuple[str, int]:
+def snapshot_worktree(corpus_dir: str) -> tuple[str, int]:
     """A copy of the checkout's ``signal_lint/`` as it is now: (directory for sys.path, files changed vs HEAD)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = os.path.join(corpus_dir, "signal-lint-src", f"snapshot-{stamp}")
     shutil.rmtree(target, ignore_errors=True)
     shutil.copytree(os.path.join(REPO, "signal_lint"), os.path.join(target, "signal_lint"),
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
-    status = capture(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all", "--", "signal_lint"])
+    status = capture(
+        ["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all", "--", "signal_lint"]
+    )
     return target, len([line for line in status.splitlines() if line.strip()])
 
 
-def plugin_module_missing(source: str) -> Optional[str]:
+def plugin_module_missing(source: str) -> str | None:
     """The module of signal-lint's flake8 entry point, if ``source`` (an exported signal_lint) lacks it."""
     import importlib.metadata
 
@@ -403,16 +418,18 @@ def plugin_module_missing(source: str) -> Optional[str]:
     return None
 
 
-def find_tool(name: str) -> Optional[str]:
+def find_tool(name: str) -> str | None:
     beside = os.path.join(os.path.dirname(sys.executable), name)
     if os.path.isfile(beside) and os.access(beside, os.X_OK):
         return beside
     return shutil.which(name)
 
 
-def capture(argv: Sequence[str], env: Optional[Dict[str, str]] = None, cwd: Optional[str] = None) -> str:
+def capture(argv: Sequence[str], env: dict[str, str] | None = None, cwd: str | None = None) -> str:
     try:
-        result = subprocess.run(list(argv), capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+        result = subprocess.run(
+            list(argv), capture_output=True, text=True, env=env, cwd=cwd, timeout=600
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"({error})"
     return (result.stdout + result.stderr).strip()
@@ -428,11 +445,13 @@ def ruff_default_rules(ruff: str) -> str:
     return str(sum(1 for line in block.splitlines() if line.strip()))
 
 
-def ruff_files_with_finding(ruff: str, root: str, options: List[str]) -> str:
+def ruff_files_with_finding(ruff: str, root: str, options: list[str]) -> str:
     argv = [ruff, "check", "--isolated", "--no-respect-gitignore", "--exit-zero", "--no-cache",
             "--output-format", "concise", *options, "."]  # fmt: skip
     listing = capture(argv, cwd=root)
-    return fmt_count(len({line.split(":", 1)[0] for line in listing.splitlines() if ".py:" in line}))
+    return fmt_count(
+        len({line.split(":", 1)[0] for line in listing.splitlines() if ".py:" in line})
+    )
 
 
 def plugin_listed(version_output: str) -> bool:
@@ -461,7 +480,7 @@ def mib(kib: float) -> str:
     return f"{kib / 1024:.0f}"
 
 
-def machine_description() -> Dict[str, str]:
+def machine_description() -> dict[str, str]:
     cpu = "unknown"
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
@@ -495,8 +514,8 @@ def load_average() -> str:
         return "unknown"
 
 
-def ratio_row(number: str, target: str, value: Optional[float], text: str, goal: str,
-              met: Optional[bool], why_not: str = "") -> List[str]:  # fmt: skip
+def ratio_row(number: str, target: str, value: float | None, text: str, goal: str,
+              met: bool | None, why_not: str = "") -> list[str]:  # fmt: skip
     if value is None:
         verdict = why_not or "not measured (see Results)"
     elif met is None:
@@ -513,15 +532,15 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], align: 
     return "\n".join(lines)
 
 
-def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List[List[str]]]:
+def build_report(context: dict, measures: dict[str, Measure]) -> tuple[str, list[list[str]]]:
     corpus: Corpus = context["corpus"]
-    copies: Optional[Corpus] = context["copies"]
+    copies: Corpus | None = context["copies"]
 
-    def got(key: str) -> Optional[Measure]:
+    def got(key: str) -> Measure | None:
         m = measures.get(key)
         return m if m is not None and m.measured else None
 
-    def med(key: str) -> Optional[float]:
+    def med(key: str) -> float | None:
         m = got(key)
         return m.median() if m else None
 
@@ -551,8 +570,14 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
 
     # ---- targets
     targets = []
-    cold1, cold2, flake1, flake2 = med("sl_cold_j1"), med("sl_cold_j2"), med("flake8_j1"), med("flake8_j2")
+    cold1, cold2, flake1, flake2 = (
+        med("sl_cold_j1"),
+        med("sl_cold_j2"),
+        med("flake8_j1"),
+        med("flake8_j2"),
+    )
     cache_note = context["cache_note"]
+
     def cpu_ratio(a: str, b: str) -> str:
         """`a`'s median CPU time over `b`'s, as a note: less sensitive to other load than wall time."""
         ma, mb = got(a), got(b)
@@ -610,13 +635,19 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
         same = len(cold_digests) == 1 and cached_digests == cold_digests
         targets.append(ratio_row("2", "output of warm and one-file-changed runs byte-identical to cold (every run)",
                                  same, "yes" if same else "no", "identical", same))  # fmt: skip
-    with_plugin, without_plugin, sig_only = med("flake8_plugin_j2"), med("flake8_j2"), med("flake8_sig_j2")
+    with_plugin, without_plugin, sig_only = (
+        med("flake8_plugin_j2"),
+        med("flake8_j2"),
+        med("flake8_sig_j2"),
+    )
     if context["plugin"]:
         overhead = with_plugin / without_plugin - 1 if with_plugin and without_plugin else None
         paired = None
         m_with, m_without = got("flake8_plugin_j2"), got("flake8_j2")
         if m_with and m_without and len(m_with.runs) == len(m_without.runs):
-            paired = statistics.median(a.wall / b.wall - 1 for a, b in zip(m_with.runs, m_without.runs))
+            paired = statistics.median(
+                a.wall / b.wall - 1 for a, b in zip(m_with.runs, m_without.runs, strict=False)
+            )
         text = f"{overhead * 100:+.1f} %" if overhead is not None else ""
         m_cpu_with, m_cpu_without = got("flake8_plugin_j2"), got("flake8_j2")
         if m_cpu_with and m_cpu_without:
@@ -626,8 +657,14 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
         targets.append(ratio_row("3", "`flake8` with the plugin loaded vs unloaded (`-j 2`)", overhead, text,
                                  f"≤ {TARGET_PLUGIN_OVERHEAD * 100:.0f} %",
                                  overhead is not None and overhead <= TARGET_PLUGIN_OVERHEAD))  # fmt: skip
-        sig_text = f"{fmt_seconds(sig_only)} s, {sig_only / cold2:.1f}× cold signal-lint" if sig_only and cold2 else ""
-        targets.append(ratio_row("3", "`flake8 --select SIG` alone (`-j 2`)", sig_only, sig_text, "—", None))
+        sig_text = (
+            f"{fmt_seconds(sig_only)} s, {sig_only / cold2:.1f}× cold signal-lint"
+            if sig_only and cold2
+            else ""
+        )
+        targets.append(
+            ratio_row("3", "`flake8 --select SIG` alone (`-j 2`)", sig_only, sig_text, "—", None)
+        )
     else:
         targets.append(ratio_row("3", "`flake8` with the plugin loaded vs unloaded (`-j 2`)", None, "",
                                  f"≤ {TARGET_PLUGIN_OVERHEAD * 100:.0f} %", None,
@@ -660,7 +697,9 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
     targets.append(ratio_row("5", "output of `--jobs 2` byte-identical to `--jobs 1` (every run)", identical,
                              ("yes" if identical else "no") + f" ({findings} output lines)" if identical is not None else "",
                              "identical", identical))  # fmt: skip
-    target_table = markdown_table(["issue target", "comparison", "measured", "target", "verdict"], targets, "lllll")
+    target_table = markdown_table(
+        ["issue target", "comparison", "measured", "target", "verdict"], targets, "lllll"
+    )
 
     # ---- document
     machine = context["machine"]
@@ -672,13 +711,17 @@ def build_report(context: dict, measures: Dict[str, Measure]) -> Tuple[str, List
         "shared machines); rerun the benchmark and compare ratios, not absolute seconds.\n"
     )
     if context["quick"]:
-        out.append("> **Quick smoke run (`--quick`): one repetition, 1x corpus only — not for comparisons.**\n")
+        out.append(
+            "> **Quick smoke run (`--quick`): one repetition, 1x corpus only — not for comparisons.**\n"
+        )
     out.append(f"- **Date:** {context['date']}")
     out.append(f"- **Command:** `{context['command']}` ({context['repeat']} repetition(s), total "
                f"{context['elapsed'] / 60:.0f} min)")  # fmt: skip
     out.append(f"- **Machine:** `nproc` = {machine['nproc']}, CPU {machine['cpu']}, {machine['memory']} RAM, "
                f"{machine['os']}, {machine['python']}")  # fmt: skip
-    out.append(f"- **Load average** (1/5/15 min) at start: {context['load_start']}; at end: {context['load_end']}")
+    out.append(
+        f"- **Load average** (1/5/15 min) at start: {context['load_start']}; at end: {context['load_end']}"
+    )
     for note in context["notes"]:
         out.append(f"- **Note:** {note}")
     out.append("- **Tool versions:**")
@@ -712,10 +755,12 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
-def save_results(path: str, context: dict, measures: Dict[str, Measure]) -> None:
+def save_results(path: str, context: dict, measures: dict[str, Measure]) -> None:
     data = dict(context)
     data["corpus"] = dataclasses.asdict(context["corpus"])
-    data["copies"] = dataclasses.asdict(context["copies"]) if context["copies"] is not None else None
+    data["copies"] = (
+        dataclasses.asdict(context["copies"]) if context["copies"] is not None else None
+    )
     data["measures"] = [
         {"key": m.key, "label": m.label, "argv_display": m.argv_display, "corpus": "5x" if m.corpus is context["copies"] else "1x",
          "unavailable": m.unavailable, "note": m.note, "failure": m.failure, "runs": [dataclasses.asdict(r) for r in m.runs]}
@@ -726,7 +771,7 @@ def save_results(path: str, context: dict, measures: Dict[str, Measure]) -> None
         json.dump(data, handle, indent=1)
 
 
-def load_results(path: str) -> Tuple[dict, Dict[str, Measure]]:
+def load_results(path: str) -> tuple[dict, dict[str, Measure]]:
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     context = dict(data)
@@ -742,7 +787,7 @@ def load_results(path: str) -> Tuple[dict, Dict[str, Measure]]:
     return context, measures
 
 
-def write_report(output: str, context: dict, measures: Dict[str, Measure]) -> None:
+def write_report(output: str, context: dict, measures: dict[str, Measure]) -> None:
     report, _ = build_report(context, measures)
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:
@@ -751,26 +796,48 @@ def write_report(output: str, context: dict, measures: Dict[str, Measure]) -> No
     log(f"wrote {output}")
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], prog="benchmarks/run.py")
-    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each measurement (default 5)")
-    parser.add_argument("--quick", action="store_true",
-                        help="smoke test: 1 repetition, 1x corpus only; writes to the corpus dir unless --output")
-    parser.add_argument("--corpus-dir", default=os.path.join(HERE, ".corpus"),
-                        help="where the corpus is downloaded and built (default benchmarks/.corpus)")
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="timed runs of each measurement (default 5)"
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke test: 1 repetition, 1x corpus only; writes to the corpus dir unless --output",
+    )
+    parser.add_argument(
+        "--corpus-dir",
+        default=os.path.join(HERE, ".corpus"),
+        help="where the corpus is downloaded and built (default benchmarks/.corpus)",
+    )
     parser.add_argument("--output", help="Markdown report to write (default docs/performance.md)")
-    parser.add_argument("--rev", help="benchmark signal-lint as committed at this git revision (exported with "
-                        "git archive, run with python -m) instead of the installed one, whose checkout may hold "
-                        "others' uncommitted work")
-    parser.add_argument("--snapshot", action="store_true",
-                        help="benchmark a copy of the checkout's signal_lint/ (uncommitted changes included) taken "
-                        "at the start, so that edits made while the benchmark runs do not change what it measures")
-    parser.add_argument("--only", help="comma-separated measurement keys to run (for trying the script out; "
-                        "the report then lacks the rest), e.g. sl_cold_j2,ruff_default")
-    parser.add_argument("--from-results", metavar="JSON",
-                        help="run nothing: re-render the report from the raw results a run saved under "
-                        "CORPUS_DIR/results/")
-    parser.add_argument("--note", action="append", default=[], help="a note to add to the report (repeatable)")
+    parser.add_argument(
+        "--rev",
+        help="benchmark signal-lint as committed at this git revision (exported with "
+        "git archive, run with python -m) instead of the installed one, whose checkout may hold "
+        "others' uncommitted work",
+    )
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="benchmark a copy of the checkout's signal_lint/ (uncommitted changes included) taken "
+        "at the start, so that edits made while the benchmark runs do not change what it measures",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated measurement keys to run (for trying the script out; "
+        "the report then lacks the rest), e.g. sl_cold_j2,ruff_default",
+    )
+    parser.add_argument(
+        "--from-results",
+        metavar="JSON",
+        help="run nothing: re-render the report from the raw results a run saved under "
+        "CORPUS_DIR/results/",
+    )
+    parser.add_argument(
+        "--note", action="append", default=[], help="a note to add to the report (repeatable)"
+    )
     args = parser.parse_args(argv)  # fmt: skip
     if args.rev is not None and args.snapshot:
         parser.error("--rev and --snapshot exclude each other")
@@ -799,9 +866,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         raise SystemExit(f"run.py: not installed: {', '.join(missing)}; run with the Python of the "
                          "environment that has signal-lint, flake8 and ruff")  # fmt: skip
     assert ruff is not None
-    base_env = {k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "FLAKE8", "SIGNAL_LINT_"))}
+    base_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("RUFF_", "FLAKE8", "SIGNAL_LINT_"))
+    }
     base_env.pop(DROP_VARIABLE, None)
-    source: Optional[str] = None
+    source: str | None = None
     git_head = capture(["git", "-C", REPO, "log", "-1", "--format=%h %cs"])
     if args.rev is not None:
         # a committed revision, exported with `git archive`: immune to uncommitted edits in the checkout
@@ -830,11 +899,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     shutil.rmtree(caches, ignore_errors=True)
     os.makedirs(caches)
 
-
     # ---- what the tools can do
     check_help = capture(signal_lint + ["check", "--help"], env=base_env)
     cache = "--no-cache" in check_help
-    cache_note = "" if cache else "no cache support yet: `signal-lint check --help` has no `--no-cache`"
+    cache_note = (
+        "" if cache else "no cache support yet: `signal-lint check --help` has no `--no-cache`"
+    )
     flake8_plain = [sys.executable, FLAKE8_WRAPPER]
     with_env = dict(base_env)
     without_env = dict(base_env, **{DROP_VARIABLE: "1"})
@@ -852,25 +922,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     versions = {
         "signal-lint": capture(signal_lint + ["--version"], env=base_env),
         "flake8": flake8_version.replace("\n", " "),
-        "ruff": capture([ruff, "--version"]) + f" ({ruff_default_rules(ruff)} rules in its default set)",
+        "ruff": capture([ruff, "--version"])
+        + f" ({ruff_default_rules(ruff)} rules in its default set)",
     }
     versions["signal-lint source"] = source_note
 
     # ---- the measurements
     jobs = (1, 2)
 
-    def sl_env(name: str) -> Dict[str, str]:
+    def sl_env(name: str) -> dict[str, str]:
         return dict(base_env, SIGNAL_LINT_CACHE_DIR=os.path.join(caches, name))
 
     def clear(name: str) -> Callable[[], None]:
         return lambda: shutil.rmtree(os.path.join(caches, name), ignore_errors=True)
 
-    def sl_argv(j: int, cold: bool) -> List[str]:
-        return signal_lint + ["check", "--exit-zero", "--jobs", str(j)] + (["--no-cache"] if cold and cache else []) + ["."]
+    def sl_argv(j: int, cold: bool) -> list[str]:
+        return (
+            signal_lint
+            + ["check", "--exit-zero", "--jobs", str(j)]
+            + (["--no-cache"] if cold and cache else [])
+            + ["."]
+        )
 
-    measures: Dict[str, Measure] = {}
+    measures: dict[str, Measure] = {}
 
-    def add(m: Measure, display: Optional[List[str]] = None) -> None:
+    def add(m: Measure, display: list[str] | None = None) -> None:
         if display is None and m.argv[: len(signal_lint)] == signal_lint:
             display = ["signal-lint"] + m.argv[len(signal_lint) :]
         m.argv_display = display or [os.path.basename(m.argv[0])] + m.argv[1:]
@@ -882,7 +958,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     sl_env(f"cold{j}"), clear(f"cold{j}"), note=cold_note, keep_stdout=True,
                     sample_memory=(j == 2)))  # fmt: skip
     warm_argv = sl_argv(2, False)
-    edit_path = next((os.path.join(corpus.root, c) for c in EDIT_CANDIDATES if os.path.isfile(os.path.join(corpus.root, c))), None)
+    edit_path = next(
+        (
+            os.path.join(corpus.root, c)
+            for c in EDIT_CANDIDATES
+            if os.path.isfile(os.path.join(corpus.root, c))
+        ),
+        None,
+    )
     if edit_path is None:
         edit_path = first_file_with(corpus.root, b"receiver(")
     if edit_path is None:
@@ -891,14 +974,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         edit_original = handle.read()
     edit_counter = [0]
 
-    def prime(argv: List[str], cwd: str, env: Dict[str, str]) -> Callable[[], None]:
+    def prime(argv: list[str], cwd: str, env: dict[str, str]) -> Callable[[], None]:
         return lambda: run_once(argv, cwd, env) and None
 
     def prime_and_edit() -> None:
         run_once(warm_argv, corpus.root, sl_env("warm"))
         edit_counter[0] += 1
         with open(edit_path, "wb") as handle:
-            handle.write(edit_original + f"\n# edited by benchmarks/run.py ({edit_counter[0]})\n".encode())
+            handle.write(
+                edit_original + f"\n# edited by benchmarks/run.py ({edit_counter[0]})\n".encode()
+            )
 
     no_cache_reason = cache_note
     edit_display = os.path.relpath(edit_path, corpus.root)
@@ -910,13 +995,27 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 keep_stdout=True))  # fmt: skip
 
     ruff_base = [ruff, "check", "--isolated", "--no-respect-gitignore", "--exit-zero"]
-    add(Measure("ruff_default", "`ruff check`, default rules, no cache", ruff_base + ["--no-cache", "."], corpus, base_env))
+    add(
+        Measure(
+            "ruff_default",
+            "`ruff check`, default rules, no cache",
+            ruff_base + ["--no-cache", "."],
+            corpus,
+            base_env,
+        )
+    )
     add(Measure("ruff_dj", "`ruff check --select DJ`, no cache", ruff_base + ["--select", "DJ", "--no-cache", "."],
                 corpus, base_env))  # fmt: skip
     ruff_warm = ruff_base + ["--cache-dir", os.path.join(caches, "ruff"), "."]
     add(Measure("ruff_warm", "`ruff check`, default rules, warm cache", ruff_warm, corpus, base_env,
                 prime(ruff_warm, corpus.root, base_env)), display=["ruff"] + ruff_warm[1:-2] + ["CACHE", "."])  # fmt: skip
-    ruff_dj_warm = ruff_base + ["--select", "DJ", "--cache-dir", os.path.join(caches, "ruff-dj"), "."]
+    ruff_dj_warm = ruff_base + [
+        "--select",
+        "DJ",
+        "--cache-dir",
+        os.path.join(caches, "ruff-dj"),
+        ".",
+    ]
     add(Measure("ruff_dj_warm", "`ruff check --select DJ`, warm cache", ruff_dj_warm, corpus, base_env,
                 prime(ruff_dj_warm, corpus.root, base_env)), display=["ruff"] + ruff_dj_warm[1:-2] + ["CACHE", "."])  # fmt: skip
 
@@ -941,7 +1040,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         keep = set(args.only.split(","))
         unknown = keep - set(measures)
         if unknown:
-            parser.error(f"--only: unknown keys {', '.join(sorted(unknown))}; known: {', '.join(measures)}")
+            parser.error(
+                f"--only: unknown keys {', '.join(sorted(unknown))}; known: {', '.join(measures)}"
+            )
         for m in measures.values():
             if m.key not in keep and m.unavailable is None:
                 m.unavailable = "not run (`--only`)"
@@ -973,7 +1074,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 memory = f", peak {mib(run.max_rss_kib)} MiB"
                 if run.tree_pss_kib is not None:
                     memory += f" (tree {mib(run.tree_pss_kib)} MiB)"
-                log(f"[{repetition + 1}/{args.repeat}] {m.key}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU{memory}")
+                log(
+                    f"[{repetition + 1}/{args.repeat}] {m.key}: {run.wall:.2f} s wall, {run.cpu:.2f} s CPU{memory}"
+                )
     finally:
         with open(edit_path, "wb") as handle:
             handle.write(edit_original)
@@ -1001,7 +1104,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         f"({ruff_files_with_findings} of the {fmt_count(corpus.files)} files here); with `--select DJ` "
         f"({ruff_dj_files_with_findings} files with a finding) nearly every file is served from its cache, which "
         "makes warm `--select DJ` the stricter yardstick for a warm run."
-        + (f" **{cache_note}**, so warm and one-file-changed are not measured." if not cache else ""),
+        + (
+            f" **{cache_note}**, so warm and one-file-changed are not measured."
+            if not cache
+            else ""
+        ),
         "flake8 with vs without the plugin: flake8 runs every installed `flake8.extension` plugin on every "
         "file, and `--extend-ignore SIG` only hides its results, so it would not measure the plugin's cost. "
         "Instead both variants run through `benchmarks/flake8_wrapper.py`, which is flake8's own `main()`; with "
@@ -1009,8 +1116,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "signal-lint were not installed (the benchmark checks that `flake8 --version` then no longer lists it). "
         "The plain `flake8` rows (the baseline of target 1) are the unloaded variant."
         + ("" if plugin else f" Plugin rows: {plugin_reason}."),
-        "Peak memory: \"largest process\" is the run's `ru_maxrss` from `wait4` (the largest single process "
-        "among the run and the children it waited for); \"whole tree\" is the peak of the summed PSS "
+        'Peak memory: "largest process" is the run\'s `ru_maxrss` from `wait4` (the largest single process '
+        'among the run and the children it waited for); "whole tree" is the peak of the summed PSS '
         "(`/proc/PID/smaps_rollup`; shared pages split between the processes sharing them) of the run's "
         "process tree, sampled every 0.1 s, for the signal-lint cold `--jobs 2` runs. The sampling is done in "
         "a second, untimed run right after each timed one: it reads `/proc` of every process ten times a "
@@ -1035,7 +1142,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "plugin": plugin,
         "quick": args.quick,
         "date": _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "command": shlex.join(["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]),
+        "command": shlex.join(
+            ["python", "benchmarks/run.py", *(sys.argv[1:] if argv is None else argv)]
+        ),
         "repeat": args.repeat,
         "elapsed": time.perf_counter() - started,
         "machine": machine_description(),
@@ -1045,7 +1154,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "versions": versions,
         "method": method,
     }
-    results_path = os.path.join(corpus_dir, "results", time.strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "") + ".json")
+    results_path = os.path.join(
+        corpus_dir,
+        "results",
+        time.strftime("%Y%m%d-%H%M%S") + ("-quick" if args.quick else "") + ".json",
+    )
     save_results(results_path, context, measures)
     log(f"raw results: {results_path} (re-render with --from-results)")
     write_report(output, context, measures)

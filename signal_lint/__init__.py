@@ -2,6 +2,7 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/
 """
+
 from __future__ import annotations
 
 __version__ = "0.1.0"

@@ -1,1 +1,3 @@
-from signal_lint.cli import main; raise SystemExit(main())
+from signal_lint.cli import main
+
+raise SystemExit(main())

@@ -3,6 +3,7 @@
 Readers see the old content or the new, never half of either; two writers
 racing each leave a complete file (the last one wins).
 """
+
 from __future__ import annotations
 
 import os

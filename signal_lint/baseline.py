@@ -11,14 +11,15 @@ signal-lint version keeps the baseline valid.
 
 https://docs.github.com/en/code-security/code-scanning/integrating-with-code-scanning/sarif-support-for-code-scanning#providing-data-to-track-code-scanning-alerts-that-appear-in-multiple-runs
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from signal_lint.rules.base import Finding
 
@@ -46,7 +47,7 @@ def relative_path(path: str, root: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def fingerprints(findings: Sequence[Finding], root: str = ".") -> List[str]:
+def fingerprints(findings: Sequence[Finding], root: str = ".") -> list[str]:
     """One fingerprint per finding, in the order given (see the module docstring)."""
     lines = _LineReader()
     keys = []
@@ -55,7 +56,11 @@ def fingerprints(findings: Sequence[Finding], root: str = ".") -> List[str]:
         # alone, so editing the module's first line does not make it new.
         module_level = (finding.line, finding.column) in ((1, 0), (0, 0))
         text = "" if module_level else " ".join(lines.get(finding.path, finding.line).split())
-        key = hashlib.sha256(f"{finding.code}\0{relative_path(finding.path, root)}\0{text}".encode("utf-8", "surrogateescape")).hexdigest()[:20]
+        key = hashlib.sha256(
+            f"{finding.code}\0{relative_path(finding.path, root)}\0{text}".encode(
+                "utf-8", "surrogateescape"
+            )
+        ).hexdigest()[:20]
         keys.append(key)
     order = sorted(range(len(findings)), key=lambda index: findings[index].sort_key())
     seen: Counter = Counter()
@@ -68,11 +73,20 @@ def fingerprints(findings: Sequence[Finding], root: str = ".") -> List[str]:
 
 def write_baseline(path: str, findings: Sequence[Finding], root: str) -> None:
     rows = [
-        {"fingerprint": fingerprint, "code": f.code, "path": relative_path(f.path, root), "line": f.line, "message": f.message}
-        for f, fingerprint in zip(findings, fingerprints(findings, root))
+        {
+            "fingerprint": fingerprint,
+            "code": f.code,
+            "path": relative_path(f.path, root),
+            "line": f.line,
+            "message": f.message,
+        }
+        for f, fingerprint in zip(findings, fingerprints(findings, root), strict=False)
     ]
     rows.sort(key=lambda row: (row["path"], row["line"], row["code"], row["fingerprint"]))
-    content = json.dumps({"signal-lint-baseline": FORMAT, "findings": rows}, indent=2, ensure_ascii=False) + "\n"
+    content = (
+        json.dumps({"signal-lint-baseline": FORMAT, "findings": rows}, indent=2, ensure_ascii=False)
+        + "\n"
+    )
     directory = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(directory, f".{os.path.basename(path)}.tmp{os.getpid()}")
     try:
@@ -83,7 +97,7 @@ def write_baseline(path: str, findings: Sequence[Finding], root: str) -> None:
         raise BaselineError(f"{path}: cannot write baseline: {error.strerror or error}") from None
 
 
-def read_baseline(path: str) -> List[Entry]:
+def read_baseline(path: str) -> list[Entry]:
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -91,18 +105,35 @@ def read_baseline(path: str) -> List[Entry]:
         raise BaselineError(f"{path}: cannot read baseline: {error.strerror or error}") from None
     except ValueError as error:
         raise BaselineError(f"{path}: not a signal-lint baseline (invalid JSON: {error})") from None
-    if not isinstance(data, dict) or data.get("signal-lint-baseline") != FORMAT or not isinstance(data.get("findings"), list):
+    if (
+        not isinstance(data, dict)
+        or data.get("signal-lint-baseline") != FORMAT
+        or not isinstance(data.get("findings"), list)
+    ):
         raise BaselineError(f"{path}: not a signal-lint baseline (write one with --write-baseline)")
     entries = []
     for row in data["findings"]:
         try:
-            entries.append(Entry(str(row["fingerprint"]), str(row["code"]), str(row["path"]), int(row["line"]), str(row.get("message", ""))))
+            entries.append(
+                Entry(
+                    str(row["fingerprint"]),
+                    str(row["code"]),
+                    str(row["path"]),
+                    int(row["line"]),
+                    str(row.get("message", "")),
+                )
+            )
         except (KeyError, TypeError, ValueError):
             raise BaselineError(f"{path}: malformed baseline entry {row!r}") from None
     return entries
 
 
-def compare(findings: Sequence[Finding], baseline: Sequence[Entry], root: str, paths: Optional[Sequence[str]] = None) -> Tuple[List[Finding], List[Entry]]:
+def compare(
+    findings: Sequence[Finding],
+    baseline: Sequence[Entry],
+    root: str,
+    paths: Sequence[str] | None = None,
+) -> tuple[list[Finding], list[Entry]]:
     """(findings not in the baseline, baseline entries no longer found).
 
     ``paths`` are the files or directories whose findings were reported: an
@@ -110,33 +141,45 @@ def compare(findings: Sequence[Finding], baseline: Sequence[Entry], root: str, p
     """
     current = fingerprints(findings, root)
     known = {entry.fingerprint for entry in baseline}
-    new = [finding for finding, fingerprint in zip(findings, current) if fingerprint not in known]
+    new = [
+        finding
+        for finding, fingerprint in zip(findings, current, strict=False)
+        if fingerprint not in known
+    ]
     present = set(current)
     fixed = [entry for entry in baseline if entry.fingerprint not in present]
     if paths is not None:
         targets = [os.path.realpath(path) for path in paths]
-        fixed = [entry for entry in fixed if _within(os.path.realpath(os.path.join(root, entry.path)), targets)]
+        fixed = [
+            entry
+            for entry in fixed
+            if _within(os.path.realpath(os.path.join(root, entry.path)), targets)
+        ]
     return new, fixed
 
 
 def _within(path: str, targets: Sequence[str]) -> bool:
-    return any(path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets)
+    return any(
+        path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets
+    )
 
 
 class _LineReader:
     """The text of a file's lines, each file read once; empty for what cannot be read."""
 
     def __init__(self) -> None:
-        self.files: Dict[str, List[str]] = {}
+        self.files: dict[str, list[str]] = {}
 
     def get(self, path: str, line: int) -> str:
-        lines: Optional[List[str]] = self.files.get(path)
+        lines: list[str] | None = self.files.get(path)
         if lines is None:
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
             except OSError:
                 data = b""
-            lines = [line.decode("utf-8", "surrogateescape") for line in data.splitlines()]  # \n, \r\n, \r only
+            lines = [
+                line.decode("utf-8", "surrogateescape") for line in data.splitlines()
+            ]  # \n, \r\n, \r only
             self.files[path] = lines
         return lines[line - 1] if 0 < line <= len(lines) else ""

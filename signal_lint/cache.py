@@ -8,13 +8,13 @@ each leave a complete cache, the last one wins.  A corrupted or
 incompatible cache file is ignored and rebuilt.  ``--no-cache`` and
 ``SIGNAL_LINT_CACHE_DIR`` are the escape hatches.
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
 
 from signal_lint import __version__
 from signal_lint.atomic import write_atomically
@@ -25,8 +25,8 @@ ENVIRONMENT_VARIABLE = "SIGNAL_LINT_CACHE_DIR"
 # Bump when FileFacts or the extractor change shape without a version bump.
 FORMAT = 1
 
-Entry = Tuple[str, str, FileFacts]  # (content hash, module, facts)
-FindingRow = Tuple[str, str, str, str, int, int, str, Optional[Tuple[str, int, int]]]
+Entry = tuple[str, str, FileFacts]  # (content hash, module, facts)
+FindingRow = tuple[str, str, str, str, int, int, str, tuple[str, int, int] | None]
 
 
 def content_hash(source: bytes) -> str:
@@ -52,14 +52,17 @@ def cache_directory(root: str) -> str:
 
 class FactsCache:
     def __init__(self, root: str, fingerprint: str) -> None:
-        key = hashlib.blake2b(f"{__version__}|{FORMAT}|{code_fingerprint()}|{os.path.abspath(root)}|{fingerprint}".encode(), digest_size=8).hexdigest()
+        key = hashlib.blake2b(
+            f"{__version__}|{FORMAT}|{code_fingerprint()}|{os.path.abspath(root)}|{fingerprint}".encode(),
+            digest_size=8,
+        ).hexdigest()
         self.directory = cache_directory(root)
         self.path = os.path.join(self.directory, f"facts-{__version__}-{key}.pickle")
-        self.entries: Dict[str, Entry] = _load(self.path, dict)
-        self.used: Dict[str, Entry] = {}
+        self.entries: dict[str, Entry] = _load(self.path, dict)
+        self.used: dict[str, Entry] = {}
         self.changed = False
 
-    def get(self, display: str, digest: str, module: str) -> Optional[FileFacts]:
+    def get(self, display: str, digest: str, module: str) -> FileFacts | None:
         entry = self.entries.get(display)
         if entry is None or entry[0] != digest or entry[1] != module:
             return None
@@ -86,15 +89,22 @@ class RunCache:
     def __init__(self, root: str, key: str) -> None:
         self.directory = cache_directory(root)
         self.key = key
-        self.path = os.path.join(self.directory, f"run-{__version__}-{hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()}.pickle")
+        self.path = os.path.join(
+            self.directory,
+            f"run-{__version__}-{hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()}.pickle",
+        )
 
-    def findings(self) -> Optional[List[FindingRow]]:
+    def findings(self) -> list[FindingRow] | None:
         data = _load(self.path, tuple)
-        if len(data) == 2 and data[0] == (self.key, code_fingerprint()) and isinstance(data[1], list):
+        if (
+            len(data) == 2
+            and data[0] == (self.key, code_fingerprint())
+            and isinstance(data[1], list)
+        ):
             return data[1]
         return None
 
-    def save(self, rows: List[FindingRow]) -> None:
+    def save(self, rows: list[FindingRow]) -> None:
         _dump(self.directory, self.path, ((self.key, code_fingerprint()), rows))
 
 

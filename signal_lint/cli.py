@@ -3,12 +3,14 @@
 Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
 1 such findings, 2 usage or configuration error.
 """
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
-from typing import TYPE_CHECKING, List, Optional, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from signal_lint import __version__
 
@@ -19,7 +21,7 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "graph", "rules", "rule")
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         args_list.insert(0, "check")  # ``signal-lint src/`` means check
@@ -40,30 +42,72 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="signal-lint", description="Find Django signal mistakes statically.")
+    parser = argparse.ArgumentParser(
+        prog="signal-lint", description="Find Django signal mistakes statically."
+    )
     parser.add_argument("--version", action="version", version=f"signal-lint {__version__}")
     commands = parser.add_subparsers(dest="command")
 
     check = commands.add_parser("check", help="check files or directories (default: .)")
     check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    check.add_argument("--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text")
-    check.add_argument("--select", type=_code_list, help="comma-separated codes or prefixes to enable (default: SIG)")
-    check.add_argument("--ignore", type=_code_list, help="comma-separated codes or prefixes to disable")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    check.add_argument("--fail-on", choices=("error", "warning", "info"), help="lowest severity that fails the run (default: warning)")
-    check.add_argument("--statistics", action="store_true", help="print a count per rule after the findings")
-    check.add_argument("--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)")
+    check.add_argument(
+        "--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text"
+    )
+    check.add_argument(
+        "--select",
+        type=_code_list,
+        help="comma-separated codes or prefixes to enable (default: SIG)",
+    )
+    check.add_argument(
+        "--ignore", type=_code_list, help="comma-separated codes or prefixes to disable"
+    )
+    check.add_argument(
+        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        help="lowest severity that fails the run (default: warning)",
+    )
+    check.add_argument(
+        "--statistics", action="store_true", help="print a count per rule after the findings"
+    )
+    check.add_argument(
+        "--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)"
+    )
     check.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
-    check.add_argument("--no-cache", action="store_true", help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)")
-    check.add_argument("--fix", action="store_true", help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)")
-    check.add_argument("--baseline", metavar="FILE", help="report only findings not recorded in FILE; findings fixed since are counted on stderr")
-    check.add_argument("--write-baseline", metavar="FILE", help="record every current finding in FILE, print nothing else, exit 0")
-    check.add_argument("--project-root", metavar="DIR", help="analyse the whole project under DIR but report only findings in the given PATHs (pre-commit)")
+    check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)",
+    )
+    check.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)",
+    )
+    check.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings not recorded in FILE; findings fixed since are counted on stderr",
+    )
+    check.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record every current finding in FILE, print nothing else, exit 0",
+    )
+    check.add_argument(
+        "--project-root",
+        metavar="DIR",
+        help="analyse the whole project under DIR but report only findings in the given PATHs (pre-commit)",
+    )
     check.set_defaults(handler=_check)
 
     graph = commands.add_parser("graph", help="draw the sender -> signal -> receiver graph")
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
-    graph.add_argument("--format", choices=("text", "json", "dot", "mermaid", "html"), default="text")
+    graph.add_argument(
+        "--format", choices=("text", "json", "dot", "mermaid", "html"), default="text"
+    )
     graph.add_argument("--output", "-o", help="write to this file instead of standard output")
     graph.add_argument("--jobs", "-j", type=int, default=None)
     graph.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
@@ -78,16 +122,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _code_list(value: str) -> List[str]:
+def _code_list(value: str) -> list[str]:
     return [code.strip() for code in value.split(",") if code.strip()]
 
 
 def _check(args: argparse.Namespace) -> int:
+    from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
     from signal_lint.config import ConfigError, load_config, merged
     from signal_lint.engine import check_paths, failing
     from signal_lint.report import FORMATS, statistics
-
-    from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
 
     scanned = _scanned(args.paths, args.project_root)
     try:
@@ -108,7 +151,9 @@ def _check(args: argparse.Namespace) -> int:
     result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache)
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
-    findings = _reported(result.findings, args.paths) if args.project_root is not None else result.findings
+    findings = (
+        _reported(result.findings, args.paths) if args.project_root is not None else result.findings
+    )
     if args.fix:
         from signal_lint.fix import apply_fixes
 
@@ -122,12 +167,18 @@ def _check(args: argparse.Namespace) -> int:
         except BaselineError as error:
             print(f"signal-lint: {error}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"signal-lint: wrote {len(findings)} finding(s) to {args.write_baseline}", file=sys.stderr)
+        print(
+            f"signal-lint: wrote {len(findings)} finding(s) to {args.write_baseline}",
+            file=sys.stderr,
+        )
         return EXIT_CLEAN
     if baseline is not None:
         findings, fixed = compare(findings, baseline, config.root, args.paths)
         if fixed:
-            print(f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):", file=sys.stderr)
+            print(
+                f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):",
+                file=sys.stderr,
+            )
             for entry in fixed:
                 print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
     sys.stdout.write(FORMATS[args.format](findings))
@@ -140,7 +191,7 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
 
 
-def _scanned(paths: Sequence[str], project_root: Optional[str]) -> List[str]:
+def _scanned(paths: Sequence[str], project_root: str | None) -> list[str]:
     """What a run reads: the paths, or with ``--project-root`` the whole project (and paths outside it)."""
     if project_root is None:
         return list(paths)
@@ -149,14 +200,16 @@ def _scanned(paths: Sequence[str], project_root: Optional[str]) -> List[str]:
     return [project_root, *outside]
 
 
-def _reported(findings: Sequence[Finding], paths: Sequence[str]) -> List[Finding]:
+def _reported(findings: Sequence[Finding], paths: Sequence[str]) -> list[Finding]:
     """The findings in ``paths`` (files, or everything below directories)."""
     targets = [os.path.realpath(p) for p in paths]
     return [f for f in findings if _within(os.path.realpath(f.path), targets)]
 
 
 def _within(path: str, targets: Sequence[str]) -> bool:
-    return any(path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets)
+    return any(
+        path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets
+    )
 
 
 def _graph(args: argparse.Namespace) -> int:
@@ -169,7 +222,9 @@ def _graph(args: argparse.Namespace) -> int:
     except ConfigError as error:
         print(f"signal-lint: {error}", file=sys.stderr)
         return EXIT_USAGE
-    graph, findings, messages = graph_paths(args.paths, config, args.jobs, use_cache=not args.no_cache)
+    graph, findings, messages = graph_paths(
+        args.paths, config, args.jobs, use_cache=not args.no_cache
+    )
     for message in messages:
         print(f"signal-lint: {message}", file=sys.stderr)
     output = GRAPH_FORMATS[args.format](graph, findings)
@@ -180,7 +235,10 @@ def _graph(args: argparse.Namespace) -> int:
             os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
             write_atomically(args.output, output.encode("utf-8"))
         except OSError as error:
-            print(f"signal-lint: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+            print(
+                f"signal-lint: cannot write {args.output}: {error.strerror or error}",
+                file=sys.stderr,
+            )
             return EXIT_USAGE
     else:
         sys.stdout.write(output)
@@ -202,7 +260,10 @@ def _rule(args: argparse.Namespace) -> int:
 
     rule = rule_by_code(args.code)
     if rule is None:
-        print(f"signal-lint: unknown rule {args.code!r}; `signal-lint rules` lists them", file=sys.stderr)
+        print(
+            f"signal-lint: unknown rule {args.code!r}; `signal-lint rules` lists them",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     print(f"# {rule.code} {rule.name} ({rule.severity})\n")
     print(rule.doc())

@@ -2,12 +2,14 @@
 
 https://packaging.python.org/en/latest/specifications/pyproject-toml/#arbitrary-tool-configuration-the-tool-table
 """
+
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -24,14 +26,14 @@ class ConfigError(Exception):
 @dataclass(frozen=True)
 class Config:
     root: str = "."  # the directory holding the pyproject.toml (or the cwd)
-    path: Optional[str] = None  # the pyproject.toml read, if any
-    select: Tuple[str, ...] = ("SIG",)
-    ignore: Tuple[str, ...] = ()
-    per_file_ignores: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
-    exclude: Tuple[str, ...] = ()
-    src: Tuple[str, ...] = ()  # absolute
-    extra_signals: Tuple[Mapping[str, Any], ...] = ()
-    django_version: Optional[str] = None
+    path: str | None = None  # the pyproject.toml read, if any
+    select: tuple[str, ...] = ("SIG",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    exclude: tuple[str, ...] = ()
+    src: tuple[str, ...] = ()  # absolute
+    extra_signals: tuple[Mapping[str, Any], ...] = ()
+    django_version: str | None = None
     fail_on: str = "warning"
 
     def fingerprint(self) -> str:
@@ -45,7 +47,7 @@ KNOWN_KEYS = {
 }  # fmt: skip
 
 
-def find_pyproject(paths: Sequence[str]) -> Optional[str]:
+def find_pyproject(paths: Sequence[str]) -> str | None:
     """The nearest ``pyproject.toml`` with a ``[tool.signal-lint]`` table above the first path."""
     start = os.path.abspath(paths[0] if paths else ".")
     directory = start if os.path.isdir(start) else os.path.dirname(start)
@@ -68,7 +70,7 @@ def _has_table(path: str) -> bool:
     return b"tool.signal-lint" in content or b'tool."signal-lint"' in content
 
 
-def load_config(paths: Sequence[str], explicit: Optional[str] = None) -> Config:
+def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     path = explicit or find_pyproject(paths)
     if path is None:
         return Config(root=os.path.abspath("."))
@@ -81,14 +83,16 @@ def load_config(paths: Sequence[str], explicit: Optional[str] = None) -> Config:
     return parse_config(table, os.path.dirname(os.path.abspath(path)), path)
 
 
-def parse_config(table: Mapping[str, Any], root: str, path: Optional[str] = None) -> Config:
+def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -> Config:
     where = path or "[tool.signal-lint]"
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: [tool.signal-lint] must be a table")
     unknown = sorted(set(table) - KNOWN_KEYS)
     if unknown:
-        raise ConfigError(f"{where}: unknown [tool.signal-lint] key(s): {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})")
-    per_file: List[Tuple[str, Tuple[str, ...]]] = []
+        raise ConfigError(
+            f"{where}: unknown [tool.signal-lint] key(s): {', '.join(unknown)} (known: {', '.join(sorted(KNOWN_KEYS))})"
+        )
+    per_file: list[tuple[str, tuple[str, ...]]] = []
     raw_per_file = table.get("per-file-ignores", {})
     if not isinstance(raw_per_file, Mapping):
         raise ConfigError(f"{where}: per-file-ignores must be a table of glob = [codes]")
@@ -119,10 +123,15 @@ def parse_config(table: Mapping[str, Any], root: str, path: Optional[str] = None
         root=root,
         path=path,
         select=_codes(table.get("select", ["SIG"]), "select", where),
-        ignore=_codes(table.get("ignore", []), "ignore", where) + _codes(table.get("extend-ignore", []), "extend-ignore", where),
+        ignore=_codes(table.get("ignore", []), "ignore", where)
+        + _codes(table.get("extend-ignore", []), "extend-ignore", where),
         per_file_ignores=tuple(per_file),
-        exclude=_strings(table.get("exclude", []), "exclude", where) + _strings(table.get("extend-exclude", []), "extend-exclude", where),
-        src=tuple(os.path.normpath(os.path.join(root, s)) for s in _strings(table.get("src", []), "src", where)),
+        exclude=_strings(table.get("exclude", []), "exclude", where)
+        + _strings(table.get("extend-exclude", []), "extend-exclude", where),
+        src=tuple(
+            os.path.normpath(os.path.join(root, s))
+            for s in _strings(table.get("src", []), "src", where)
+        ),
         extra_signals=tuple(extra),
         django_version=version,
         fail_on=fail_on,
@@ -137,7 +146,7 @@ def parse_config(table: Mapping[str, Any], root: str, path: Optional[str] = None
     return config
 
 
-def _strings(value: Any, key: str, where: str) -> Tuple[str, ...]:
+def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -145,19 +154,23 @@ def _strings(value: Any, key: str, where: str) -> Tuple[str, ...]:
     return tuple(value)
 
 
-def _codes(value: Any, key: str, where: str) -> Tuple[str, ...]:
+def _codes(value: Any, key: str, where: str) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in _strings(value, key, where) if code.strip())
     for code in codes:
-        if not code.startswith("SIG") or not code[3:].isdigit() and code != "SIG":
-            raise ConfigError(f"{where}: {key}: {code!r} is not a rule code or prefix such as SIG004 or SIG0")
+        if not code.startswith("SIG") or (not code[3:].isdigit() and code != "SIG"):
+            raise ConfigError(
+                f"{where}: {key}: {code!r} is not a rule code or prefix such as SIG004 or SIG0"
+            )
     return codes
 
 
-def merged(config: Config, select: Optional[Sequence[str]], ignore: Optional[Sequence[str]], fail_on: Optional[str]) -> Config:
+def merged(
+    config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None, fail_on: str | None
+) -> Config:
     """Command-line options override the file."""
     from dataclasses import replace
 
-    changes: Dict[str, Any] = {}
+    changes: dict[str, Any] = {}
     if select:
         changes["select"] = _codes(list(select), "--select", "command line")
     if ignore:

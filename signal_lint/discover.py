@@ -6,12 +6,13 @@ virtualenvs (any directory holding a ``pyvenv.cfg``) and the configured
 ``exclude`` globs.  Directory symlinks are followed once; a link
 back to one of its own ancestors is reported and skipped, never looped.
 """
+
 from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, List, Sequence, Set, Tuple
 
 SKIPPED_DIRECTORIES = frozenset(
     {
@@ -29,17 +30,22 @@ class SourceFile:
     display: str  # as the user will see it: relative to what they typed
 
 
-def discover(paths: Sequence[str], root: str, exclude: Sequence[str]) -> Tuple[List[SourceFile], List[str]]:
+def discover(
+    paths: Sequence[str], root: str, exclude: Sequence[str]
+) -> tuple[list[SourceFile], list[str]]:
     """Files to check, sorted by display path, and messages about paths skipped."""
     found: dict = {}
-    messages: List[str] = []
+    messages: list[str] = []
     for given in paths or ["."]:
         if not os.path.exists(given):
             messages.append(f"{given}: no such file or directory")
             continue
         if os.path.isfile(given):
             if not _excluded(given, root, exclude):
-                found.setdefault(os.path.abspath(given), SourceFile(os.path.abspath(given), os.path.normpath(given)))
+                found.setdefault(
+                    os.path.abspath(given),
+                    SourceFile(os.path.abspath(given), os.path.normpath(given)),
+                )
             continue
         for absolute, display in _walk(given, root, exclude, messages):
             found.setdefault(absolute, SourceFile(absolute, display))
@@ -47,12 +53,14 @@ def discover(paths: Sequence[str], root: str, exclude: Sequence[str]) -> Tuple[L
     return files, messages
 
 
-def _walk(top: str, root: str, exclude: Sequence[str], messages: List[str]) -> Iterator[Tuple[str, str]]:
+def _walk(
+    top: str, root: str, exclude: Sequence[str], messages: list[str]
+) -> Iterator[tuple[str, str]]:
     """Files below ``top``; a directory reached twice (through a symlink) is walked once."""
-    ancestors: List[str] = []
-    visited: Set[str] = set()
+    ancestors: list[str] = []
+    visited: set[str] = set()
 
-    def visit(directory: str, display: str, real: str) -> Iterator[Tuple[str, str]]:
+    def visit(directory: str, display: str, real: str) -> Iterator[tuple[str, str]]:
         if real in ancestors:
             messages.append(f"{display}: skipped, symlink loop back to {os.path.relpath(real)}")
             return
@@ -73,12 +81,20 @@ def _walk(top: str, root: str, exclude: Sequence[str], messages: List[str]) -> I
             except OSError:
                 continue
             if is_dir:
-                if entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info") or _excluded(shown, root, exclude):
+                if (
+                    entry.name in SKIPPED_DIRECTORIES
+                    or entry.name.endswith(".egg-info")
+                    or _excluded(shown, root, exclude)
+                ):
                     continue
                 if os.path.exists(entry.path + os.sep + "pyvenv.cfg"):
                     continue  # a virtualenv
                 # only a symlink can lead back to an ancestor: resolve just those
-                child_real = os.path.realpath(entry.path) if entry.is_symlink() else real + os.sep + entry.name
+                child_real = (
+                    os.path.realpath(entry.path)
+                    if entry.is_symlink()
+                    else real + os.sep + entry.name
+                )
                 yield from visit(entry.path, shown, child_real)
             elif entry.name.endswith(".py"):
                 if not _excluded(shown, root, exclude):
@@ -98,7 +114,11 @@ def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
     name = os.path.basename(absolute)
     for pattern in patterns:
         pattern = pattern.rstrip("/")
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(name, pattern) or relative.startswith(pattern + "/"):
+        if (
+            fnmatch.fnmatch(relative, pattern)
+            or fnmatch.fnmatch(name, pattern)
+            or relative.startswith(pattern + "/")
+        ):
             return True
     return False
 
@@ -106,4 +126,6 @@ def _excluded(path: str, root: str, patterns: Sequence[str]) -> bool:
 def matches(path: str, root: str, pattern: str) -> bool:
     """Glob match for per-file-ignores, against the path relative to the config root."""
     relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(relative), pattern)
+    return fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(
+        os.path.basename(relative), pattern
+    )

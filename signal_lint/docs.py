@@ -3,19 +3,24 @@
 ``python -m signal_lint.docs`` rewrites ``docs/rules/``; a test fails when the
 committed pages differ from what this module generates.
 """
+
 from __future__ import annotations
 
 import os
 import sys
 import textwrap
-from typing import Dict, List, Sequence, Union
+from collections.abc import Sequence
 
 from signal_lint.rules.base import Invalid, Rule, Valid, all_rules
 
 
 def rule_page(rule: type) -> str:
     assert issubclass(rule, Rule)
-    scope = "project (needs the whole project)" if rule.project else "per file (also runs inside flake8)"
+    scope = (
+        "project (needs the whole project)"
+        if rule.project
+        else "per file (also runs inside flake8)"
+    )
     if not rule.project and rule.reads_graph():
         scope += ", with a project check (`signal-lint check` only)"
     lines = [
@@ -31,12 +36,29 @@ def rule_page(rule: type) -> str:
     for example in rule.INVALID:
         if example.files:
             marks = ", ".join(_project_position(rule, position) for position in example.positions)
-            lines += [f"Reported at path:line:column {marks}, in this project:", ""] + _project_files(rule, example)
+            lines += [
+                f"Reported at path:line:column {marks}, in this project:",
+                "",
+            ] + _project_files(rule, example)
         else:
             marks = ", ".join(f"{line}:{column}" for line, column in example.positions)
-            lines += [f"Reported at line:column {marks}:", "", "```python", example.source().rstrip(), "```", ""]
+            lines += [
+                f"Reported at line:column {marks}:",
+                "",
+                "```python",
+                example.source().rstrip(),
+                "```",
+                "",
+            ]
         if example.fixed is not None:
-            lines += ["After `--fix`:", "", "```python", textwrap.dedent(example.fixed).strip("\n"), "```", ""]
+            lines += [
+                "After `--fix`:",
+                "",
+                "```python",
+                textwrap.dedent(example.fixed).strip("\n"),
+                "```",
+                "",
+            ]
     lines += ["## Not flagged", ""]
     for example in rule.VALID:
         if example.files:
@@ -51,11 +73,15 @@ def _project_position(rule: type, position: Sequence[object]) -> str:
     return f"`{path}:{line}:{column}`"
 
 
-def _project_files(rule: type, example: Union[Invalid, Valid]) -> List[str]:
+def _project_files(rule: type, example: Invalid | Valid) -> list[str]:
     """A project example's modules, the rule's own example module first."""
     files = {rule.example_path: example.source()}
-    files.update((path, textwrap.dedent(code).lstrip("\n")) for path, code in sorted(example.files.items()) if path != rule.example_path)
-    lines: List[str] = []
+    files.update(
+        (path, textwrap.dedent(code).lstrip("\n"))
+        for path, code in sorted(example.files.items())
+        if path != rule.example_path
+    )
+    lines: list[str] = []
     for path, code in files.items():
         if code.strip():  # empty ``__init__.py`` files only make the packages
             lines += [f"`{path}`:", "", "```python", code.rstrip(), "```", ""]
@@ -63,14 +89,21 @@ def _project_files(rule: type, example: Union[Invalid, Valid]) -> List[str]:
 
 
 def index_page() -> str:
-    lines = ["# Rules", "", "| code | name | severity | scope | fixable |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        "# Rules",
+        "",
+        "| code | name | severity | scope | fixable |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for rule in all_rules():
         scope = "project" if rule.project else "file"
-        lines.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | {'yes' if rule.fixable() else ''} |")
+        lines.append(
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | {'yes' if rule.fixable() else ''} |"
+        )
     return "\n".join(lines) + "\n"
 
 
-def pages() -> Dict[str, str]:
+def pages() -> dict[str, str]:
     result = {f"{rule.code}.md": rule_page(rule) for rule in all_rules()}
     result["README.md"] = index_page()
     return result

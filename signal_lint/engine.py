@@ -4,6 +4,7 @@ Per-file rules read one file's facts plus what the whole project knows
 (every signal it defines, every connection it makes), so a receiver in
 ``handlers.py`` connected from ``apps.py`` is checked like a local one.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,19 +12,20 @@ import gc
 import hashlib
 import os
 import sys
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import astuple, dataclass, field
-from typing import TYPE_CHECKING, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import TYPE_CHECKING
 
+from signal_lint.aliases import alias_table, follow_aliases, unique_modules
+from signal_lint.cache import FactsCache, RunCache, content_hash
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
-from signal_lint.cache import FactsCache, RunCache, content_hash
 from signal_lint.extract import extract_file
+from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
-from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
-from signal_lint.aliases import alias_table, follow_aliases, unique_modules
 from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
@@ -35,8 +37,8 @@ PARALLEL_THRESHOLD = 64
 
 @dataclass
 class CheckResult:
-    findings: List[Finding]
-    messages: List[str] = field(default_factory=list)  # paths skipped, for stderr
+    findings: list[Finding]
+    messages: list[str] = field(default_factory=list)  # paths skipped, for stderr
     files: int = 0
 
 
@@ -58,12 +60,16 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> CheckResult:
+def check_paths(
+    paths: Sequence[str], config: Config, jobs: int | None = None, use_cache: bool = True
+) -> CheckResult:
     with collector_paused():
         return _check_paths(paths, config, jobs, use_cache)
 
 
-def _check_paths(paths: Sequence[str], config: Config, jobs: Optional[int], use_cache: bool) -> CheckResult:
+def _check_paths(
+    paths: Sequence[str], config: Config, jobs: int | None, use_cache: bool
+) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude)
     sources = read_all(files, config, hash_contents=use_cache)
     run_cache = None
@@ -72,7 +78,11 @@ def _check_paths(paths: Sequence[str], config: Config, jobs: Optional[int], use_
         run_cache = RunCache(config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest())
         rows = run_cache.findings()
         if rows is not None:  # nothing changed since the last run
-            return CheckResult([Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows], messages, len(files))
+            return CheckResult(
+                [Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows],
+                messages,
+                len(files),
+            )
     all_facts, catalog = project_facts(sources, config, jobs, use_cache)
     findings = check_facts(all_facts, catalog, config)
     if run_cache is not None:
@@ -80,18 +90,24 @@ def _check_paths(paths: Sequence[str], config: Config, jobs: Optional[int], use_
     return CheckResult(findings, messages, len(files))
 
 
-def graph_paths(paths: Sequence[str], config: Config, jobs: Optional[int] = None, use_cache: bool = True) -> Tuple["Graph", List[Finding], List[str]]:
+def graph_paths(
+    paths: Sequence[str], config: Config, jobs: int | None = None, use_cache: bool = True
+) -> tuple[Graph, list[Finding], list[str]]:
     """The project graph of ``paths``, with every finding (for the report)."""
     from signal_lint.graph import build_graph
 
     with collector_paused():
         files, messages = discover(paths, config.root, config.exclude)
-        all_facts, catalog = project_facts(read_all(files, config, hash_contents=use_cache), config, jobs, use_cache)
+        all_facts, catalog = project_facts(
+            read_all(files, config, hash_contents=use_cache), config, jobs, use_cache
+        )
         graph = build_graph(all_facts, catalog)
         return graph, check_facts(all_facts, catalog, config, graph), messages
 
 
-def project_facts(sources: Sequence["Source"], config: Config, jobs: Optional[int], use_cache: bool) -> Tuple[List[FileFacts], Catalog]:
+def project_facts(
+    sources: Sequence[Source], config: Config, jobs: int | None, use_cache: bool
+) -> tuple[list[FileFacts], Catalog]:
     """Every file's facts (from the cache where unchanged) and the catalog they are checked against."""
     cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
     all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
@@ -110,7 +126,9 @@ class Source:
     digest: str  # "" when not hashed (no cache) or unreadable
 
 
-def read_all(files: Sequence[SourceFile], config: Config, hash_contents: bool = True) -> List[Source]:
+def read_all(
+    files: Sequence[SourceFile], config: Config, hash_contents: bool = True
+) -> list[Source]:
     sources = []
     for source_file in files:
         module, is_package = module_name(source_file.path, config.src)
@@ -122,21 +140,29 @@ def read_all(files: Sequence[SourceFile], config: Config, hash_contents: bool = 
     return sources
 
 
-def extract_all(sources: Sequence[Source], jobs: Optional[int] = None, cache: Optional[FactsCache] = None) -> List[FileFacts]:
+def extract_all(
+    sources: Sequence[Source], jobs: int | None = None, cache: FactsCache | None = None
+) -> list[FileFacts]:
     """Facts of every file, in the order given; same result whatever ``jobs`` is.
 
     Unchanged files (same content hash and module name) come from ``cache``;
     only the others are read and parsed, in worker processes when there are many.
     """
-    results: List[Optional[FileFacts]] = [None] * len(sources)
-    tasks: List[Tuple[int, str, str, str, bool, bool]] = []
+    results: list[FileFacts | None] = [None] * len(sources)
+    tasks: list[tuple[int, str, str, str, bool, bool]] = []
     for index, item in enumerate(sources):
-        cached = cache.get(item.file.display, item.digest, item.module) if cache is not None and item.digest else None
+        cached = (
+            cache.get(item.file.display, item.digest, item.module)
+            if cache is not None and item.digest
+            else None
+        )
         if cached is not None:
             results[index] = cached
         else:
-            tasks.append((index, item.file.path, item.file.display, item.module, item.is_package, False))
-    for (index, *_), facts in zip(tasks, _run(tasks, jobs)):
+            tasks.append(
+                (index, item.file.path, item.file.display, item.module, item.is_package, False)
+            )
+    for (index, *_), facts in zip(tasks, _run(tasks, jobs), strict=False):
         results[index] = facts
         item = sources[index]
         if cache is not None and item.digest and facts.parse_error is None:
@@ -144,7 +170,9 @@ def extract_all(sources: Sequence[Source], jobs: Optional[int] = None, cache: Op
     return [facts for facts in results if facts is not None]
 
 
-def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source], cache: Optional[FactsCache]) -> List[FileFacts]:
+def detail_receiver_files(
+    all_facts: list[FileFacts], sources: Sequence[Source], cache: FactsCache | None
+) -> list[FileFacts]:
     """Give the full treatment to files whose functions another file connects as receivers.
 
     The cheap pass records no functions; a ``handlers.py`` that never says
@@ -161,40 +189,60 @@ def detail_receiver_files(all_facts: List[FileFacts], sources: Sequence[Source],
             module = target.rsplit(".", 1)[0]
             for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
                 position = index.get(candidate)
-                if position is not None and not all_facts[position].detailed and all_facts[position].parse_error is None:
+                if (
+                    position is not None
+                    and not all_facts[position].detailed
+                    and all_facts[position].parse_error is None
+                ):
                     wanted.add(position)
     if not wanted:
         return all_facts
     result = list(all_facts)
     for position in sorted(wanted):
         item = sources[position]
-        result[position] = _extract((position, item.file.path, item.file.display, item.module, item.is_package, True))
+        result[position] = _extract(
+            (position, item.file.path, item.file.display, item.module, item.is_package, True)
+        )
         if cache is not None and item.digest:
             cache.put(item.file.display, item.digest, item.module, result[position])
     return result
 
 
-def _run(tasks: Sequence[Tuple[int, str, str, str, bool, bool]], jobs: Optional[int]) -> List[FileFacts]:
+def _run(
+    tasks: Sequence[tuple[int, str, str, str, bool, bool]], jobs: int | None
+) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [_extract(task) for task in tasks]
     from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
 
     try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=gc.disable) as pool:  # whatever the start method
-            return list(pool.map(_extract, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8)))))
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=gc.disable
+        ) as pool:  # whatever the start method
+            return list(
+                pool.map(_extract, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
+            )
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
         print(f"signal-lint: running serially ({error})", file=sys.stderr)
         return [_extract(task) for task in tasks]
 
 
-def _extract(task: Tuple[int, str, str, str, bool, bool]) -> FileFacts:
+def _extract(task: tuple[int, str, str, str, bool, bool]) -> FileFacts:
     """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
     _, path, display, module, is_package, detailed = task
-    return extract_file(path, display_path=display, module=module, is_package=is_package, detailed=True if detailed else None)
+    return extract_file(
+        path,
+        display_path=display,
+        module=module,
+        is_package=is_package,
+        detailed=True if detailed else None,
+    )
 
 
-def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: Dict[str, str]) -> RuleContext:
+def project_context(
+    all_facts: Iterable[FileFacts], catalog: Catalog, aliases: dict[str, str]
+) -> RuleContext:
     """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it)."""
     facts_list = list(all_facts)
     ctx = RuleContext(catalog, aliases=aliases, project_mode=True)
@@ -203,27 +251,37 @@ def project_context(all_facts: Iterable[FileFacts], catalog: Catalog, aliases: D
     for facts in facts_list:
         for connection in facts.connections:
             receiver = connection.receiver
-            if receiver.qualname and receiver.local is None and receiver.kind in ("name", "function"):
+            if (
+                receiver.qualname
+                and receiver.local is None
+                and receiver.kind in ("name", "function")
+            ):
                 target = ctx.canonical(receiver.qualname) or receiver.qualname
                 ctx.remote_connections.setdefault(target, []).append((facts, connection))
     return ctx
 
 
-def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config, graph: Optional["Graph"] = None) -> List[Finding]:
+def check_facts(
+    all_facts: Sequence[FileFacts], catalog: Catalog, config: Config, graph: Graph | None = None
+) -> list[Finding]:
     """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph report), so it is built once."""
     if graph is not None and graph.project is not None:
         modules, aliases = graph.project.modules, graph.project.aliases
     else:
         modules = unique_modules(all_facts)
-        aliases = alias_table(modules)  # one table for the rules and the graph: on a large tree it is big
+        aliases = alias_table(
+            modules
+        )  # one table for the rules and the graph: on a large tree it is big
     ctx = project_context(all_facts, catalog, aliases)
     enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
-    findings: List[Finding] = []
+    findings: list[Finding] = []
     for facts in all_facts:
         for rule in enabled:
             if not rule.project:
                 findings.extend(rule.check(facts, ctx))
-    project_rules = [rule for rule in enabled if rule.reads_graph()]  # project rules, and per-file rules' project halves
+    project_rules = [
+        rule for rule in enabled if rule.reads_graph()
+    ]  # project rules, and per-file rules' project halves
     if project_rules:
         from signal_lint.graph import build_graph  # only runs that need the graph build it
 
@@ -233,19 +291,22 @@ def check_facts(all_facts: Sequence[FileFacts], catalog: Catalog, config: Config
             for rule in project_rules:
                 findings.extend(rule.check_project(graph, ctx))
         except Exception as error:  # a bug of ours must not cost the user the per-file findings
-            print(f"signal-lint: internal error in the project analysis, project rules skipped: {error!r}", file=sys.stderr)
+            print(
+                f"signal-lint: internal error in the project analysis, project rules skipped: {error!r}",
+                file=sys.stderr,
+            )
     by_path = {facts.path: facts for facts in all_facts}
     kept = [f for f in findings if not _silenced(f, by_path.get(f.path), config)]
     return sorted(set(kept), key=Finding.sort_key)
 
 
-def _silenced(finding: Finding, facts: Optional[FileFacts], config: Config) -> bool:
+def _silenced(finding: Finding, facts: FileFacts | None, config: Config) -> bool:
     if any(finding.code.startswith(prefix) for prefix in _file_ignores(finding.path, config)):
         return True
     return facts is not None and _suppressed(finding, dict(facts.noqa))
 
 
-def check_one(facts: FileFacts, catalog: Catalog, config: Optional[Config] = None) -> List[Finding]:
+def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) -> list[Finding]:
     """Per-file rules on one file alone (the flake8 view and the rule examples)."""
     config = config or Config()
     ctx = RuleContext.for_file(catalog, facts)
@@ -264,15 +325,15 @@ def _enabled(code: str, config: Config) -> bool:
     return selected >= 0 and selected >= ignored  # the more specific prefix wins, like flake8
 
 
-def _file_ignores(path: str, config: Config) -> Tuple[str, ...]:
-    codes: List[str] = []
+def _file_ignores(path: str, config: Config) -> tuple[str, ...]:
+    codes: list[str] = []
     for pattern, ignored in config.per_file_ignores:
         if matches(path, config.root, pattern):
             codes.extend(ignored)
     return tuple(codes)
 
 
-def _suppressed(finding: Finding, noqa: Dict[int, Optional[Tuple[str, ...]]]) -> bool:
+def _suppressed(finding: Finding, noqa: dict[int, tuple[str, ...] | None]) -> bool:
     if finding.line not in noqa:
         return False
     codes = noqa[finding.line]

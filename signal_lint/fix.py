@@ -5,10 +5,12 @@ to (the ``def`` line, or the start of the ``connect``/``receiver``/``Signal``
 call).  Files are rewritten atomically, and fixing a fixed file changes
 nothing.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, List, Sequence, Set, Tuple, Union
+from collections.abc import Sequence
+from typing import Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -30,11 +32,13 @@ def fix_source(source: Source, findings: Sequence[Finding]) -> Source:
     return fixed.code if isinstance(source, str) else fixed.bytes
 
 
-def apply_fixes(findings: Sequence[Finding], paths: Sequence[str], config: object) -> Tuple[int, List[Finding]]:
+def apply_fixes(
+    findings: Sequence[Finding], paths: Sequence[str], config: object
+) -> tuple[int, list[Finding]]:
     """Fix files in place; return how many findings were fixed and the findings left."""
     from signal_lint.engine import check_paths
 
-    by_path: Dict[str, List[Finding]] = defaultdict(list)
+    by_path: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         if finding.fix is not None:
             by_path[finding.path].append(finding)
@@ -54,38 +58,48 @@ def apply_fixes(findings: Sequence[Finding], paths: Sequence[str], config: objec
 class _Fixer(cst.CSTTransformer):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
-    def __init__(self, wanted: Set[Tuple[str, int, int]]) -> None:
+    def __init__(self, wanted: set[tuple[str, int, int]]) -> None:
         super().__init__()
         self.wanted = wanted
-        self.comments: List[str] = []  # "# sends: ..." for the statement being left
+        self.comments: list[str] = []  # "# sends: ..." for the statement being left
 
     def _wants(self, kind: str, node: cst.CSTNode) -> bool:
         start = self.get_metadata(PositionProvider, node).start
         return (kind, start.line, start.column) in self.wanted
 
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
         start = self.get_metadata(PositionProvider, original.name).start
         lines = {line for kind, line, _ in self.wanted if kind == "add-kwargs"}
         if start.line not in lines or updated.params.star_kwarg is not None:
             return updated
         taken = {p.name.value for p in _all_params(updated.params)}
         name = next(n for n in ("kwargs", "extra_kwargs", "signal_kwargs") if n not in taken)
-        return updated.with_changes(params=updated.params.with_changes(star_kwarg=cst.Param(cst.Name(name))))
+        return updated.with_changes(
+            params=updated.params.with_changes(star_kwarg=cst.Param(cst.Name(name)))
+        )
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
         if self._wants("weak-false", original):
             return _set_weak_false(updated)
         if self._wants("drop-providing-args", original):
-            kept = [a for a in updated.args if not (a.keyword and a.keyword.value == "providing_args")]
+            kept = [
+                a for a in updated.args if not (a.keyword and a.keyword.value == "providing_args")
+            ]
             dropped = [a for a in updated.args if a.keyword and a.keyword.value == "providing_args"]
             names = _string_elements(dropped[0].value) if dropped else []
-            self.comments.append("# sends: " + ", ".join(names) if names else "# providing_args removed")
+            self.comments.append(
+                "# sends: " + ", ".join(names) if names else "# providing_args removed"
+            )
             if kept:
                 kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
             return updated.with_changes(args=kept)
         return updated
 
-    def leave_SimpleStatementLine(self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine) -> cst.SimpleStatementLine:
+    def leave_SimpleStatementLine(
+        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
+    ) -> cst.SimpleStatementLine:
         if not self.comments:
             return updated
         comment = "  ".join(self.comments)
@@ -94,11 +108,13 @@ class _Fixer(cst.CSTTransformer):
         if trailing.comment is not None:
             comment = f"{trailing.comment.value}  {comment}"
         return updated.with_changes(
-            trailing_whitespace=trailing.with_changes(whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment))
+            trailing_whitespace=trailing.with_changes(
+                whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)
+            )
         )
 
 
-def _all_params(params: cst.Parameters) -> List[cst.Param]:
+def _all_params(params: cst.Parameters) -> list[cst.Param]:
     found = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
     if isinstance(params.star_arg, cst.Param):
         found.append(params.star_arg)
@@ -119,11 +135,17 @@ def _set_weak_false(call: cst.Call) -> cst.Call:
         return call.with_changes(args=args)
     if args:
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    args.append(cst.Arg(keyword=cst.Name("weak"), value=false, equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))))
+    args.append(
+        cst.Arg(
+            keyword=cst.Name("weak"),
+            value=false,
+            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
+        )
+    )
     return call.with_changes(args=args)
 
 
-def _string_elements(node: cst.BaseExpression) -> List[str]:
+def _string_elements(node: cst.BaseExpression) -> list[str]:
     if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
         values = []
         for element in node.elements:

@@ -26,6 +26,7 @@ differs from the file on disk (stdin) is checked alone.
 
 https://flake8.pycqa.org/en/latest/plugin-development/
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,15 +34,16 @@ import ast
 import io
 import os
 import tokenize
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
-from typing import Any, Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
+from typing import Any
 
 from signal_lint import __version__
 from signal_lint.rules.base import Finding
 
-Result = Tuple[int, int, str, type]
+Result = tuple[int, int, str, type]
 
 
 class Plugin:
@@ -49,7 +51,7 @@ class Plugin:
 
     name = "signal-lint"
     version = __version__
-    django_version: Optional[str] = None  # --signal-lint-django-version
+    django_version: str | None = None  # --signal-lint-django-version
     project = False  # --signal-lint-project
 
     def __init__(self, tree: object, filename: str, lines: Sequence[str]) -> None:
@@ -92,7 +94,7 @@ class Plugin:
         for finding in findings:
             yield finding.line, finding.column, f"{finding.code} {finding.message}", type(self)
 
-    def _findings(self) -> List[Finding]:
+    def _findings(self) -> list[Finding]:
         from signal_lint.engine import check_one
         from signal_lint.extract import extract_source, mentions_signals
         from signal_lint.extract.modules import module_name
@@ -116,12 +118,14 @@ class Plugin:
 class _Project:
     """One ``signal-lint check`` run over a whole project: its files and findings by real path."""
 
-    def __init__(self, files: FrozenSet[str], findings: Dict[str, List[Finding]]) -> None:
+    def __init__(self, files: frozenset[str], findings: dict[str, list[Finding]]) -> None:
         self.files = files
         self.findings = findings
 
 
-_PROJECTS: Dict[Tuple[str, str], _Project] = {}  # (root, config) -> the run; at most one per process
+_PROJECTS: dict[
+    tuple[str, str], _Project
+] = {}  # (root, config) -> the run; at most one per process
 
 
 def _project(config: Any) -> _Project:
@@ -131,8 +135,10 @@ def _project(config: Any) -> _Project:
         from signal_lint.engine import check_paths
 
         root = config.root
-        files = frozenset(os.path.realpath(f.path) for f in discover([root], root, config.exclude)[0])
-        findings: Dict[str, List[Finding]] = {}
+        files = frozenset(
+            os.path.realpath(f.path) for f in discover([root], root, config.exclude)[0]
+        )
+        findings: dict[str, list[Finding]] = {}
         for finding in check_paths([root], config).findings:
             findings.setdefault(os.path.realpath(finding.path), []).append(finding)
         _PROJECTS[key] = _Project(files, findings)
@@ -140,13 +146,19 @@ def _project(config: Any) -> _Project:
 
 
 @lru_cache(maxsize=256)
-def _settings(directory: str, django_version: Optional[str]) -> Tuple[Any, Any]:
+def _settings(directory: str, django_version: str | None) -> tuple[Any, Any]:
     """The config (every SIG code on: flake8 chooses what to report) and catalog for files in ``directory``."""
     from signal_lint.catalog import load_catalog
     from signal_lint.config import load_config
 
     config = load_config([directory])
-    config = replace(config, select=("SIG",), ignore=(), per_file_ignores=(), django_version=django_version or config.django_version)
+    config = replace(
+        config,
+        select=("SIG",),
+        ignore=(),
+        per_file_ignores=(),
+        django_version=django_version or config.django_version,
+    )
     return config, load_catalog(config.django_version, config.extra_signals)
 
 
@@ -168,7 +180,7 @@ def _directory_of(filename: str) -> str:
     return absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
 
 
-def _on_disk(filename: str) -> Optional[str]:
+def _on_disk(filename: str) -> str | None:
     """The file's text as flake8 reads it (decoded, universal newlines), or None."""
     try:
         with tokenize.open(filename) as handle:

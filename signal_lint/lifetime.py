@@ -5,6 +5,7 @@ else keeps the object alive decides whether it ever runs.  SIG002 (one
 file) and the project graph (the dispatcher model's ``collect()``) ask the
 same questions here.
 """
+
 from __future__ import annotations
 
 from signal_lint.extract.facts import Connection, FileFacts

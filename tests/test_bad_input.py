@@ -1,4 +1,5 @@
 """Bad input never produces a traceback and never loses the other files' findings."""
+
 from __future__ import annotations
 
 import json
@@ -41,16 +42,22 @@ def project(tmp_path: Path, bad_name: str, bad: bytes) -> Path:
         ("latin1.py", b'x = "caf\xe9"\n', "not valid text"),
         ("nul.py", b"x = 1\x00\n", "null byte"),
         ("deep.py", b"x = " + b"(" * 100_000 + b")" * 100_000 + b"\n", "nested"),
-        ("deep_brackets.py", b"x = " + b"[" * 150 + b"]" * 150 + b"\n" + b"y = (\n", "could not parse"),
+        (
+            "deep_brackets.py",
+            b"x = " + b"[" * 150 + b"]" * 150 + b"\n" + b"y = (\n",
+            "could not parse",
+        ),
         ("tabs.py", b"if True:\n\tx = 1\n        y = 2\n", "could not parse"),
     ],
 )
-def test_unparsable_file_gives_one_sig000_and_the_others_are_checked(tmp_path, capsys, name, content, message):
+def test_unparsable_file_gives_one_sig000_and_the_others_are_checked(
+    tmp_path, capsys, name, content, message
+):
     code, findings, err = run([project(tmp_path, name, content)], capsys)
     by_file = codes_by_file(findings)
     assert by_file[name] == ["SIG000"]
     assert by_file["good.py"] == ["SIG001"]
-    assert message in [f for f in findings if f["code"] == "SIG000"][0]["message"]
+    assert message in next(f for f in findings if f["code"] == "SIG000")["message"]
     assert code == 1
     assert "Traceback" not in err
 
@@ -62,13 +69,18 @@ def test_unparsable_file_gives_one_sig000_and_the_others_are_checked(tmp_path, c
         ("bom.py", b"\xef\xbb\xbfx = 1\n"),
         ("crlf.py", b"x = 1\r\ny = 2\r\n"),
         ("empty.py", b""),
-        ("pep695.py", b"type Alias = int\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n\nclass Box[T]:\n    pass\n"),
+        (
+            "pep695.py",
+            b"type Alias = int\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n\nclass Box[T]:\n    pass\n",
+        ),
         ("pep701.py", b'name = "x"\nmessage = f"{"nested " + name}"\n'),
         ("pep758.py", b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n"),
     ],
 )
-def test_valid_files_in_any_encoding_or_newer_syntax_are_not_sig000(tmp_path, capsys, name, content):
-    code, findings, err = run([project(tmp_path, name, content)], capsys)
+def test_valid_files_in_any_encoding_or_newer_syntax_are_not_sig000(
+    tmp_path, capsys, name, content
+):
+    _code, findings, _err = run([project(tmp_path, name, content)], capsys)
     assert name not in codes_by_file(findings)
     assert codes_by_file(findings)["good.py"] == ["SIG001"]
 
@@ -86,10 +98,12 @@ def test_newer_syntax_file_still_yields_its_findings(tmp_path, capsys):
 
 
 def test_five_megabyte_file_is_checked(tmp_path, capsys):
-    filler = b"".join(b"def helper_%d(value):\n    return value + %d\n\n" % (i, i) for i in range(120_000))
+    filler = b"".join(
+        b"def helper_%d(value):\n    return value + %d\n\n" % (i, i) for i in range(120_000)
+    )
     assert len(filler) > 5_000_000
     (tmp_path / "huge.py").write_bytes(filler + GOOD)
-    code, findings, err = run([tmp_path], capsys)
+    _code, findings, _err = run([tmp_path], capsys)
     assert [(f["path"].endswith("huge.py"), f["code"]) for f in findings] == [(True, "SIG001")]
 
 
@@ -103,15 +117,15 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(tmp_path, capsys, monke
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", guarded_open)
-    code, findings, err = run([tmp_path], capsys)
+    _code, findings, _err = run([tmp_path], capsys)
     assert codes_by_file(findings) == {"good.py": ["SIG001"], "secret.py": ["SIG000"]}
-    assert "Permission denied" in [f["message"] for f in findings if f["code"] == "SIG000"][0]
+    assert "Permission denied" in next(f["message"] for f in findings if f["code"] == "SIG000")
 
 
 def test_dangling_symlink_is_reported(tmp_path, capsys):
     project(tmp_path, "other.py", b"x = 1\n")
     (tmp_path / "gone.py").symlink_to(tmp_path / "nowhere.py")
-    code, findings, err = run([tmp_path], capsys)
+    _code, findings, _err = run([tmp_path], capsys)
     assert codes_by_file(findings)["gone.py"] == ["SIG000"]
     assert codes_by_file(findings)["good.py"] == ["SIG001"]
 
@@ -120,14 +134,14 @@ def test_directory_symlink_loop_is_reported_once_and_skipped(tmp_path, capsys):
     (tmp_path / "pkg" / "sub").mkdir(parents=True)
     (tmp_path / "pkg" / "good.py").write_bytes(GOOD)
     (tmp_path / "pkg" / "sub" / "up").symlink_to(tmp_path / "pkg")
-    code, findings, err = run([tmp_path], capsys)
+    _code, findings, err = run([tmp_path], capsys)
     assert [os.path.basename(f["path"]) for f in findings] == ["good.py"]
     assert err.count("symlink loop") == 1
 
 
 def test_missing_path_is_a_message_not_a_crash(tmp_path, capsys):
     (tmp_path / "good.py").write_bytes(GOOD)
-    code, findings, err = run([tmp_path / "missing", tmp_path], capsys)
+    _code, findings, err = run([tmp_path / "missing", tmp_path], capsys)
     assert "missing: no such file or directory" in err
     assert len(findings) == 1
 
@@ -138,7 +152,8 @@ def test_output_is_identical_with_one_or_two_jobs(tmp_path):
     outputs = []
     for jobs in ("1", "2"):
         result = subprocess.run(
-            [sys.executable, "-m", "signal_lint", "check", "--jobs", jobs, str(tmp_path)], capture_output=True
+            [sys.executable, "-m", "signal_lint", "check", "--jobs", jobs, str(tmp_path)],
+            capture_output=True,
         )
         outputs.append(result.stdout)
         assert b"Traceback" not in result.stderr

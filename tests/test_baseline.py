@@ -1,4 +1,5 @@
 """``--write-baseline`` / ``--baseline``: fail only on new findings, and say which recorded ones are fixed."""
+
 from __future__ import annotations
 
 import json
@@ -71,7 +72,10 @@ def test_write_baseline_records_every_finding_and_prints_nothing(tmp_path, monke
     assert (code, out, err) == (0, "", "signal-lint: wrote 2 finding(s) to baseline.json\n")
     data = json.loads((tmp_path / "baseline.json").read_text())
     assert data["signal-lint-baseline"] == 1
-    assert [(row["code"], row["path"], row["line"]) for row in data["findings"]] == [("SIG004", "signals.py", 6), ("SIG015", "signals.py", 14)]
+    assert [(row["code"], row["path"], row["line"]) for row in data["findings"]] == [
+        ("SIG004", "signals.py", 6),
+        ("SIG015", "signals.py", 14),
+    ]
     first = (tmp_path / "baseline.json").read_bytes()
     run(capsys, "--select", "SIG0", "--write-baseline", "baseline.json", ".")
     assert (tmp_path / "baseline.json").read_bytes() == first
@@ -82,18 +86,30 @@ def test_unchanged_code_passes(app, capsys):
 
 
 def test_lines_inserted_above_do_not_make_findings_new(app, capsys):
-    edit(app, "from django.dispatch import receiver\n", "from django.dispatch import receiver\nimport os\nimport sys\n\n\nVALUE = 1\n")
+    edit(
+        app,
+        "from django.dispatch import receiver\n",
+        "from django.dispatch import receiver\nimport os\nimport sys\n\n\nVALUE = 1\n",
+    )
     assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
 
 
 def test_an_edit_elsewhere_in_the_file_does_not_make_findings_new(app, capsys):
-    edit(app, "    return 1\n", "    total = 0\n    for i in range(10):\n        total += i\n    return total\n")
+    edit(
+        app,
+        "    return 1\n",
+        "    total = 0\n    for i in range(10):\n        total += i\n    return total\n",
+    )
     edit(app, "    pass\n", "    print(instance)\n")  # the body of the flagged receiver
     assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
 
 
 def test_reindenting_the_flagged_line_keeps_it_known(app, capsys):
-    edit(app, "def on_save(sender, instance, create, **kwargs):", "def on_save(sender,  instance,   create, **kwargs):")
+    edit(
+        app,
+        "def on_save(sender, instance, create, **kwargs):",
+        "def on_save(sender,  instance,   create, **kwargs):",
+    )
     assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
 
 
@@ -108,7 +124,11 @@ def test_only_new_findings_are_reported(app, capsys):
 
 
 def test_changing_the_flagged_line_makes_it_new(app, capsys):
-    edit(app, "def on_save(sender, instance, create, **kwargs):", "def on_saved(sender, instance, create, **kwargs):")
+    edit(
+        app,
+        "def on_save(sender, instance, create, **kwargs):",
+        "def on_saved(sender, instance, create, **kwargs):",
+    )
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
     assert code == 1 and out.count("SIG004") == 1
     assert "1 finding(s) of the baseline are fixed" in err
@@ -128,13 +148,18 @@ def test_a_renamed_file_counts_as_new(app, capsys):
     (app / "shop" / "signals.py").rename(app / "shop" / "receivers.py")
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
     assert code == 1
-    assert [line.split(":")[0] for line in out.splitlines()] == ["shop/receivers.py", "shop/receivers.py"]
+    assert [line.split(":")[0] for line in out.splitlines()] == [
+        "shop/receivers.py",
+        "shop/receivers.py",
+    ]
     assert "2 finding(s) of the baseline are fixed" in err
 
 
 def test_identical_findings_are_told_apart_by_occurrence(app, capsys):
     def duplicate(name):  # the flagged line is the same as line 14's
-        return f'\n\n@receiver(post_save, dispatch_uid="")\ndef {name}(sender, **kwargs):\n    pass\n'
+        return (
+            f'\n\n@receiver(post_save, dispatch_uid="")\ndef {name}(sender, **kwargs):\n    pass\n'
+        )
 
     (app / "shop" / "signals.py").write_text(RECEIVERS + duplicate("second"))
     assert main(["check", "--write-baseline", "baseline.json", "."]) == 0
@@ -150,9 +175,15 @@ def test_identical_findings_are_told_apart_by_occurrence(app, capsys):
 
 def test_fingerprints_do_not_depend_on_how_paths_are_given(app, capsys):
     assert run(capsys, "--baseline", "baseline.json", "shop") == (0, "", "")
-    assert run(capsys, "--baseline", "baseline.json", str(app / "shop" / "signals.py")) == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", str(app / "shop" / "signals.py")) == (
+        0,
+        "",
+        "",
+    )
     (app / "sub").mkdir()
-    assert main(["check", "--baseline", str(app / "baseline.json"), str(app)]) == 0  # from another directory
+    assert (
+        main(["check", "--baseline", str(app / "baseline.json"), str(app)]) == 0
+    )  # from another directory
     capsys.readouterr()
 
 
@@ -166,7 +197,7 @@ def test_formats_and_statistics_show_new_findings_only(app, capsys):
     (app / "shop" / "signals.py").write_text(RECEIVERS + NEW_RECEIVER)
     code, out, err = run(capsys, "--baseline", "baseline.json", "--format", "json", ".")
     assert [row["line"] for row in json.loads(out)] == [20]
-    code, out, err = run(capsys, "--baseline", "baseline.json", "--statistics", ".")
+    _code, out, _err = run(capsys, "--baseline", "baseline.json", "--statistics", ".")
     assert out.splitlines()[-1] == "1     SIG004 unknown-receiver-argument"
 
 
@@ -176,7 +207,10 @@ def test_formats_and_statistics_show_new_findings_only(app, capsys):
         (None, "baseline.json: cannot read baseline"),
         ("{", "not a signal-lint baseline (invalid JSON"),
         ('{"findings": []}', "not a signal-lint baseline (write one with --write-baseline)"),
-        ('{"signal-lint-baseline": 1, "findings": [{"code": "SIG004"}]}', "malformed baseline entry"),
+        (
+            '{"signal-lint-baseline": 1, "findings": [{"code": "SIG004"}]}',
+            "malformed baseline entry",
+        ),
     ],
 )
 def test_unusable_baseline_is_a_usage_error(tmp_path, monkeypatch, capsys, content, message):
@@ -190,7 +224,9 @@ def test_unusable_baseline_is_a_usage_error(tmp_path, monkeypatch, capsys, conte
 
 
 def test_baseline_and_write_baseline_together_is_a_usage_error(app, capsys):
-    code, out, err = run(capsys, "--baseline", "baseline.json", "--write-baseline", "other.json", ".")
+    code, _out, err = run(
+        capsys, "--baseline", "baseline.json", "--write-baseline", "other.json", "."
+    )
     assert code == 2 and "either --baseline or --write-baseline" in err
 
 
@@ -199,9 +235,16 @@ def test_entries_outside_the_checked_paths_are_not_fixed(app, capsys):
     assert main(["check", "--write-baseline", "baseline.json", "."]) == 0
     capsys.readouterr()
     assert run(capsys, "--baseline", "baseline.json", "shop/signals.py") == (0, "", "")
-    assert run(capsys, "--baseline", "baseline.json", "--project-root", ".", "shop/other.py") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", "--project-root", ".", "shop/other.py") == (
+        0,
+        "",
+        "",
+    )
     (app / "shop" / "other.py").unlink()
     code, out, err = run(capsys, "--baseline", "baseline.json", "shop/signals.py")
     assert (code, out, err) == (0, "", "")
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
-    assert (code, out) == (0, "") and "2 finding(s) of the baseline are fixed" in err  # a deleted file's findings are fixed
+    assert (code, out) == (
+        0,
+        "",
+    ) and "2 finding(s) of the baseline are fixed" in err  # a deleted file's findings are fixed

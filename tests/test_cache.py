@@ -1,4 +1,5 @@
 """The content-hash cache: correct first, fast second."""
+
 from __future__ import annotations
 
 import json
@@ -106,7 +107,9 @@ def test_concurrent_runs_leave_a_valid_cache(project):
     for index in range(3, 120):
         (project / f"m{index}.py").write_text(BAD if index % 2 else GOOD)
     command = [sys.executable, "-m", "signal_lint", "check", "--format", "json", "."]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(3)
+    ]
     outputs = [run.communicate()[0] for run in runs]
     assert outputs[0] == outputs[1] == outputs[2]
     assert len(json.loads(outputs[0])) == 62

@@ -1,4 +1,5 @@
 """The ``signal-lint`` command as users run it: formats, filters, config, exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,7 @@ def run(capsys, *argv):
 
 
 def test_text_output_is_flake8_style_and_sorted(app, capsys):
-    code, out, err = run(capsys, "check", "shop")
+    code, out, _err = run(capsys, "check", "shop")
     assert out.splitlines() == [
         "shop/signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)",
         "shop/signals.py:10:2: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so Django ignores it and does not de-duplicate: use a unique non-empty string",
@@ -54,7 +55,7 @@ def test_text_output_is_flake8_style_and_sorted(app, capsys):
 
 
 def test_json_output_contract(app, capsys):
-    code, out, err = run(capsys, "check", "--format", "json", "shop")
+    _code, out, _err = run(capsys, "check", "--format", "json", "shop")
     findings = json.loads(out)
     assert findings[0] == {
         "code": "SIG004",
@@ -72,12 +73,12 @@ def test_json_output_contract(app, capsys):
 def test_path_is_shown_as_given(app, capsys):
     code, out, err = run(capsys, "check", "--format", "json", str(app / "shop" / "signals.py"))
     assert json.loads(out)[0]["path"] == str(app / "shop" / "signals.py")
-    code, out, err = run(capsys, "check", "--format", "json", "./shop/")
+    _code, out, _err = run(capsys, "check", "--format", "json", "./shop/")
     assert json.loads(out)[0]["path"] == "shop/signals.py"
 
 
 def test_default_path_is_the_current_directory(app, capsys):
-    code, out, err = run(capsys, "check")
+    _code, out, _err = run(capsys, "check")
     assert out.count("shop/signals.py") == 2
 
 
@@ -95,26 +96,34 @@ def test_exit_zero_and_fail_on(app, capsys):
 
 
 def test_clean_code_exits_zero(tmp_path, capsys):
-    (tmp_path / "ok.py").write_text("from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n")
+    (tmp_path / "ok.py").write_text(
+        "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"
+    )
     assert run(capsys, "check", str(tmp_path)) == (0, "", "")
 
 
 def test_noqa_with_and_without_codes(app, capsys):
-    source = RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004").replace('dispatch_uid="")', 'dispatch_uid="")  # noqa')
+    source = RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004").replace(
+        'dispatch_uid="")', 'dispatch_uid="")  # noqa'
+    )
     (app / "shop" / "signals.py").write_text(source)
     assert run(capsys, "check", "shop")[1] == ""
-    (app / "shop" / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG001"))
+    (app / "shop" / "signals.py").write_text(
+        RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG001")
+    )
     assert "SIG004" in run(capsys, "check", "shop")[1]
 
 
 def test_config_is_found_by_walking_up(app, capsys):
     (app / "pyproject.toml").write_text('[tool.signal-lint]\nignore = ["SIG015"]\n')
-    code, out, err = run(capsys, "check", "shop/signals.py")
+    _code, out, _err = run(capsys, "check", "shop/signals.py")
     assert "SIG015" not in out and "SIG004" in out
 
 
 def test_per_file_ignores_and_exclude(app, capsys):
-    (app / "pyproject.toml").write_text('[tool.signal-lint]\nper-file-ignores = { "shop/signals.py" = ["SIG004"] }\n')
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\nper-file-ignores = { "shop/signals.py" = ["SIG004"] }\n'
+    )
     out = run(capsys, "check", ".")[1]
     assert "SIG004" not in out and "SIG015" in out
     (app / "pyproject.toml").write_text('[tool.signal-lint]\nexclude = ["shop/*"]\n')
@@ -129,7 +138,7 @@ def test_config_errors_exit_2_with_a_message(app, capsys):
     code, out, err = run(capsys, "check", "shop")
     assert code == 2 and "E501" in err
     (app / "pyproject.toml").write_text("[tool.signal-lint\n")
-    code, out, err = run(capsys, "check", "shop")
+    code, _out, err = run(capsys, "check", "shop")
     assert code == 2 and "pyproject.toml" in err
 
 
@@ -142,59 +151,95 @@ def test_usage_errors_exit_2(capsys):
 
 def test_rules_and_rule(capsys):
     code, out, err = run(capsys, "rules")
-    assert code == 0 and out.splitlines()[1].split()[:3] == ["SIG001", "receiver-missing-kwargs", "error"]
-    code, out, err = run(capsys, "rule", "sig004")
-    assert code == 0 and out.startswith("# SIG004 unknown-receiver-argument (error)") and "## Why is this bad?" in out
+    assert code == 0 and out.splitlines()[1].split()[:3] == [
+        "SIG001",
+        "receiver-missing-kwargs",
+        "error",
+    ]
+    code, out, _err = run(capsys, "rule", "sig004")
+    assert (
+        code == 0
+        and out.startswith("# SIG004 unknown-receiver-argument (error)")
+        and "## Why is this bad?" in out
+    )
 
 
 def test_fix_rewrites_the_file_and_a_second_run_changes_nothing(tmp_path, capsys):
     target = tmp_path / "receivers.py"
-    target.write_bytes(b"from django.db.models.signals import post_save\r\n\r\ndef h(sender):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n")
-    code, out, err = run(capsys, "check", "--fix", str(target))
-    assert target.read_bytes() == b"from django.db.models.signals import post_save\r\n\r\ndef h(sender, **kwargs):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
+    target.write_bytes(
+        b"from django.db.models.signals import post_save\r\n\r\ndef h(sender):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
+    )
+    code, out, _err = run(capsys, "check", "--fix", str(target))
+    assert (
+        target.read_bytes()
+        == b"from django.db.models.signals import post_save\r\n\r\ndef h(sender, **kwargs):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
+    )
     assert code == 0 and out == ""
     run(capsys, "check", "--fix", str(target))
     assert target.read_bytes().count(b"**kwargs") == 1
 
 
 def test_module_entry_point():
-    result = subprocess.run([sys.executable, "-m", "signal_lint", "rules"], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "signal_lint", "rules"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and "SIG017" in result.stdout
 
 
 def test_github_format(app, capsys):
     out = run(capsys, "check", "--format", "github", "shop")[1]
-    assert out.splitlines()[0].startswith("::error file=shop/signals.py,line=6,col=31,title=SIG004 unknown-receiver-argument::SIG004 ")
+    assert out.splitlines()[0].startswith(
+        "::error file=shop/signals.py,line=6,col=31,title=SIG004 unknown-receiver-argument::SIG004 "
+    )
     assert out.splitlines()[1].startswith("::warning file=shop/signals.py,line=10,col=2,")
 
 
 def test_statistics(app, capsys):
     out = run(capsys, "check", "--statistics", "shop")[1]
-    assert out.splitlines()[-2:] == ["1     SIG004 unknown-receiver-argument", "1     SIG015 falsy-dispatch-uid"]
+    assert out.splitlines()[-2:] == [
+        "1     SIG004 unknown-receiver-argument",
+        "1     SIG015 falsy-dispatch-uid",
+    ]
 
 
 def test_graph_command_formats(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(Path(__file__).resolve().parent.parent / "fixtures" / "example_project")
-    code, out, err = run(capsys, "graph", "--format", "json", "--no-cache", ".")
+    code, out, _err = run(capsys, "graph", "--format", "json", "--no-cache", ".")
     data = json.loads(out)
     assert code == 0 and set(data) >= {"signals", "receivers", "connections", "sends"}
-    loser = [c for c in data["connections"] if c["receiver"] == "shop.receivers.on_order_saved_dispatch_uid_loser"]
+    loser = [
+        c
+        for c in data["connections"]
+        if c["receiver"] == "shop.receivers.on_order_saved_dispatch_uid_loser"
+    ]
     assert [(c["signal"], c["sender"], c["status"], c["dispatch_uid"]) for c in loser] == [
         ("django.db.models.signals.post_save", "shop.models.Order", "ignored", "shop.order_saved")
     ]
-    for fmt, start in (("text", "catalog.signals.product_published"), ("dot", "digraph signals {"), ("mermaid", "flowchart LR")):
+    for fmt, start in (
+        ("text", "catalog.signals.product_published"),
+        ("dot", "digraph signals {"),
+        ("mermaid", "flowchart LR"),
+    ):
         assert run(capsys, "graph", "--format", fmt, "--no-cache", ".")[1].startswith(start)
     target = tmp_path / "report.html"
-    assert run(capsys, "graph", "--format", "html", "--output", str(target), "--no-cache", ".")[0] == 0
+    assert (
+        run(capsys, "graph", "--format", "html", "--output", str(target), "--no-cache", ".")[0] == 0
+    )
     assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
 
 
-def test_graph_output_creates_directories_and_reports_unwritable_targets(tmp_path, capsys, monkeypatch):
+def test_graph_output_creates_directories_and_reports_unwritable_targets(
+    tmp_path, capsys, monkeypatch
+):
     monkeypatch.chdir(Path(__file__).resolve().parent.parent / "fixtures" / "example_project")
     target = tmp_path / "reports" / "nested" / "graph.json"
-    assert run(capsys, "graph", "--format", "json", "--output", str(target), "--no-cache", ".")[0] == 0
+    assert (
+        run(capsys, "graph", "--format", "json", "--output", str(target), "--no-cache", ".")[0] == 0
+    )
     assert json.loads(target.read_text())["connections"]
     blocker = tmp_path / "file"
     blocker.write_text("")
-    code, out, err = run(capsys, "graph", "--output", str(blocker / "graph.txt"), "--no-cache", ".")
+    code, _out, err = run(
+        capsys, "graph", "--output", str(blocker / "graph.txt"), "--no-cache", "."
+    )
     assert code == 2 and "cannot write" in err and "Traceback" not in err

@@ -1,4 +1,5 @@
 """File discovery: what is walked, what is skipped, and in which order."""
+
 from __future__ import annotations
 
 from signal_lint.discover import discover

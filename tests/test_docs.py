@@ -1,4 +1,5 @@
 """The committed rule docs are exactly what the rule classes generate."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,11 @@ DOCS = Path(__file__).resolve().parent.parent / "docs" / "rules"
 
 def test_rule_pages_match_the_rule_modules():
     expected = pages()
-    stale = [name for name, content in expected.items() if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != content]
+    stale = [
+        name
+        for name, content in expected.items()
+        if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != content
+    ]
     assert stale == [], "run `python -m signal_lint.docs` to regenerate docs/rules/"
 
 
@@ -20,5 +25,7 @@ def test_no_page_for_a_rule_that_does_not_exist():
 
 def test_readme_links_every_doc_page_it_names():
     readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
-    for target in [line.split("](", 1)[1].split(")", 1)[0] for line in readme.splitlines() if "](docs/" in line]:
+    for target in [
+        line.split("](", 1)[1].split(")", 1)[0] for line in readme.splitlines() if "](docs/" in line
+    ]:
         assert (DOCS.parent.parent / target).is_file(), target

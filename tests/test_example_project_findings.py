@@ -4,6 +4,7 @@ Every intended mistake, per-file and project rules alike, is found at its
 line, and nothing else is (``catalog/``, ``config/`` and the correct parts of
 ``shop/`` stay clean).
 """
+
 from __future__ import annotations
 
 import re
@@ -27,7 +28,10 @@ def expected_rows():
 
 def findings():
     result = check_paths([str(PROJECT)], Config(root=str(PROJECT)), jobs=1, use_cache=False)
-    return [(Path(f.path).resolve().relative_to(PROJECT).as_posix(), f.line, f.code, f) for f in result.findings]
+    return [
+        (Path(f.path).resolve().relative_to(PROJECT).as_posix(), f.line, f.code, f)
+        for f in result.findings
+    ]
 
 
 def test_findings_are_exactly_the_expected_rows():
@@ -40,7 +44,9 @@ def test_one_finding_per_expected_row():
 
 
 def test_project_rule_messages_name_what_they_concern():
-    messages = {code: finding.message for _, _, code, finding in findings() if code.startswith("SIG1")}
+    messages = {
+        code: finding.message for _, _, code, finding in findings() if code.startswith("SIG1")
+    }
     assert "`on_order_saved_first`" in messages["SIG102"]
     assert "`order_detail`" in messages["SIG103"]
     assert "`tracking_number`" in messages["SIG104"]

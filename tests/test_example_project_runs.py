@@ -5,6 +5,7 @@ after ``django.setup()`` (via ``fixtures/example_project/dump_receivers.py``),
 that ``manage.py check`` reports exactly the expected ``signals.E001``, and
 that ``EXPECTED.md`` agrees with the ``# expect:`` markers in the source.
 """
+
 from __future__ import annotations
 
 import json
@@ -106,9 +107,7 @@ def run_python(code: str, settings: str = "config.settings", **env_extra: str):
 
 
 def run_dump(*args: str) -> dict:
-    proc = run_python(
-        f"import sys, dump_receivers; sys.exit(dump_receivers.main({list(args)!r}))"
-    )
+    proc = run_python(f"import sys, dump_receivers; sys.exit(dump_receivers.main({list(args)!r}))")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -182,9 +181,7 @@ def test_intended_dead_receivers_are_absent(dump, name):
 
 
 def test_project_receivers_are_exactly_the_intended_ones(dump):
-    project = {
-        r for r in all_receivers(dump) if r.startswith(("shop.", "catalog.", "config."))
-    }
+    project = {r for r in all_receivers(dump) if r.startswith(("shop.", "catalog.", "config."))}
     assert project == {r for names in LIVE.values() for r in names}
 
 
@@ -341,7 +338,9 @@ def test_runtime_behaviour(tmp_path):
     # SIG001: Django sends `signal`, `using`, `origin` by keyword
     assert any("unexpected keyword argument" in e for e in out["post_delete_errors"])
     # SIG014: anonymous logout sends user=None
-    assert any("'NoneType' object has no attribute 'username'" in e for e in out["logged_out_errors"])
+    assert any(
+        "'NoneType' object has no attribute 'username'" in e for e in out["logged_out_errors"]
+    )
 
 
 MARKER = re.compile(r"#\s*expect:\s*(SIG\d{3}(?:\s*,\s*SIG\d{3})*)")

@@ -4,6 +4,7 @@ Output lines are compared exactly: with the rule fixtures' inline markers,
 and with ``signal-lint check`` on the same files (flake8's default format is
 the same ``path:line:col: CODE message``).
 """
+
 from __future__ import annotations
 
 import io
@@ -14,7 +15,6 @@ import sys
 import textwrap
 import tokenize
 from pathlib import Path
-from typing import List, Set, Tuple
 
 import pytest
 
@@ -66,27 +66,42 @@ def cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
 
 
-def flake8(*argv: str, cwd: Path = ROOT, stdin: str = "") -> Tuple[int, List[str], str]:
-    process = subprocess.run([sys.executable, "-m", "flake8", *argv], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=120)
+def flake8(*argv: str, cwd: Path = ROOT, stdin: str = "") -> tuple[int, list[str], str]:
+    process = subprocess.run(
+        [sys.executable, "-m", "flake8", *argv],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return process.returncode, process.stdout.splitlines(), process.stderr
 
 
-def signal_lint(*argv: str, cwd: Path = ROOT) -> List[str]:
-    process = subprocess.run([sys.executable, "-m", "signal_lint", "check", *argv], cwd=cwd, capture_output=True, text=True, timeout=120)
+def signal_lint(*argv: str, cwd: Path = ROOT) -> list[str]:
+    process = subprocess.run(
+        [sys.executable, "-m", "signal_lint", "check", *argv],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return process.stdout.splitlines()
 
 
-def markers(path: Path) -> Set[Tuple[str, int, int, str]]:
+def markers(path: Path) -> set[tuple[str, int, int, str]]:
     found = set()
     for token in tokenize.tokenize(io.BytesIO(path.read_bytes()).readline):
         if token.type == tokenize.COMMENT:
             for code, columns in MARKER.findall(token.string):
                 for column in columns.split(","):
-                    found.add((path.relative_to(ROOT).as_posix(), token.start[0], int(column), code))
+                    found.add(
+                        (path.relative_to(ROOT).as_posix(), token.start[0], int(column), code)
+                    )
     return found
 
 
-def parsed(lines: List[str]) -> Set[Tuple[str, int, int, str]]:
+def parsed(lines: list[str]) -> set[tuple[str, int, int, str]]:
     result = set()
     for line in lines:
         path, row, column, rest = line.split(":", 3)
@@ -101,7 +116,7 @@ def app(tmp_path):
 
 
 def test_the_plugin_is_registered_under_sig():
-    code, out, err = flake8("--version")
+    code, out, _err = flake8("--version")
     assert code == 0 and "signal-lint: " in " ".join(out)
 
 
@@ -114,24 +129,32 @@ def test_every_per_file_rule_fixture_reports_exactly_its_markers():
     assert len(out) == len(expected)
 
 
-PROJECT_FIXTURES = sorted(path for path in RULE_FIXTURES.glob("SIG*") if path.is_dir() and path.name != "SIG000")
+PROJECT_FIXTURES = sorted(
+    path for path in RULE_FIXTURES.glob("SIG*") if path.is_dir() and path.name != "SIG000"
+)
 
 
-@pytest.mark.parametrize("directory", PROJECT_FIXTURES, ids=[path.name for path in PROJECT_FIXTURES])
+@pytest.mark.parametrize(
+    "directory", PROJECT_FIXTURES, ids=[path.name for path in PROJECT_FIXTURES]
+)
 def test_every_project_rule_fixture_reports_exactly_its_markers_in_project_mode(directory):
-    code, out, err = flake8("--select", "SIG", "--signal-lint-project", ".", cwd=directory)
-    expected = {("./" + path.relative_to(directory).as_posix(), line, column, found) for path in directory.rglob("*.py") for _, line, column, found in markers(path)}
+    _code, out, err = flake8("--select", "SIG", "--signal-lint-project", ".", cwd=directory)
+    expected = {
+        ("./" + path.relative_to(directory).as_posix(), line, column, found)
+        for path in directory.rglob("*.py")
+        for _, line, column, found in markers(path)
+    }
     assert err == ""
     assert parsed(out) == expected and len(out) == len(expected)
 
 
 def test_sig004_fixture_matches_the_command_line_exactly():
-    code, out, err = flake8("--select", "SIG", "fixtures/rules/SIG004.py")
+    _code, out, _err = flake8("--select", "SIG", "fixtures/rules/SIG004.py")
     assert out == signal_lint("--no-cache", "--select", "SIG0", "fixtures/rules/SIG004.py")
     assert parsed(out) == markers(RULE_FIXTURES / "SIG004.py") and len(out) == 25
 
 
-def per_file_findings(directory: str) -> List[str]:
+def per_file_findings(directory: str) -> list[str]:
     """What the plugin must print without --signal-lint-project: each file checked alone (``check_one``)."""
     from signal_lint.catalog import load_catalog
     from signal_lint.config import load_config
@@ -145,7 +168,10 @@ def per_file_findings(directory: str) -> List[str]:
         shown = path.relative_to(ROOT).as_posix()
         module, is_package = module_name(str(path), config.src)
         facts = extract_source(path.read_bytes(), shown, module, is_package)
-        lines.extend(f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}" for f in check_one(facts, load_catalog(config.django_version, config.extra_signals)))
+        lines.extend(
+            f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}"
+            for f in check_one(facts, load_catalog(config.django_version, config.extra_signals))
+        )
     return lines
 
 
@@ -161,7 +187,17 @@ def test_example_project_is_checked_file_by_file(jobs):
 def test_project_mode_matches_the_command_line_and_runs_once(jobs, tmp_path):
     log = tmp_path / "log.txt"
     process = subprocess.run(
-        [sys.executable, "-c", COUNTING_FLAKE8, "-j", jobs, "--select", "SIG", "--signal-lint-project", EXAMPLE],
+        [
+            sys.executable,
+            "-c",
+            COUNTING_FLAKE8,
+            "-j",
+            jobs,
+            "--select",
+            "SIG",
+            "--signal-lint-project",
+            EXAMPLE,
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -182,23 +218,47 @@ def test_project_mode_matches_the_command_line_and_runs_once(jobs, tmp_path):
 
 def test_project_mode_checks_a_changed_buffer_alone(app):
     source = RECEIVERS.replace("create, **kwargs", "created, **kwargs")
-    code, out, err = flake8("--select", "SIG", "--signal-lint-project", "--stdin-display-name", "signals.py", "-", cwd=app, stdin=source)
+    code, out, err = flake8(
+        "--select",
+        "SIG",
+        "--signal-lint-project",
+        "--stdin-display-name",
+        "signals.py",
+        "-",
+        cwd=app,
+        stdin=source,
+    )
     assert out == []
-    code, out, err = flake8("--select", "SIG", "--signal-lint-project", "--stdin-display-name", "signals.py", "-", cwd=app, stdin=RECEIVERS)
+    _code, out, _err = flake8(
+        "--select",
+        "SIG",
+        "--signal-lint-project",
+        "--stdin-display-name",
+        "signals.py",
+        "-",
+        cwd=app,
+        stdin=RECEIVERS,
+    )
     assert out == [ON_SAVE]
 
 
 def test_stdin(app):
-    code, out, err = flake8("--select", "SIG", "-", cwd=app, stdin=RECEIVERS)
+    _code, out, _err = flake8("--select", "SIG", "-", cwd=app, stdin=RECEIVERS)
     assert out == [ON_SAVE.replace("signals.py", "stdin")]
 
 
 def test_noqa(app):
-    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004"))
+    (app / "signals.py").write_text(
+        RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004")
+    )
     assert flake8("--select", "SIG", ".", cwd=app)[1] == []
-    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: E501"))
+    (app / "signals.py").write_text(
+        RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: E501")
+    )
     assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE]
-    (app / "signals.py").write_text(RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa"))
+    (app / "signals.py").write_text(
+        RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa")
+    )
     assert flake8("--select", "SIG", ".", cwd=app)[1] == []
     assert flake8("--select", "SIG", "--disable-noqa", ".", cwd=app)[1] == ["./" + ON_SAVE]
 
@@ -206,35 +266,50 @@ def test_noqa(app):
 def test_extend_ignore_and_per_file_ignores(app):
     assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE]
     assert flake8("--select", "SIG", "--extend-ignore", "SIG004", ".", cwd=app)[1] == []
-    assert flake8("--select", "SIG", "--per-file-ignores", "signals.py:SIG004", ".", cwd=app)[1] == []
-    assert flake8("--select", "SIG", "--per-file-ignores", "other.py:SIG004", ".", cwd=app)[1] == ["./" + ON_SAVE]
+    assert (
+        flake8("--select", "SIG", "--per-file-ignores", "signals.py:SIG004", ".", cwd=app)[1] == []
+    )
+    assert flake8("--select", "SIG", "--per-file-ignores", "other.py:SIG004", ".", cwd=app)[1] == [
+        "./" + ON_SAVE
+    ]
     assert flake8("--select", "SIG005", ".", cwd=app)[1] == []
 
 
 def test_signal_lint_django_version_option(app):
-    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.0", ".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
-    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.1", ".", cwd=app)[1] == ["./" + ON_SAVE]
+    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.0", ".", cwd=app)[1] == [
+        "./" + ON_SAVE,
+        "./" + ON_TAGS_60,
+    ]
+    assert flake8("--select", "SIG", "--signal-lint-django-version", "6.1", ".", cwd=app)[1] == [
+        "./" + ON_SAVE
+    ]
 
 
 def test_options_from_flake8_config(app):
-    (app / ".flake8").write_text("[flake8]\nselect = SIG\nsignal-lint-django-version = 6.0\nsignal-lint-project = true\n")
+    (app / ".flake8").write_text(
+        "[flake8]\nselect = SIG\nsignal-lint-django-version = 6.0\nsignal-lint-project = true\n"
+    )
     assert flake8(".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
 
 
 def test_django_version_from_signal_lint_config(app):
-    (app / "pyproject.toml").write_text('[tool.signal-lint]\ndjango-version = "6.0"\nignore = ["SIG004"]\n')
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\ndjango-version = "6.0"\nignore = ["SIG004"]\n'
+    )
     # django-version is read; which codes are reported is flake8's business
     assert flake8("--select", "SIG", ".", cwd=app)[1] == ["./" + ON_SAVE, "./" + ON_TAGS_60]
 
 
 def test_unknown_django_version_is_a_usage_error(app):
-    code, out, err = flake8("--select", "SIG", "--signal-lint-django-version", "1.11", ".", cwd=app)
+    code, _out, err = flake8(
+        "--select", "SIG", "--signal-lint-django-version", "1.11", ".", cwd=app
+    )
     assert code == 2 and "unsupported Django version '1.11'" in err
 
 
 def test_a_file_flake8_cannot_parse_is_flake8s_e999(app):
     (app / "broken.py").write_text("def f(:\n")
-    code, out, err = flake8("--select", "SIG,E999", "broken.py", cwd=app)
+    _code, out, _err = flake8("--select", "SIG,E999", "broken.py", cwd=app)
     assert [line.split()[1] for line in out] == ["E999"]
 
 
@@ -245,4 +320,6 @@ def test_a_bad_signal_lint_config_stops_flake8_with_its_message(app, mode):
     code, out, err = flake8("--select", "SIG", *mode, ".", cwd=app)
     assert code == 1 and "Traceback" not in err
     assert out[0] == "There was a critical error during execution of Flake8:"
-    assert out[1].startswith(f"signal-lint: {app / 'pyproject.toml'}: unknown [tool.signal-lint] key(s): bogus ")
+    assert out[1].startswith(
+        f"signal-lint: {app / 'pyproject.toml'}: unknown [tool.signal-lint] key(s): bogus "
+    )

@@ -6,6 +6,7 @@ lines excepted: the package under test is installed already), workflow steps
 from docs/examples/signal-lint.yml and the GitLab job of docs/gitlab-ci.md.
 The pre-commit guide's ``try-repo`` command is run by tests/test_pre_commit.py.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,7 +17,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import jsonschema
 import pytest
@@ -32,10 +32,10 @@ SARIF_SCHEMA = ROOT / "tests" / "report" / "sarif-schema-2.1.0.json"
 FINDING_LINE = re.compile(r"^(\./)?[\w/.]+\.py:\d+:\d+: [A-Z]+\d+ ")
 
 
-def blocks(page: str, language: str) -> List[str]:
+def blocks(page: str, language: str) -> list[str]:
     """The fenced code blocks of a page in ``language`` ("" for blocks without one), dedented."""
-    found: List[str] = []
-    current: Optional[List[str]] = None
+    found: list[str] = []
+    current: list[str] | None = None
     kind = ""
     for line in (DOCS / page).read_text(encoding="utf-8").splitlines(keepends=True):
         stripped = line.strip()
@@ -50,7 +50,7 @@ def blocks(page: str, language: str) -> List[str]:
     return found
 
 
-def commands(page: str) -> List[str]:
+def commands(page: str) -> list[str]:
     lines = [line.strip() for block in blocks(page, "sh") for line in block.splitlines()]
     return [line for line in lines if line and not line.startswith(("#", "pip install"))]
 
@@ -64,15 +64,28 @@ def project(tmp_path):
 
 @pytest.fixture
 def shell(project, tmp_path):
-    environment = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""), "SIGNAL_LINT_CACHE_DIR": str(tmp_path / "cache")}
+    environment = {
+        **os.environ,
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        "SIGNAL_LINT_CACHE_DIR": str(tmp_path / "cache"),
+    }
 
     def run(command: str) -> subprocess.CompletedProcess:
-        return subprocess.run(command, shell=True, executable="/bin/bash", cwd=project, env=environment, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            command,
+            shell=True,
+            executable="/bin/bash",
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     return run
 
 
-def findings(output: str) -> List[str]:
+def findings(output: str) -> list[str]:
     lines = output.splitlines()
     assert lines and all(FINDING_LINE.match(line) for line in lines), output
     return lines
@@ -83,15 +96,24 @@ def findings(output: str) -> List[str]:
 
 def test_baseline_guide(project, shell):
     write, add, check = commands("baseline.md")
-    assert write.startswith("signal-lint check --write-baseline ") and add.startswith("git add ") and check.startswith("signal-lint check --baseline ")
+    assert (
+        write.startswith("signal-lint check --write-baseline ")
+        and add.startswith("git add ")
+        and check.startswith("signal-lint check --baseline ")
+    )
     result = shell(write)
-    assert (result.returncode, result.stdout) == (0, "") and result.stderr.startswith("signal-lint: wrote ")
+    assert (result.returncode, result.stdout) == (0, "") and result.stderr.startswith(
+        "signal-lint: wrote "
+    )
     assert shell(add).returncode == 0
     result = shell(check)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
 
     receivers = project / "shop" / "receivers.py"
-    receivers.write_text(receivers.read_text() + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, instance, request, **kwargs):\n    pass\n")
+    receivers.write_text(
+        receivers.read_text()
+        + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, instance, request, **kwargs):\n    pass\n"
+    )
     result = shell(check)
     assert result.returncode == 1
     assert [line.split(": ")[1].split()[0] for line in findings(result.stdout)] == ["SIG004"]
@@ -119,7 +141,9 @@ def test_flake8_guide_commands(shell):
         assert result.returncode == 1 and result.stderr == "", command
         outputs[command] = findings(result.stdout)
         assert all(" SIG" in line for line in outputs[command])
-    assert any(" SIG101 " in line for line in outputs["flake8 --select SIG --signal-lint-project ."])
+    assert any(
+        " SIG101 " in line for line in outputs["flake8 --select SIG --signal-lint-project ."]
+    )
     assert not any(" SIG101 " in line for line in outputs["flake8 --select SIG ."])
 
 
@@ -137,7 +161,7 @@ def test_flake8_guide_configuration(project, shell):
 # --- github-actions.md ------------------------------------------------------------
 
 
-def workflow_steps() -> List[Dict[str, object]]:
+def workflow_steps() -> list[dict[str, object]]:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
     assert set(triggers) == {"push", "pull_request"}
@@ -153,8 +177,17 @@ def test_the_guide_shows_the_workflow_file():
 def test_the_workflow_runs_the_guides_commands(shell, project):
     steps = workflow_steps()
     uses = [step["uses"].split("@")[0] for step in steps if "uses" in step]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/cache", "github/codeql-action/upload-sarif"]
-    upload = next(step for step in steps if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif"))
+    assert uses == [
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/cache",
+        "github/codeql-action/upload-sarif",
+    ]
+    upload = next(
+        step
+        for step in steps
+        if str(step.get("uses", "")).startswith("github/codeql-action/upload-sarif")
+    )
     run = [str(step["run"]) for step in steps if "run" in step]
     assert run[0] == "pip install signal-lint"
     assert run[1:] == commands("github-actions.md")[:2]
@@ -169,7 +202,13 @@ def test_the_workflow_runs_the_guides_commands(shell, project):
     annotations = shell(run[2])
     assert annotations.returncode == 1
     lines = annotations.stdout.splitlines()
-    assert lines and all(re.match(r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=SIG\d{3} [a-z0-9-]+::SIG\d{3} ", line) for line in lines)
+    assert lines and all(
+        re.match(
+            r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=SIG\d{3} [a-z0-9-]+::SIG\d{3} ",
+            line,
+        )
+        for line in lines
+    )
     assert len(lines) == len(log["runs"][0]["results"])
 
 
@@ -186,7 +225,7 @@ def test_the_github_baseline_variant(shell):
 
 
 def test_the_gitlab_job_runs_the_guides_commands(shell, project):
-    (config,) = [block for block in blocks("gitlab-ci.md", "yaml")]
+    (config,) = list(blocks("gitlab-ci.md", "yaml"))
     job = yaml.safe_load(config)["signal-lint"]
     script = job["script"]
     assert script[0] == "pip install signal-lint"
@@ -200,7 +239,9 @@ def test_the_gitlab_job_runs_the_guides_commands(shell, project):
     for issue in issues:
         assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
         assert issue["severity"] in ("info", "minor", "major", "critical", "blocker")
-        assert (project / issue["location"]["path"]).is_file() and issue["location"]["lines"]["begin"] >= 1
+        assert (project / issue["location"]["path"]).is_file() and issue["location"]["lines"][
+            "begin"
+        ] >= 1
 
     result = shell(script[2])
     assert result.returncode == 1
@@ -218,16 +259,32 @@ def test_the_gitlab_baseline_variant(shell):
 
 
 def test_the_hook_manifest_and_the_guides_configurations_are_valid(tmp_path):
-    manifest = subprocess.run([sys.executable, "-m", "pre_commit", "validate-manifest", str(ROOT / ".pre-commit-hooks.yaml")], capture_output=True, text=True)
+    manifest = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pre_commit",
+            "validate-manifest",
+            str(ROOT / ".pre-commit-hooks.yaml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert manifest.returncode == 0, manifest.stdout + manifest.stderr
-    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hooks = {
+        hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    }
     assert hooks["signal-lint"]["entry"] == "signal-lint check --project-root ."
     configurations = blocks("pre-commit.md", "yaml")
     assert len(configurations) == 4
     for number, block in enumerate(configurations):
         path = tmp_path / f"config{number}.yaml"
         path.write_text(block)
-        result = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config", str(path)], capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "pre_commit", "validate-config", str(path)],
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
         for repository in yaml.safe_load(block)["repos"]:
             if repository["repo"] != "local":
@@ -238,13 +295,28 @@ def test_the_hook_manifest_and_the_guides_configurations_are_valid(tmp_path):
 def test_the_graph_report_hook_refreshes_the_report(project, tmp_path):
     (block,) = [block for block in blocks("pre-commit.md", "yaml") if "repo: local" in block]
     (project / ".pre-commit-config.yaml").write_text(block)
-    report = project / yaml.safe_load(block)["repos"][0]["hooks"][0]["entry"].split("--output ")[1].split()[0]
-    environment = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""), "SIGNAL_LINT_CACHE_DIR": str(tmp_path / "cache"), "PRE_COMMIT_HOME": str(tmp_path / "home")}
+    report = (
+        project
+        / yaml.safe_load(block)["repos"][0]["hooks"][0]["entry"].split("--output ")[1].split()[0]
+    )
+    environment = {
+        **os.environ,
+        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        "SIGNAL_LINT_CACHE_DIR": str(tmp_path / "cache"),
+        "PRE_COMMIT_HOME": str(tmp_path / "home"),
+    }
     environment.pop("PRE_COMMIT", None)
 
     def pre_commit() -> subprocess.CompletedProcess:
         subprocess.run(["git", "add", "-A"], cwd=project, check=True)
-        return subprocess.run([sys.executable, "-m", "pre_commit", "run", "signal-lint-graph", "--all-files"], cwd=project, env=environment, capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "pre_commit", "run", "signal-lint-graph", "--all-files"],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     first = pre_commit()  # writes the report, which is not in git yet
     assert first.returncode == 0, first.stdout + first.stderr
@@ -252,14 +324,23 @@ def test_the_graph_report_hook_refreshes_the_report(project, tmp_path):
     second = pre_commit()  # the report is added: nothing changes
     assert second.returncode == 0, second.stdout + second.stderr
     receivers = project / "shop" / "receivers.py"
-    receivers.write_text(receivers.read_text() + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, **kwargs):\n    pass\n")
+    receivers.write_text(
+        receivers.read_text()
+        + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, **kwargs):\n    pass\n"
+    )
     third = pre_commit()  # the graph changed: the report is rewritten and the commit stopped
-    assert third.returncode == 1 and "files were modified by this hook" in third.stdout, third.stdout + third.stderr
+    assert third.returncode == 1 and "files were modified by this hook" in third.stdout, (
+        third.stdout + third.stderr
+    )
     assert "on_order_saved_again" in report.read_text()
     assert pre_commit().returncode == 0
 
 
 def test_the_guides_hook_command_is_the_manifests():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    shown = [block.strip() for block in blocks("pre-commit.md", "") if block.strip().startswith("signal-lint check")]
+    shown = [
+        block.strip()
+        for block in blocks("pre-commit.md", "")
+        if block.strip().startswith("signal-lint check")
+    ]
     assert shown == [hooks[0]["entry"] + " FILE..."]

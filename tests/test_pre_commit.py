@@ -4,6 +4,7 @@ The ``try-repo`` command is docs/pre-commit.md's, pointed at a git repository
 holding this working tree's package (what ``pip install .`` needs), so the
 test exercises the code under test, in a fresh clone on CI as here.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,6 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
-from typing import List
 
 import pytest
 
@@ -109,13 +109,17 @@ def test_project_root_reports_only_the_given_files(app, capsys):
 def test_project_root_sees_the_whole_project(app, capsys):
     # on_saved in handlers.py is connected from signals.py: checking handlers.py alone
     # does not know it is a post_save receiver; with --project-root it does.
-    (app / "shop" / "handlers.py").write_text("def on_saved(sender, instance, create, **kwargs):\n    pass\n")
+    (app / "shop" / "handlers.py").write_text(
+        "def on_saved(sender, instance, create, **kwargs):\n    pass\n"
+    )
     (app / "shop" / "signals.py").write_text(
         "from django.db.models.signals import post_save\n\nfrom shop.handlers import on_saved\n\npost_save.connect(on_saved)\n"
     )
     assert run(capsys, "--no-cache", "shop/handlers.py")[1] == ""
-    code, out, err = run(capsys, "--project-root", ".", "shop/handlers.py")
-    assert code == 1 and out.startswith("shop/handlers.py:1:32: SIG004 parameter `create` of receiver `on_saved`")
+    code, out, _err = run(capsys, "--project-root", ".", "shop/handlers.py")
+    assert code == 1 and out.startswith(
+        "shop/handlers.py:1:32: SIG004 parameter `create` of receiver `on_saved`"
+    )
 
 
 def test_project_root_reports_everything_below_a_given_directory(app, capsys):
@@ -125,12 +129,12 @@ def test_project_root_reports_everything_below_a_given_directory(app, capsys):
 
 def test_project_root_with_a_file_outside_it(app, tmp_path, capsys):
     (tmp_path / "outside.py").write_text(OTHER)
-    code, out, err = run(capsys, "--project-root", ".", "../outside.py")
+    code, out, _err = run(capsys, "--project-root", ".", "../outside.py")
     assert code == 1 and "\n../outside.py:5:2: SIG015 " in "\n" + out
 
 
 def test_project_root_must_be_a_directory(app, capsys):
-    code, out, err = run(capsys, "--project-root", "missing", "shop/signals.py")
+    code, _out, err = run(capsys, "--project-root", "missing", "shop/signals.py")
     assert code == 2 and "--project-root missing: not a directory" in err
 
 
@@ -146,20 +150,45 @@ def hook_repository(destination: Path) -> Path:
     destination.mkdir()
     for name in (".pre-commit-hooks.yaml", "pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, destination / name)
-    shutil.copytree(ROOT / "signal_lint", destination / "signal_lint", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copytree(
+        ROOT / "signal_lint",
+        destination / "signal_lint",
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
     git("init", "-q", cwd=destination)
     git("add", "-A", cwd=destination)
-    git("-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "hook", cwd=destination)
+    git(
+        "-c",
+        "user.name=test",
+        "-c",
+        "user.email=test@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "hook",
+        cwd=destination,
+    )
     return destination
 
 
 def pre_commit(*argv: str, cwd: Path) -> subprocess.Popen:
-    environment = {**os.environ, "SIGNAL_LINT_CACHE_DIR": str(cwd.parent / f"{cwd.name}-cache"), "PRE_COMMIT_HOME": str(cwd.parent / f"{cwd.name}-home")}
+    environment = {
+        **os.environ,
+        "SIGNAL_LINT_CACHE_DIR": str(cwd.parent / f"{cwd.name}-cache"),
+        "PRE_COMMIT_HOME": str(cwd.parent / f"{cwd.name}-home"),
+    }
     environment.pop("PRE_COMMIT", None)
-    return subprocess.Popen([sys.executable, "-m", "pre_commit", *argv], cwd=cwd, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "pre_commit", *argv],
+        cwd=cwd,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
-def documented_try_repo(hooks: Path) -> List[str]:
+def documented_try_repo(hooks: Path) -> list[str]:
     """docs/pre-commit.md's ``pre-commit try-repo URL ...`` command, on the local hook repository."""
     text = (ROOT / "docs" / "pre-commit.md").read_text(encoding="utf-8")
     (line,) = [line for line in text.splitlines() if line.startswith("pre-commit try-repo ")]
@@ -181,7 +210,10 @@ def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(tmp_p
         git("add", "-A", cwd=project)
         # try-repo installs the hook into a fresh environment each time: run both at once
         runs[name] = pre_commit(*command, cwd=project)
-    (bad_output, _), (fixed_output, _) = runs["bad"].communicate(timeout=300), runs["fixed"].communicate(timeout=300)
+    (bad_output, _), (fixed_output, _) = (
+        runs["bad"].communicate(timeout=300),
+        runs["fixed"].communicate(timeout=300),
+    )
     assert runs["bad"].returncode == 1, bad_output
     assert re.search(r"^signal-lint\.+Failed$", bad_output, re.MULTILINE), bad_output
     assert FINDING in bad_output.splitlines()

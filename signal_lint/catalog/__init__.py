@@ -2,6 +2,7 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/
 """
+
 from __future__ import annotations
 
 from signal_lint.catalog.loader import (
@@ -20,13 +21,13 @@ from signal_lint.catalog.loader import (
 )
 
 __all__ = [
-    "Catalog",
     "DEFAULT_VERSION",
-    "FrozenMapping",
     "MODEL_SIGNAL_CLASSES",
     "RECEIVER_DECORATORS",
     "SIGNAL_CLASSES",
     "SUPPORTED_VERSIONS",
+    "Catalog",
+    "FrozenMapping",
     "SignalSpec",
     "load_catalog",
     "normalize_version",

@@ -2,14 +2,18 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/
 """
+
 from __future__ import annotations
 
 import functools
 import keyword
 import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+)
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,13 +21,13 @@ else:  # pragma: no cover - exercised on Python < 3.11 only
     import tomli as tomllib
 
 __all__ = [
-    "Catalog",
     "DEFAULT_VERSION",
-    "FrozenMapping",
     "MODEL_SIGNAL_CLASSES",
     "RECEIVER_DECORATORS",
     "SIGNAL_CLASSES",
     "SUPPORTED_VERSIONS",
+    "Catalog",
+    "FrozenMapping",
     "SignalSpec",
     "load_catalog",
     "read_signals_file",
@@ -66,7 +70,7 @@ _DATA = Path(__file__).with_name("django.toml")
 _DISPATCH_ARGS = frozenset({"sender", "signal"})
 
 
-class FrozenMapping(Mapping[str, FrozenSet[str]]):
+class FrozenMapping(Mapping[str, frozenset[str]]):
     """An immutable, hashable, picklable mapping (``SignalSpec.values``).
 
     Compares equal to any mapping with the same items, e.g. a plain ``dict``.
@@ -74,11 +78,13 @@ class FrozenMapping(Mapping[str, FrozenSet[str]]):
 
     __slots__ = ("_data",)
 
-    def __init__(self, data: Iterable[Tuple[str, Iterable[str]]] | Mapping[str, Iterable[str]] = ()) -> None:
+    def __init__(
+        self, data: Iterable[tuple[str, Iterable[str]]] | Mapping[str, Iterable[str]] = ()
+    ) -> None:
         items = data.items() if isinstance(data, Mapping) else data
-        self._data: Dict[str, FrozenSet[str]] = {k: frozenset(v) for k, v in sorted(items)}
+        self._data: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in sorted(items)}
 
-    def __getitem__(self, key: str) -> FrozenSet[str]:
+    def __getitem__(self, key: str) -> frozenset[str]:
         return self._data[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -94,7 +100,7 @@ class FrozenMapping(Mapping[str, FrozenSet[str]]):
         inner = ", ".join(f"{k!r}: {sorted(v)!r}" for k, v in self._data.items())
         return f"FrozenMapping({{{inner}}})"
 
-    def __reduce__(self) -> Tuple[Any, ...]:
+    def __reduce__(self) -> tuple[Any, ...]:
         return (FrozenMapping, (tuple((k, tuple(sorted(v))) for k, v in self._data.items()),))
 
 
@@ -109,13 +115,17 @@ class SignalSpec:
     qualname: str  # canonical dotted name: "django.db.models.signals.post_save"
     name: str  # "post_save"
     module: str  # "django.db.models.signals"
-    aliases: Tuple[str, ...] = ()  # other dotted names of the same object (re-exports)
-    model_signal: bool = False  # a ModelSignal: lazy "app_label.Model" senders, sender must be a class
-    always: FrozenSet[str] = frozenset()  # passed by every send site
-    sometimes: FrozenSet[str] = frozenset()  # passed by some send sites only
-    nullable: FrozenSet[str] = frozenset()  # may be None where attribute access is a bug
-    values: Mapping[str, FrozenSet[str]] = field(default_factory=FrozenMapping)  # enumerated values
-    sent_before_ready: bool = False  # sent while the app registry populates, before AppConfig.ready()
+    aliases: tuple[str, ...] = ()  # other dotted names of the same object (re-exports)
+    model_signal: bool = (
+        False  # a ModelSignal: lazy "app_label.Model" senders, sender must be a class
+    )
+    always: frozenset[str] = frozenset()  # passed by every send site
+    sometimes: frozenset[str] = frozenset()  # passed by some send sites only
+    nullable: frozenset[str] = frozenset()  # may be None where attribute access is a bug
+    values: Mapping[str, frozenset[str]] = field(default_factory=FrozenMapping)  # enumerated values
+    sent_before_ready: bool = (
+        False  # sent while the app registry populates, before AppConfig.ready()
+    )
     sender_description: str = ""
     doc_url: str = ""
     notes: str = ""  # version notes, for docs
@@ -130,12 +140,12 @@ class SignalSpec:
         return arg in self.always or arg in self.sometimes
 
     @property
-    def arguments(self) -> FrozenSet[str]:
+    def arguments(self) -> frozenset[str]:
         """Every argument some send site passes (``always | sometimes``)."""
         return self.always | self.sometimes
 
     @property
-    def names(self) -> Tuple[str, ...]:
+    def names(self) -> tuple[str, ...]:
         """The canonical name followed by the aliases."""
         return (self.qualname,) + self.aliases
 
@@ -145,32 +155,34 @@ class Catalog:
 
     def __init__(self, signals: Iterable[SignalSpec], django_version: str = "") -> None:
         self.django_version = django_version
-        by_name: Dict[str, SignalSpec] = {}
+        by_name: dict[str, SignalSpec] = {}
         for spec in signals:
             by_name[spec.qualname] = spec
-        self.signals: Tuple[SignalSpec, ...] = tuple(sorted(by_name.values(), key=lambda s: s.qualname))
-        self._index: Dict[str, SignalSpec] = {}
+        self.signals: tuple[SignalSpec, ...] = tuple(
+            sorted(by_name.values(), key=lambda s: s.qualname)
+        )
+        self._index: dict[str, SignalSpec] = {}
         for spec in self.signals:  # aliases first, so a canonical name always wins
             for alias in spec.aliases:
                 self._index[alias] = spec
         for spec in self.signals:
             self._index[spec.qualname] = spec
 
-    def get(self, qualname: Optional[str]) -> Optional[SignalSpec]:
+    def get(self, qualname: str | None) -> SignalSpec | None:
         """The spec for a canonical name or a re-export alias, or None."""
         if qualname is None:
             return None
         return self._index.get(qualname)
 
-    def canonical(self, qualname: Optional[str]) -> Optional[str]:
+    def canonical(self, qualname: str | None) -> str | None:
         spec = self.get(qualname)
         return spec.qualname if spec is not None else None
 
-    def is_model_signal(self, qualname: Optional[str]) -> bool:
+    def is_model_signal(self, qualname: str | None) -> bool:
         spec = self.get(qualname)
         return spec is not None and spec.model_signal
 
-    def extended(self, specs: Iterable[SignalSpec]) -> "Catalog":
+    def extended(self, specs: Iterable[SignalSpec]) -> Catalog:
         """A new catalog with ``specs`` added (replacing specs with the same qualname)."""
         return Catalog(list(self.signals) + list(specs), self.django_version)
 
@@ -191,24 +203,24 @@ class Catalog:
 
 
 @functools.lru_cache(maxsize=1)
-def _raw_data() -> Dict[str, Any]:
+def _raw_data() -> dict[str, Any]:
     with _DATA.open("rb") as fh:
         return tomllib.load(fh)
 
 
-def _supported_versions() -> Tuple[str, ...]:
+def _supported_versions() -> tuple[str, ...]:
     return tuple(_raw_data()["versions"])
 
 
-SUPPORTED_VERSIONS: Tuple[str, ...] = _supported_versions()
+SUPPORTED_VERSIONS: tuple[str, ...] = _supported_versions()
 DEFAULT_VERSION: str = max(SUPPORTED_VERSIONS, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
-def _version_key(version: str) -> Tuple[int, ...]:
+def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def normalize_version(django_version: Optional[object]) -> str:
+def normalize_version(django_version: object | None) -> str:
     """``None`` → the newest supported version; ``"5.2.3"`` → ``"5.2"``; unsupported → ValueError."""
     if django_version is None or django_version == "":
         return DEFAULT_VERSION
@@ -228,7 +240,9 @@ def normalize_version(django_version: Optional[object]) -> str:
     return version
 
 
-def load_catalog(django_version: Optional[str] = None, extra: Sequence[Mapping[str, Any]] = ()) -> Catalog:
+def load_catalog(
+    django_version: str | None = None, extra: Sequence[Mapping[str, Any]] = ()
+) -> Catalog:
     """The catalog for ``django_version`` plus ``extra`` signals.
 
     Without a version (``None`` or ``""``: no ``django-version`` configured) the
@@ -247,8 +261,8 @@ def load_catalog(django_version: Optional[str] = None, extra: Sequence[Mapping[s
         return base
     if isinstance(extra, (str, bytes)) or not isinstance(extra, Sequence):
         raise ValueError(f"extra signals must be a list of tables, got {type(extra).__name__}")
-    specs: List[SignalSpec] = []
-    seen: Dict[str, int] = {}
+    specs: list[SignalSpec] = []
+    seen: dict[str, int] = {}
     for index, entry in enumerate(extra):
         spec = parse_signal_entry(entry, where=f"extra signal #{index + 1}", builtin=False)
         if spec.qualname in seen:
@@ -280,15 +294,20 @@ def _any_version_catalog() -> Catalog:
     """
     catalogs = [_builtin_catalog(version) for version in SUPPORTED_VERSIONS]
     newest = catalogs[SUPPORTED_VERSIONS.index(DEFAULT_VERSION)]
-    merged: Dict[str, SignalSpec] = {}
+    merged: dict[str, SignalSpec] = {}
     for catalog in catalogs:
         for spec in catalog.signals:
             seen = merged.get(spec.qualname)
-            if seen is None:  # start from the newest version's spec (descriptions, links), then merge this one
+            if (
+                seen is None
+            ):  # start from the newest version's spec (descriptions, links), then merge this one
                 seen = newest.get(spec.qualname) or spec
             always = seen.always & spec.always
             sent = seen.arguments | spec.arguments
-            values = {key: seen.values.get(key, frozenset()) | spec.values.get(key, frozenset()) for key in set(seen.values) | set(spec.values)}
+            values = {
+                key: seen.values.get(key, frozenset()) | spec.values.get(key, frozenset())
+                for key in set(seen.values) | set(spec.values)
+            }
             merged[spec.qualname] = replace(
                 seen,
                 aliases=tuple(sorted(set(seen.aliases) | set(spec.aliases))),
@@ -297,11 +316,14 @@ def _any_version_catalog() -> Catalog:
                 nullable=seen.nullable | spec.nullable,
                 values=FrozenMapping(values),
             )
-    stable = [replace(spec, doc_url=spec.doc_url.replace(f"/en/{DEFAULT_VERSION}/", "/en/stable/")) for spec in merged.values()]
+    stable = [
+        replace(spec, doc_url=spec.doc_url.replace(f"/en/{DEFAULT_VERSION}/", "/en/stable/"))
+        for spec in merged.values()
+    ]
     return Catalog(stable, "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _builtin_catalog(version: str) -> Catalog:
     data = _raw_data()
     specs = []
@@ -318,7 +340,9 @@ def _builtin_catalog(version: str) -> Catalog:
             versions = override.pop("versions")
             unknown = set(versions) - set(data["versions"])
             if unknown:
-                raise ValueError(f"django.toml signal #{index + 1}: override for unknown version(s) {sorted(unknown)}")
+                raise ValueError(
+                    f"django.toml signal #{index + 1}: override for unknown version(s) {sorted(unknown)}"
+                )
             if version not in versions:
                 continue
             added = override.pop("add-aliases", [])
@@ -326,11 +350,13 @@ def _builtin_catalog(version: str) -> Catalog:
             entry["aliases"] = list(entry.get("aliases", [])) + list(added)
         if "doc" in entry:
             entry["doc"] = entry["doc"].replace("{version}", version)
-        specs.append(parse_signal_entry(entry, where=f"django.toml signal #{index + 1}", builtin=True))
+        specs.append(
+            parse_signal_entry(entry, where=f"django.toml signal #{index + 1}", builtin=True)
+        )
     return Catalog(specs, version)
 
 
-def read_signals_file(path: "str | Path") -> List[Dict[str, Any]]:
+def read_signals_file(path: str | Path) -> list[dict[str, Any]]:
     """The ``[[signal]]`` tables of a user's TOML signals file, for ``load_catalog(extra=...)``."""
     try:
         with open(path, "rb") as fh:
@@ -341,10 +367,14 @@ def read_signals_file(path: "str | Path") -> List[Dict[str, Any]]:
         raise ValueError(f"signals file {str(path)!r} is not valid TOML: {exc}") from exc
     entries = data.get("signal", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise ValueError(f"signals file {str(path)!r}: `signal` must be an array of tables ([[signal]])")
+        raise ValueError(
+            f"signals file {str(path)!r}: `signal` must be an array of tables ([[signal]])"
+        )
     unknown = sorted(set(data) - {"signal"})
     if unknown:
-        raise ValueError(f"signals file {str(path)!r}: unknown top-level key(s) {', '.join(unknown)}; expected [[signal]] tables")
+        raise ValueError(
+            f"signals file {str(path)!r}: unknown top-level key(s) {', '.join(unknown)}; expected [[signal]] tables"
+        )
     return entries
 
 
@@ -377,12 +407,14 @@ def _is_argument(name: object) -> bool:
     return isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
 
 
-def _names(value: object, key: str, where: str) -> FrozenSet[str]:
+def _names(value: object, key: str, where: str) -> frozenset[str]:
     if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)):
         raise ValueError(f"{where}: `{key}` must be a list of argument names, got {value!r}")
     bad = [v for v in value if not _is_argument(v)]
     if bad:
-        raise ValueError(f"{where}: `{key}` has invalid argument name(s) {', '.join(repr(b) for b in bad)}")
+        raise ValueError(
+            f"{where}: `{key}` has invalid argument name(s) {', '.join(repr(b) for b in bad)}"
+        )
     reserved = sorted(set(value) & _DISPATCH_ARGS)
     if reserved:
         raise ValueError(
@@ -404,11 +436,13 @@ def _bool(value: object, key: str, where: str) -> bool:
     return value
 
 
-def parse_signal_entry(entry: Mapping[str, Any], where: str = "signal", builtin: bool = False) -> SignalSpec:
+def parse_signal_entry(
+    entry: Mapping[str, Any], where: str = "signal", builtin: bool = False
+) -> SignalSpec:
     """Validate one signal table and build its ``SignalSpec``; ``ValueError`` on bad input."""
     if not isinstance(entry, Mapping):
         raise ValueError(f"{where}: expected a table with at least `qualname`, got {entry!r}")
-    fields: Dict[str, Any] = {}
+    fields: dict[str, Any] = {}
     for raw_key, value in entry.items():
         key = str(raw_key).replace("-", "_")
         if key not in _KEYS:
@@ -420,10 +454,14 @@ def parse_signal_entry(entry: Mapping[str, Any], where: str = "signal", builtin:
         fields[target] = (str(raw_key), value)
 
     if "qualname" not in fields:
-        raise ValueError(f"{where}: missing `qualname` (the signal's dotted name, e.g. 'allauth.account.signals.user_signed_up')")
+        raise ValueError(
+            f"{where}: missing `qualname` (the signal's dotted name, e.g. 'allauth.account.signals.user_signed_up')"
+        )
     qualname = _string(fields["qualname"][1], "qualname", where)
     if not _is_dotted(qualname):
-        raise ValueError(f"{where}: `qualname` {qualname!r} is not a dotted name such as 'myapp.signals.order_paid'")
+        raise ValueError(
+            f"{where}: `qualname` {qualname!r} is not a dotted name such as 'myapp.signals.order_paid'"
+        )
     where = f"{where} ({qualname})"
 
     def get(target: str, convert: Any, default: Any) -> Any:
@@ -437,20 +475,34 @@ def parse_signal_entry(entry: Mapping[str, Any], where: str = "signal", builtin:
     nullable = get("nullable", _names, frozenset())
     both = sorted(always & sometimes)
     if both:
-        raise ValueError(f"{where}: {', '.join(repr(b) for b in both)} listed in both `always` and `sometimes`")
+        raise ValueError(
+            f"{where}: {', '.join(repr(b) for b in both)} listed in both `always` and `sometimes`"
+        )
     unsent = sorted(nullable - always - sometimes)
     if unsent:
-        raise ValueError(f"{where}: `nullable` lists {', '.join(repr(u) for u in unsent)}, which is not in `always` or `sometimes`")
+        raise ValueError(
+            f"{where}: `nullable` lists {', '.join(repr(u) for u in unsent)}, which is not in `always` or `sometimes`"
+        )
 
     values_raw = fields.get("values", ("values", {}))[1]
     if not isinstance(values_raw, Mapping):
-        raise ValueError(f"{where}: `values` must be a table of argument name -> list of strings, got {values_raw!r}")
-    values: Dict[str, FrozenSet[str]] = {}
+        raise ValueError(
+            f"{where}: `values` must be a table of argument name -> list of strings, got {values_raw!r}"
+        )
+    values: dict[str, frozenset[str]] = {}
     for arg, allowed in values_raw.items():
         if not _is_argument(arg) or arg not in always | sometimes:
-            raise ValueError(f"{where}: `values` names {arg!r}, which is not in `always` or `sometimes`")
-        if isinstance(allowed, (str, bytes)) or not isinstance(allowed, (list, tuple, set, frozenset)) or not allowed:
-            raise ValueError(f"{where}: `values.{arg}` must be a non-empty list of strings, got {allowed!r}")
+            raise ValueError(
+                f"{where}: `values` names {arg!r}, which is not in `always` or `sometimes`"
+            )
+        if (
+            isinstance(allowed, (str, bytes))
+            or not isinstance(allowed, (list, tuple, set, frozenset))
+            or not allowed
+        ):
+            raise ValueError(
+                f"{where}: `values.{arg}` must be a non-empty list of strings, got {allowed!r}"
+            )
         if not all(isinstance(a, str) for a in allowed):
             raise ValueError(f"{where}: `values.{arg}` must contain only strings, got {allowed!r}")
         values[arg] = frozenset(allowed)
@@ -478,4 +530,3 @@ def parse_signal_entry(entry: Mapping[str, Any], where: str = "signal", builtin:
         notes=get("notes", _string, ""),
         builtin=builtin,
     )
-

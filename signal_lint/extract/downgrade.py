@@ -5,6 +5,7 @@ rewrite keeps the file's lines where they were, so positions reported from
 the rewritten tree still point at the user's code.  The rewrites drop only
 what signal rules never read: type parameters, f-string contents.
 """
+
 from __future__ import annotations
 
 import libcst as cst
@@ -20,7 +21,9 @@ class _Downgrade(cst.CSTTransformer):
         self.module = module
 
     # PEP 695: ``def f[T]()``, ``class C[T]:`` and ``type X = ...``
-    def leave_FunctionDef(self, original: cst.FunctionDef, updated: cst.FunctionDef) -> cst.FunctionDef:
+    def leave_FunctionDef(
+        self, original: cst.FunctionDef, updated: cst.FunctionDef
+    ) -> cst.FunctionDef:
         if getattr(updated, "type_parameters", None) is not None:
             return updated.with_changes(type_parameters=None)
         return updated
@@ -34,14 +37,20 @@ class _Downgrade(cst.CSTTransformer):
         return cst.Assign(targets=[cst.AssignTarget(target=updated.name)], value=updated.value)
 
     # PEP 758 (3.14): ``except A, B:`` -> ``except (A, B):``
-    def leave_ExceptHandler(self, original: cst.ExceptHandler, updated: cst.ExceptHandler) -> cst.ExceptHandler:
+    def leave_ExceptHandler(
+        self, original: cst.ExceptHandler, updated: cst.ExceptHandler
+    ) -> cst.ExceptHandler:
         kind = updated.type
         if isinstance(kind, cst.Tuple) and not kind.lpar:
-            return updated.with_changes(type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+            return updated.with_changes(
+                type=kind.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            )
         return updated
 
     # PEP 701 (3.12): f-strings may nest quotes the older tokenizer rejects
-    def leave_FormattedString(self, original: cst.FormattedString, updated: cst.FormattedString) -> cst.BaseExpression:
+    def leave_FormattedString(
+        self, original: cst.FormattedString, updated: cst.FormattedString
+    ) -> cst.BaseExpression:
         newlines = self.module.code_for_node(original).count("\n")
         if newlines:
             return cst.SimpleString('"""' + "\n" * newlines + '"""')

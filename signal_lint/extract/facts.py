@@ -6,12 +6,12 @@ names resolved through the file's imports and assignments (``ps`` imported as
 ``from django.db.models.signals import post_save as ps`` is recorded as
 ``django.db.models.signals.post_save``).  Lines are 1-based, columns 0-based.
 """
+
 from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Dict, Optional, Tuple
 
 # Millions of these live at once on a large monorepo: no per-instance __dict__ where Python allows it.
 SLOTS = {"slots": True} if sys.version_info >= (3, 10) else {}
@@ -71,10 +71,10 @@ class CallUse(Guarded):
     update_fields ``("x",)``.  ``chain`` is empty when the callee is not a
     plain name/attribute chain.  ``qualname`` is the resolved callee."""
 
-    chain: Tuple[str, ...] = ()
-    qualname: Optional[str] = None
-    keywords: Tuple[str, ...] = ()
-    update_fields: Tuple[str, ...] = ()
+    chain: tuple[str, ...] = ()
+    qualname: str | None = None
+    keywords: tuple[str, ...] = ()
+    update_fields: tuple[str, ...] = ()
     nargs: int = 0
 
 
@@ -107,30 +107,34 @@ class Compare:
 class Function:
     """A ``def``/``async def`` (``lambda`` receivers are recorded on the connection)."""
 
-    qualname: str  # dotted within the module: "Handler.on_save", "ready.<locals>.h" style is "ready.h"
+    qualname: (
+        str  # dotted within the module: "Handler.on_save", "ready.<locals>.h" style is "ready.h"
+    )
     name: str
     line: int  # line of the ``def`` keyword
     column: int
     first_line: int  # first decorator's line, or the def line
     is_async: bool
-    params: Tuple[Param, ...]
-    decorators: Tuple[Optional[str], ...]  # qualified names, outermost first (None = unresolvable)
-    decorator_lines: Tuple[int, ...]
-    class_name: Optional[str]  # the enclosing class when defined directly in a class body
-    parent: Optional[str]  # qualname of the enclosing function when nested
+    params: tuple[Param, ...]
+    decorators: tuple[str | None, ...]  # qualified names, outermost first (None = unresolvable)
+    decorator_lines: tuple[int, ...]
+    class_name: str | None  # the enclosing class when defined directly in a class body
+    parent: str | None  # qualname of the enclosing function when nested
     is_staticmethod: bool = False
     is_classmethod: bool = False
     is_generator: bool = False
-    calls: Tuple[CallUse, ...] = ()
-    attrs: Tuple[AttrUse, ...] = ()
-    compares: Tuple[Compare, ...] = ()
+    calls: tuple[CallUse, ...] = ()
+    attrs: tuple[AttrUse, ...] = ()
+    compares: tuple[Compare, ...] = ()
     names_read: frozenset = frozenset()  # names read, incl. kwargs["x"] keys as "x"
-    attr_assigns: Tuple[Tuple[str, str, int], ...] = ()  # (base, attr, line)
+    attr_assigns: tuple[tuple[str, str, int], ...] = ()  # (base, attr, line)
     returns_value: bool = False
-    escaping_names: frozenset = frozenset()  # local names returned, stored or passed to non-signal calls
+    escaping_names: frozenset = (
+        frozenset()
+    )  # local names returned, stored or passed to non-signal calls
     # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified
     # names, or "self.x"/"cls.x"/"x" when unresolved (the graph follows ready()'s helpers through them)
-    callees: Tuple[str, ...] = ()
+    callees: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -139,22 +143,24 @@ class Receiver:
 
     kind: str  # "function" (a def in this file), "name" (an imported/global name), "lambda", "partial",
     #            "temporary-method" (Handler().on_save), "method" (obj.attr), "call" (f()), "none", "other"
-    qualname: Optional[str] = None  # resolved dotted name for function/name/method/call callee
-    local: Optional[str] = None  # qualname within the module when it is a def of this file
+    qualname: str | None = None  # resolved dotted name for function/name/method/call callee
+    local: str | None = None  # qualname within the module when it is a def of this file
     text: str = ""  # source spelling, for messages
     # kind "local": what the enclosing frame last bound that name to, when it is
     # an object nothing else holds: "lambda", "partial", "temporary-method"
-    local_value: Optional[str] = None
+    local_value: str | None = None
     # kind "lambda": where it is and whether it takes ``**kwargs`` (SIG001)
     line: int = 0
     column: int = 0
-    accepts_kwargs: Optional[bool] = None
+    accepts_kwargs: bool | None = None
 
 
 @dataclass(frozen=True, **SLOTS)
 class Sender:
-    kind: str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr"
-    value: Optional[str] = None  # qualified name, or the string literal
+    kind: (
+        str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr"
+    )
+    value: str | None = None  # qualified name, or the string literal
     line: int = 0
     column: int = 0
 
@@ -164,17 +170,19 @@ class Connection:
     """One ``@receiver(...)``, ``sig.connect(...)`` or ``sig.disconnect(...)``."""
 
     kind: str  # "decorator", "connect", "disconnect"
-    signals: Tuple[Optional[str], ...]  # qualified names (a @receiver list gives several)
-    signal_text: Tuple[str, ...]
+    signals: tuple[str | None, ...]  # qualified names (a @receiver list gives several)
+    signal_text: tuple[str, ...]
     receiver: Receiver
     sender: Sender
-    weak: Optional[bool]  # None when not a literal
-    dispatch_uid: Optional[str]  # repr of a literal uid, "<expr>" for other expressions, None when absent/None
+    weak: bool | None  # None when not a literal
+    dispatch_uid: (
+        str | None
+    )  # repr of a literal uid, "<expr>" for other expressions, None when absent/None
     dispatch_uid_falsy: bool
     line: int
     column: int
     context: str  # MODULE, READY, APPCONFIG_INIT, CLASS_BODY, METHOD, FUNCTION
-    function: Optional[str]  # qualname of the enclosing function
+    function: str | None  # qualname of the enclosing function
     decorator_index: int = 0  # position among the decorators, 0 = outermost
     in_test: bool = False  # enclosing function looks like a test (test_*, setUp...)
 
@@ -183,17 +191,17 @@ class Connection:
 class Send:
     """A ``sig.send()``/``send_robust()``/``asend()``/``asend_robust()`` call."""
 
-    signal: Optional[str]
+    signal: str | None
     signal_text: str
     method: str
-    keywords: Tuple[str, ...]
+    keywords: tuple[str, ...]
     npositional: int
     has_star_args: bool
     has_star_kwargs: bool
     sender: Sender  # kind "missing" when no sender given
     line: int
     column: int
-    function: Optional[str]
+    function: str | None
     in_async: bool  # directly inside an ``async def``
     usage: str  # "await", "statement", "dropped" (assigned, never used), "other"
     context: str = MODULE
@@ -207,10 +215,12 @@ class SignalDef:
     kind: str  # "Signal" or "ModelSignal"
     line: int
     column: int
-    providing_args: Optional[Span] = None
-    providing_args_names: Tuple[str, ...] = ()
+    providing_args: Span | None = None
+    providing_args_names: tuple[str, ...] = ()
     use_caching: bool = False
-    providing_args_positional: bool = False  # ``Signal(["a", "b"])``: Django 4.0+ takes the list for use_caching
+    providing_args_positional: bool = (
+        False  # ``Signal(["a", "b"])``: Django 4.0+ takes the list for use_caching
+    )
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -218,10 +228,10 @@ class Import:
     """An import, resolved to absolute module names."""
 
     module: str  # absolute module imported ("shop.signals"), or the package for "from x import y"
-    names: Tuple[str, ...]  # names taken by a from-import ("()" for "import x")
+    names: tuple[str, ...]  # names taken by a from-import ("()" for "import x")
     line: int
     context: str  # MODULE, READY, FUNCTION, METHOD, ...
-    function: Optional[str]
+    function: str | None
     conditional: bool = False  # inside try/if at module level
 
 
@@ -230,9 +240,9 @@ class ClassDef:
     qualname: str
     line: int
     column: int
-    bases: Tuple[Optional[str], ...]  # resolved qualified names
+    bases: tuple[str | None, ...]  # resolved qualified names
     # string-valued class attributes that matter: AppConfig.name/label, Meta.app_label, abstract
-    attributes: Tuple[Tuple[str, str], ...] = ()
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -248,30 +258,30 @@ class FileFacts:
     module: str
     is_package: bool
     is_test: bool
-    parse_error: Optional[ParseError] = None
-    noqa: Tuple[Tuple[int, Optional[Tuple[str, ...]]], ...] = ()  # (line, codes or None = all)
-    imports: Tuple[Import, ...] = ()
-    aliases: Tuple[Tuple[str, str], ...] = ()  # module-level name -> qualified target it re-exports
-    classes: Tuple[ClassDef, ...] = ()
-    functions: Tuple[Function, ...] = ()
-    signal_defs: Tuple[SignalDef, ...] = ()
-    connections: Tuple[Connection, ...] = ()
-    sends: Tuple[Send, ...] = ()
+    parse_error: ParseError | None = None
+    noqa: tuple[tuple[int, tuple[str, ...] | None], ...] = ()  # (line, codes or None = all)
+    imports: tuple[Import, ...] = ()
+    aliases: tuple[tuple[str, str], ...] = ()  # module-level name -> qualified target it re-exports
+    classes: tuple[ClassDef, ...] = ()
+    functions: tuple[Function, ...] = ()
+    signal_defs: tuple[SignalDef, ...] = ()
+    connections: tuple[Connection, ...] = ()
+    sends: tuple[Send, ...] = ()
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
-    bulk_writes: Tuple[Tuple[Optional[str], str, int, int], ...] = ()
+    bulk_writes: tuple[tuple[str | None, str, int, int], ...] = ()
     # the module-level settings the graph reads, when they hold strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
     # and os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as ("DJANGO_SETTINGS_MODULE", (...))
-    settings: Tuple[Tuple[str, Tuple[str, ...]], ...] = ()
+    settings: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # (callee qualified name, line) of calls that run when the module is imported (module level and
     # class bodies): ``connect_signals()`` at the bottom of ``signals.py`` (the graph follows them)
-    module_calls: Tuple[Tuple[str, int], ...] = ()
+    module_calls: tuple[tuple[str, int], ...] = ()
     # callee name -> (keywords, most positional arguments) over every direct call in the file's functions
-    call_arguments: Tuple[Tuple[str, Tuple[str, ...], int], ...] = ()
+    call_arguments: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)
 
-    def function(self, qualname: str) -> Optional[Function]:
+    def function(self, qualname: str) -> Function | None:
         return self._functions_by_name.get(qualname)
 
     @cached_property
-    def _functions_by_name(self) -> Dict[str, Function]:
+    def _functions_by_name(self) -> dict[str, Function]:
         return {func.qualname: func for func in self.functions}

@@ -4,17 +4,18 @@ A file's dotted module name comes from walking up through directories that
 hold an ``__init__.py``; configured ``src`` roots override that walk (a file
 under a root is named relative to it, namespace packages included).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Optional, Sequence, Tuple
 
 TEST_FILE_NAMES = ("tests.py", "test.py", "conftest.py")
 TEST_DIR_NAMES = ("tests", "test", "testing")
 
 
-def module_name(path: str, src_roots: Sequence[str] = ()) -> Tuple[str, bool]:
+def module_name(path: str, src_roots: Sequence[str] = ()) -> tuple[str, bool]:
     """Return ``(dotted module name, is_package)`` for the file at ``path``."""
     if not os.path.isabs(path):
         path = os.path.abspath(path)
@@ -33,7 +34,7 @@ def module_name(path: str, src_roots: Sequence[str] = ()) -> Tuple[str, bool]:
 
 
 @lru_cache(maxsize=4096)
-def _package_parts(directory: str) -> Tuple[str, ...]:
+def _package_parts(directory: str) -> tuple[str, ...]:
     """Package names from the outermost directory with an ``__init__.py`` down to ``directory``."""
     if not os.path.isfile(os.path.join(directory, "__init__.py")):
         return ()
@@ -43,7 +44,7 @@ def _package_parts(directory: str) -> Tuple[str, ...]:
     return _package_parts(parent) + (package,)
 
 
-def _matching_root(path: str, src_roots: Sequence[str]) -> Optional[str]:
+def _matching_root(path: str, src_roots: Sequence[str]) -> str | None:
     best = None
     for root in src_roots:
         root = os.path.abspath(root)
@@ -61,7 +62,7 @@ def is_test_path(path: str) -> bool:
     return any(part in TEST_DIR_NAMES for part in parts[:-1])
 
 
-def resolve_relative(module: str, is_package: bool, level: int, target: Optional[str]) -> str:
+def resolve_relative(module: str, is_package: bool, level: int, target: str | None) -> str:
     """Absolute module for ``from <level dots><target> import ...`` written in ``module``."""
     if level == 0:
         return target or ""

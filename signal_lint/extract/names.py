@@ -6,11 +6,12 @@ uses: module globals from imports, definitions and aliases; function locals
 class bodies that are not visible from the methods inside them.  Names that
 refer to objects the file creates at run time resolve to ``LOCAL``.
 """
+
 from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Union
+from typing import Union
 
 
 class _Local:
@@ -37,7 +38,7 @@ class Scope:
     def __init__(self, kind: str, qualname: str = "") -> None:
         self.kind = kind  # "module", "class", "function"
         self.qualname = qualname
-        self.bindings: Dict[str, Binding] = {}
+        self.bindings: dict[str, Binding] = {}
 
 
 class Resolver:
@@ -45,16 +46,16 @@ class Resolver:
 
     def __init__(self, module: str) -> None:
         self.module = module
-        self.scopes: List[Scope] = [Scope("module")]
-        self.star_modules: List[str] = []
+        self.scopes: list[Scope] = [Scope("module")]
+        self.star_modules: list[str] = []
         # dotted local name -> target, for class attributes bound to signals ("Events.saved")
-        self.local_aliases: Dict[str, str] = {}
+        self.local_aliases: dict[str, str] = {}
 
     @property
     def module_scope(self) -> Scope:
         return self.scopes[0]
 
-    def lookup(self, name: str) -> Optional[Binding]:
+    def lookup(self, name: str) -> Binding | None:
         innermost = len(self.scopes) - 1
         for index in range(innermost, -1, -1):
             scope = self.scopes[index]
@@ -66,7 +67,7 @@ class Resolver:
             return f"{self.star_modules[-1]}.{name}"
         return None
 
-    def resolve(self, node: ast.AST) -> Optional[Binding]:
+    def resolve(self, node: ast.AST) -> Binding | None:
         """Qualified name of a Name/Attribute chain, LOCAL, a NestedDef, or None."""
         if isinstance(node, ast.Name):
             return self.canonical(self.lookup(node.id))
@@ -77,11 +78,11 @@ class Resolver:
             return None
         return None
 
-    def qualname(self, node: ast.AST) -> Optional[str]:
+    def qualname(self, node: ast.AST) -> str | None:
         value = self.resolve(node)
         return value if isinstance(value, str) else None
 
-    def canonical(self, value: Optional[Binding]) -> Optional[Binding]:
+    def canonical(self, value: Binding | None) -> Binding | None:
         """Follow this module's own aliases (``saved = post_save``; ``Events.saved``)."""
         for _ in range(8):  # alias chains are short; a cycle must not hang
             if not isinstance(value, str) or not value.startswith(self.module + "."):
@@ -112,7 +113,7 @@ def dotted_text(node: ast.AST) -> str:
 
 def chain(node: ast.AST) -> tuple:
     """``a.b.c`` -> ("a", "b", "c"); ``a.b().c`` -> ("a", "b", "()", "c"); else ()."""
-    parts: List[str] = []
+    parts: list[str] = []
     while True:
         if isinstance(node, ast.Attribute):
             parts.append(node.attr)

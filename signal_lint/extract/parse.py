@@ -7,11 +7,11 @@ look, and a file libcst accepts is rewritten to equivalent older syntax
 (``type X = ...``, ``def f[T]()``, ``except A, B:``) with lines kept in place,
 so newer syntax never becomes a ``SIG000``.
 """
+
 from __future__ import annotations
 
 import ast
 import sys
-from typing import Optional, Tuple, Union
 
 from signal_lint.extract.facts import ParseError
 
@@ -21,7 +21,7 @@ MAX_NESTING_HINT = "too deeply nested to analyse"
 MAX_BRACKET_DEPTH = 100  # CPython's tokenizer allows 200; libcst's parser recurses per level
 
 
-def parse_source(source: bytes, path: str) -> Union[ast.Module, ParseError]:
+def parse_source(source: bytes, path: str) -> ast.Module | ParseError:
     """Parse ``source`` (raw bytes: the coding cookie and BOM are honoured)."""
     if b"\0" in source:
         line = source[: source.index(b"\0")].count(b"\n") + 1
@@ -64,12 +64,13 @@ def _syntax_error(error: SyntaxError) -> ParseError:
     return ParseError(f"could not parse: {message}", line, column)
 
 
-def _parse_newer_syntax(source: bytes, path: str) -> Optional[ast.Module]:
+def _parse_newer_syntax(source: bytes, path: str) -> ast.Module | None:
     """libcst fallback for syntax newer than the running Python."""
     if sys.version_info >= (3, 14):  # nothing newer for libcst to know
         return None
     try:
         import libcst  # imported only here: most runs never need it
+
         from signal_lint.extract.downgrade import downgrade
     except ImportError:  # pragma: no cover - libcst is a dependency
         return None
@@ -84,7 +85,7 @@ def _parse_newer_syntax(source: bytes, path: str) -> Optional[ast.Module]:
         return None
 
 
-def read_source(path: str) -> Tuple[Optional[bytes], Optional[ParseError]]:
+def read_source(path: str) -> tuple[bytes | None, ParseError | None]:
     """Read a file, turning OS errors into a parse error for that file."""
     try:
         with open(path, "rb") as handle:

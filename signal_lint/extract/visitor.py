@@ -7,13 +7,13 @@ get the detailed one: connections, sends, signal definitions and, per
 function, the body facts the receiver rules read (calls, attribute reads and
 comparisons, each with the conditions that guard it).
 """
+
 from __future__ import annotations
 
 import ast
 import re
 from bisect import bisect_left
 from dataclasses import replace
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES
 from signal_lint.extract import facts as F
@@ -30,11 +30,25 @@ THREAD_BRIDGES = {
     "asgiref.sync.async_to_sync": "to_sync",
     "asgiref.sync.AsyncToSync": "to_sync",
 }
-DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "django.utils.module_loading.import_string"})
+DYNAMIC_IMPORTS = frozenset(
+    {"importlib.import_module", "django.utils.module_loading.import_string"}
+)
 AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
-TEST_METHODS = frozenset({"setUp", "tearDown", "setUpClass", "tearDownClass", "setUpTestData", "asyncSetUp", "asyncTearDown"})
+TEST_METHODS = frozenset(
+    {
+        "setUp",
+        "tearDown",
+        "setUpClass",
+        "tearDownClass",
+        "setUpTestData",
+        "asyncSetUp",
+        "asyncTearDown",
+    }
+)
 # Calls that catch AttributeError for an attribute read inside them count as a None check.
-NOTHING: FrozenSet[str] = frozenset()  # one shared empty set: each frozenset() is a new 216-byte object
+NOTHING: frozenset[str] = (
+    frozenset()
+)  # one shared empty set: each frozenset() is a new 216-byte object
 ATTRIBUTE_GUARD_EXCEPTIONS = frozenset({"AttributeError", "Exception", "BaseException"})
 TERMINATORS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 
@@ -49,25 +63,25 @@ class _Guards:
     ``else`` knows ``("truthy", "created")``.
     """
 
-    __slots__ = ("names", "attrs", "strings", "known")
+    __slots__ = ("attrs", "known", "names", "strings")
 
     def __init__(
         self,
-        names: FrozenSet[str] = frozenset(),
-        attrs: FrozenSet = frozenset(),
-        strings: FrozenSet[str] = frozenset(),
-        known: FrozenSet[Tuple[str, ...]] = frozenset(),
+        names: frozenset[str] = frozenset(),
+        attrs: frozenset = frozenset(),
+        strings: frozenset[str] = frozenset(),
+        known: frozenset[tuple[str, ...]] = frozenset(),
     ) -> None:
         self.names = names
         self.attrs = attrs
         self.strings = strings
         self.known = known
 
-    def plus(self, test: ast.AST, var_kw: Optional[str], positive: bool = True) -> "_Guards":
+    def plus(self, test: ast.AST, var_kw: str | None, positive: bool = True) -> _Guards:
         """The guards where ``test`` was true (``positive``) or false."""
-        names: Set[str] = set()
-        attrs: Set[Tuple[str, str]] = set()
-        strings: Set[str] = set()
+        names: set[str] = set()
+        attrs: set[tuple[str, str]] = set()
+        strings: set[str] = set()
         for node in ast.walk(test):
             if isinstance(node, ast.Name):
                 names.add(node.id)
@@ -81,13 +95,15 @@ class _Guards:
         known = _conditions(test, positive, var_kw)
         if not (names or attrs or strings or known):
             return self
-        return _Guards(self.names | names, self.attrs | attrs, self.strings | strings, self.known | known)
+        return _Guards(
+            self.names | names, self.attrs | attrs, self.strings | strings, self.known | known
+        )
 
-    def with_name(self, name: str) -> "_Guards":
+    def with_name(self, name: str) -> _Guards:
         return _Guards(self.names | {name}, self.attrs, self.strings, self.known)
 
 
-def _conditions(test: ast.AST, positive: bool, var_kw: Optional[str]) -> FrozenSet[Tuple[str, ...]]:
+def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[tuple[str, ...]]:
     """What is known where ``test`` evaluated true (``positive``) or false.
 
     ``("truthy", s)``/``("falsy", s)`` (``None`` is falsy), ``("notnone", s)``,
@@ -99,13 +115,19 @@ def _conditions(test: ast.AST, positive: bool, var_kw: Optional[str]) -> FrozenS
         return _conditions(test.operand, not positive, var_kw)
     if isinstance(test, ast.BoolOp):
         parts = [_conditions(value, positive, var_kw) for value in test.values]
-        if isinstance(test.op, ast.And) == positive:  # ``a and b`` true, ``a or b`` false: each part holds
+        if (
+            isinstance(test.op, ast.And) == positive
+        ):  # ``a and b`` true, ``a or b`` false: each part holds
             return frozenset().union(*parts)
         return _common(parts)  # one part holds, which is not known: only what they all imply
     subject = _condition_subject(test, var_kw)
     if subject:
         return frozenset({("truthy" if positive else "falsy", subject)})
-    if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id in ("isinstance", "hasattr", "callable"):
+    if (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id in ("isinstance", "hasattr", "callable")
+    ):
         subject = _condition_subject(test.args[0], var_kw) if test.args else None
         return frozenset({("notnone", subject)}) if subject and positive else frozenset()
     if not isinstance(test, ast.Compare) or len(test.ops) != 1:
@@ -135,10 +157,10 @@ def _conditions(test: ast.AST, positive: bool, var_kw: Optional[str]) -> FrozenS
     return frozenset()
 
 
-def _common(parts: List[FrozenSet[Tuple[str, ...]]]) -> FrozenSet[Tuple[str, ...]]:
+def _common(parts: list[frozenset[tuple[str, ...]]]) -> frozenset[tuple[str, ...]]:
     """Conditions every part implies; a falsy container implies it lacks every item."""
 
-    def implies(part: FrozenSet[Tuple[str, ...]], condition: Tuple[str, ...]) -> bool:
+    def implies(part: frozenset[tuple[str, ...]], condition: tuple[str, ...]) -> bool:
         if condition in part:
             return True
         return condition[0] == "notin" and ("falsy", condition[1]) in part
@@ -147,7 +169,7 @@ def _common(parts: List[FrozenSet[Tuple[str, ...]]]) -> FrozenSet[Tuple[str, ...
     return frozenset(c for c in candidates if all(implies(part, c) for part in parts))
 
 
-def _condition_subject(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+def _condition_subject(node: ast.AST, var_kw: str | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
@@ -165,11 +187,15 @@ def _is_none(node: ast.AST) -> bool:
 NO_GUARDS = _Guards()
 
 
-def _kwargs_key(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+def _kwargs_key(node: ast.AST, var_kw: str | None) -> str | None:
     """``kwargs["raw"]`` / ``kwargs.get("raw")`` -> "raw" (receivers often read arguments so)."""
     if not var_kw:
         return None
-    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == var_kw:
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == var_kw
+    ):
         key = node.slice
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
             return key.value
@@ -190,33 +216,48 @@ def _kwargs_key(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
 class _Func:
     """Accumulates one function's facts while its body is walked."""
 
-    def __init__(self, qualname: str, node: ast.AST, var_kw: Optional[str], params: Set[str], context: str) -> None:
+    def __init__(
+        self, qualname: str, node: ast.AST, var_kw: str | None, params: set[str], context: str
+    ) -> None:
         self.qualname = qualname
         # Only receiver-like functions keep their body facts (calls with guards, attribute
         # uses, comparisons); the rest keep their call sites (callees, arguments passed).
         self.body_facts = bool(var_kw or "sender" in params or node.decorator_list)  # type: ignore[attr-defined]
-        self.call_sites: List[Tuple[Tuple[str, ...], Optional[str], Tuple[str, ...], int]] = []  # chain, qualname, keywords, nargs
+        self.call_sites: list[
+            tuple[tuple[str, ...], str | None, tuple[str, ...], int]
+        ] = []  # chain, qualname, keywords, nargs
         self.node = node
         self.var_kw = var_kw
         self.params = params
         self.context = context
         self.is_async = isinstance(node, ast.AsyncFunctionDef)
-        self.calls: List[F.CallUse] = []
-        self.attrs: List[F.AttrUse] = []
-        self.compares: List[F.Compare] = []
-        self.names_read: Set[str] = set()
-        self.attr_assigns: List[Tuple[str, str, int]] = []
+        self.calls: list[F.CallUse] = []
+        self.attrs: list[F.AttrUse] = []
+        self.compares: list[F.Compare] = []
+        self.names_read: set[str] = set()
+        self.attr_assigns: list[tuple[str, str, int]] = []
         self.returns_value = False
         self.is_generator = False
-        self.escaping: Set[str] = set()
-        self.dropped_candidates: List[Tuple[str, int, F.Send]] = []  # (name, index in sends, send)
-        self.local_values: Dict[str, Optional[str]] = {}  # local name -> "lambda"/"partial"/... it was last bound to
+        self.escaping: set[str] = set()
+        self.dropped_candidates: list[tuple[str, int, F.Send]] = []  # (name, index in sends, send)
+        self.local_values: dict[
+            str, str | None
+        ] = {}  # local name -> "lambda"/"partial"/... it was last bound to
 
 
 class FactsVisitor:
     """Walks one module; ``facts()`` returns its ``FileFacts``."""
 
-    def __init__(self, tree: ast.Module, source: bytes, path: str, module: str, is_package: bool, is_test: bool, detailed: bool) -> None:
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: bytes,
+        path: str,
+        module: str,
+        is_package: bool,
+        is_test: bool,
+        detailed: bool,
+    ) -> None:
         self.tree = tree
         self.path = path
         self.module = module
@@ -226,24 +267,28 @@ class FactsVisitor:
         self.source = source
         self.lines = source.split(b"\n")
         self.names = Resolver(module)
-        self.imports: List[F.Import] = []
-        self.classes: List[F.ClassDef] = []
-        self.functions: List[F.Function] = []
-        self.signal_defs: List[F.SignalDef] = []
-        self.connections: List[F.Connection] = []
-        self.sends: List[F.Send] = []
-        self.bulk_writes: List[Tuple[Optional[str], str, int, int]] = []
-        self.module_calls: List[Tuple[str, int]] = []
-        self.script_only = 0  # inside ``if __name__ == "__main__":`` (runs as a script, not on import)
-        self.class_stack: List[Tuple[str, Tuple[Optional[str], ...]]] = []  # (qualname, resolved bases)
-        self.func_stack: List[_Func] = []
+        self.imports: list[F.Import] = []
+        self.classes: list[F.ClassDef] = []
+        self.functions: list[F.Function] = []
+        self.signal_defs: list[F.SignalDef] = []
+        self.connections: list[F.Connection] = []
+        self.sends: list[F.Send] = []
+        self.bulk_writes: list[tuple[str | None, str, int, int]] = []
+        self.module_calls: list[tuple[str, int]] = []
+        self.script_only = (
+            0  # inside ``if __name__ == "__main__":`` (runs as a script, not on import)
+        )
+        self.class_stack: list[
+            tuple[str, tuple[str | None, ...]]
+        ] = []  # (qualname, resolved bases)
+        self.func_stack: list[_Func] = []
         self.conditional_depth = 0
         self.try_guard = 0  # inside try blocks whose handlers catch AttributeError
-        self.awaited: Set[int] = set()
+        self.awaited: set[int] = set()
         self.lambda_depth = 0
         # The cheap pass visits only statements on these lines (and class bodies).
-        self.call_arguments: Dict[str, Tuple[FrozenSet[str], int]] = {}
-        self.import_lines: Optional[List[int]] = None
+        self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}
+        self.import_lines: list[int] | None = None
         if not detailed:
             self.import_lines = _lines_of(source, _IMPORT_TEXT)
 
@@ -259,7 +304,9 @@ class FactsVisitor:
     def _holds_import(self, stmt: ast.stmt) -> bool:
         lines = self.import_lines or []
         index = bisect_left(lines, stmt.lineno)
-        return index < len(lines) and lines[index] <= (getattr(stmt, "end_lineno", None) or stmt.lineno)
+        return index < len(lines) and lines[index] <= (
+            getattr(stmt, "end_lineno", None) or stmt.lineno
+        )
 
     # ------------------------------------------------------------------ public
     def facts(self) -> F.FileFacts:
@@ -288,12 +335,17 @@ class FactsVisitor:
             sends=tuple(self.sends),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             settings=_settings(self.tree, self.source),
-            call_arguments=tuple(sorted((name, tuple(sorted(kw)), most) for name, (kw, most) in self.call_arguments.items())),
+            call_arguments=tuple(
+                sorted(
+                    (name, tuple(sorted(kw)), most)
+                    for name, (kw, most) in self.call_arguments.items()
+                )
+            ),
             module_calls=tuple(self.module_calls),
             detailed=self.detailed,
         )
 
-    def _functions_kept(self) -> Tuple[F.Function, ...]:
+    def _functions_kept(self) -> tuple[F.Function, ...]:
         """The functions, each keeping of its escaping names only those a rule asks about: all of them
         for a function that connects (its frame may keep a receiver alive), and otherwise the
         file's function names and ``self`` (a factory returning a function; ``__init__`` storing
@@ -303,7 +355,9 @@ class FactsVisitor:
         kept = []
         for function in self.functions:
             if function.qualname not in frames and not function.escaping_names <= asked:
-                function = replace(function, escaping_names=function.escaping_names & asked or NOTHING)
+                function = replace(
+                    function, escaping_names=function.escaping_names & asked or NOTHING
+                )
             kept.append(function)
         return tuple(kept)
 
@@ -318,10 +372,10 @@ class FactsVisitor:
         return col
 
     # ------------------------------------------------------------------ scopes
-    def _bind_block(self, body: List[ast.stmt], scope: Scope, prefix: str) -> None:
+    def _bind_block(self, body: list[ast.stmt], scope: Scope, prefix: str) -> None:
         """Pre-bind a scope's names, as Python decides locals before running the body."""
         in_function = scope.kind == "function"
-        declared_global: Set[str] = set()
+        declared_global: set[str] = set()
         for node in _scope_statements(body):
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 declared_global.update(node.names)
@@ -339,10 +393,16 @@ class FactsVisitor:
                         if not in_function:
                             self.names.star_modules.append(base)
                         continue
-                    scope.bindings[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+                    scope.bindings[alias.asname or alias.name] = (
+                        f"{base}.{alias.name}" if base else alias.name
+                    )
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if in_function:
-                    scope.bindings[node.name] = NestedDef(f"{prefix}{node.name}") if not isinstance(node, ast.ClassDef) else LOCAL
+                    scope.bindings[node.name] = (
+                        NestedDef(f"{prefix}{node.name}")
+                        if not isinstance(node, ast.ClassDef)
+                        else LOCAL
+                    )
                 else:
                     scope.bindings[node.name] = f"{self.module}.{prefix}{node.name}"
             elif isinstance(node, (ast.Assign, ast.AnnAssign)):
@@ -350,9 +410,14 @@ class FactsVisitor:
                 value = node.value
                 for target in targets:
                     for name_node in _target_names(target):
-                        scope.bindings[name_node] = self._assigned_binding(name_node, value, targets, in_function, prefix)
+                        scope.bindings[name_node] = self._assigned_binding(
+                            name_node, value, targets, in_function, prefix
+                        )
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                scope.bindings.setdefault(node.target.id, LOCAL if in_function else f"{self.module}.{prefix}{node.target.id}")
+                scope.bindings.setdefault(
+                    node.target.id,
+                    LOCAL if in_function else f"{self.module}.{prefix}{node.target.id}",
+                )
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
                 for name in _target_names(node.target):
                     scope.bindings[name] = LOCAL if in_function else f"{self.module}.{prefix}{name}"
@@ -360,15 +425,26 @@ class FactsVisitor:
                 for item in node.items:
                     if item.optional_vars is not None:
                         for name in _target_names(item.optional_vars):
-                            scope.bindings[name] = LOCAL if in_function else f"{self.module}.{prefix}{name}"
+                            scope.bindings[name] = (
+                                LOCAL if in_function else f"{self.module}.{prefix}{name}"
+                            )
             elif isinstance(node, ast.ExceptHandler) and node.name:
                 scope.bindings[node.name] = LOCAL if in_function else f"{self.module}.{node.name}"
             elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-                scope.bindings[node.target.id] = LOCAL if in_function else f"{self.module}.{node.target.id}"
+                scope.bindings[node.target.id] = (
+                    LOCAL if in_function else f"{self.module}.{node.target.id}"
+                )
         for name in declared_global:
             scope.bindings.pop(name, None)
 
-    def _assigned_binding(self, name: str, value: Optional[ast.AST], targets: List[ast.AST], in_function: bool, prefix: str):
+    def _assigned_binding(
+        self,
+        name: str,
+        value: ast.AST | None,
+        targets: list[ast.AST],
+        in_function: bool,
+        prefix: str,
+    ):
         simple = len(targets) == 1 and isinstance(targets[0], ast.Name)
         if simple and isinstance(value, (ast.Name, ast.Attribute)):
             resolved = self.names.resolve(value)
@@ -384,7 +460,7 @@ class FactsVisitor:
         return resolve_relative(self.module, self.is_package, node.level or 0, node.module)
 
     # --------------------------------------------------------------- contexts
-    def _context(self) -> Tuple[str, Optional[str]]:
+    def _context(self) -> tuple[str, str | None]:
         if self.func_stack:
             func = self.func_stack[-1]
             return func.context, func.qualname
@@ -395,22 +471,33 @@ class FactsVisitor:
     def _in_test(self) -> bool:
         if self.is_test:
             return True
-        return any(f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack)  # type: ignore[attr-defined]
+        return any(
+            f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack
+        )  # type: ignore[attr-defined]
 
-    def _guard(self, guards: _Guards, test: ast.AST, var_kw: Optional[str], positive: bool = True) -> _Guards:
+    def _guard(
+        self, guards: _Guards, test: ast.AST, var_kw: str | None, positive: bool = True
+    ) -> _Guards:
         """Guards are read only from receiver-like function bodies of detailed files: skip the walk elsewhere."""
         if not self.detailed or not self.func_stack or not self.func_stack[-1].body_facts:
             return guards
         return guards.plus(test, var_kw, positive)
 
     # -------------------------------------------------------------- statements
-    def _block(self, body: List[ast.stmt], guards: _Guards) -> None:
+    def _block(self, body: list[ast.stmt], guards: _Guards) -> None:
         for stmt in body:
-            if self.import_lines is not None and not isinstance(stmt, ast.ClassDef) and not self._holds_import(stmt) and not self._import_time_call(stmt):
+            if (
+                self.import_lines is not None
+                and not isinstance(stmt, ast.ClassDef)
+                and not self._holds_import(stmt)
+                and not self._import_time_call(stmt)
+            ):
                 continue  # the cheap pass wants classes and imports only: skip code without either
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and _terminates(stmt.body) and not stmt.orelse:
-                guards = self._guard(guards, stmt.test, self._var_kw(), positive=False)  # early return guards what follows
+                guards = self._guard(
+                    guards, stmt.test, self._var_kw(), positive=False
+                )  # early return guards what follows
             elif isinstance(stmt, ast.Assert):
                 guards = self._guard(guards, stmt.test, self._var_kw())
 
@@ -429,7 +516,9 @@ class FactsVisitor:
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
             self._conditional(node.body, self._guard(guards, node.test, self._var_kw()))
-            self._conditional(node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False))
+            self._conditional(
+                node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False)
+            )
         elif isinstance(node, (ast.While,)):
             self._expr(node.test, guards)
             inner = self._guard(guards, node.test, self._var_kw())
@@ -455,7 +544,9 @@ class FactsVisitor:
         elif type(node).__name__ == "Match":
             self._match(node, guards)
         elif not self.detailed:
-            if self._import_time_call(node):  # ``register()`` at the bottom of models.py: the graph follows it
+            if self._import_time_call(
+                node
+            ):  # ``register()`` at the bottom of models.py: the graph follows it
                 qualname = self.names.qualname(node.value.func)  # type: ignore[attr-defined]
                 if qualname is not None and not self.script_only:
                     self.module_calls.append((qualname, node.lineno))
@@ -464,7 +555,11 @@ class FactsVisitor:
             self._expr(node.value, guards, usage="statement")
         elif isinstance(node, ast.Assign):
             self._assign(node, guards)
-        elif isinstance(node, ast.AnnAssign) and not self.func_stack and self._signal_definition([node.target], node.value):
+        elif (
+            isinstance(node, ast.AnnAssign)
+            and not self.func_stack
+            and self._signal_definition([node.target], node.value)
+        ):
             return  # ``order_placed: Signal = Signal()``
         elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
             if node.value is not None:
@@ -481,7 +576,7 @@ class FactsVisitor:
                 if isinstance(child, ast.expr):
                     self._expr(child, guards)
 
-    def _conditional(self, body: List[ast.stmt], guards: _Guards) -> None:
+    def _conditional(self, body: list[ast.stmt], guards: _Guards) -> None:
         if not self.func_stack:
             self.conditional_depth += 1
             self._block(body, guards)
@@ -499,8 +594,14 @@ class FactsVisitor:
             if func is not None and name and func.body_facts:
                 for pattern in ast.walk(case.pattern):
                     value = getattr(pattern, "value", None)
-                    if type(pattern).__name__ == "MatchValue" and isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        func.compares.append(F.Compare(name, value.value, value.lineno, self._col(value)))
+                    if (
+                        type(pattern).__name__ == "MatchValue"
+                        and isinstance(value, ast.Constant)
+                        and isinstance(value.value, str)
+                    ):
+                        func.compares.append(
+                            F.Compare(name, value.value, value.lineno, self._col(value))
+                        )
             self._conditional(case.body, inner)
 
     def _assign(self, node: ast.Assign, guards: _Guards) -> None:
@@ -516,7 +617,9 @@ class FactsVisitor:
             func = self.func_stack[-1]
             if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 if _kwargs_key(value, func.var_kw) == node.targets[0].id:
-                    func.params.add(node.targets[0].id)  # ``request = kwargs.get("request")``: the argument itself
+                    func.params.add(
+                        node.targets[0].id
+                    )  # ``request = kwargs.get("request")``: the argument itself
             for target in node.targets:
                 for name in _target_names(target):
                     kind = self._temporary_kind(value) if isinstance(target, ast.Name) else None
@@ -527,7 +630,9 @@ class FactsVisitor:
     def _store_target(self, target: ast.AST, guards: _Guards) -> None:
         if isinstance(target, ast.Attribute):
             if self.func_stack and isinstance(target.value, ast.Name):
-                self.func_stack[-1].attr_assigns.append((target.value.id, target.attr, target.lineno))
+                self.func_stack[-1].attr_assigns.append(
+                    (target.value.id, target.attr, target.lineno)
+                )
             self._expr(target.value, guards)
         elif isinstance(target, ast.Subscript):
             self._expr(target.value, guards)
@@ -556,7 +661,9 @@ class FactsVisitor:
         conditional = self.conditional_depth > 0
         if isinstance(node, ast.Import):
             for alias in node.names:
-                self.imports.append(F.Import(alias.name, (), node.lineno, context, function, conditional))
+                self.imports.append(
+                    F.Import(alias.name, (), node.lineno, context, function, conditional)
+                )
         else:
             assert isinstance(node, ast.ImportFrom)
             base = self._from_module(node)
@@ -571,9 +678,13 @@ class FactsVisitor:
         if self.detailed:
             for expression in node.bases + [k.value for k in node.keywords] + node.decorator_list:
                 self._expr(expression, guards)
-        attributes: List[Tuple[str, str]] = []
+        attributes: list[tuple[str, str]] = []
         for stmt in node.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            if (
+                isinstance(stmt, ast.Assign)
+                and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)
+            ):
                 value = stmt.value
                 if isinstance(value, ast.Constant) and isinstance(value.value, (str, bool)):
                     attributes.append((stmt.targets[0].id, str(value.value)))
@@ -581,13 +692,17 @@ class FactsVisitor:
                     target = self.names.qualname(value)
                     if target:  # class attribute bound to a signal: ``saved = post_save``
                         self.names.local_aliases[f"{qualname}.{stmt.targets[0].id}"] = target
-        self.classes.append(F.ClassDef(qualname, node.lineno, self._col(node), bases, tuple(attributes)))
+        self.classes.append(
+            F.ClassDef(qualname, node.lineno, self._col(node), bases, tuple(attributes))
+        )
         scope = Scope("class", qualname)
         self.names.scopes.append(scope)
         self._bind_block(node.body, scope, f"{qualname}.")
         if self.func_stack:  # a class inside a function: its names are run-time objects
             for key in list(scope.bindings):
-                if isinstance(scope.bindings[key], str) and scope.bindings[key].startswith(self.module + "."):
+                if isinstance(scope.bindings[key], str) and scope.bindings[key].startswith(
+                    self.module + "."
+                ):
                     scope.bindings[key] = LOCAL
         self.class_stack.append((qualname, bases))
         self._block(node.body, guards if self.func_stack else NO_GUARDS)
@@ -601,8 +716,8 @@ class FactsVisitor:
             return f"{self.func_stack[-1].qualname}.<locals>."
         return ""
 
-    def _signal_class_kind(self, callee: Optional[str], depth: int = 0) -> Optional[str]:
-        """"Signal"/"ModelSignal" for Django's classes and this file's subclasses of them."""
+    def _signal_class_kind(self, callee: str | None, depth: int = 0) -> str | None:
+        """ "Signal"/"ModelSignal" for Django's classes and this file's subclasses of them."""
         if callee in SIGNAL_CLASSES:
             return "Signal"
         if callee in MODEL_SIGNAL_CLASSES:
@@ -613,30 +728,51 @@ class FactsVisitor:
         for cls in self.classes:
             if cls.qualname == local:  # ``class DeprecatedSignal(Signal)`` (django-cms)
                 kinds = {self._signal_class_kind(base, depth + 1) for base in cls.bases}
-                return "ModelSignal" if "ModelSignal" in kinds else "Signal" if "Signal" in kinds else None
+                return (
+                    "ModelSignal"
+                    if "ModelSignal" in kinds
+                    else "Signal"
+                    if "Signal" in kinds
+                    else None
+                )
         return None
 
-    def _signal_definition(self, targets: List[ast.expr], value: Optional[ast.AST]) -> bool:
-        if not isinstance(value, ast.Call) or len(targets) != 1 or not isinstance(targets[0], ast.Name):
+    def _signal_definition(self, targets: list[ast.expr], value: ast.AST | None) -> bool:
+        if (
+            not isinstance(value, ast.Call)
+            or len(targets) != 1
+            or not isinstance(targets[0], ast.Name)
+        ):
             return False
         callee = self.names.qualname(value.func)
         kind = self._signal_class_kind(callee)
         if kind is None:
             return False
-        djangos = callee in SIGNAL_CLASSES or callee in MODEL_SIGNAL_CLASSES  # a subclass may take other arguments
-        providing: Optional[F.Span] = None
-        names: Tuple[str, ...] = ()
+        djangos = (
+            callee in SIGNAL_CLASSES or callee in MODEL_SIGNAL_CLASSES
+        )  # a subclass may take other arguments
+        providing: F.Span | None = None
+        names: tuple[str, ...] = ()
         caching = False
         for keyword in value.keywords:
             if keyword.arg == "providing_args" and djangos:
                 providing = F.Span(keyword.value.lineno, self._col(keyword.value))
                 if isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
-                    names = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+                    names = tuple(
+                        e.value
+                        for e in keyword.value.elts
+                        if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    )
             elif keyword.arg == "use_caching" and isinstance(keyword.value, ast.Constant):
                 caching = bool(keyword.value.value)
         positional = False
         first = value.args[0] if value.args else None
-        if djangos and providing is None and isinstance(first, (ast.List, ast.Tuple)) and first.elts:
+        if (
+            djangos
+            and providing is None
+            and isinstance(first, (ast.List, ast.Tuple))
+            and first.elts
+        ):
             if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts):
                 # ``Signal(["order"])``: providing_args by position (Django < 4.0); now it is ``use_caching``
                 providing, positional = F.Span(first.lineno, self._col(first)), True
@@ -644,7 +780,14 @@ class FactsVisitor:
         prefix = self._prefix()
         self.signal_defs.append(
             F.SignalDef(
-                f"{prefix}{targets[0].id}", kind, value.lineno, self._col(value), providing, names, caching, positional
+                f"{prefix}{targets[0].id}",
+                kind,
+                value.lineno,
+                self._col(value),
+                providing,
+                names,
+                caching,
+                positional,
             )
         )
         for arg in value.args:
@@ -657,7 +800,9 @@ class FactsVisitor:
         qualname = f"{prefix}{node.name}"
         params, var_kw = self._params(node.args)
         decorators = tuple(self._decorator_name(d) for d in node.decorator_list)
-        class_name = self.class_stack[-1][0] if self.class_stack and self._directly_in_class() else None
+        class_name = (
+            self.class_stack[-1][0] if self.class_stack and self._directly_in_class() else None
+        )
         parent = self.func_stack[-1].qualname if self.func_stack else None
         context = self._function_context(node.name, class_name)
         func = _Func(qualname, node, var_kw, {p.name for p in params}, context)
@@ -685,11 +830,27 @@ class FactsVisitor:
                 self.sends[index] = _replace_usage(send, "dropped")
         if not self.detailed:
             return  # the cheap pass records no functions: the engine details a file when one is a receiver
-        callees = tuple(dict.fromkeys(qualname or ".".join(parts) for parts, qualname, _, _ in func.call_sites if qualname or _own_call(parts)))
-        for parts, _, keywords_passed, nargs in func.call_sites:  # what direct calls pass, by callee name (SIG004: defaults they override)
+        callees = tuple(
+            dict.fromkeys(
+                qualname or ".".join(parts)
+                for parts, qualname, _, _ in func.call_sites
+                if qualname or _own_call(parts)
+            )
+        )
+        for (
+            parts,
+            _,
+            keywords_passed,
+            nargs,
+        ) in (
+            func.call_sites
+        ):  # what direct calls pass, by callee name (SIG004: defaults they override)
             if parts:
                 keywords, most = self.call_arguments.get(parts[-1], (frozenset(), 0))
-                self.call_arguments[parts[-1]] = (keywords | frozenset(keywords_passed), max(most, nargs))
+                self.call_arguments[parts[-1]] = (
+                    keywords | frozenset(keywords_passed),
+                    max(most, nargs),
+                )
         if not func.body_facts:
             func.names_read, func.attr_assigns = set(), []  # not receiver-like: memory
         self.functions.append(
@@ -705,7 +866,8 @@ class FactsVisitor:
                 decorator_lines=tuple(d.lineno for d in node.decorator_list),
                 class_name=class_name,
                 parent=parent,
-                is_staticmethod="builtins.staticmethod" in decorators or "staticmethod" in decorators,
+                is_staticmethod="builtins.staticmethod" in decorators
+                or "staticmethod" in decorators,
                 is_classmethod="builtins.classmethod" in decorators or "classmethod" in decorators,
                 is_generator=func.is_generator,
                 calls=tuple(func.calls),
@@ -720,9 +882,11 @@ class FactsVisitor:
         )
 
     def _directly_in_class(self) -> bool:
-        return bool(self.class_stack) and (not self.func_stack or self.names.scopes[-1].kind == "class")
+        return bool(self.class_stack) and (
+            not self.func_stack or self.names.scopes[-1].kind == "class"
+        )
 
-    def _function_context(self, name: str, class_name: Optional[str]) -> str:
+    def _function_context(self, name: str, class_name: str | None) -> str:
         if class_name is None:
             return F.FUNCTION
         bases = self.class_stack[-1][1]
@@ -733,60 +897,82 @@ class FactsVisitor:
                 return F.APPCONFIG_INIT
         return F.METHOD
 
-    def _is_appconfig(self, bases: Tuple[Optional[str], ...]) -> bool:
+    def _is_appconfig(self, bases: tuple[str | None, ...]) -> bool:
         for base in bases:
             if base in APPCONFIG_CLASSES:
                 return True
-            if base and base.rsplit(".", 1)[-1].endswith("Config") and self.path.replace("\\", "/").endswith("apps.py"):
+            if (
+                base
+                and base.rsplit(".", 1)[-1].endswith("Config")
+                and self.path.replace("\\", "/").endswith("apps.py")
+            ):
                 return True  # a project's own AppConfig base class
         return False
 
-    def _decorator_name(self, node: ast.AST) -> Optional[str]:
+    def _decorator_name(self, node: ast.AST) -> str | None:
         target = node.func if isinstance(node, ast.Call) else node
         name = self.names.qualname(target)
-        if name is None and isinstance(target, ast.Name) and target.id in ("staticmethod", "classmethod", "property"):
+        if (
+            name is None
+            and isinstance(target, ast.Name)
+            and target.id in ("staticmethod", "classmethod", "property")
+        ):
             return f"builtins.{target.id}"
         return name
 
-    def _params(self, args: ast.arguments) -> Tuple[List[F.Param], Optional[str]]:
-        params: List[F.Param] = []
+    def _params(self, args: ast.arguments) -> tuple[list[F.Param], str | None]:
+        params: list[F.Param] = []
         positional = list(args.posonlyargs) + list(args.args)
         first_default = len(positional) - len(args.defaults)
         for index, arg in enumerate(positional):
             kind = "posonly" if index < len(args.posonlyargs) else "normal"
-            params.append(F.Param(arg.arg, kind, index >= first_default, arg.lineno, self._col(arg)))
+            params.append(
+                F.Param(arg.arg, kind, index >= first_default, arg.lineno, self._col(arg))
+            )
         if args.vararg:
-            params.append(F.Param(args.vararg.arg, "varargs", False, args.vararg.lineno, self._col(args.vararg)))
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            params.append(F.Param(arg.arg, "kwonly", default is not None, arg.lineno, self._col(arg)))
+            params.append(
+                F.Param(
+                    args.vararg.arg, "varargs", False, args.vararg.lineno, self._col(args.vararg)
+                )
+            )
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults, strict=False):
+            params.append(
+                F.Param(arg.arg, "kwonly", default is not None, arg.lineno, self._col(arg))
+            )
         var_kw = None
         if args.kwarg:
             var_kw = args.kwarg.arg
             params.append(F.Param(var_kw, "varkw", False, args.kwarg.lineno, self._col(args.kwarg)))
         return params, var_kw
 
-    def _var_kw(self) -> Optional[str]:
+    def _var_kw(self) -> str | None:
         return self.func_stack[-1].var_kw if self.func_stack else None
 
     # ------------------------------------------------------------- receivers
-    def _decorator(self, node: ast.AST, index: int, func_node: ast.AST, qualname: str, guards: _Guards) -> None:
+    def _decorator(
+        self, node: ast.AST, index: int, func_node: ast.AST, qualname: str, guards: _Guards
+    ) -> None:
         if not isinstance(node, ast.Call):
             self._expr(node, guards)
             return
         if self.names.qualname(node.func) not in RECEIVER_DECORATORS:
             self._expr(node, guards)
             return
-        signal_nodes: List[ast.AST] = []
+        signal_nodes: list[ast.AST] = []
         if node.args:
             first = node.args[0]
             signal_nodes = list(first.elts) if isinstance(first, (ast.List, ast.Tuple)) else [first]
         keywords = {k.arg: k.value for k in node.keywords if k.arg}
-        if self.class_stack and self._directly_in_class():  # a class body, even of a class inside a function
+        if (
+            self.class_stack and self._directly_in_class()
+        ):  # a class body, even of a class inside a function
             receiver = F.Receiver("method", None, qualname, getattr(func_node, "name", ""))
         elif self.func_stack:
             receiver = F.Receiver("nested-function", None, qualname, getattr(func_node, "name", ""))
         else:
-            receiver = F.Receiver("function", f"{self.module}.{qualname}", qualname, getattr(func_node, "name", ""))
+            receiver = F.Receiver(
+                "function", f"{self.module}.{qualname}", qualname, getattr(func_node, "name", "")
+            )
         self._connection("decorator", signal_nodes, receiver, keywords, node, index)
 
     def _connect_call(self, node: ast.Call, method: str, guards: _Guards) -> None:
@@ -796,7 +982,7 @@ class FactsVisitor:
         if signal is None:
             return
         names = ("receiver", "sender", "weak", "dispatch_uid")
-        arguments: Dict[str, ast.AST] = {}
+        arguments: dict[str, ast.AST] = {}
         for position, arg in enumerate(node.args[: len(names)]):
             if isinstance(arg, ast.Starred):
                 break
@@ -805,10 +991,12 @@ class FactsVisitor:
             if keyword.arg in names:
                 arguments[keyword.arg] = keyword.value
         receiver_node = arguments.get("receiver")
-        receiver = self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
+        receiver = (
+            self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
+        )
         self._connection(method, [target], receiver, arguments, node, 0)
 
-    def _signal_target(self, node: ast.AST) -> Optional[str]:
+    def _signal_target(self, node: ast.AST) -> str | None:
         """The signal a connect/send/``@receiver`` names; ``self.saved`` in a method of a class
         whose body binds ``saved = post_save`` is that signal."""
         resolved = self.names.qualname(node)
@@ -830,7 +1018,15 @@ class FactsVisitor:
     def _receiver(self, node: ast.AST) -> F.Receiver:
         text = dotted_text(node)
         if isinstance(node, ast.Lambda):
-            return F.Receiver("lambda", None, None, "lambda", line=node.lineno, column=self._col(node), accepts_kwargs=node.args.kwarg is not None)
+            return F.Receiver(
+                "lambda",
+                None,
+                None,
+                "lambda",
+                line=node.lineno,
+                column=self._col(node),
+                accepts_kwargs=node.args.kwarg is not None,
+            )
         if isinstance(node, ast.Constant) and node.value is None:
             return F.Receiver("none", None, None, "None")
         if isinstance(node, ast.Call):
@@ -855,7 +1051,7 @@ class FactsVisitor:
             return F.Receiver("local", None, None, text, local_value=value)
         return F.Receiver("other", None, None, text)
 
-    def _temporary_kind(self, node: ast.AST) -> Optional[str]:
+    def _temporary_kind(self, node: ast.AST) -> str | None:
         """What ``_receiver`` calls an object nothing but this expression holds, or None."""
         if isinstance(node, ast.Lambda):
             return "lambda"
@@ -865,12 +1061,12 @@ class FactsVisitor:
             return "temporary-method"
         return None
 
-    def _local_name(self, qualname: Optional[str]) -> Optional[str]:
+    def _local_name(self, qualname: str | None) -> str | None:
         if qualname and qualname.startswith(self.module + "."):
             return qualname[len(self.module) + 1 :]
         return None
 
-    def _sender(self, node: Optional[ast.AST], missing: str = "any") -> F.Sender:
+    def _sender(self, node: ast.AST | None, missing: str = "any") -> F.Sender:
         if node is None:
             return F.Sender(missing)
         line, column = getattr(node, "lineno", 0), self._col(node) if hasattr(node, "lineno") else 0
@@ -880,27 +1076,41 @@ class FactsVisitor:
             if isinstance(node.value, str):
                 return F.Sender("string", node.value, line, column)
             return F.Sender("literal", repr(node.value), line, column)
-        if isinstance(node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)):
+        if isinstance(
+            node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)
+        ):
             return F.Sender("literal", dotted_text(node), line, column)
         resolved = self.names.resolve(node)
         if isinstance(resolved, str):
             return F.Sender("name", resolved, line, column)
         return F.Sender("expr", dotted_text(node), line, column)
 
-    def _connection(self, kind: str, signal_nodes: List[ast.AST], receiver: F.Receiver, arguments: Dict[str, ast.AST], node: ast.Call, index: int) -> None:
+    def _connection(
+        self,
+        kind: str,
+        signal_nodes: list[ast.AST],
+        receiver: F.Receiver,
+        arguments: dict[str, ast.AST],
+        node: ast.Call,
+        index: int,
+    ) -> None:
         context, function = self._context()
         weak_node = arguments.get("weak")
-        weak: Optional[bool] = True
+        weak: bool | None = True
         if weak_node is not None:
             weak = bool(weak_node.value) if isinstance(weak_node, ast.Constant) else None
         uid_node = arguments.get("dispatch_uid")
-        uid: Optional[str] = None
+        uid: str | None = None
         uid_falsy = False
-        if uid_node is not None and not (isinstance(uid_node, ast.Constant) and uid_node.value is None):
+        if uid_node is not None and not (
+            isinstance(uid_node, ast.Constant) and uid_node.value is None
+        ):
             if isinstance(uid_node, ast.Constant):
                 uid = repr(uid_node.value)
                 uid_falsy = not uid_node.value
-            elif isinstance(uid_node, (ast.Tuple, ast.List)) and not uid_node.elts or isinstance(uid_node, ast.Dict) and not uid_node.keys:
+            elif (isinstance(uid_node, (ast.Tuple, ast.List)) and not uid_node.elts) or (
+                isinstance(uid_node, ast.Dict) and not uid_node.keys
+            ):
                 uid = ast.unparse(uid_node)
                 uid_falsy = True  # an empty literal collection
             else:
@@ -930,14 +1140,31 @@ class FactsVisitor:
         """``await sync_to_async(sig.send)(sender=..., ...)`` (Django's own ASGI handler sends
         ``request_started`` so) and ``async_to_sync(sig.asend)(...)``: a send with the outer call's
         arguments, run in another thread (sync_to_async) or driven to completion (async_to_sync)."""
-        name = self.names.qualname(wrapper.func) if isinstance(wrapper.func, (ast.Name, ast.Attribute)) else None
+        name = (
+            self.names.qualname(wrapper.func)
+            if isinstance(wrapper.func, (ast.Name, ast.Attribute))
+            else None
+        )
         sent = wrapper.args[0] if wrapper.args else None
-        if name not in THREAD_BRIDGES or not isinstance(sent, ast.Attribute) or sent.attr not in SEND_METHODS:
+        if (
+            name not in THREAD_BRIDGES
+            or not isinstance(sent, ast.Attribute)
+            or sent.attr not in SEND_METHODS
+        ):
             return
         to_sync = THREAD_BRIDGES[name] == "to_sync"
-        self._send_call(node, sent.attr, "await" if to_sync else usage, target=sent.value, in_thread=not to_sync)
+        self._send_call(
+            node, sent.attr, "await" if to_sync else usage, target=sent.value, in_thread=not to_sync
+        )
 
-    def _send_call(self, node: ast.Call, method: str, usage: str, target: Optional[ast.AST] = None, in_thread: bool = False) -> None:
+    def _send_call(
+        self,
+        node: ast.Call,
+        method: str,
+        usage: str,
+        target: ast.AST | None = None,
+        in_thread: bool = False,
+    ) -> None:
         """``in_thread``: the send runs in a worker thread (``sync_to_async``), not in the calling function."""
         if target is None:
             target = node.func.value  # type: ignore[attr-defined]
@@ -946,7 +1173,7 @@ class FactsVisitor:
             return
         keywords = tuple(k.arg for k in node.keywords if k.arg)
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
-        sender_node: Optional[ast.AST] = None
+        sender_node: ast.AST | None = None
         for keyword in node.keywords:
             if keyword.arg == "sender":
                 sender_node = keyword.value
@@ -991,9 +1218,13 @@ class FactsVisitor:
             return
         if isinstance(node, ast.BoolOp):
             inner = guards
-            for value in node.values:  # ``a and b`` runs b where a was true; ``a or b`` where it was false
+            for (
+                value
+            ) in node.values:  # ``a and b`` runs b where a was true; ``a or b`` where it was false
                 self._expr(value, inner)
-                inner = self._guard(inner, value, self._var_kw(), positive=isinstance(node.op, ast.And))
+                inner = self._guard(
+                    inner, value, self._var_kw(), positive=isinstance(node.op, ast.And)
+                )
             return
         if isinstance(node, ast.IfExp):
             self._expr(node.test, guards)
@@ -1027,14 +1258,36 @@ class FactsVisitor:
                 base = node.value.id
                 func.names_read.add(base)
                 if base in func.params and func.body_facts:
-                    func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=base, attr=node.attr))
+                    func.attrs.append(
+                        F.AttrUse(
+                            node.lineno,
+                            self._col(node),
+                            guards.names,
+                            guards.attrs,
+                            guards.strings,
+                            guards.known,
+                            base=base,
+                            attr=node.attr,
+                        )
+                    )
                 return
             if isinstance(node, ast.Attribute):
                 key = _kwargs_key(node.value, func.var_kw)
                 if key:
                     func.names_read.add(key)
                     if func.body_facts:
-                        func.attrs.append(F.AttrUse(node.lineno, self._col(node), guards.names, guards.attrs, guards.strings, guards.known, base=key, attr=node.attr))
+                        func.attrs.append(
+                            F.AttrUse(
+                                node.lineno,
+                                self._col(node),
+                                guards.names,
+                                guards.attrs,
+                                guards.strings,
+                                guards.known,
+                                base=key,
+                                attr=node.attr,
+                            )
+                        )
                     return
             if isinstance(node, ast.Subscript):
                 key = _kwargs_key(node, func.var_kw)
@@ -1043,14 +1296,16 @@ class FactsVisitor:
             if isinstance(node, ast.Compare) and func.body_facts:
                 self._compare(node, func)
             if isinstance(node, ast.Lambda):
-                self.lambda_depth += 1  # its body runs when something calls it, maybe in another thread
+                self.lambda_depth += (
+                    1  # its body runs when something calls it, maybe in another thread
+                )
                 self._expr(node.body, guards)
                 self.lambda_depth -= 1
                 return
         for child in _subexpressions(node):
             self._expr(child, guards)
 
-    def _call(self, node: ast.Call, guards: _Guards, usage: str, func: Optional[_Func]) -> None:
+    def _call(self, node: ast.Call, guards: _Guards, usage: str, func: _Func | None) -> None:
         callee = node.func
         if isinstance(callee, ast.Attribute):
             method = callee.attr
@@ -1062,11 +1317,15 @@ class FactsVisitor:
                 self._bulk_write(node, method)
         elif isinstance(callee, ast.Call):
             self._wrapped_send(node, callee, usage)
-        qualname = self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
+        qualname = (
+            self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
+        )
         if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
             self._dynamic_import(node, qualname)
         if func is None and qualname is not None and not self.lambda_depth and not self.script_only:
-            self.module_calls.append((qualname, node.lineno))  # runs at import: the graph follows it
+            self.module_calls.append(
+                (qualname, node.lineno)
+            )  # runs at import: the graph follows it
         if func is not None:
             key = _kwargs_key(node, func.var_kw)
             if key:
@@ -1083,7 +1342,9 @@ class FactsVisitor:
         for keyword in node.keywords:
             self._expr(keyword.value, guards)
 
-    def _record_call(self, node: ast.Call, guards: _Guards, func: _Func, qualname: Optional[str]) -> None:
+    def _record_call(
+        self, node: ast.Call, guards: _Guards, func: _Func, qualname: str | None
+    ) -> None:
         parts = chain(node.func)
         if func.var_kw and isinstance(node.func, ast.Attribute):
             key = _kwargs_key(node.func.value, func.var_kw)
@@ -1093,10 +1354,16 @@ class FactsVisitor:
         func.call_sites.append((parts, qualname, keywords, len(node.args)))
         if not func.body_facts:
             return
-        update_fields: Tuple[str, ...] = ()
+        update_fields: tuple[str, ...] = ()
         for keyword in node.keywords:
-            if keyword.arg == "update_fields" and isinstance(keyword.value, (ast.List, ast.Tuple, ast.Set)):
-                update_fields = tuple(e.value for e in keyword.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+            if keyword.arg == "update_fields" and isinstance(
+                keyword.value, (ast.List, ast.Tuple, ast.Set)
+            ):
+                update_fields = tuple(
+                    e.value
+                    for e in keyword.value.elts
+                    if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                )
         func.calls.append(
             F.CallUse(
                 node.lineno,
@@ -1126,43 +1393,65 @@ class FactsVisitor:
                     continue
                 if membership and subject_node is right:  # ``"add" in action``: a substring test
                     if isinstance(other, ast.Constant) and isinstance(other.value, str):
-                        func.compares.append(F.Compare(subject, other.value, other.lineno, self._col(other), "contains"))
+                        func.compares.append(
+                            F.Compare(
+                                subject, other.value, other.lineno, self._col(other), "contains"
+                            )
+                        )
                     continue
-                if membership and isinstance(other, ast.Constant):  # ``action in "pre_add post_add"``
+                if membership and isinstance(
+                    other, ast.Constant
+                ):  # ``action in "pre_add post_add"``
                     if isinstance(other.value, str):
-                        func.compares.append(F.Compare(subject, other.value, other.lineno, self._col(other), "in"))
+                        func.compares.append(
+                            F.Compare(subject, other.value, other.lineno, self._col(other), "in")
+                        )
                     continue
-                values = other.elts if isinstance(other, (ast.Tuple, ast.List, ast.Set)) else [other]
+                values = (
+                    other.elts if isinstance(other, (ast.Tuple, ast.List, ast.Set)) else [other]
+                )
                 for value in values:
                     if isinstance(value, ast.Constant) and isinstance(value.value, str):
-                        func.compares.append(F.Compare(subject, value.value, value.lineno, self._col(value)))
+                        func.compares.append(
+                            F.Compare(subject, value.value, value.lineno, self._col(value))
+                        )
 
     def _bulk_write(self, node: ast.Call, method: str) -> None:
         """``Order.objects.filter(...).update(...)``: a write that sends no save signals (SIG107)."""
         parts = chain(node.func)
         if len(parts) < 3 or parts[0] in ("self", "cls"):
             return  # ``d.update(x)`` is a dict; the model must be named
-        self.bulk_writes.append((self.names.qualname(ast.Name(id=parts[0])), method, node.lineno, self._col(node)))
+        self.bulk_writes.append(
+            (self.names.qualname(ast.Name(id=parts[0])), method, node.lineno, self._col(node))
+        )
 
     def _cheap_bulk_writes(self) -> None:
         """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""
         lines = set(_lines_of(self.source, _BULK_WRITE_TEXT))
-        stack: List[ast.AST] = list(self.tree.body)
+        stack: list[ast.AST] = list(self.tree.body)
         while stack:
             stmt = stack.pop()
             first, last = stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
             if not any(first <= line <= last for line in lines):
                 continue
-            children = [c for f in ("body", "orelse", "finalbody", "handlers", "cases") for c in getattr(stmt, f, None) or ()]
+            children = [
+                c
+                for f in ("body", "orelse", "finalbody", "handlers", "cases")
+                for c in getattr(stmt, f, None) or ()
+            ]
             if children and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.extend(children)  # the write is in the body, not the signature
                 continue
             for node in ast.walk(stmt) if not children else _own_expressions(stmt):
-                if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in BULK_WRITES:
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in BULK_WRITES
+                ):
                     self._bulk_write(node, node.func.attr)
             stack.extend(children)
 
-    def _dynamic_import(self, node: ast.Call, qualname: Optional[str]) -> None:
+    def _dynamic_import(self, node: ast.Call, qualname: str | None) -> None:
         context, function = self._context()
         for arg in node.args[:1] if qualname != AUTODISCOVER else node.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -1176,18 +1465,22 @@ _BULK_WRITE_TEXT = re.compile(rb"\.(?:update|bulk_create|bulk_update)\s*\(")
 
 
 # Fields that hold no expression (``ctx=Load()``, ``op=Add()``, ``ops=[Eq()]``): not walked.
-_NOT_EXPRESSIONS = frozenset({"ctx", "op", "ops", "type_comment", "is_async", "conversion", "level", "kind"})
-_EXPRESSION_FIELDS: Dict[type, Tuple[str, ...]] = {}
+_NOT_EXPRESSIONS = frozenset(
+    {"ctx", "op", "ops", "type_comment", "is_async", "conversion", "level", "kind"}
+)
+_EXPRESSION_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _subexpressions(node: ast.AST) -> List[ast.AST]:
+def _subexpressions(node: ast.AST) -> list[ast.AST]:
     """``ast.iter_child_nodes`` without its generators and without the context/operator
     nodes that hold nothing: the detailed pass calls it for most nodes of a file."""
     kind = type(node)
     fields = _EXPRESSION_FIELDS.get(kind)
     if fields is None:
-        fields = _EXPRESSION_FIELDS[kind] = tuple(f for f in kind._fields if f not in _NOT_EXPRESSIONS)
-    children: List[ast.AST] = []
+        fields = _EXPRESSION_FIELDS[kind] = tuple(
+            f for f in kind._fields if f not in _NOT_EXPRESSIONS
+        )
+    children: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
         if isinstance(value, list):
@@ -1197,9 +1490,9 @@ def _subexpressions(node: ast.AST) -> List[ast.AST]:
     return children
 
 
-def _lines_of(source: bytes, pattern: "re.Pattern[bytes]") -> List[int]:
+def _lines_of(source: bytes, pattern: re.Pattern[bytes]) -> list[int]:
     """The 1-based line of each match, counting newlines once (not from the top per match)."""
-    lines: List[int] = []
+    lines: list[int] = []
     line, counted = 1, 0
     for match in pattern.finditer(source):
         line += source.count(b"\n", counted, match.start())
@@ -1218,10 +1511,10 @@ def _own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
                 yield from ast.walk(item)
 
 
-def _settings(tree: ast.Module, source: bytes) -> Tuple[Tuple[str, Tuple[str, ...]], ...]:
+def _settings(tree: ast.Module, source: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The module-level string settings the graph reads (what the project installs and routes),
     and ``os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)`` anywhere (``manage.py``'s ``main()``)."""
-    found: List[Tuple[str, Tuple[str, ...]]] = []
+    found: list[tuple[str, tuple[str, ...]]] = []
     wanted = {name for name in GRAPH_SETTINGS if name.encode() in source}
     for node in _scope_statements(tree.body) if wanted else ():
         if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
@@ -1232,19 +1525,26 @@ def _settings(tree: ast.Module, source: bytes) -> Tuple[Tuple[str, Tuple[str, ..
                     found.append((target.id, strings))
     if b"DJANGO_SETTINGS_MODULE" in source:
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setdefault" and len(node.args) == 2:
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "setdefault"
+                and len(node.args) == 2
+            ):
                 key, value = _strings(node.args[0]), _strings(node.args[1])
                 if key == ("DJANGO_SETTINGS_MODULE",) and value:
                     found.append(("DJANGO_SETTINGS_MODULE", value))
     return tuple(found)
 
 
-def _strings(node: ast.AST) -> Optional[Tuple[str, ...]]:
+def _strings(node: ast.AST) -> tuple[str, ...] | None:
     """A string, or a list/tuple of strings, or a sum of those; None for anything else."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return (node.value,)
     if isinstance(node, (ast.List, ast.Tuple)):
-        values = [e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+        values = [
+            e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
         return tuple(values) if len(values) == len(node.elts) else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         left, right = _strings(node.left), _strings(node.right)
@@ -1252,14 +1552,20 @@ def _strings(node: ast.AST) -> Optional[Tuple[str, ...]]:
     return None
 
 
-def _own_call(parts: Tuple[str, ...]) -> bool:
+def _own_call(parts: tuple[str, ...]) -> bool:
     """An unresolved call the graph may still follow: ``self.x()``, ``cls.x()``, a nested ``x()``."""
-    return len(parts) == 1 and parts[0] != "()" or len(parts) == 2 and parts[0] in ("self", "cls")
+    return (len(parts) == 1 and parts[0] != "()") or (
+        len(parts) == 2 and parts[0] in ("self", "cls")
+    )
 
 
 def _is_main_test(test: ast.AST) -> bool:
     """``__name__ == "__main__"``, either way round."""
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+    if (
+        not isinstance(test, ast.Compare)
+        or len(test.ops) != 1
+        or not isinstance(test.ops[0], ast.Eq)
+    ):
         return False
     sides = [test.left, test.comparators[0]]
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
@@ -1271,13 +1577,13 @@ def _replace_usage(send: F.Send, usage: str) -> F.Send:
     return replace(send, usage=usage)
 
 
-def _subject_name(node: ast.AST, var_kw: Optional[str]) -> Optional[str]:
+def _subject_name(node: ast.AST, var_kw: str | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
     return _kwargs_key(node, var_kw)
 
 
-def _terminates(body: List[ast.stmt]) -> bool:
+def _terminates(body: list[ast.stmt]) -> bool:
     return bool(body) and isinstance(body[-1], TERMINATORS)
 
 
@@ -1288,7 +1594,7 @@ def _catches_attribute_error(handler: ast.ExceptHandler) -> bool:
     return any(isinstance(n, ast.Name) and n.id in ATTRIBUTE_GUARD_EXCEPTIONS for n in names)
 
 
-def _target_names(target: ast.AST) -> List[str]:
+def _target_names(target: ast.AST) -> list[str]:
     if isinstance(target, ast.Name):
         return [target.id]
     if isinstance(target, (ast.Tuple, ast.List)):
@@ -1298,7 +1604,7 @@ def _target_names(target: ast.AST) -> List[str]:
     return []
 
 
-def _scope_statements(body: List[ast.stmt]):  # type: ignore[no-untyped-def]
+def _scope_statements(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
     """Statements (and binding expressions) that bind names in this scope, not nested scopes."""
     stack = list(reversed(body))
     while stack:

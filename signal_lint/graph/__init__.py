@@ -2,6 +2,23 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/
 """
-from signal_lint.graph.build import NEVER_IMPORTED, Edge, Graph, ReceiverNode, SendNode, SignalNode, build_graph
 
-__all__ = ["NEVER_IMPORTED", "Edge", "Graph", "ReceiverNode", "SendNode", "SignalNode", "build_graph"]
+from signal_lint.graph.build import (
+    NEVER_IMPORTED,
+    Edge,
+    Graph,
+    ReceiverNode,
+    SendNode,
+    SignalNode,
+    build_graph,
+)
+
+__all__ = [
+    "NEVER_IMPORTED",
+    "Edge",
+    "Graph",
+    "ReceiverNode",
+    "SendNode",
+    "SignalNode",
+    "build_graph",
+]

@@ -7,23 +7,44 @@ send would call and why the others would not: garbage collected, ignored
 because an earlier receiver holds the same ``dispatch_uid``, or sitting in a
 module Django never imports.
 """
+
 from __future__ import annotations
 
 import ast
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Dict, Hashable, List, Optional, Set, Tuple
 
 from signal_lint.catalog import Catalog
 from signal_lint.extract import facts as F
 from signal_lint.graph.calls import Calls, compute_calls
-from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
-from signal_lint.graph.loading import LATER, PHASE_NAMES, POPULATE, READY_PHASE, Loading, compute_loading
+from signal_lint.graph.loading import (
+    LATER,
+    PHASE_NAMES,
+    POPULATE,
+    READY_PHASE,
+    Loading,
+    compute_loading,
+)
 from signal_lint.graph.project import Project
-from signal_lint.model import COLLECTED, IGNORED, LIVE, PENDING, BoundMethod, ModelRegistry, SignalModel
+from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
+from signal_lint.model import (
+    COLLECTED,
+    IGNORED,
+    LIVE,
+    PENDING,
+    BoundMethod,
+    ModelRegistry,
+    SignalModel,
+)
 
 NEVER_IMPORTED = "never-imported"
 # Where a connection runs: while apps load, in ready(), or later (a view, a task, a migration).
-PHASES = {F.MODULE: POPULATE, F.CLASS_BODY: POPULATE, F.APPCONFIG_INIT: POPULATE, F.READY: READY_PHASE}
+PHASES = {
+    F.MODULE: POPULATE,
+    F.CLASS_BODY: POPULATE,
+    F.APPCONFIG_INIT: POPULATE,
+    F.READY: READY_PHASE,
+}
 
 
 @dataclass(frozen=True)
@@ -32,8 +53,8 @@ class SignalNode:
     name: str
     builtin: bool
     model_signal: bool
-    path: Optional[str] = None
-    line: Optional[int] = None
+    path: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,9 +71,9 @@ class Edge:
 
     signal: str
     receiver: str
-    sender: Optional[str]
-    weak: Optional[bool]
-    dispatch_uid: Optional[object]
+    sender: str | None
+    weak: bool | None
+    dispatch_uid: object | None
     path: str
     line: int
     column: int
@@ -62,7 +83,7 @@ class Edge:
     kind: str  # decorator or connect
     reason: str = ""
     module: str = ""
-    function: Optional[str] = None
+    function: str | None = None
     # when it runs: "populate" (while the apps and models load: module level of a module imported
     # then, AppConfig.__init__), "ready" (AppConfig.ready() or a module/helper first run from it),
     # "later" (URLconf, commands, migrations, function bodies)
@@ -73,8 +94,8 @@ class Edge:
 class SendNode:
     signal: str
     method: str
-    sender: Optional[str]
-    keywords: Tuple[str, ...]
+    sender: str | None
+    keywords: tuple[str, ...]
     path: str
     line: int
     column: int
@@ -84,21 +105,23 @@ class SendNode:
 
 @dataclass
 class Graph:
-    signals: Dict[str, SignalNode] = field(default_factory=dict)
-    receivers: Dict[str, ReceiverNode] = field(default_factory=dict)
-    connections: List[Edge] = field(default_factory=list)
-    sends: List[SendNode] = field(default_factory=list)
+    signals: dict[str, SignalNode] = field(default_factory=dict)
+    receivers: dict[str, ReceiverNode] = field(default_factory=dict)
+    connections: list[Edge] = field(default_factory=list)
+    sends: list[SendNode] = field(default_factory=list)
     loading: Loading = field(default_factory=Loading)
-    project: Optional[Project] = None
+    project: Project | None = None
     calls: Calls = field(default_factory=Calls)
     # registered models: "app_label.modelname" (model name lower-cased, as Django keys them) -> class
-    models: Dict[str, str] = field(default_factory=dict)
+    models: dict[str, str] = field(default_factory=dict)
     # app labels whose models the graph knows all of (apps analysed here); a lazy sender naming
     # another label belongs to a third-party app and is assumed to exist
-    known_labels: Set[str] = field(default_factory=set)
-    _connections_by_position: Optional[Dict[Tuple[str, int, int, str], F.Connection]] = field(default=None, repr=False, compare=False)
+    known_labels: set[str] = field(default_factory=set)
+    _connections_by_position: dict[tuple[str, int, int, str], F.Connection] | None = field(
+        default=None, repr=False, compare=False
+    )
 
-    def model_for(self, reference: str) -> Optional[str]:
+    def model_for(self, reference: str) -> str | None:
         """The class of a lazy ``"app_label.ModelName"`` reference, if the project defines it."""
         label, _, name = reference.partition(".")
         return self.models.get(f"{label}.{name.lower()}")
@@ -110,30 +133,36 @@ class Graph:
             return False
         return not any(app.package.rsplit(".", 1)[-1] == label for app in self.loading.apps)
 
-    def sender_key(self, edge: "Edge") -> Optional[str]:
+    def sender_key(self, edge: Edge) -> str | None:
         """The edge's sender as Django keys it: a lazy ``"shop.Order"`` is the class it names."""
         if edge.sender is None:
             return None
-        return self.model_for(edge.sender) or edge.sender if edge.sender.count(".") == 1 else edge.sender
+        return (
+            self.model_for(edge.sender) or edge.sender
+            if edge.sender.count(".") == 1
+            else edge.sender
+        )
 
-    def connection_of(self, edge: "Edge") -> Optional[F.Connection]:
+    def connection_of(self, edge: Edge) -> F.Connection | None:
         """The extracted connection an edge was made from."""
         if self._connections_by_position is None:
             self._connections_by_position = {}
-            for module, facts in (self.project.modules.items() if self.project else ()):
+            for module, facts in self.project.modules.items() if self.project else ():
                 for connection in facts.connections:
-                    self._connections_by_position[(module, connection.line, connection.column, connection.kind)] = connection
+                    self._connections_by_position[
+                        (module, connection.line, connection.column, connection.kind)
+                    ] = connection
         return self._connections_by_position.get((edge.module, edge.line, edge.column, edge.kind))
 
-    def live(self) -> List[Edge]:
+    def live(self) -> list[Edge]:
         return [edge for edge in self.connections if edge.status == LIVE]
 
 
 def build_graph(
-    all_facts: List[F.FileFacts],
+    all_facts: list[F.FileFacts],
     catalog: Catalog,
-    modules: Optional[Dict[str, F.FileFacts]] = None,
-    aliases: Optional[Dict[str, str]] = None,
+    modules: dict[str, F.FileFacts] | None = None,
+    aliases: dict[str, str] | None = None,
 ) -> Graph:
     """``modules``/``aliases``: ``unique_modules``/``alias_table`` of ``all_facts``, when the caller has them."""
     project = Project(all_facts, modules, aliases)
@@ -142,7 +171,14 @@ def build_graph(
     for facts in project.modules.values():
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
-            graph.signals[qualname] = SignalNode(qualname, definition.qualname.rsplit(".", 1)[-1], False, definition.kind == "ModelSignal", facts.path, definition.line)
+            graph.signals[qualname] = SignalNode(
+                qualname,
+                definition.qualname.rsplit(".", 1)[-1],
+                False,
+                definition.kind == "ModelSignal",
+                facts.path,
+                definition.line,
+            )
     pending = _connections(project, graph, catalog)
     _replay(project, graph, catalog, pending)
     _sends(project, graph, catalog)
@@ -151,31 +187,37 @@ def build_graph(
 
 @dataclass
 class _Pending:
-    order: Tuple[int, int, str, int, int]
-    conditional: bool  # made by a function nothing runs at start-up: later, maybe never, maybe often
+    order: tuple[int, int, str, int, int]
+    conditional: (
+        bool  # made by a function nothing runs at start-up: later, maybe never, maybe often
+    )
     facts: F.FileFacts
     connection: F.Connection
     signal: str
     receiver: str
     symbol: Hashable
-    sender: Optional[str]
+    sender: str | None
     temporary: bool  # dies right after connect (inline lambda/partial/temporary's method)
     frame_bound: bool  # a nested def that dies when its enclosing function returns
 
 
-def _signal_name(project: Project, catalog: Catalog, graph: Graph, qualname: Optional[str]) -> Optional[str]:
+def _signal_name(
+    project: Project, catalog: Catalog, graph: Graph, qualname: str | None
+) -> str | None:
     resolved = project.resolve(qualname)
     if resolved is None:
         return None
     spec = catalog.get(resolved) or catalog.get(qualname or "")
     if spec is not None:
-        graph.signals.setdefault(spec.qualname, SignalNode(spec.qualname, spec.name, True, spec.model_signal))
+        graph.signals.setdefault(
+            spec.qualname, SignalNode(spec.qualname, spec.name, True, spec.model_signal)
+        )
         return spec.qualname
     return resolved if resolved in graph.signals else None
 
 
-def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pending]:
-    pending: List[_Pending] = []
+def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pending]:
+    pending: list[_Pending] = []
     app_index = {app.package: index for index, app in enumerate(graph.loading.apps)}
     for module, facts in sorted(project.modules.items()):
         if facts.is_test:
@@ -185,51 +227,108 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> List[_Pend
             if connection.kind == "disconnect":
                 continue
             phase, conditional = _phase(graph, facts, connection)
-            order = (phase, app_index.get(app.package, 999) if app else 999, facts.path, connection.line, connection.column)
+            order = (
+                phase,
+                app_index.get(app.package, 999) if app else 999,
+                facts.path,
+                connection.line,
+                connection.column,
+            )
             receiver, symbol, kind = _receiver(project, facts, connection)
-            for signal_text, signal_qualname in zip(connection.signal_text, connection.signals):
+            for signal_text, signal_qualname in zip(
+                connection.signal_text, connection.signals, strict=False
+            ):
                 signal = _signal_name(project, catalog, graph, signal_qualname)
                 if signal is None:
                     continue
                 sender = _sender(project, graph, facts, connection)
-                graph.receivers.setdefault(receiver, ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind))
+                graph.receivers.setdefault(
+                    receiver,
+                    ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind),
+                )
                 temporary = connection.weak is not False and kind in INLINE_TEMPORARY_KINDS
-                frame_bound = connection.weak is not False and kind == "nested-function" and not frame_keeps_alive(facts, connection)
-                pending.append(_Pending(order, conditional, facts, connection, signal, receiver, symbol, sender, temporary, frame_bound))
+                frame_bound = (
+                    connection.weak is not False
+                    and kind == "nested-function"
+                    and not frame_keeps_alive(facts, connection)
+                )
+                pending.append(
+                    _Pending(
+                        order,
+                        conditional,
+                        facts,
+                        connection,
+                        signal,
+                        receiver,
+                        symbol,
+                        sender,
+                        temporary,
+                        frame_bound,
+                    )
+                )
     pending.sort(key=lambda p: p.order)
     return pending
 
 
-def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pending]) -> None:
+def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pending]) -> None:
     registry = ModelRegistry()
     for qualname, (facts, class_def) in sorted(project.classes.items()):
-        if facts.is_test or not project.is_model(qualname) or project.attribute(f"{qualname}.Meta", "abstract") == "True":
+        if (
+            facts.is_test
+            or not project.is_model(qualname)
+            or project.attribute(f"{qualname}.Meta", "abstract") == "True"
+        ):
             continue  # Django registers concrete models only (and test models only in tests)
         app = graph.loading.app_of(facts.module)
-        label = project.attribute(f"{qualname}.Meta", "app_label") or (app.label if app else facts.module.split(".")[0])
+        label = project.attribute(f"{qualname}.Meta", "app_label") or (
+            app.label if app else facts.module.split(".")[0]
+        )
         try:
-            registry.register_model(f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname))
-            graph.models.setdefault(f"{label}.{class_def.qualname.rsplit('.', 1)[-1].lower()}", qualname)
+            registry.register_model(
+                f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname)
+            )
+            graph.models.setdefault(
+                f"{label}.{class_def.qualname.rsplit('.', 1)[-1].lower()}", qualname
+            )
         except RuntimeError:
             pass  # two classes claim one label (a guessed app layout): the first keeps it
     graph.known_labels = {app.label for app in graph.loading.apps}
-    for item in pending:  # a lazy sender of a third-party app's model (``"auth.User"``): assume it exists
+    for (
+        item
+    ) in pending:  # a lazy sender of a third-party app's model (``"auth.User"``): assume it exists
         reference = item.connection.sender.value
-        if item.connection.sender.kind == "string" and reference and graph.signals[item.signal].model_signal:
+        if (
+            item.connection.sender.kind == "string"
+            and reference
+            and graph.signals[item.signal].model_signal
+        ):
             label, dot, name = reference.partition(".")
             if dot and name and "." not in name and graph.third_party_label(label):
                 registry.register_model(reference, ("external", f"{label}.{name.lower()}"))
-    models: Dict[str, SignalModel] = {}
-    owners: Dict[str, List[str]] = {}  # per signal: the receiver of each model.connections() index
-    results: List[Tuple[_Pending, str, str]] = []
+    models: dict[str, SignalModel] = {}
+    owners: dict[str, list[str]] = {}  # per signal: the receiver of each model.connections() index
+    results: list[tuple[_Pending, str, str]] = []
     for item in pending:
         node = graph.signals[item.signal]
-        model = models.setdefault(item.signal, SignalModel(model_signal=node.model_signal, apps=registry))
+        model = models.setdefault(
+            item.signal, SignalModel(model_signal=node.model_signal, apps=registry)
+        )
         if item.facts.module not in graph.loading.loaded:
-            results.append((item, NEVER_IMPORTED, f"`{item.facts.module}` is never imported by anything Django loads"))
+            results.append(
+                (
+                    item,
+                    NEVER_IMPORTED,
+                    f"`{item.facts.module}` is never imported by anything Django loads",
+                )
+            )
             continue
         try:
-            model.connect(item.symbol, sender=_sender_symbol(item), weak=item.connection.weak is not False, dispatch_uid=_uid(item.connection.dispatch_uid))
+            model.connect(
+                item.symbol,
+                sender=_sender_symbol(item),
+                weak=item.connection.weak is not False,
+                dispatch_uid=_uid(item.connection.dispatch_uid),
+            )
         except ValueError as error:  # a malformed lazy sender: Django raises at connect
             results.append((item, IGNORED, str(error)))
             continue
@@ -244,7 +343,11 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: List[_Pen
         record = models[item.signal].connections()[int(detail)]
         reason = ""
         if record.status == COLLECTED:
-            reason = "only the dispatcher's weak reference held it" if item.temporary else "a nested function, collected when its enclosing function returns"
+            reason = (
+                "only the dispatcher's weak reference held it"
+                if item.temporary
+                else "a nested function, collected when its enclosing function returns"
+            )
         elif record.status == IGNORED and record.duplicate_of is not None:
             reason = f"`dispatch_uid` {item.connection.dispatch_uid} already taken by `{owners[item.signal][record.duplicate_of]}`"
         elif record.status == PENDING:
@@ -276,7 +379,7 @@ def _edge(item: _Pending, status: str, reason: str) -> Edge:
     )
 
 
-def _phase(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> Tuple[int, bool]:
+def _phase(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> tuple[int, bool]:
     """When the connection runs (at the latest of its module's import and its own context), and
     whether it is conditional: in a function that nothing run at start-up calls."""
     module_phase = graph.loading.phase.get(facts.module, LATER)
@@ -288,7 +391,7 @@ def _phase(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> Tuple[
     return LATER, True
 
 
-def _uid(text: Optional[str]) -> Optional[object]:
+def _uid(text: str | None) -> object | None:
     if text is None:
         return None
     try:
@@ -297,7 +400,9 @@ def _uid(text: Optional[str]) -> Optional[object]:
         return text  # "<expr>": a computed uid
 
 
-def _receiver(project: Project, facts: F.FileFacts, connection: F.Connection) -> Tuple[str, Hashable, str]:
+def _receiver(
+    project: Project, facts: F.FileFacts, connection: F.Connection
+) -> tuple[str, Hashable, str]:
     """The receiver's dotted name, the symbol the model tracks, and its kind."""
     receiver = connection.receiver
     module = facts.module
@@ -337,18 +442,27 @@ def _class_symbol(qualname: str) -> Hashable:
     return ("object", qualname)
 
 
-def _sender_symbol(item: "_Pending") -> Hashable:
+def _sender_symbol(item: _Pending) -> Hashable:
     sender = item.connection.sender
     if sender.kind == "any" or item.sender is None:
         return None
     if sender.kind == "string":
-        return sender.value  # lazy "app_label.ModelName" on a model signal; an unmatched object otherwise
+        return (
+            sender.value
+        )  # lazy "app_label.ModelName" on a model signal; an unmatched object otherwise
     if sender.kind == "name":
         return _class_symbol(item.sender)
-    return ("expression", item.sender, item.facts.path, item.connection.line)  # self, type(x)...: its own object
+    return (
+        "expression",
+        item.sender,
+        item.facts.path,
+        item.connection.line,
+    )  # self, type(x)...: its own object
 
 
-def _sender(project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection) -> Optional[str]:
+def _sender(
+    project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection
+) -> str | None:
     """The sender's dotted name for reports (``self`` in an AppConfig is that AppConfig)."""
     sender = connection.sender
     if sender.kind == "any" or sender.value is None:
@@ -369,4 +483,16 @@ def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:
             if signal is None:
                 continue
             sender = project.resolve(send.sender.value) if send.sender.kind == "name" else None
-            graph.sends.append(SendNode(signal, send.method, sender, send.keywords, facts.path, send.line, send.column, send.has_star_kwargs, module))
+            graph.sends.append(
+                SendNode(
+                    signal,
+                    send.method,
+                    sender,
+                    send.keywords,
+                    facts.path,
+                    send.line,
+                    send.column,
+                    send.has_star_kwargs,
+                    module,
+                )
+            )

@@ -13,10 +13,10 @@ that is instantiated).
 
 https://docs.djangoproject.com/en/stable/ref/applications/#django.apps.AppConfig.ready
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Set
 
 from signal_lint.extract.facts import FileFacts, Function
 from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE, Loading
@@ -34,19 +34,19 @@ class Calls:
     once: module level, ``ready()``, ``AppConfig.__init__`` or another such function).
     ``callers``: function -> the functions (or ``<module>``) that call it."""
 
-    reached: Dict[str, int] = field(default_factory=dict)
-    once: Set[str] = field(default_factory=set)
-    callers: Dict[str, Set[str]] = field(default_factory=dict)
+    reached: dict[str, int] = field(default_factory=dict)
+    once: set[str] = field(default_factory=set)
+    callers: dict[str, set[str]] = field(default_factory=dict)
 
-    def phase_of(self, module: str, function: Optional[str]) -> Optional[int]:
+    def phase_of(self, module: str, function: str | None) -> int | None:
         """The start-up phase of the function ``function`` (qualname within ``module``), or None."""
         return self.reached.get(f"{module}.{function}") if function else None
 
 
 def compute_calls(project: Project, loading: Loading) -> Calls:
     calls = Calls()
-    entries: Dict[str, int] = {}
-    edges: Dict[str, List[str]] = {}  # caller -> callees
+    entries: dict[str, int] = {}
+    edges: dict[str, list[str]] = {}  # caller -> callees
     for module, facts in sorted(project.modules.items()):
         if facts.is_test:
             continue
@@ -98,12 +98,12 @@ def compute_calls(project: Project, loading: Loading) -> Calls:
     return calls
 
 
-def _enter(entries: Dict[str, int], function: str, phase: int) -> None:
+def _enter(entries: dict[str, int], function: str, phase: int) -> None:
     if function not in entries or phase < entries[function]:
         entries[function] = phase
 
 
-def _resolve_function(project: Project, qualname: Optional[str]) -> Optional[str]:
+def _resolve_function(project: Project, qualname: str | None) -> str | None:
     resolved = project.resolve(qualname)
     if resolved in project.functions:
         return resolved
@@ -114,7 +114,7 @@ def _resolve_function(project: Project, qualname: Optional[str]) -> Optional[str
     return None
 
 
-def _callee(project: Project, facts: FileFacts, function: Function, called: str) -> Optional[str]:
+def _callee(project: Project, facts: FileFacts, function: Function, called: str) -> str | None:
     found = _resolve_function(project, called)
     if found is not None:
         return found

@@ -12,13 +12,13 @@ module that only the tests import is dead in production.
 
 https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-loaded
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Set, Tuple
 
-from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY
-from signal_lint.extract.facts import FileFacts
+from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY, FileFacts
 from signal_lint.graph.project import Project
 
 SETTINGS_NAMES = ("settings",)
@@ -35,7 +35,12 @@ _SUBPACKAGE_ENDINGS = tuple("." + sub for sub in SUBPACKAGES)
 POPULATE, READY_PHASE, LATER = 0, 1, 2
 PHASE_NAMES = ("populate", "ready", "later")
 # The phase an import runs in, by where the import statement is (at least its module's phase).
-IMPORT_PHASE = {MODULE: POPULATE, CLASS_BODY: POPULATE, APPCONFIG_INIT: POPULATE, READY: READY_PHASE}
+IMPORT_PHASE = {
+    MODULE: POPULATE,
+    CLASS_BODY: POPULATE,
+    APPCONFIG_INIT: POPULATE,
+    READY: READY_PHASE,
+}
 
 
 @dataclass
@@ -44,21 +49,23 @@ class App:
 
     package: str
     label: str
-    config: Optional[str] = None  # qualified name of its AppConfig class
+    config: str | None = None  # qualified name of its AppConfig class
 
 
 @dataclass
 class Loading:
-    apps: List[App] = field(default_factory=list)
-    loaded: Set[str] = field(default_factory=set)  # modules Django ends up importing
-    phase: Dict[str, int] = field(default_factory=dict)  # loaded module -> POPULATE, READY_PHASE or LATER
+    apps: list[App] = field(default_factory=list)
+    loaded: set[str] = field(default_factory=set)  # modules Django ends up importing
+    phase: dict[str, int] = field(
+        default_factory=dict
+    )  # loaded module -> POPULATE, READY_PHASE or LATER
     # module -> the module whose import brought it in (for explanations); roots map to a reason string
-    why: Dict[str, str] = field(default_factory=dict)
-    installed: Tuple[str, ...] = ()  # INSTALLED_APPS as written
+    why: dict[str, str] = field(default_factory=dict)
+    installed: tuple[str, ...] = ()  # INSTALLED_APPS as written
     from_settings: bool = False  # False: no INSTALLED_APPS found, every app-like package counted
-    _by_package: Dict[str, App] = field(default_factory=dict, repr=False)
+    _by_package: dict[str, App] = field(default_factory=dict, repr=False)
 
-    def app_of(self, module: str) -> Optional[App]:
+    def app_of(self, module: str) -> App | None:
         """The app whose package holds ``module`` (the innermost one): a lookup per parent package."""
         if len(self._by_package) != len(self.apps):
             self._by_package = {}
@@ -76,8 +83,8 @@ class Loading:
 def compute_loading(project: Project) -> Loading:
     loading = Loading()
     settings_modules = _settings_modules(project)
-    installed: List[str] = []
-    urlconfs: List[str] = []
+    installed: list[str] = []
+    urlconfs: list[str] = []
     for module in settings_modules:
         values = dict(project.modules[module].settings)
         for name, strings in project.modules[module].settings:
@@ -96,9 +103,11 @@ def compute_loading(project: Project) -> Loading:
         # Not a Django project (or not enough of one to tell): nothing is known to be dead.
         loading.loaded = set(project.modules)
         loading.phase = dict.fromkeys(project.modules, POPULATE)
-        loading.why = {module: "no Django app found: every module counts as loaded" for module in project.modules}
+        loading.why = dict.fromkeys(
+            project.modules, "no Django app found: every module counts as loaded"
+        )
         return loading
-    roots: Dict[str, Tuple[str, int]] = {}
+    roots: dict[str, tuple[str, int]] = {}
 
     def root(module: str, reason: str, phase: int) -> None:
         if module not in roots or phase < roots[module][1]:
@@ -111,8 +120,12 @@ def compute_loading(project: Project) -> Loading:
             root(module, "entry point", POPULATE)
     for urlconf in urlconfs:
         root(urlconf, "ROOT_URLCONF", LATER)
-    admin_installed = not loading.from_settings or any(a.startswith("django.contrib.admin") for a in installed)
-    subpackage_modules: Dict[str, List[str]] = {}  # "shop.migrations" -> it and the modules below it
+    admin_installed = not loading.from_settings or any(
+        a.startswith("django.contrib.admin") for a in installed
+    )
+    subpackage_modules: dict[
+        str, list[str]
+    ] = {}  # "shop.migrations" -> it and the modules below it
     for module in project.modules:
         parts = module.split(".")
         for end in range(1, len(parts) + 1):
@@ -126,7 +139,9 @@ def compute_loading(project: Project) -> Loading:
             root(app.config.rsplit(".", 1)[0], f"app {app.label}", POPULATE)
         if admin_installed:
             for name in AUTODISCOVERED:
-                root(f"{app.package}.{name}", "admin autodiscover", READY_PHASE)  # admin's ready() imports them
+                root(
+                    f"{app.package}.{name}", "admin autodiscover", READY_PHASE
+                )  # admin's ready() imports them
         for sub in SUBPACKAGES:
             for module in subpackage_modules.get(f"{app.package}.{sub}", ()):
                 root(module, sub.split(".")[-1], LATER)
@@ -134,8 +149,8 @@ def compute_loading(project: Project) -> Loading:
     return loading
 
 
-def _settings_modules(project: Project) -> List[str]:
-    named: Set[str] = set()
+def _settings_modules(project: Project) -> list[str]:
+    named: set[str] = set()
     for facts in project.modules.values():
         for name, strings in facts.settings:
             if name == "DJANGO_SETTINGS_MODULE":
@@ -156,27 +171,33 @@ def _settings_modules(project: Project) -> List[str]:
 def _template_or_test(facts: FileFacts) -> bool:
     """Settings of a test suite or of a ``startproject`` template describe some other project."""
     directories = facts.path.replace("\\", "/").split("/")[:-1]
-    return facts.is_test or any(part.endswith("_template") or part == "templates" for part in directories)
+    return facts.is_test or any(
+        part.endswith("_template") or part == "templates" for part in directories
+    )
 
 
-def _apps(project: Project, installed: List[str]) -> List[App]:
-    apps: List[App] = []
+def _apps(project: Project, installed: list[str]) -> list[App]:
+    apps: list[App] = []
     for entry in installed:
-        config: Optional[str] = None
+        config: str | None = None
         package = entry
         if entry in project.classes:  # "shop.apps.ShopConfig"
             config = entry
             package = project.attribute(entry, "name") or entry.rsplit(".", 2)[0]
-        elif not project.is_module(entry) and not any(m.startswith(entry + ".") for m in project.modules):
+        elif not project.is_module(entry) and not any(
+            m.startswith(entry + ".") for m in project.modules
+        ):
             continue  # a third-party app (django.contrib.auth, ...): not ours to analyse
         else:
             config = _default_config(project, package)
-        label = (project.attribute(config, "label") if config else None) or package.rsplit(".", 1)[-1]
+        label = (project.attribute(config, "label") if config else None) or package.rsplit(".", 1)[
+            -1
+        ]
         apps.append(App(package, label, config))
     return apps
 
 
-def _guessed_apps(project: Project) -> List[App]:
+def _guessed_apps(project: Project) -> list[App]:
     """Packages that look like apps: an ``apps.py`` defining an ``AppConfig``, a ``models``
     module (or package) defining a model, or a ``migrations`` package holding a ``Migration``.
 
@@ -194,44 +215,60 @@ def _guessed_apps(project: Project) -> List[App]:
                 packages.add(head)
             elif name == "models" and _defines(project, module, facts, project.is_model):
                 packages.add(head)
-            elif name == "apps" and index == len(parts) - 1 and not facts.is_package and _defines(project, module, facts, project.is_appconfig):
+            elif (
+                name == "apps"
+                and index == len(parts) - 1
+                and not facts.is_package
+                and _defines(project, module, facts, project.is_appconfig)
+            ):
                 packages.add(head)
     return [App(p, p.rsplit(".", 1)[-1], _default_config(project, p)) for p in sorted(packages)]
 
 
 def _holds_migration(facts: FileFacts) -> bool:
     """``class Migration(migrations.Migration)``: an app's migration (not the framework's own class)."""
-    return any(c.qualname == "Migration" and any(b and b.endswith(MIGRATION_BASES) for b in c.bases) for c in facts.classes)
+    return any(
+        c.qualname == "Migration" and any(b and b.endswith(MIGRATION_BASES) for b in c.bases)
+        for c in facts.classes
+    )
 
 
 def _defines(project: Project, module: str, facts: FileFacts, kind: Callable[[str], bool]) -> bool:
     return any(kind(f"{module}.{c.qualname}") for c in facts.classes)
 
 
-def _default_config(project: Project, package: str) -> Optional[str]:
+def _default_config(project: Project, package: str) -> str | None:
     facts = project.modules.get(f"{package}.apps")
     if facts is None:
         return None
-    configs = [f"{package}.apps.{c.qualname}" for c in facts.classes if project.is_appconfig(f"{package}.apps.{c.qualname}")]
+    configs = [
+        f"{package}.apps.{c.qualname}"
+        for c in facts.classes
+        if project.is_appconfig(f"{package}.apps.{c.qualname}")
+    ]
     defaults = [c for c in configs if project.attribute(c, "default") == "True"]
     return (defaults or configs or [None])[0]
 
 
-def _close(project: Project, loading: Loading, roots: Dict[str, Tuple[str, int]]) -> None:
+def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]) -> None:
     """Everything the roots import, transitively (parent packages included), each module with
     the earliest phase it is imported in: one pass per phase, so a module reached both from a
     models module and from ``ready()`` counts as loaded with the models."""
-    in_project: Dict[str, List[str]] = {}  # a name -> it and its parent packages that are project modules
+    in_project: dict[
+        str, list[str]
+    ] = {}  # a name -> it and its parent packages that are project modules
 
     for phase in (POPULATE, READY_PHASE, LATER):
-        queue: List[str] = []
+        queue: list[str] = []
 
         def load(module: str, reason: str) -> None:
             if module in loading.loaded:
                 return  # and so are its parents
             candidates = in_project.get(module)
             if candidates is None:
-                candidates = in_project[module] = [c for c in _with_parents(module) if c in project.modules]
+                candidates = in_project[module] = [
+                    c for c in _with_parents(module) if c in project.modules
+                ]
             for candidate in candidates:
                 if candidate not in loading.loaded:
                     loading.loaded.add(candidate)
@@ -256,13 +293,17 @@ def _close(project: Project, loading: Loading, roots: Dict[str, Tuple[str, int]]
                     load(target, f"imported by {module}")
 
 
-def _import_targets(project: Project, loading: Loading, module: str, names: Tuple[str, ...]) -> List[str]:
+def _import_targets(
+    project: Project, loading: Loading, module: str, names: tuple[str, ...]
+) -> list[str]:
     if module.startswith("*."):  # autodiscover_modules("signals")
         return [f"{app.package}.{module[2:]}" for app in loading.apps]
     targets = [module]
     for name in names:
         if name != "*":
-            targets.append(f"{module}.{name}")  # ``from shop import signals`` imports shop.signals if it is a module
+            targets.append(
+                f"{module}.{name}"
+            )  # ``from shop import signals`` imports shop.signals if it is a module
     resolved = []
     for target in targets:
         resolved.append(target)
@@ -272,6 +313,6 @@ def _import_targets(project: Project, loading: Loading, module: str, names: Tupl
     return resolved
 
 
-def _with_parents(module: str) -> List[str]:
+def _with_parents(module: str) -> list[str]:
     parts = module.split(".")
     return [".".join(parts[: index + 1]) for index in range(len(parts))]

@@ -5,9 +5,10 @@ followed across files (``shop/__init__.py`` doing ``from .signals import
 order_placed``; ``add_signal = order_placed``; a class attribute bound to a
 signal), so every connection and send names the object it really uses.
 """
+
 from __future__ import annotations
 
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from collections.abc import Iterable
 
 from signal_lint.aliases import alias_table, unique_modules
 from signal_lint.extract.facts import ClassDef, FileFacts, Function
@@ -20,17 +21,19 @@ class Project:
     def __init__(
         self,
         all_facts: Iterable[FileFacts],
-        modules: Optional[Dict[str, FileFacts]] = None,
-        aliases: Optional[Dict[str, str]] = None,
+        modules: dict[str, FileFacts] | None = None,
+        aliases: dict[str, str] | None = None,
     ) -> None:
-        self.modules: Dict[str, FileFacts] = unique_modules(all_facts) if modules is None else modules
-        self.aliases: Dict[str, str] = alias_table(self.modules) if aliases is None else aliases
-        self.classes: Dict[str, Tuple[FileFacts, ClassDef]] = {}
-        self.functions: Dict[str, Tuple[FileFacts, Function]] = {}
+        self.modules: dict[str, FileFacts] = (
+            unique_modules(all_facts) if modules is None else modules
+        )
+        self.aliases: dict[str, str] = alias_table(self.modules) if aliases is None else aliases
+        self.classes: dict[str, tuple[FileFacts, ClassDef]] = {}
+        self.functions: dict[str, tuple[FileFacts, Function]] = {}
         # the modules each module star-imports (``from .x import *``), and the names bound at module
         # level by the modules star imports are followed into (computed when first asked: memory)
-        self.star_imports: Dict[str, List[str]] = {}
-        self._defined: Dict[str, Set[str]] = {}
+        self.star_imports: dict[str, list[str]] = {}
+        self._defined: dict[str, set[str]] = {}
         for module, facts in sorted(self.modules.items()):
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
@@ -40,7 +43,7 @@ class Project:
             for function in facts.functions:
                 self.functions[f"{module}.{function.qualname}"] = (facts, function)
 
-    def resolve(self, qualname: Optional[str]) -> Optional[str]:
+    def resolve(self, qualname: str | None) -> str | None:
         """Follow re-exports and aliases (across modules) to the defining name."""
         seen = 0
         while qualname is not None and seen < 16:
@@ -54,13 +57,15 @@ class Project:
                 qualname = f"{self.resolve_prefix(head)}.{tail}"
                 continue
             star = self._through_star_import(head, tail) if head in self.star_imports else None
-            if star is not None:  # ``shop/signals/__init__.py`` doing ``from .definitions import *``
+            if (
+                star is not None
+            ):  # ``shop/signals/__init__.py`` doing ``from .definitions import *``
                 qualname = star
                 continue
             break
         return qualname
 
-    def _through_star_import(self, module: str, name: str) -> Optional[str]:
+    def _through_star_import(self, module: str, name: str) -> str | None:
         if name in self.defined(module) or f"{module}.{name}" in self.modules:
             return None
         for star in self.star_imports[module]:
@@ -68,7 +73,7 @@ class Project:
                 return f"{star}.{name}"
         return None
 
-    def defined(self, module: str) -> Set[str]:
+    def defined(self, module: str) -> set[str]:
         """The names ``module`` binds at module level (none for a module outside the project)."""
         names = self._defined.get(module)
         if names is None:
@@ -89,12 +94,12 @@ class Project:
     def is_module(self, name: str) -> bool:
         return name in self.modules
 
-    def bases(self, qualname: str, depth: int = 0) -> List[str]:
+    def bases(self, qualname: str, depth: int = 0) -> list[str]:
         """All base classes' qualified names, transitively through the project's classes."""
         found = self.classes.get(qualname)
         if found is None or depth > 20:
             return []
-        result: List[str] = []
+        result: list[str] = []
         for base in found[1].bases:
             base = self.resolve(base)
             if base:
@@ -109,7 +114,7 @@ class Project:
         bases = self.bases(qualname)
         return any(base in MODEL_BASES for base in bases)
 
-    def attribute(self, qualname: str, name: str) -> Optional[str]:
+    def attribute(self, qualname: str, name: str) -> str | None:
         found = self.classes.get(qualname)
         if found is None:
             return None

@@ -5,6 +5,7 @@ symbolic receivers and senders; see ``docs/model.md``.
 
 https://docs.djangoproject.com/en/stable/topics/signals/
 """
+
 from __future__ import annotations
 
 from .apps import ModelRegistry, make_model_tuple

@@ -7,15 +7,15 @@ and ``do_pending_operations()``.
 
 https://docs.djangoproject.com/en/stable/ref/signals/#model-signals
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import Optional, Tuple
 
-ModelKey = Tuple[str, str]
+ModelKey = tuple[str, str]
 # A queued operation: the function to call with the model, and a callback to
 # run once the whole batch of operations waiting for that model has run.
-_Pending = Tuple[Callable[[Hashable], None], Optional[Callable[[], None]]]
+_Pending = tuple[Callable[[Hashable], None], Callable[[], None] | None]
 
 
 def make_model_tuple(reference: str) -> ModelKey:
@@ -38,8 +38,8 @@ def make_model_tuple(reference: str) -> ModelKey:
         app_label, model_name = reference.split(".")
     except ValueError:
         raise ValueError(
-            "Invalid model reference '%s'. String model references "
-            "must be of the form 'app_label.ModelName'." % reference
+            f"Invalid model reference '{reference}'. String model references "
+            "must be of the form 'app_label.ModelName'."
         ) from None
     return app_label, model_name.lower()
 
@@ -86,8 +86,7 @@ class ModelRegistry:
             if registered == model:
                 return
             raise RuntimeError(
-                "Conflicting '%s' models in application '%s': %r and %r."
-                % (key[1], key[0], registered, model)
+                f"Conflicting '{key[1]}' models in application '{key[0]}': {registered!r} and {model!r}."
             )
         self.all_models[key] = model
         self.do_pending_operations(key, model)
@@ -107,13 +106,13 @@ class ModelRegistry:
         try:
             return self.all_models[key]
         except KeyError:
-            raise LookupError("Model '%s.%s' not registered." % key) from None
+            raise LookupError("Model '{}.{}' not registered.".format(*key)) from None
 
     def lazy_model_operation(
         self,
         function: Callable[[Hashable], None],
         model_key: ModelKey,
-        release: Optional[Callable[[], None]] = None,
+        release: Callable[[], None] | None = None,
     ) -> None:
         """
         Mirror ``Apps.lazy_model_operation()`` for one model key.

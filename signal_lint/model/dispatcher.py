@@ -7,12 +7,12 @@ Proven against Django 4.2, 5.2 and 6.1 by ``tests/model/``.
 
 https://docs.djangoproject.com/en/stable/topics/signals/
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from .apps import ModelRegistry, make_model_tuple
 
@@ -79,8 +79,8 @@ class Connection:
     dispatch_uid: Hashable
     is_async: bool
     status: str
-    lazy_sender: Optional[str] = None
-    duplicate_of: Optional[int] = None
+    lazy_sender: str | None = None
+    duplicate_of: int | None = None
 
     @property
     def alive(self) -> bool:
@@ -124,7 +124,7 @@ class SignalModel:
         self,
         *,
         model_signal: bool = False,
-        apps: Optional[ModelRegistry] = None,
+        apps: ModelRegistry | None = None,
         django_version: tuple[int, int] = DEFAULT_DJANGO_VERSION,
     ) -> None:
         """
@@ -390,7 +390,7 @@ class SignalModel:
             lookup_key = (_make_id(receiver, self._heap), _make_id(sender, self._heap))
         referents = self._referents(receiver)
 
-        ref: Optional[tuple[_Object, ...]] = None
+        ref: tuple[_Object, ...] | None = None
         held: tuple[_Object, ...] = ()
         if weak:
             # A WeakMethod references both the instance and the function.
@@ -402,7 +402,7 @@ class SignalModel:
         else:
             held = referents
 
-        sender_ref: Optional[_Object] = None
+        sender_ref: _Object | None = None
         sender_referents = self._referents(sender)
         if self._weak_senders and sender is not None:
             if isinstance(sender, BoundMethod):
@@ -564,7 +564,7 @@ class SignalModel:
 class _Object:
     """One object a symbol names; compared by identity, as Django compares id()s."""
 
-    __slots__ = ("symbol", "dropped", "dead")
+    __slots__ = ("dead", "dropped", "symbol")
 
     def __init__(self, symbol: Hashable) -> None:
         self.symbol = symbol
@@ -573,7 +573,7 @@ class _Object:
 
     def __repr__(self) -> str:
         state = "dead" if self.dead else "dropped" if self.dropped else "held"
-        return "<object %r %s>" % (self.symbol, state)
+        return f"<object {self.symbol!r} {state}>"
 
 
 class _Heap:
@@ -616,15 +616,15 @@ class _Record:
     """The mutable history of one connect() call."""
 
     __slots__ = (
+        "dispatch_uid",
+        "duplicate_of",
         "index",
+        "is_async",
+        "lazy_sender",
         "receiver",
         "sender",
-        "weak",
-        "dispatch_uid",
-        "is_async",
         "status",
-        "lazy_sender",
-        "duplicate_of",
+        "weak",
     )
 
     def __init__(
@@ -643,8 +643,8 @@ class _Record:
         self.dispatch_uid = dispatch_uid
         self.is_async = bool(is_async)
         self.status = LIVE
-        self.lazy_sender: Optional[str] = None
-        self.duplicate_of: Optional[int] = None
+        self.lazy_sender: str | None = None
+        self.duplicate_of: int | None = None
 
     def snapshot(self) -> Connection:
         return Connection(
@@ -662,15 +662,15 @@ class _Record:
 class _Entry:
     """One item of Django's ``Signal.receivers`` list."""
 
-    __slots__ = ("lookup_key", "receiver", "ref", "held", "sender_ref", "is_async", "record")
+    __slots__ = ("held", "is_async", "lookup_key", "receiver", "record", "ref", "sender_ref")
 
     def __init__(
         self,
         lookup_key: tuple[Hashable, Hashable],
         receiver: Hashable,
-        ref: Optional[tuple[_Object, ...]],
+        ref: tuple[_Object, ...] | None,
         held: tuple[_Object, ...],
-        sender_ref: Optional[_Object],
+        sender_ref: _Object | None,
         is_async: bool,
         record: _Record,
     ) -> None:

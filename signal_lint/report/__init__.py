@@ -2,11 +2,13 @@
 
 Positions are 0-based columns internally; every format here prints 1-based.
 """
+
 from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Callable, Dict, Sequence
+from collections.abc import Callable, Sequence
+from typing import Dict
 
 from signal_lint.report.gitlab import as_gitlab
 from signal_lint.report.sarif import as_sarif
@@ -41,7 +43,9 @@ def as_github(findings: Sequence[Finding]) -> str:
     for f in findings:
         message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         path = f.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        lines.append(f"::{levels[f.severity]} file={path},line={f.line},col={f.column + 1},title={f.code} {f.name}::{f.code} {message}\n")
+        lines.append(
+            f"::{levels[f.severity]} file={path},line={f.line},col={f.column + 1},title={f.code} {f.name}::{f.code} {message}\n"
+        )
     return "".join(lines)
 
 
@@ -50,7 +54,7 @@ def statistics(findings: Sequence[Finding]) -> str:
     return "".join(f"{count:<5} {code} {name}\n" for (code, name), count in sorted(counts.items()))
 
 
-FORMATS: Dict[str, Callable[[Sequence[Finding]], str]] = {
+FORMATS: dict[str, Callable[[Sequence[Finding]], str]] = {
     "text": as_text,
     "json": as_json,
     "github": as_github,

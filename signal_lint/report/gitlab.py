@@ -2,10 +2,11 @@
 
 https://docs.gitlab.com/ci/testing/code_quality/#code-quality-report-format
 """
+
 from __future__ import annotations
 
 import json
-from typing import Sequence
+from collections.abc import Sequence
 
 from signal_lint.baseline import fingerprints
 from signal_lint.rules.base import Finding
@@ -25,6 +26,6 @@ def as_gitlab(findings: Sequence[Finding]) -> str:
             "fingerprint": fingerprint,
             "location": {"path": f.path, "lines": {"begin": f.line}},
         }
-        for f, fingerprint in zip(findings, fingerprints(findings))
+        for f, fingerprint in zip(findings, fingerprints(findings), strict=False)
     ]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"

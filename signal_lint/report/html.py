@@ -14,6 +14,7 @@ through :func:`html.escape`, the script's data as JSON with ``<``, ``>``,
 ``&`` and the line separators escaped, and the script only ever assigns
 ``textContent``.  The same data gives the same bytes.
 """
+
 from __future__ import annotations
 
 import html
@@ -21,7 +22,8 @@ import json
 import posixpath
 import re
 from collections import Counter, defaultdict
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 DEAD = ("collected", "ignored", "pending", "never-imported")
 STATUS_LABELS = {
@@ -36,7 +38,7 @@ STATUS_EXPLAINED = {
     "live": "connected while Django starts; runs when its signal is sent",
     "collected": "garbage collected: the dispatcher held only a weak reference, so it never runs",
     "ignored": "a receiver with the same dispatch_uid was connected first, so this connect() was ignored",
-    "pending": "a lazy \"app_label.Model\" sender that names no registered model: it never resolves",
+    "pending": 'a lazy "app_label.Model" sender that names no registered model: it never resolves',
     "never-imported": "in a module nothing Django loads imports, so the connection is never made",
     "later": "connected by code that runs later (a view, a task, a migration), maybe never",
 }
@@ -60,7 +62,7 @@ class _Node:
         self.id = node_id
         self.column = column
         self.name = name
-        self.findings: List[Mapping[str, Any]] = []
+        self.findings: list[Mapping[str, Any]] = []
         self.related: set = set()
 
     @property
@@ -69,26 +71,26 @@ class _Node:
 
 
 class _Sender(_Node):
-    def __init__(self, node_id: str, name: Optional[str]) -> None:
+    def __init__(self, node_id: str, name: str | None) -> None:
         super().__init__(node_id, 0, name if name is not None else UNRESOLVED)
         self.resolved = name is not None
-        self.sends: List[Mapping[str, Any]] = []
-        self.connections: List[Mapping[str, Any]] = []
+        self.sends: list[Mapping[str, Any]] = []
+        self.connections: list[Mapping[str, Any]] = []
 
 
 class _Signal(_Node):
     def __init__(self, node_id: str, info: Mapping[str, Any]) -> None:
         super().__init__(node_id, 1, str(info["name"]))
         self.info = info
-        self.connections: List[Mapping[str, Any]] = []
-        self.sends: List[Mapping[str, Any]] = []
+        self.connections: list[Mapping[str, Any]] = []
+        self.sends: list[Mapping[str, Any]] = []
 
 
 class _Receiver(_Node):
     def __init__(self, node_id: str, info: Mapping[str, Any]) -> None:
         super().__init__(node_id, 2, str(info["name"]))
         self.info = info
-        self.connections: List[Mapping[str, Any]] = []
+        self.connections: list[Mapping[str, Any]] = []
 
     @property
     def status(self) -> str:
@@ -101,7 +103,7 @@ class _Receiver(_Node):
         return str(self.connections[0].get("status")) if self.connections else "live"
 
     @property
-    def dead_connections(self) -> List[Mapping[str, Any]]:
+    def dead_connections(self) -> list[Mapping[str, Any]]:
         return [c for c in self.connections if c.get("status") != "live"]
 
     @property
@@ -113,9 +115,11 @@ class _Edge:
     def __init__(self, source: _Node, target: _Node, kind: str) -> None:
         self.source = source
         self.target = target
-        self.kind = kind  # send (an explicit .send() site), filter (a receiver's sender=), connection
-        self.connections: List[Mapping[str, Any]] = []
-        self.sends: List[Mapping[str, Any]] = []
+        self.kind = (
+            kind  # send (an explicit .send() site), filter (a receiver's sender=), connection
+        )
+        self.connections: list[Mapping[str, Any]] = []
+        self.sends: list[Mapping[str, Any]] = []
 
     @property
     def status(self) -> str:
@@ -138,26 +142,69 @@ class _View:
         receivers = list(data.get("receivers") or [])
         self.connections = list(data.get("connections") or [])
         self.sends = list(data.get("sends") or [])
-        self.findings = sorted(data.get("findings") or [], key=lambda f: (str(f.get("path")), f.get("line") or 0, f.get("column") or 0, str(f.get("code"))))
-        self.root = _common_root([x.get("path") for group in (signals, receivers, self.connections, self.sends, self.findings) for x in group])
+        self.findings = sorted(
+            data.get("findings") or [],
+            key=lambda f: (
+                str(f.get("path")),
+                f.get("line") or 0,
+                f.get("column") or 0,
+                str(f.get("code")),
+            ),
+        )
+        self.root = _common_root(
+            [
+                x.get("path")
+                for group in (signals, receivers, self.connections, self.sends, self.findings)
+                for x in group
+            ]
+        )
 
         known = {s["name"] for s in signals}
-        for name in sorted(({c["signal"] for c in self.connections} | {s["signal"] for s in self.sends}) - known):
-            signals.append({"name": name, "short_name": name.rsplit(".", 1)[-1], "builtin": False, "model_signal": False, "path": None, "line": None})
+        for name in sorted(
+            ({c["signal"] for c in self.connections} | {s["signal"] for s in self.sends}) - known
+        ):
+            signals.append(
+                {
+                    "name": name,
+                    "short_name": name.rsplit(".", 1)[-1],
+                    "builtin": False,
+                    "model_signal": False,
+                    "path": None,
+                    "line": None,
+                }
+            )
         known = {r["name"] for r in receivers}
         for connection in self.connections:
             if connection["receiver"] not in known:
                 known.add(connection["receiver"])
-                receivers.append({"name": connection["receiver"], "kind": "name", "path": connection.get("path"), "line": connection.get("line")})
+                receivers.append(
+                    {
+                        "name": connection["receiver"],
+                        "kind": "name",
+                        "path": connection.get("path"),
+                        "line": connection.get("line"),
+                    }
+                )
 
-        self.signals = {s["name"]: _Signal(f"g{i}", s) for i, s in enumerate(sorted(signals, key=lambda s: s["name"]))}
-        self.receivers = {r["name"]: _Receiver(f"r{i}", r) for i, r in enumerate(sorted(receivers, key=lambda r: r["name"]))}
-        sender_names = sorted({c["sender"] for c in self.connections if c.get("sender") is not None} | {s["sender"] for s in self.sends if s.get("sender") is not None})
-        self.senders: Dict[Optional[str], _Sender] = {name: _Sender(f"s{i}", name) for i, name in enumerate(sender_names)}
+        self.signals = {
+            s["name"]: _Signal(f"g{i}", s)
+            for i, s in enumerate(sorted(signals, key=lambda s: s["name"]))
+        }
+        self.receivers = {
+            r["name"]: _Receiver(f"r{i}", r)
+            for i, r in enumerate(sorted(receivers, key=lambda r: r["name"]))
+        }
+        sender_names = sorted(
+            {c["sender"] for c in self.connections if c.get("sender") is not None}
+            | {s["sender"] for s in self.sends if s.get("sender") is not None}
+        )
+        self.senders: dict[str | None, _Sender] = {
+            name: _Sender(f"s{i}", name) for i, name in enumerate(sender_names)
+        }
         if any(s.get("sender") is None for s in self.sends):
             self.senders[None] = _Sender(f"s{len(sender_names)}", None)
 
-        self.edges: Dict[Tuple[str, str], _Edge] = {}
+        self.edges: dict[tuple[str, str], _Edge] = {}
         for send in self.sends:
             sender, signal = self.senders[send.get("sender")], self.signals[send["signal"]]
             sender.sends.append(send)
@@ -166,7 +213,10 @@ class _View:
             edge.kind = "send"
             edge.sends.append(send)
         for connection in self.connections:
-            signal, receiver = self.signals[connection["signal"]], self.receivers[connection["receiver"]]
+            signal, receiver = (
+                self.signals[connection["signal"]],
+                self.receivers[connection["receiver"]],
+            )
             signal.connections.append(connection)
             receiver.connections.append(connection)
             self._edge(signal, receiver, "connection").connections.append(connection)
@@ -183,9 +233,12 @@ class _View:
         for sender in self.senders.values():
             signals = {e.target.name for e in self.edges.values() if e.source is sender}
             for connection in self.connections:
-                if connection["signal"] in signals and connection.get("sender") in (None, sender.name if sender.resolved else None):
+                if connection["signal"] in signals and connection.get("sender") in (
+                    None,
+                    sender.name if sender.resolved else None,
+                ):
                     sender.related.add(self.receivers[connection["receiver"]].id)
-        self.unattached: List[Mapping[str, Any]] = []
+        self.unattached: list[Mapping[str, Any]] = []
         self._index()
         for finding in self.findings:
             nodes = self._concerns(finding)
@@ -204,11 +257,16 @@ class _View:
     # Findings beside the nodes they concern: the receiver connected or defined on the finding's
     # line, a receiver of that file the message names, a signal defined or sent there, the
     # receiver whose body holds the line, and last a sender or signal the message names.
-    def _concerns(self, finding: Mapping[str, Any]) -> List[_Node]:
+    def _concerns(self, finding: Mapping[str, Any]) -> list[_Node]:
         path, line = finding.get("path"), finding.get("line")
         tokens = _TICKS.findall(str(finding.get("message", "")))
         in_file = self._in_file.get(path, [])
-        at_line = [r for r in in_file if (r.info.get("path") == path and r.info.get("line") == line) or any(c.get("path") == path and c.get("line") == line for c in r.connections)]
+        at_line = [
+            r
+            for r in in_file
+            if (r.info.get("path") == path and r.info.get("line") == line)
+            or any(c.get("path") == path and c.get("line") == line for c in r.connections)
+        ]
         named = [r for r in in_file if _names(r.name, tokens)]
         if at_line:
             return [r for r in at_line if r in named] or at_line  # type: ignore[return-value]
@@ -220,7 +278,10 @@ class _View:
         enclosing = _enclosing(in_file, path, line)
         if enclosing is not None:
             return [enclosing]
-        for nodes in ([s for s in self.senders.values() if s.resolved], list(self.signals.values())):
+        for nodes in (
+            [s for s in self.senders.values() if s.resolved],
+            list(self.signals.values()),
+        ):
             for token in tokens:
                 hits = [n for n in nodes if _names(n.name, [token])]
                 if hits:
@@ -228,34 +289,51 @@ class _View:
         return []
 
     def _index(self) -> None:
-        self._in_file: Dict[Any, List[_Receiver]] = defaultdict(list)
+        self._in_file: dict[Any, list[_Receiver]] = defaultdict(list)
         for receiver in self.receivers.values():
-            for path in sorted({str(receiver.info.get("path"))} | {str(c.get("path")) for c in receiver.connections}):
+            for path in sorted(
+                {str(receiver.info.get("path"))}
+                | {str(c.get("path")) for c in receiver.connections}
+            ):
                 self._in_file[path].append(receiver)
-        self._defined_at: Dict[Tuple[Any, Any], set] = defaultdict(set)
+        self._defined_at: dict[tuple[Any, Any], set] = defaultdict(set)
         for signal in self.signals.values():
             if signal.info.get("path"):
                 self._defined_at[(signal.info.get("path"), signal.info.get("line"))].add(signal)
-        self._sent_at: Dict[Tuple[Any, Any], set] = defaultdict(set)
+        self._sent_at: dict[tuple[Any, Any], set] = defaultdict(set)
         for send in self.sends:
             self._sent_at[(send.get("path"), send.get("line"))].add(self.signals[send["signal"]])
 
-    def _order(self) -> List[List[_Node]]:
+    def _order(self) -> list[list[_Node]]:
         """Column orders with few crossings: barycentric sweeps from the name order (stable, deterministic)."""
-        senders: List[_Node] = sorted(self.senders.values(), key=lambda n: (not n.resolved if isinstance(n, _Sender) else 0, n.name))
-        signals: List[_Node] = sorted(self.signals.values(), key=lambda n: (n.info.get("builtin", False), n.name))
-        receivers: List[_Node] = list(self.receivers.values())
-        out: Dict[str, List[str]] = defaultdict(list)
-        into: Dict[str, List[str]] = defaultdict(list)
+        senders: list[_Node] = sorted(
+            self.senders.values(),
+            key=lambda n: (not n.resolved if isinstance(n, _Sender) else 0, n.name),
+        )
+        signals: list[_Node] = sorted(
+            self.signals.values(), key=lambda n: (n.info.get("builtin", False), n.name)
+        )
+        receivers: list[_Node] = list(self.receivers.values())
+        out: dict[str, list[str]] = defaultdict(list)
+        into: dict[str, list[str]] = defaultdict(list)
         for source, target in self.edges:
             out[source].append(target)
             into[target].append(source)
 
-        def sweep(nodes: List[_Node], neighbours: Iterable[List[_Node]], links: Sequence[Mapping[str, List[str]]]) -> List[_Node]:
+        def sweep(
+            nodes: list[_Node],
+            neighbours: Iterable[list[_Node]],
+            links: Sequence[Mapping[str, list[str]]],
+        ) -> list[_Node]:
             position = {n.id: i for column in neighbours for i, n in enumerate(column)}
             keys = {}
             for index, node in enumerate(nodes):
-                near = [position[other] for table in links for other in table.get(node.id, ()) if other in position]
+                near = [
+                    position[other]
+                    for table in links
+                    for other in table.get(node.id, ())
+                    if other in position
+                ]
                 keys[node.id] = (0, sum(near) / len(near), index) if near else (1, 0.0, index)
             return sorted(nodes, key=lambda n: keys[n.id])
 
@@ -268,7 +346,7 @@ class _View:
         senders = sweep(senders, [signals], [out])
         return [senders, signals, receivers]
 
-    def display_path(self, path: Optional[str]) -> str:
+    def display_path(self, path: str | None) -> str:
         if not path:
             return ""
         if self.root and path.startswith(self.root + "/"):
@@ -279,16 +357,24 @@ class _View:
 def _names(qualname: str, tokens: Iterable[str]) -> bool:
     for token in tokens:
         token = token.strip()
-        if token and (qualname == token or qualname.endswith("." + token) or qualname.endswith("." + token + "()") or (token.endswith("()") and qualname.endswith("." + token))):
+        if token and (
+            qualname == token
+            or qualname.endswith(("." + token, "." + token + "()"))
+            or (token.endswith("()") and qualname.endswith("." + token))
+        ):
             return True
     return False
 
 
-def _enclosing(receivers: Sequence[_Receiver], path: Any, line: Any) -> Optional[_Receiver]:
+def _enclosing(receivers: Sequence[_Receiver], path: Any, line: Any) -> _Receiver | None:
     """The receiver defined in ``path`` whose body holds ``line`` (up to the next definition, 80 lines at most)."""
     if not isinstance(line, int):
         return None
-    starts = sorted((r.info["line"], r.id, r) for r in receivers if r.info.get("path") == path and isinstance(r.info.get("line"), int))
+    starts = sorted(
+        (r.info["line"], r.id, r)
+        for r in receivers
+        if r.info.get("path") == path and isinstance(r.info.get("line"), int)
+    )
     for index, (start, _, receiver) in enumerate(starts):
         end = starts[index + 1][0] - 1 if index + 1 < len(starts) else start + 80
         if start <= line <= min(end, start + 80):
@@ -297,19 +383,21 @@ def _enclosing(receivers: Sequence[_Receiver], path: Any, line: Any) -> Optional
 
 
 def _common_root(paths: Iterable[Any]) -> str:
-    directories = sorted({posixpath.dirname(p.replace("\\", "/")) for p in paths if isinstance(p, str) and p})
+    directories = sorted(
+        {posixpath.dirname(p.replace("\\", "/")) for p in paths if isinstance(p, str) and p}
+    )
     if not directories:
         return ""
     parts = [d.split("/") for d in directories]
-    common: List[str] = []
-    for pieces in zip(*parts):
+    common: list[str] = []
+    for pieces in zip(*parts, strict=False):
         if len(set(pieces)) != 1:
             break
         common.append(pieces[0])
     return "/".join(common)
 
 
-def _split(name: str) -> Tuple[str, str]:
+def _split(name: str) -> tuple[str, str]:
     """``("shop.models", "Order")`` for ``shop.models.Order``: the module is everything before the first capitalised part."""
     parts = name.split(".")
     for index, part in enumerate(parts[:-1]):
@@ -361,15 +449,22 @@ def _findings(view: _View, findings: Sequence[Mapping[str, Any]], home: Any = No
         items.append(
             f'<li class="finding sev-{css}" title="{_e(f.get("message", ""))}"><span class="code">{_e(f.get("code"))}</span> '
             f'<span class="rule">{_e(f.get("name"))}</span> <span class="msg">{_message(f.get("message", ""))}</span> '
-            f'{_where(view, f.get("path"), f.get("line"), home)}</li>'
+            f"{_where(view, f.get('path'), f.get('line'), home)}</li>"
         )
     return f'<ul class="findings" aria-label="findings">{"".join(items)}</ul>'
 
 
-def _head(full: str, short: str, module: str, path: Any = None, location: str = "", mark: str = "") -> str:
+def _head(
+    full: str, short: str, module: str, path: Any = None, location: str = "", mark: str = ""
+) -> str:
     """Name, mark and location on one line; the module below unless the file's path already says it."""
-    redundant = isinstance(path, str) and module and (
-        path.replace("\\", "/").endswith("/" + module.replace(".", "/") + ".py") or path.replace("\\", "/").endswith("/" + module.replace(".", "/") + "/__init__.py")
+    redundant = (
+        isinstance(path, str)
+        and module
+        and (
+            path.replace("\\", "/").endswith("/" + module.replace(".", "/") + ".py")
+            or path.replace("\\", "/").endswith("/" + module.replace(".", "/") + "/__init__.py")
+        )
     )
     sub = f'<div class="module">{_breakable(module)}</div>' if module and not redundant else ""
     return f'<div class="head"><span class="name" title="{_e(full)}">{_breakable(short)}</span>{mark}{location}</div>{sub}'
@@ -390,21 +485,28 @@ def _plural(count: int, word: str) -> str:
 
 def _sender_card(view: _View, node: _Sender) -> str:
     module, short = _split(node.name) if node.resolved else ("", node.name)
-    by_signal: Dict[Tuple[str, str], List[Mapping[str, Any]]] = defaultdict(list)
+    by_signal: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
     for send in node.sends:
         by_signal[(send["signal"], str(send.get("method")))].append(send)
     sends = []
-    for (signal_name, method), sites in sorted(by_signal.items(), key=lambda item: (view.signals[item[0][0]].info.get("short_name") or item[0][0], item[0])):
+    for (signal_name, method), sites in sorted(
+        by_signal.items(),
+        key=lambda item: (view.signals[item[0][0]].info.get("short_name") or item[0][0], item[0]),
+    ):
         signal = view.signals[signal_name]
         arguments = sorted({a for site in sites for a in site.get("arguments") or []})
         more = ""
         if len(sites) > 1:
-            everywhere = "\n".join(f"{view.display_path(site.get('path'))}:{site.get('line')}" for site in sites)
+            everywhere = "\n".join(
+                f"{view.display_path(site.get('path'))}:{site.get('line')}" for site in sites
+            )
             more = f' <span class="more" title="{_e(everywhere)}">+{len(sites) - 1} more</span>'
-        title = f"sends {', '.join(arguments)}" if arguments else "sends no arguments besides sender"
+        title = (
+            f"sends {', '.join(arguments)}" if arguments else "sends no arguments besides sender"
+        )
         sends.append(
             f'<li title="{_e(title)}"><span class="method">.{_e(method)}()</span> <span class="sig">{_e(signal.info.get("short_name") or signal.name)}</span>'
-            f' {_where(view, sites[0].get("path"), sites[0].get("line"))}{more}</li>'
+            f" {_where(view, sites[0].get('path'), sites[0].get('line'))}{more}</li>"
         )
     listeners = len({c["receiver"] for c in node.connections})
     meta = []
@@ -413,8 +515,14 @@ def _sender_card(view: _View, node: _Sender) -> str:
     if listeners:
         meta.append(f'<div class="meta">listened for by {_plural(listeners, "receiver")}</div>')
     if not node.resolved:
-        meta.append('<div class="meta">send sites whose <code>sender=</code> is not resolved statically</div>')
-    classes = ["node", "sender"] + ([] if node.resolved else ["unresolved"]) + (["has-findings"] if node.findings else [])
+        meta.append(
+            '<div class="meta">send sites whose <code>sender=</code> is not resolved statically</div>'
+        )
+    classes = (
+        ["node", "sender"]
+        + ([] if node.resolved else ["unresolved"])
+        + (["has-findings"] if node.findings else [])
+    )
     body = _head(node.name, short, module) + "".join(meta) + _findings(view, node.findings)
     return _card(node, classes, body, _search_text(node.name))
 
@@ -423,19 +531,41 @@ def _signal_card(view: _View, node: _Signal) -> str:
     info = node.info
     short = str(info.get("short_name") or node.name.rsplit(".", 1)[-1])
     module = node.name[: -len(short) - 1] if node.name.endswith("." + short) else ""
-    tags = ['<span class="tag">built-in</span>' if info.get("builtin") else '<span class="tag project">project</span>']
+    tags = [
+        '<span class="tag">built-in</span>'
+        if info.get("builtin")
+        else '<span class="tag project">project</span>'
+    ]
     if info.get("model_signal"):
         tags.append('<span class="tag">model signal</span>')
     receivers = {c["receiver"] for c in node.connections}
-    dead = {c["receiver"] for c in node.connections if c.get("status") != "live"} - {c["receiver"] for c in node.connections if c.get("status") == "live"}
-    counts = _plural(len(receivers), "receiver") if receivers else '<span class="warn">no receivers</span>'
+    dead = {c["receiver"] for c in node.connections if c.get("status") != "live"} - {
+        c["receiver"] for c in node.connections if c.get("status") == "live"
+    }
+    counts = (
+        _plural(len(receivers), "receiver")
+        if receivers
+        else '<span class="warn">no receivers</span>'
+    )
     if dead:
         counts += f' <span class="dead-count">({len(dead)} dead)</span>'
     if not node.sends and not info.get("builtin"):
         counts += ' &middot; <span class="warn">never sent</span>'
     meta = f'<div class="meta">{"".join(tags)} {counts}</div>'
-    classes = ["node", "signal", "builtin" if info.get("builtin") else "project"] + (["has-findings"] if node.findings else [])
-    body = _head(node.name, short, module, info.get("path"), _where(view, info.get("path"), info.get("line"))) + meta + _findings(view, node.findings, info.get("path"))
+    classes = ["node", "signal", "builtin" if info.get("builtin") else "project"] + (
+        ["has-findings"] if node.findings else []
+    )
+    body = (
+        _head(
+            node.name,
+            short,
+            module,
+            info.get("path"),
+            _where(view, info.get("path"), info.get("line")),
+        )
+        + meta
+        + _findings(view, node.findings, info.get("path"))
+    )
     return _card(node, classes, body, _search_text(node.name, info.get("path")))
 
 
@@ -444,7 +574,11 @@ def _receiver_card(view: _View, node: _Receiver) -> str:
     home = node.info.get("path")
     status = node.status
     css = status if status in STATUS_LABELS else "other"
-    mark = "" if status == "live" else f'<span class="mark mark-{css}" title="{_e(STATUS_EXPLAINED.get(status, ""))}">{_e(STATUS_LABELS.get(status, status))}</span>'
+    mark = (
+        ""
+        if status == "live"
+        else f'<span class="mark mark-{css}" title="{_e(STATUS_EXPLAINED.get(status, ""))}">{_e(STATUS_LABELS.get(status, status))}</span>'
+    )
     rows = []
     for c in node.connections:
         signal = view.signals[c["signal"]]
@@ -460,7 +594,11 @@ def _receiver_card(view: _View, node: _Receiver) -> str:
         conn_status = str(c.get("status"))
         conn_css = conn_status if conn_status in STATUS_LABELS else "other"
         reason = c.get("reason") or ""
-        badge = "" if conn_status == "live" or len(node.connections) == 1 else f'<span class="badge badge-{conn_css}">{_e(STATUS_LABELS.get(conn_status, conn_status))}</span> '
+        badge = (
+            ""
+            if conn_status == "live" or len(node.connections) == 1
+            else f'<span class="badge badge-{conn_css}">{_e(STATUS_LABELS.get(conn_status, conn_status))}</span> '
+        )
         location = _where(view, c.get("path"), c.get("line"), home) if c.get("path") != home else ""
         rows.append(
             f'<li class="conn conn-{conn_css}{" conditional" if c.get("conditional") else ""}">{badge}'
@@ -468,15 +606,28 @@ def _receiver_card(view: _View, node: _Receiver) -> str:
             f'<span class="for">from</span> <span class="snd" title="{_e(sender or "any sender")}">{_e(_split(sender)[1] if sender else "any sender")}</span>'
             + (f' <span class="flags">{_e(" · ".join(flags))}</span>' if flags else "")
             + (f" {location}" if location else "")
-            + (f'<div class="reason">{_message(reason)}</div>' if reason and conn_status != "live" else "")
+            + (
+                f'<div class="reason">{_message(reason)}</div>'
+                if reason and conn_status != "live"
+                else ""
+            )
             + "</li>"
         )
     dead = node.dead_connections
-    partial = f'<div class="meta warn">{len(dead)} of {len(node.connections)} connections dead</div>' if status == "live" and dead else ""
+    partial = (
+        f'<div class="meta warn">{len(dead)} of {len(node.connections)} connections dead</div>'
+        if status == "live" and dead
+        else ""
+    )
     kind = node.info.get("kind")
     if kind and kind != "function":
         module = f"{module} ({kind})" if module else f"({kind})"
-    classes = ["node", "receiver", f"status-{css}"] + (["dead"] if status in DEAD else []) + (["partial"] if partial else []) + (["has-findings"] if node.findings else [])
+    classes = (
+        ["node", "receiver", f"status-{css}"]
+        + (["dead"] if status in DEAD else [])
+        + (["partial"] if partial else [])
+        + (["has-findings"] if node.findings else [])
+    )
     body = (
         '<div class="main">'
         + _head(node.name, short, module, home, _where(view, home, node.info.get("line")), mark)
@@ -488,7 +639,7 @@ def _receiver_card(view: _View, node: _Receiver) -> str:
     return _card(node, classes, body, _search_text(node.name, home), status)
 
 
-def _card(node: _Node, classes: List[str], body: str, search: str, status: str = "") -> str:
+def _card(node: _Node, classes: list[str], body: str, search: str, status: str = "") -> str:
     attributes = f' data-status="{_e(status)}"' if status else ""
     return f'<article class="{" ".join(classes)}" id="{node.id}" data-name="{_e(node.name)}" data-search="{_e(search.lower())}"{attributes}>{body}</article>'
 
@@ -502,21 +653,54 @@ def _summary(view: _View) -> str:
     project_signals = sum(1 for s in view.signals.values() if not s.info.get("builtin"))
 
     def tile(label: str, value: int, detail: str = "", css: str = "") -> str:
-        return f'<div class="tile {css}"><div class="value">{value}</div> <div class="label">{label}</div>' + (f' <div class="detail">{detail}</div>' if detail else "") + "</div> "
+        return (
+            f'<div class="tile {css}"><div class="value">{value}</div> <div class="label">{label}</div>'
+            + (f' <div class="detail">{detail}</div>' if detail else "")
+            + "</div> "
+        )
 
-    status_chips = " ".join(f'<span class="chip chip-{s}">{statuses[s]} {STATUS_LABELS[s]}</span>' for s in ("live",) + DEAD if statuses.get(s))
+    status_chips = " ".join(
+        f'<span class="chip chip-{s}">{statuses[s]} {STATUS_LABELS[s]}</span>'
+        for s in ("live",) + DEAD
+        if statuses.get(s)
+    )
     other = sum(n for s, n in statuses.items() if s not in STATUS_LABELS)
     if other:
         status_chips += f' <span class="chip">{other} other</span>'
-    finding_chips = " ".join(f'<span class="chip sev-{s}">{severities[s]} {s}</span>' for s in SEVERITIES if severities.get(s))
+    finding_chips = " ".join(
+        f'<span class="chip sev-{s}">{severities[s]} {s}</span>'
+        for s in SEVERITIES
+        if severities.get(s)
+    )
     return (
         '<div class="tiles" id="summary">'
         + tile("senders", len(view.senders))
-        + tile("signals", len(view.signals), f"{project_signals} project &middot; {len(view.signals) - project_signals} built-in")
-        + tile("receivers", len(receivers), f'<span class="chip chip-dead">{dead_receivers} dead</span>' if dead_receivers else "all run", "bad" if dead_receivers else "")
-        + tile("connections", len(view.connections), status_chips + (f' <span class="chip chip-later">{later} connected later</span>' if later else ""))
+        + tile(
+            "signals",
+            len(view.signals),
+            f"{project_signals} project &middot; {len(view.signals) - project_signals} built-in",
+        )
+        + tile(
+            "receivers",
+            len(receivers),
+            f'<span class="chip chip-dead">{dead_receivers} dead</span>'
+            if dead_receivers
+            else "all run",
+            "bad" if dead_receivers else "",
+        )
+        + tile(
+            "connections",
+            len(view.connections),
+            status_chips
+            + (f' <span class="chip chip-later">{later} connected later</span>' if later else ""),
+        )
         + tile("send sites", len(view.sends))
-        + tile("findings", len(view.findings), finding_chips or "none", "bad" if view.findings else "good")
+        + tile(
+            "findings",
+            len(view.findings),
+            finding_chips or "none",
+            "bad" if view.findings else "good",
+        )
         + "</div>"
     )
 
@@ -543,23 +727,41 @@ def _legend() -> str:
         '<li title="only connected by code that runs later, maybe never"><span class="swatch swatch-later"></span>conditional receiver</li>'
         '<li title="findings are listed on the node they concern"><span class="swatch swatch-finding"></span>finding</li>'
     )
-    meanings = "".join(f"<dt>{_e(label)}</dt><dd>{_e(explained)}</dd>" for _, label, explained in LEGEND_EDGES)
+    meanings = "".join(
+        f"<dt>{_e(label)}</dt><dd>{_e(explained)}</dd>" for _, label, explained in LEGEND_EDGES
+    )
     return (
         f'<div class="legend"><ul aria-label="legend">{edges}{cards}</ul>'
-        f'<details><summary>what they mean</summary><dl>{meanings}</dl></details></div>'
+        f"<details><summary>what they mean</summary><dl>{meanings}</dl></details></div>"
     )
 
 
 def _markers() -> str:
     return "".join(
         f'<marker id="arrow-{name}" class="arrow-{name}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 1 L9 5 L0 9 z"/></marker>'
-        for name in ("send", "filter", "live", "later", "collected", "ignored", "pending", "never-imported", "other")
+        for name in (
+            "send",
+            "filter",
+            "live",
+            "later",
+            "collected",
+            "ignored",
+            "pending",
+            "never-imported",
+            "other",
+        )
     )
 
 
 def _script_json(value: Any) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("&", "\\u0026")
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _page(view: _View) -> str:
@@ -570,28 +772,62 @@ def _page(view: _View) -> str:
         [_receiver_card(view, n) for n in columns[2]],  # type: ignore[arg-type]
     ]
     edges = []
-    for (source, target), edge in sorted(view.edges.items(), key=lambda item: (item[1].source.column, item[0])):
+    for (source, target), edge in sorted(
+        view.edges.items(), key=lambda item: (item[1].source.column, item[0])
+    ):
         if edge.kind == "connection":
-            style = "later" if edge.status == "live" and edge.conditional else edge.status if edge.status in STATUS_LABELS else "other"
+            style = (
+                "later"
+                if edge.status == "live" and edge.conditional
+                else edge.status
+                if edge.status in STATUS_LABELS
+                else "other"
+            )
         elif edge.kind == "send":
             style = "send"
         else:
-            style = "filter" if edge.status == "live" else edge.status if edge.status in STATUS_LABELS else "other"
+            style = (
+                "filter"
+                if edge.status == "live"
+                else edge.status
+                if edge.status in STATUS_LABELS
+                else "other"
+            )
         title = f"{edge.source.name} \u2192 {edge.target.name}"
         if edge.kind == "connection":
             title += f" ({STATUS_LABELS.get(style, style)})"
         elif edge.kind == "send":
-            title += " (sent at " + ", ".join(f"{view.display_path(s.get('path'))}:{s.get('line')}" for s in edge.sends) + ")"
+            title += (
+                " (sent at "
+                + ", ".join(
+                    f"{view.display_path(s.get('path'))}:{s.get('line')}" for s in edge.sends
+                )
+                + ")"
+            )
         else:
-            title += " (listened for" + ("" if edge.status == "live" else f", {STATUS_LABELS.get(style, style)}") + ")"
+            title += (
+                " (listened for"
+                + ("" if edge.status == "live" else f", {STATUS_LABELS.get(style, style)}")
+                + ")"
+            )
         edges.append({"from": source, "to": target, "style": style, "title": title})
-    nodes = {n.id: {"related": sorted(n.related), "problem": n.problem} for column in columns for n in column}
-    script_data = {"columns": [[n.id for n in column] for column in columns], "edges": edges, "nodes": nodes}
+    nodes = {
+        n.id: {"related": sorted(n.related), "problem": n.problem}
+        for column in columns
+        for n in column
+    }
+    script_data = {
+        "columns": [[n.id for n in column] for column in columns],
+        "edges": edges,
+        "nodes": nodes,
+    }
 
     unattached = ""
     if view.unattached:
         unattached = f'<section class="other-findings"><h2>Other findings</h2>{_findings(view, view.unattached)}</section>'
-    empty = "" if any(columns) else '<p class="empty">No signals, receivers or send sites found.</p>'
+    empty = (
+        "" if any(columns) else '<p class="empty">No signals, receivers or send sites found.</p>'
+    )
     heads = (
         ("Senders", "models and classes that send, or that receivers listen for", len(columns[0])),
         ("Signals", "the project's own and Django's built-in ones", len(columns[1])),
@@ -605,7 +841,11 @@ def _page(view: _View) -> str:
             f'<section class="col col-{index}" aria-label="{title}"><h2>{title} <span class="count">{count}</span><small>{hint}</small></h2>'
             f'<div class="stack">{"".join(cards[index])}</div></section>'
         )
-    root = f'<span class="root" title="common directory of every path">{_e(view.root)}</span>' if view.root else ""
+    root = (
+        f'<span class="root" title="common directory of every path">{_e(view.root)}</span>'
+        if view.root
+        else ""
+    )
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
@@ -625,7 +865,7 @@ def _page(view: _View) -> str:
         f"<main>{_legend()}"
         '<div id="graph" class="graph">'
         f'<svg id="edges" class="edges" aria-hidden="true"><defs>{_markers()}</defs><g id="edge-layer"></g></svg>'
-        f'{"".join(column_html)}</div>{empty}'
+        f"{''.join(column_html)}</div>{empty}"
         '<p id="no-match" class="empty" hidden>No node matches the filter.</p>'
         f"{unattached}</main>\n"
         f'<script type="application/json" id="graph-data">{_script_json(script_data)}</script>\n'

@@ -7,13 +7,15 @@ line shifts) in ``partialFingerprints``.
 
 https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Dict, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from signal_lint import __version__
@@ -30,7 +32,10 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 def as_sarif(findings: Sequence[Finding]) -> str:
     rules = list(all_rules())
     index = {rule.code: number for number, rule in enumerate(rules)}
-    results = [_result(f, fingerprint, index) for f, fingerprint in zip(findings, fingerprints(findings))]
+    results = [
+        _result(f, fingerprint, index)
+        for f, fingerprint in zip(findings, fingerprints(findings), strict=False)
+    ]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -53,7 +58,7 @@ def as_sarif(findings: Sequence[Finding]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule: type) -> Dict[str, Any]:
+def _descriptor(rule: type) -> dict[str, Any]:
     doc = rule.doc()  # type: ignore[attr-defined]
     what = _section(doc, "What it does")
     return {
@@ -71,8 +76,8 @@ def _descriptor(rule: type) -> Dict[str, Any]:
     }
 
 
-def _result(finding: Finding, fingerprint: str, index: Dict[str, int]) -> Dict[str, Any]:
-    result: Dict[str, Any] = {"ruleId": finding.code}
+def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {"ruleId": finding.code}
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
     result.update(
@@ -83,7 +88,10 @@ def _result(finding: Finding, fingerprint: str, index: Dict[str, int]) -> Dict[s
                 {
                     "physicalLocation": {
                         "artifactLocation": _artifact(finding.path),
-                        "region": {"startLine": max(finding.line, 1), "startColumn": finding.column + 1},
+                        "region": {
+                            "startLine": max(finding.line, 1),
+                            "startColumn": finding.column + 1,
+                        },
                     }
                 }
             ],
@@ -93,7 +101,7 @@ def _result(finding: Finding, fingerprint: str, index: Dict[str, int]) -> Dict[s
     return result
 
 
-def _artifact(path: str) -> Dict[str, str]:
+def _artifact(path: str) -> dict[str, str]:
     if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
@@ -116,6 +124,11 @@ def _first_sentence(text: str) -> str:
             depth += 1
         elif char in ")]" and not code:
             depth -= 1
-        elif char == "." and depth <= 0 and not code and (position + 1 == len(text) or text[position + 1] == " "):
+        elif (
+            char == "."
+            and depth <= 0
+            and not code
+            and (position + 1 == len(text) or text[position + 1] == " ")
+        ):
             return text[: position + 1]
     return text

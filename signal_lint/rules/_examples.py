@@ -2,9 +2,8 @@
 
 Not a rule (modules starting with ``_`` are skipped when rules are collected).
 """
-from __future__ import annotations
 
-from typing import Dict
+from __future__ import annotations
 
 _APPS_PY = """
     from django.apps import AppConfig
@@ -18,7 +17,9 @@ _READY = """
     """
 
 
-def shop_app(models: str = "class Order(models.Model):\n    pass\n", imports_receivers: bool = False) -> Dict[str, str]:
+def shop_app(
+    models: str = "class Order(models.Model):\n    pass\n", imports_receivers: bool = False
+) -> dict[str, str]:
     """``shop/__init__.py``, ``shop/apps.py`` (its ``ready()`` importing ``shop.receivers`` if asked) and ``shop/models.py``."""
     body = "\n".join("    " + line if line else "" for line in models.splitlines())
     return {

@@ -7,14 +7,19 @@ reads the project graph.  Each rule carries examples of code it must flag
 and column) and code it must not flag (``VALID``); the test suite runs them
 all, and the docs are generated from them.
 """
+
 from __future__ import annotations
 
 import importlib
 import pkgutil
 import textwrap
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, ClassVar, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from functools import cache
+from typing import (
+    TYPE_CHECKING,
+    ClassVar,
+)
 
 from signal_lint.extract.facts import FileFacts
 
@@ -46,9 +51,9 @@ class Finding:
     line: int
     column: int  # 0-based internally; reporters print column + 1
     message: str
-    fix: Optional[Fix] = None
+    fix: Fix | None = None
 
-    def sort_key(self) -> Tuple[str, int, int, str]:
+    def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 
 
@@ -61,9 +66,9 @@ class Invalid:
     """
 
     code: str
-    positions: Sequence[Tuple[object, ...]]
-    fixed: Optional[str] = None  # the code after the rule's fix, for fixable rules
-    files: Dict[str, str] = field(default_factory=dict)  # other modules of a project example
+    positions: Sequence[tuple[object, ...]]
+    fixed: str | None = None  # the code after the rule's fix, for fixable rules
+    files: dict[str, str] = field(default_factory=dict)  # other modules of a project example
 
     def source(self) -> str:
         return textwrap.dedent(self.code).lstrip("\n")
@@ -74,7 +79,7 @@ class Valid:
     """An example no rule may flag."""
 
     code: str
-    files: Dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)
 
     def source(self) -> str:
         return textwrap.dedent(self.code).lstrip("\n")
@@ -99,10 +104,12 @@ class Rule:
     def doc(cls) -> str:
         return textwrap.dedent(cls.__doc__ or "").strip()
 
-    def check(self, facts: FileFacts, ctx: "RuleContext") -> Iterable[Finding]:  # pragma: no cover - interface
+    def check(
+        self, facts: FileFacts, ctx: RuleContext
+    ) -> Iterable[Finding]:  # pragma: no cover - interface
         raise NotImplementedError
 
-    def check_project(self, graph: "Graph", ctx: "RuleContext") -> Iterable[Finding]:
+    def check_project(self, graph: Graph, ctx: RuleContext) -> Iterable[Finding]:
         """Project rules (``project = True``) read the graph instead of one file.
 
         A per-file rule may have a project half too (SIG003 follows modules
@@ -116,27 +123,43 @@ class Rule:
         """A project rule, or a per-file rule with a project half."""
         return cls.project or cls.check_project is not Rule.check_project
 
-    def finding(self, facts: FileFacts, line: int, column: int, fix: Optional[Fix] = None, **values: object) -> Finding:
-        return Finding(self.code, self.name, self.severity, facts.path, line, column, self.MESSAGE.format(**values), fix)
+    def finding(
+        self, facts: FileFacts, line: int, column: int, fix: Fix | None = None, **values: object
+    ) -> Finding:
+        return Finding(
+            self.code,
+            self.name,
+            self.severity,
+            facts.path,
+            line,
+            column,
+            self.MESSAGE.format(**values),
+            fix,
+        )
 
 
-@lru_cache(maxsize=None)
-def all_rules() -> Tuple[type, ...]:
+@cache
+def all_rules() -> tuple[type, ...]:
     """Every rule class in this package, sorted by code."""
     import signal_lint.rules as package
 
-    found: List[type] = []
+    found: list[type] = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name in ("base", "context", "receivers") or info.name.startswith("_"):
             continue
         module = importlib.import_module(f"{package.__name__}.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Rule) and value is not Rule and value.__module__ == module.__name__:
+            if (
+                isinstance(value, type)
+                and issubclass(value, Rule)
+                and value is not Rule
+                and value.__module__ == module.__name__
+            ):
                 found.append(value)
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def rule_by_code(code: str) -> Optional[type]:
+def rule_by_code(code: str) -> type | None:
     for rule in all_rules():
         if rule.code == code.upper():
             return rule

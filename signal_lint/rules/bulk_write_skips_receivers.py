@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/ref/models/querysets/#update
 """
+
 from __future__ import annotations
 
-from typing import Dict, Iterator, List
+from collections.abc import Iterator
 
 from signal_lint.graph import Graph
 from signal_lint.model import LIVE
@@ -107,10 +108,15 @@ class BulkWriteSkipsReceivers(Rule):
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
-        receivers: Dict[str, List[str]] = {}
+        receivers: dict[str, list[str]] = {}
         for edge in graph.connections:
             node = graph.receivers.get(edge.receiver)
-            if edge.signal in SAVE_SIGNALS and edge.status == LIVE and not edge.conditional and (node is None or node.kind != "call"):
+            if (
+                edge.signal in SAVE_SIGNALS
+                and edge.status == LIVE
+                and not edge.conditional
+                and (node is None or node.kind != "call")
+            ):
                 model = graph.sender_key(edge)
                 if model is not None and project.is_model(model):
                     names = receivers.setdefault(model, [])
@@ -124,5 +130,14 @@ class BulkWriteSkipsReceivers(Rule):
             for model, method, line, column in facts.bulk_writes:
                 resolved = project.resolve(model)
                 if resolved in receivers:
-                    names = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in receivers[resolved])
-                    yield self.finding(facts, line, column, method=method, model=resolved.rsplit(".", 1)[-1], receivers=names)
+                    names = ", ".join(
+                        f"`{name.rsplit('.', 1)[-1]}`" for name in receivers[resolved]
+                    )
+                    yield self.finding(
+                        facts,
+                        line,
+                        column,
+                        method=method,
+                        model=resolved.rsplit(".", 1)[-1],
+                        receivers=names,
+                    )

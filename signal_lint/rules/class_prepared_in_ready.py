@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/#class-prepared
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
@@ -154,26 +155,53 @@ class ClassPreparedInReady(Rule):
         for connection in facts.connections:
             if connection.kind == "disconnect" or connection.context != READY:
                 continue
-            for signal, text in zip(connection.signals, connection.signal_text):
+            for signal, text in zip(connection.signals, connection.signal_text, strict=False):
                 spec = ctx.builtin(signal)
                 if spec is not None and spec.sent_before_ready:
-                    yield self.finding(facts, connection.line, connection.column, receiver=connection.receiver.text, signal=text, where="in `AppConfig.ready()`")
+                    yield self.finding(
+                        facts,
+                        connection.line,
+                        connection.column,
+                        receiver=connection.receiver.text,
+                        signal=text,
+                        where="in `AppConfig.ready()`",
+                    )
 
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         """Connections that run in or after ``ready()`` without being written in it."""
         assert graph.project is not None
         for edge in graph.connections:
-            if edge.context == READY or edge.status == NEVER_IMPORTED or edge.conditional or edge.phase == "populate":
+            if (
+                edge.context == READY
+                or edge.status == NEVER_IMPORTED
+                or edge.conditional
+                or edge.phase == "populate"
+            ):
                 continue  # ready() itself is the per-file check's; conditional code may never run
             spec = ctx.builtin(edge.signal)
             if spec is None or not spec.sent_before_ready:
                 continue
             facts = graph.project.modules[edge.module]
-            yield self.finding(facts, edge.line, edge.column, receiver=edge.receiver.rsplit(".", 1)[-1], signal=spec.name, where=_where(graph, edge))
+            yield self.finding(
+                facts,
+                edge.line,
+                edge.column,
+                receiver=edge.receiver.rsplit(".", 1)[-1],
+                signal=spec.name,
+                where=_where(graph, edge),
+            )
 
 
 def _where(graph: Graph, edge: Edge) -> str:
     if edge.context in (MODULE, CLASS_BODY):
-        when = "from `AppConfig.ready()`" if edge.phase == "ready" else "after the app registry is ready"
+        when = (
+            "from `AppConfig.ready()`"
+            if edge.phase == "ready"
+            else "after the app registry is ready"
+        )
         return f"when `{edge.module}` is imported, which Django first does {when} ({graph.loading.why.get(edge.module, 'imported')})"
-    return f"in `{(edge.function or '').replace('.<locals>', '')}()`, which runs from `AppConfig.ready()`" if edge.phase == "ready" else f"in `{edge.function}()`, after the app registry is ready"
+    return (
+        f"in `{(edge.function or '').replace('.<locals>', '')}()`, which runs from `AppConfig.ready()`"
+        if edge.phase == "ready"
+        else f"in `{edge.function}()`, after the app registry is ready"
+    )

@@ -6,10 +6,11 @@ Run by ``signal-lint check`` it also knows every signal the project defines
 and every connection the project makes, so a receiver in ``handlers.py``
 connected from ``apps.py`` is checked too.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
 
 from signal_lint.aliases import follow_aliases
 from signal_lint.catalog import Catalog, SignalSpec
@@ -27,16 +28,18 @@ class ProjectSignal:
 @dataclass
 class RuleContext:
     catalog: Catalog
-    signals: Dict[str, ProjectSignal] = field(default_factory=dict)  # project-defined, by qualified name
-    aliases: Dict[str, str] = field(default_factory=dict)  # re-exported name -> qualified name
+    signals: dict[str, ProjectSignal] = field(
+        default_factory=dict
+    )  # project-defined, by qualified name
+    aliases: dict[str, str] = field(default_factory=dict)  # re-exported name -> qualified name
     # connections anywhere in the project whose receiver is a function of another file, by qualname
-    remote_connections: Dict[str, List[Tuple[FileFacts, Connection]]] = field(default_factory=dict)
+    remote_connections: dict[str, list[tuple[FileFacts, Connection]]] = field(default_factory=dict)
     project_mode: bool = False
-    _remote_by_module: Dict[str, List[str]] = field(default_factory=dict, repr=False)
+    _remote_by_module: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _remote_indexed: int = -1
 
     @classmethod
-    def for_file(cls, catalog: Catalog, facts: FileFacts) -> "RuleContext":
+    def for_file(cls, catalog: Catalog, facts: FileFacts) -> RuleContext:
         """The flake8 view: one file, nothing else of the project."""
         ctx = cls(catalog)
         ctx.add_signals(facts)
@@ -45,20 +48,22 @@ class RuleContext:
     def add_signals(self, facts: FileFacts) -> None:
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
-            self.signals[qualname] = ProjectSignal(qualname, definition.kind, facts.path, definition)
+            self.signals[qualname] = ProjectSignal(
+                qualname, definition.kind, facts.path, definition
+            )
 
-    def canonical(self, qualname: Optional[str]) -> Optional[str]:
+    def canonical(self, qualname: str | None) -> str | None:
         return follow_aliases(self.aliases, qualname)
 
-    def builtin(self, qualname: Optional[str]) -> Optional[SignalSpec]:
+    def builtin(self, qualname: str | None) -> SignalSpec | None:
         if qualname is None:
             return None
         return self.catalog.get(self.canonical(qualname) or qualname)
 
-    def project_signal(self, qualname: Optional[str]) -> Optional[ProjectSignal]:
+    def project_signal(self, qualname: str | None) -> ProjectSignal | None:
         return self.signals.get(self.canonical(qualname) or "") if qualname else None
 
-    def is_signal(self, qualname: Optional[str]) -> bool:
+    def is_signal(self, qualname: str | None) -> bool:
         """Known to be a signal, or imported from a ``signals`` module we cannot see."""
         if qualname is None:
             return False
@@ -69,16 +74,18 @@ class RuleContext:
             return False  # Django's own signals are all in the catalog
         return any(part.endswith("signals") for part in module.split("."))
 
-    def is_model_signal(self, qualname: Optional[str]) -> bool:
+    def is_model_signal(self, qualname: str | None) -> bool:
         spec = self.builtin(qualname)
         if spec is not None:
             return spec.model_signal
         project = self.project_signal(qualname)
         return project is not None and project.kind == "ModelSignal"
 
-    def connections_to(self, facts: FileFacts) -> Iterable[Tuple[FileFacts, Connection]]:
+    def connections_to(self, facts: FileFacts) -> Iterable[tuple[FileFacts, Connection]]:
         """Connections made in other files whose receiver is a function of ``facts``."""
-        if self._remote_indexed != len(self.remote_connections):  # index by module once, not a scan per file
+        if self._remote_indexed != len(
+            self.remote_connections
+        ):  # index by module once, not a scan per file
             self._remote_by_module = {}
             for qualname in sorted(self.remote_connections):
                 parts = qualname.split(".")
@@ -96,19 +103,19 @@ class ReceiverUse:
     """A function of this file and the connections that make it a receiver."""
 
     function: Function
-    connections: List[Connection]
+    connections: list[Connection]
     bound: bool  # connected as a bound method: its first parameter is not passed by the signal
 
-    def signals(self) -> List[str]:
+    def signals(self) -> list[str]:
         names = []
         for connection in self.connections:
             names.extend(s for s in connection.signals if s)
         return names
 
 
-def receivers(facts: FileFacts, ctx: RuleContext) -> List[ReceiverUse]:
+def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
     """Functions of ``facts`` connected (not disconnected) as receivers, in file order."""
-    found: Dict[str, ReceiverUse] = {}
+    found: dict[str, ReceiverUse] = {}
     candidates = [(facts, c) for c in facts.connections] + list(ctx.connections_to(facts))
     for source, connection in candidates:
         if connection.kind == "disconnect":
@@ -126,23 +133,36 @@ def receivers(facts: FileFacts, ctx: RuleContext) -> List[ReceiverUse]:
     return sorted(found.values(), key=lambda use: use.function.line)
 
 
-def _local_target(source: FileFacts, facts: FileFacts, connection: Connection) -> Tuple[Optional[str], bool]:
+def _local_target(
+    source: FileFacts, facts: FileFacts, connection: Connection
+) -> tuple[str | None, bool]:
     receiver = connection.receiver
     if source is not facts:
         qualname = receiver.qualname or ""
-        return (qualname[len(facts.module) + 1 :] if qualname.startswith(facts.module + ".") else None), False
+        return (
+            qualname[len(facts.module) + 1 :] if qualname.startswith(facts.module + ".") else None
+        ), False
     if receiver.kind in ("function", "nested-function") and receiver.local:
-        function = facts.function(receiver.local)  # ``Handler.on_save`` is a plain function, unless a classmethod
+        function = facts.function(
+            receiver.local
+        )  # ``Handler.on_save`` is a plain function, unless a classmethod
         return receiver.local, bool(function and function.is_classmethod)
     if connection.kind == "decorator" and receiver.kind == "method":
         return receiver.local, False
-    if receiver.kind == "method" and receiver.text.startswith(("self.", "cls.")) and connection.function:
+    if (
+        receiver.kind == "method"
+        and receiver.text.startswith(("self.", "cls."))
+        and connection.function
+    ):
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
             base, attr = receiver.text.split(".", 1)
             function = facts.function(f"{owner.class_name}.{attr}")
             if function is None or function.is_staticmethod:
-                return f"{owner.class_name}.{attr}", False  # a staticmethod is not bound, even through self
+                return (
+                    f"{owner.class_name}.{attr}",
+                    False,
+                )  # a staticmethod is not bound, even through self
             if base == "cls" and not function.is_classmethod:
                 return f"{owner.class_name}.{attr}", False  # ``cls.f`` is the plain function
             return f"{owner.class_name}.{attr}", True

@@ -2,16 +2,21 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Optional, Set, Tuple
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts, Param
 from signal_lint.graph import Graph, SendNode
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
-from signal_lint.rules.unknown_receiver_argument import DISPATCH_ARGUMENTS, did_you_mean, first_parameter_is_sig005s
+from signal_lint.rules.unknown_receiver_argument import (
+    DISPATCH_ARGUMENTS,
+    did_you_mean,
+    first_parameter_is_sig005s,
+)
 
 SIGNALS = """
     from django.dispatch import Signal
@@ -155,12 +160,12 @@ class CustomSignalArgumentMismatch(Rule):
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
-        sends: Dict[str, List[SendNode]] = defaultdict(list)
+        sends: dict[str, list[SendNode]] = defaultdict(list)
         for send in graph.sends:
             node = graph.signals.get(send.signal)
             if node is not None and not node.builtin and ctx.builtin(send.signal) is None:
                 sends[send.signal].append(send)
-        required: Dict[str, List[Tuple[FileFacts, ReceiverUse, Param]]] = defaultdict(list)
+        required: dict[str, list[tuple[FileFacts, ReceiverUse, Param]]] = defaultdict(list)
         for module, facts in sorted(project.modules.items()):
             for use in receivers(facts, ctx):
                 params = list(use.function.params)
@@ -168,23 +173,49 @@ class CustomSignalArgumentMismatch(Rule):
                     params = params[1:]  # self/cls: bound, or SIG005's business
                 for signal in self._signals(graph, ctx, use):
                     for param in params:
-                        if param.kind == "posonly" or param.kind in ("normal", "kwonly") and not param.has_default and param.name not in DISPATCH_ARGUMENTS:
+                        if param.kind == "posonly" or (
+                            param.kind in ("normal", "kwonly")
+                            and not param.has_default
+                            and param.name not in DISPATCH_ARGUMENTS
+                        ):
                             required[signal].append((facts, use, param))
         for signal in sorted(sends):
             if any(send.has_star_kwargs for send in sends[signal]):
                 continue  # ``**kwargs`` may pass anything
-            provided: Set[str] = {name for send in sends[signal] for name in send.keywords} - set(DISPATCH_ARGUMENTS)
+            provided: set[str] = {name for send in sends[signal] for name in send.keywords} - set(
+                DISPATCH_ARGUMENTS
+            )
             short = signal.rsplit(".", 1)[-1]
             for facts, use, param in required.get(signal, ()):
                 subject = f"parameter `{param.name}` of receiver `{use.function.name}`"
                 if param.kind == "posonly":
-                    yield self.finding(facts, param.line, param.column, subject=subject, problem=f"is positional-only, but Django passes every argument of `{short}` by keyword", advice="make it a normal parameter")
+                    yield self.finding(
+                        facts,
+                        param.line,
+                        param.column,
+                        subject=subject,
+                        problem=f"is positional-only, but Django passes every argument of `{short}` by keyword",
+                        advice="make it a normal parameter",
+                    )
                 elif param.name not in provided:
                     problem = f"is required, but no `{short}.send()` passes it, so dispatch raises `TypeError`{did_you_mean(param.name, provided | set(DISPATCH_ARGUMENTS))}"
-                    yield self.finding(facts, param.line, param.column, subject=subject, problem=problem, advice="send it, or give the parameter a default")
-            needed = {param.name: use.function.name for _, use, param in required.get(signal, ()) if param.kind != "posonly"}
+                    yield self.finding(
+                        facts,
+                        param.line,
+                        param.column,
+                        subject=subject,
+                        problem=problem,
+                        advice="send it, or give the parameter a default",
+                    )
+            needed = {
+                param.name: use.function.name
+                for _, use, param in required.get(signal, ())
+                if param.kind != "posonly"
+            }
             for send in sends[signal]:
-                missing = sorted(name for name in needed if name in provided and name not in send.keywords)
+                missing = sorted(
+                    name for name in needed if name in provided and name not in send.keywords
+                )
                 if missing:
                     names = ", ".join(f"`{name}`" for name in missing)
                     owners = ", ".join(sorted({f"`{needed[name]}`" for name in missing}))
@@ -198,14 +229,19 @@ class CustomSignalArgumentMismatch(Rule):
                     )
 
     @staticmethod
-    def _signals(graph: Graph, ctx: RuleContext, use: ReceiverUse) -> List[str]:
+    def _signals(graph: Graph, ctx: RuleContext, use: ReceiverUse) -> list[str]:
         """The project-defined signals (qualified names) this receiver is connected to."""
         assert graph.project is not None
-        found: List[str] = []
+        found: list[str] = []
         for connection in use.connections:
             for signal in connection.signals:
-                resolved: Optional[str] = graph.project.resolve(signal)
+                resolved: str | None = graph.project.resolve(signal)
                 node = graph.signals.get(resolved or "")
-                if node is not None and not node.builtin and ctx.builtin(resolved) is None and resolved not in found:
+                if (
+                    node is not None
+                    and not node.builtin
+                    and ctx.builtin(resolved) is None
+                    and resolved not in found
+                ):
                     found.append(resolved or "")
         return found

@@ -2,10 +2,11 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Dict, Iterator, List, Optional, Tuple
+from collections.abc import Iterator
 
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
 from signal_lint.rules._examples import shop_app
@@ -147,19 +148,25 @@ class DispatchUidCollision(Rule):
 
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         assert graph.project is not None
-        groups: Dict[Tuple[str, Optional[str], str], List[Edge]] = defaultdict(list)
+        groups: dict[tuple[str, str | None, str], list[Edge]] = defaultdict(list)
         for edge in graph.connections:
             if edge.status == NEVER_IMPORTED or edge.kind == "disconnect":
                 continue  # a module nothing imports connects nothing (SIG101)
             connection = graph.connection_of(edge)
-            if connection is None or connection.dispatch_uid in (None, "<expr>") or connection.dispatch_uid_falsy:
+            if (
+                connection is None
+                or connection.dispatch_uid in (None, "<expr>")
+                or connection.dispatch_uid_falsy
+            ):
                 continue  # no uid, a computed one, or a falsy one Django ignores (SIG015)
             groups[(edge.signal, graph.sender_key(edge), connection.dispatch_uid)].append(edge)
         for (signal, sender, uid), edges in sorted(groups.items(), key=lambda item: repr(item[0])):
             if len({edge.receiver for edge in edges}) < 2:
                 continue  # the same receiver again: Django's de-duplication at work
             if len({edge.module for edge in edges}) == 1:
-                ordered = sorted(edges, key=lambda e: (PHASE_ORDER.get(e.phase, 2), e.line, e.column))
+                ordered = sorted(
+                    edges, key=lambda e: (PHASE_ORDER.get(e.phase, 2), e.line, e.column)
+                )
                 first = ordered[0]
                 for edge in ordered[1:]:
                     if edge.receiver != first.receiver:
@@ -171,11 +178,24 @@ class DispatchUidCollision(Rule):
                 outcome = "whichever is connected later is silently ignored, and the order depends on which module Django imports first"
                 yield self._finding(graph, edge, signal, sender, uid, others, outcome)
 
-    def _finding(self, graph: Graph, edge: Edge, signal: str, sender: Optional[str], uid: str, others: List[Edge], outcome: str) -> Finding:
+    def _finding(
+        self,
+        graph: Graph,
+        edge: Edge,
+        signal: str,
+        sender: str | None,
+        uid: str,
+        others: list[Edge],
+        outcome: str,
+    ) -> Finding:
         assert graph.project is not None
         names = []
         for other in sorted(others, key=lambda e: (e.path, e.line)):
-            name = f"`{_short(other)}`" if other.module == edge.module else f"`{other.receiver}` ({other.path}:{other.line})"
+            name = (
+                f"`{_short(other)}`"
+                if other.module == edge.module
+                else f"`{other.receiver}` ({other.path}:{other.line})"
+            )
             if name not in names:
                 names.append(name)
         return self.finding(

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
@@ -74,4 +75,10 @@ class FalsyDispatchUid(Rule):
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for connection in facts.connections:
             if connection.dispatch_uid_falsy and connection.kind != "disconnect":
-                yield self.finding(facts, connection.line, connection.column, uid=connection.dispatch_uid, receiver=connection.receiver.text)
+                yield self.finding(
+                    facts,
+                    connection.line,
+                    connection.column,
+                    uid=connection.dispatch_uid,
+                    receiver=connection.receiver.text,
+                )

@@ -2,15 +2,16 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed
 """
+
 from __future__ import annotations
 
 import difflib
-from typing import AbstractSet, Iterator
+from collections.abc import Iterator
+from typing import AbstractSet
 
 from signal_lint.extract.facts import Compare, FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
-
 
 NEVER = {
     "==": "is never `{value!r}`",
@@ -120,13 +121,19 @@ class InvalidM2mAction(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for use in receivers(facts, ctx):
-            specs = [spec for spec in (ctx.builtin(s) for s in use.signals()) if spec is not None and spec.values]
+            specs = [
+                spec
+                for spec in (ctx.builtin(s) for s in use.signals())
+                if spec is not None and spec.values
+            ]
             for compare in use.function.compares:
                 for spec in specs:
                     allowed = spec.values.get(compare.subject)
                     if allowed is None or _can_match(compare, allowed):
                         continue
-                    match = difflib.get_close_matches(compare.value, sorted(allowed), n=1, cutoff=0.5)
+                    match = difflib.get_close_matches(
+                        compare.value, sorted(allowed), n=1, cutoff=0.5
+                    )
                     yield self.finding(
                         facts,
                         compare.line,

@@ -2,14 +2,14 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#connecting-to-signals-sent-by-specific-senders
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
-
 
 # Settings that hold an "app_label.ModelName" string: a lazy sender as much as the literal.
 LAZY_SETTINGS = {"django.conf.settings.AUTH_USER_MODEL": "settings.AUTH_USER_MODEL"}
@@ -102,17 +102,20 @@ class LazySenderOnPlainSignal(Rule):
             if sender.kind == "string":
                 spelling, well_formed = repr(sender.value), (sender.value or "").count(".") == 1
             elif sender.kind == "name" and sender.value in LAZY_SETTINGS:
-                spelling, well_formed = LAZY_SETTINGS[sender.value], True  # Django validates the setting
+                spelling, well_formed = (
+                    LAZY_SETTINGS[sender.value],
+                    True,
+                )  # Django validates the setting
             else:
                 continue
             model, plain = [], []
-            for signal, text in zip(connection.signals, connection.signal_text):
+            for signal, text in zip(connection.signals, connection.signal_text, strict=False):
                 if ctx.is_model_signal(signal):
                     model.append(text)
                 elif ctx.builtin(signal) is not None or ctx.project_signal(signal) is not None:
                     plain.append(text)
             if model and not well_formed:
-                problem = f"`{spelling}` is not an `\"app_label.ModelName\"` reference: `{model[0]}.connect()` raises `ValueError`; use `\"app_label.ModelName\"`"
+                problem = f'`{spelling}` is not an `"app_label.ModelName"` reference: `{model[0]}.connect()` raises `ValueError`; use `"app_label.ModelName"`'
                 yield self.finding(facts, sender.line, sender.column, problem=problem)
             if plain:
                 names = ", ".join(f"`{text}`" for text in plain)

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/ref/contrib/auth/#module-django.contrib.auth.signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
@@ -93,13 +94,29 @@ class NullableArgumentDereference(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for use in receivers(facts, ctx):
-            specs = [spec for spec in (ctx.builtin(s) for s in use.signals()) if spec is not None and spec.nullable]
+            specs = [
+                spec
+                for spec in (ctx.builtin(s) for s in use.signals())
+                if spec is not None and spec.nullable
+            ]
             if not specs:
                 continue
             for attr in use.function.attrs:
-                if ("truthy", attr.base) in attr.known or ("notnone", attr.base) in attr.known or "<try>" in attr.guard_names:
+                if (
+                    ("truthy", attr.base) in attr.known
+                    or ("notnone", attr.base) in attr.known
+                    or "<try>" in attr.guard_names
+                ):
                     continue  # a check that it is not None governs the access
                 for spec in specs:
                     if attr.base in spec.nullable:
-                        yield self.finding(facts, attr.line, attr.column, argument=attr.base, signal=spec.name, receiver=use.function.name, attr=attr.attr)
+                        yield self.finding(
+                            facts,
+                            attr.line,
+                            attr.column,
+                            argument=attr.base,
+                            signal=spec.name,
+                            receiver=use.function.name,
+                            attr=attr.attr,
+                        )
                         break

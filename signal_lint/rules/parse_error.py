@@ -2,9 +2,10 @@
 
 https://docs.python.org/3/reference/lexical_analysis.html#encoding-declarations
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
 """
+
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts, Function
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
@@ -93,14 +94,23 @@ class ReceiverCalledNotPassed(Rule):
             function = self._called_function(facts, connection)
             if function is None or not _looks_like_receiver(function, facts):
                 continue
-            yield self.finding(facts, connection.line, connection.column, call=receiver.text, signal=connection.signal_text[0], name=receiver.text[:-2])
+            yield self.finding(
+                facts,
+                connection.line,
+                connection.column,
+                call=receiver.text,
+                signal=connection.signal_text[0],
+                name=receiver.text[:-2],
+            )
 
     @staticmethod
-    def _called_function(facts: FileFacts, connection: Connection) -> Optional[Function]:
+    def _called_function(facts: FileFacts, connection: Connection) -> Function | None:
         receiver = connection.receiver
         if receiver.local and facts.function(receiver.local) is not None:
             return facts.function(receiver.local)
-        method = receiver.text[:-2].rsplit(".", 1)[-1]  # ``obj.method()``: a method of a class of this file
+        method = receiver.text[:-2].rsplit(".", 1)[
+            -1
+        ]  # ``obj.method()``: a method of a class of this file
         if "." not in receiver.text[:-2]:
             return None
         candidates = [f for f in facts.functions if f.name == method and f.class_name]
@@ -118,6 +128,8 @@ def _looks_like_receiver(function: Function, facts: FileFacts) -> bool:
 def _returns_a_function(function: Function, facts: FileFacts) -> bool:
     """A factory: returns (or hands on) a function it defines or a module-level function of this file."""
     for other in facts.functions:
-        if other.name in function.escaping_names and (other.parent == function.qualname or (other.parent is None and other.class_name is None)):
+        if other.name in function.escaping_names and (
+            other.parent == function.qualname or (other.parent is None and other.class_name is None)
+        ):
             return True
     return False

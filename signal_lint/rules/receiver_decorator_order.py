@@ -2,15 +2,15 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.catalog import RECEIVER_DECORATORS
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
-
 
 STATICMETHOD = "builtins.staticmethod"
 
@@ -88,7 +88,11 @@ class ReceiverDecoratorOrder(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for connection in facts.connections:
-            if connection.kind != "decorator" or connection.decorator_index == 0 or not connection.receiver.local:
+            if (
+                connection.kind != "decorator"
+                or connection.decorator_index == 0
+                or not connection.receiver.local
+            ):
                 continue
             function = facts.function(connection.receiver.local)
             if function is None:

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#receiver-functions
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
@@ -151,12 +152,24 @@ class ReceiverMissingKwargs(Rule):
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
-        for connection in facts.connections:  # ``sig.connect(lambda sender: ...)``: no def to fix, the lambda itself
+        for connection in (
+            facts.connections
+        ):  # ``sig.connect(lambda sender: ...)``: no def to fix, the lambda itself
             receiver = connection.receiver
-            if receiver.kind != "lambda" or receiver.accepts_kwargs is not False or connection.kind != "connect":
+            if (
+                receiver.kind != "lambda"
+                or receiver.accepts_kwargs is not False
+                or connection.kind != "connect"
+            ):
                 continue
             if any(ctx.is_signal(s) for s in connection.signals):
-                yield self.finding(facts, receiver.line, receiver.column, receiver="lambda", signal=connection.signal_text[0])
+                yield self.finding(
+                    facts,
+                    receiver.line,
+                    receiver.column,
+                    receiver="lambda",
+                    signal=connection.signal_text[0],
+                )
         for use in receivers(facts, ctx):
             function = use.function
             if any(param.kind == "varkw" for param in function.params):
@@ -167,5 +180,7 @@ class ReceiverMissingKwargs(Rule):
                 function.column,
                 fix=Fix("add-kwargs", function.line, function.column),
                 receiver=function.name,
-                signal=use.connections[0].signal_text[0] if use.connections[0].signal_text else "signal",
+                signal=use.connections[0].signal_text[0]
+                if use.connections[0].signal_text
+                else "signal",
             )

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
@@ -89,9 +90,19 @@ class ReceiverOnMethod(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for connection in facts.connections:
-            if connection.kind != "decorator" or connection.receiver.kind != "method" or not connection.receiver.local:
+            if (
+                connection.kind != "decorator"
+                or connection.receiver.kind != "method"
+                or not connection.receiver.local
+            ):
                 continue
             function = facts.function(connection.receiver.local)
             if function is None or function.is_staticmethod:
                 continue
-            yield self.finding(facts, function.line, function.column, receiver=function.qualname, name=function.name)
+            yield self.finding(
+                facts,
+                function.line,
+                function.column,
+                receiver=function.qualname,
+                name=function.name,
+            )

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE
 from signal_lint.graph import NEVER_IMPORTED, Graph
@@ -104,7 +105,10 @@ class ReceiversNeverImported(Rule):
             def on_save(sender, **kwargs):
                 pass
             """,
-            files={**APPS, "shop/models.py": "from django.db import models\nfrom shop import signals  # noqa: F401\n"},
+            files={
+                **APPS,
+                "shop/models.py": "from django.db import models\nfrom shop import signals  # noqa: F401\n",
+            },
         ),
     )
     INVALID = (
@@ -133,5 +137,9 @@ class ReceiversNeverImported(Rule):
         for module, names in sorted(dead.items()):
             facts = graph.project.modules[module]
             unique = sorted(set(names))
-            receivers = "receiver " + f"`{unique[0]}`" if len(unique) == 1 else f"{len(unique)} receivers (" + ", ".join(f"`{n}`" for n in unique) + ")"
+            receivers = (
+                "receiver " + f"`{unique[0]}`"
+                if len(unique) == 1
+                else f"{len(unique)} receivers (" + ", ".join(f"`{n}`" for n in unique) + ")"
+            )
             yield self.finding(facts, 1, 0, module=module, receivers=receivers)

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/releases/4.0/#features-removed-in-4-0
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
@@ -100,7 +101,13 @@ class RemovedProvidingArgs(Rule):
                     "passes a `providing_args` list positionally: since Django 4.0 that list is `use_caching`, "
                     "so sending with `sender=None` raises `TypeError`"
                 )
-                yield self.finding(facts, definition.line, definition.column, signal=definition.qualname, problem=problem)
+                yield self.finding(
+                    facts,
+                    definition.line,
+                    definition.column,
+                    signal=definition.qualname,
+                    problem=problem,
+                )
                 continue
             yield self.finding(
                 facts,

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FUNCTION, METHOD, Connection, FileFacts
 from signal_lint.graph import Graph
@@ -169,14 +170,27 @@ class RepeatedConnect(Rule):
         assert project is not None
         for module, facts in sorted(project.modules.items()):
             for connection in facts.connections:
-                if connection.kind != "connect" or connection.weak is not False or connection.context not in (FUNCTION, METHOD):
+                if (
+                    connection.kind != "connect"
+                    or connection.weak is not False
+                    or connection.context not in (FUNCTION, METHOD)
+                ):
                     continue
                 if connection.dispatch_uid is not None and not connection.dispatch_uid_falsy:
                     continue  # a uid de-duplicates the new objects
-                if connection.function is None or f"{module}.{connection.function}" in graph.calls.once:
+                if (
+                    connection.function is None
+                    or f"{module}.{connection.function}" in graph.calls.once
+                ):
                     continue  # runs once: a helper of ready() or of an import-time call
                 what = _new_object(project, facts, connection)
-                signals = [text for qualname, text in zip(connection.signals, connection.signal_text) if ctx.is_signal(qualname)]
+                signals = [
+                    text
+                    for qualname, text in zip(
+                        connection.signals, connection.signal_text, strict=False
+                    )
+                    if ctx.is_signal(qualname)
+                ]
                 if what is None or not signals or _disconnected_again(facts, connection):
                     continue
                 yield self.finding(
@@ -190,19 +204,29 @@ class RepeatedConnect(Rule):
                 )
 
 
-def _new_object(project: Project, facts: FileFacts, connection: Connection) -> Optional[str]:
+def _new_object(project: Project, facts: FileFacts, connection: Connection) -> str | None:
     """What kind of new object the receiver is on every run of its function, or None."""
     receiver = connection.receiver
     function = connection.function or ""
     if receiver.kind in ("lambda", "partial", "temporary-method"):
         return receiver.kind
-    if receiver.kind == "local" and receiver.local_value in ("lambda", "partial", "temporary-method"):
+    if receiver.kind == "local" and receiver.local_value in (
+        "lambda",
+        "partial",
+        "temporary-method",
+    ):
         return receiver.local_value
-    if receiver.kind == "nested-function" and (receiver.local or "").startswith(f"{function}.<locals>."):
+    if receiver.kind == "nested-function" and (receiver.local or "").startswith(
+        f"{function}.<locals>."
+    ):
         return "nested-function"  # defined by this very function: a new object per call
     if receiver.kind == "call" and project.resolve(receiver.qualname) in project.classes:
         return "instance"
-    if receiver.kind == "method" and receiver.text.startswith("self.") and function.rsplit(".", 1)[-1] == "__init__":
+    if (
+        receiver.kind == "method"
+        and receiver.text.startswith("self.")
+        and function.rsplit(".", 1)[-1] == "__init__"
+    ):
         return "self-method"  # each new instance connects its own bound method
     return None
 
@@ -213,8 +237,15 @@ def _disconnected_again(facts: FileFacts, connection: Connection) -> bool:
     for other in facts.connections:
         if other.kind != "disconnect" or not set(other.signals) & set(connection.signals):
             continue
-        if other.function == connection.function and other.receiver.text == connection.receiver.text:
+        if (
+            other.function == connection.function
+            and other.receiver.text == connection.receiver.text
+        ):
             return True
-        if connection.in_test and other.in_test and (other.function or "").rsplit(".", 1)[0] == owner:
+        if (
+            connection.in_test
+            and other.in_test
+            and (other.function or "").rsplit(".", 1)[0] == owner
+        ):
             return True
     return False

@@ -2,15 +2,18 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/#post-save
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import CallUse, FileFacts, Function
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
-SAVE_SIGNALS = frozenset({"django.db.models.signals.pre_save", "django.db.models.signals.post_save"})
+SAVE_SIGNALS = frozenset(
+    {"django.db.models.signals.pre_save", "django.db.models.signals.post_save"}
+)
 
 
 class SaveInSaveSignal(Rule):
@@ -136,13 +139,17 @@ class SaveInSaveSignal(Rule):
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for use in receivers(facts, ctx):
             signals = [ctx.builtin(s) for s in use.signals()]
-            names = [spec.name for spec in signals if spec is not None and spec.qualname in SAVE_SIGNALS]
+            names = [
+                spec.name for spec in signals if spec is not None and spec.qualname in SAVE_SIGNALS
+            ]
             if not names:
                 continue
             function = use.function
             for call in function.calls:
                 if call.chain == ("instance", "save") and not _guarded(call, function, facts):
-                    yield self.finding(facts, call.line, call.column, receiver=function.name, signal=names[0])
+                    yield self.finding(
+                        facts, call.line, call.column, receiver=function.name, signal=names[0]
+                    )
 
 
 def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
@@ -151,10 +158,15 @@ def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
     if ("truthy", "created") in known:
         return True  # the re-save sends created=False
     if call.update_fields and (
-        ("falsy", "update_fields") in known or any(("notin", "update_fields", field) in known for field in call.update_fields)
+        ("falsy", "update_fields") in known
+        or any(("notin", "update_fields", field) in known for field in call.update_fields)
     ):
         return True  # saves a field only when update_fields lacks it; the re-save sends it
-    assigned = {f"instance.{attr}" for base, attr, line in function.attr_assigns if base == "instance" and line <= call.line}
+    assigned = {
+        f"instance.{attr}"
+        for base, attr, line in function.attr_assigns
+        if base == "instance" and line <= call.line
+    }
     if any(condition[0] in ("ne", "falsy") and condition[1] in assigned for condition in known):
         return True  # saves only when the attribute it sets had another value
     return any(

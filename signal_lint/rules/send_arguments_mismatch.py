@@ -2,12 +2,13 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator, List
+from collections.abc import Iterator
 
-from signal_lint.extract.facts import FileFacts, Send
 from signal_lint.catalog import SignalSpec
+from signal_lint.extract.facts import FileFacts, Send
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 from signal_lint.rules.lazy_sender_on_plain_signal import LAZY_SETTINGS
@@ -95,7 +96,14 @@ class SendArgumentsMismatch(Rule):
                 continue
             problems = _problems(send, spec, _sender_is_an_instance(facts, send))
             if problems:
-                yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, problems="; ".join(problems))
+                yield self.finding(
+                    facts,
+                    send.line,
+                    send.column,
+                    signal=send.signal_text,
+                    method=send.method,
+                    problems="; ".join(problems),
+                )
 
 
 def _sender_is_an_instance(facts: FileFacts, send: Send) -> bool:
@@ -103,31 +111,60 @@ def _sender_is_an_instance(facts: FileFacts, send: Send) -> bool:
     if send.sender.kind != "expr" or not send.function:
         return False
     function = facts.function(send.function)
-    if function is None or not function.class_name or function.is_staticmethod or function.is_classmethod:
+    if (
+        function is None
+        or not function.class_name
+        or function.is_staticmethod
+        or function.is_classmethod
+    ):
         return False
-    return bool(function.params) and function.params[0].kind in ("posonly", "normal") and function.params[0].name == send.sender.value
+    return (
+        bool(function.params)
+        and function.params[0].kind in ("posonly", "normal")
+        and function.params[0].name == send.sender.value
+    )
 
 
-def _problems(send: Send, spec: SignalSpec, sender_is_instance: bool = False) -> List[str]:
+def _problems(send: Send, spec: SignalSpec, sender_is_instance: bool = False) -> list[str]:
     problems = []
     if send.npositional > 1:
-        problems.append("passes positional arguments after `sender` (only `sender` is positional): `TypeError`")
+        problems.append(
+            "passes positional arguments after `sender` (only `sender` is positional): `TypeError`"
+        )
     if send.sender.kind == "missing" and not send.has_star_args and not send.has_star_kwargs:
         problems.append("has no `sender`: `TypeError`")
     if spec.model_signal:
         if send.sender.kind in ("any", "string", "literal"):
-            shown = repr(send.sender.value) if send.sender.kind == "string" else send.sender.value or "None"
-            problems.append(f"sends model signal `{spec.name}` with `sender={shown}`, but model signals need the model class")
+            shown = (
+                repr(send.sender.value)
+                if send.sender.kind == "string"
+                else send.sender.value or "None"
+            )
+            problems.append(
+                f"sends model signal `{spec.name}` with `sender={shown}`, but model signals need the model class"
+            )
         elif send.sender.kind == "name" and send.sender.value in LAZY_SETTINGS:
-            problems.append(f"sends model signal `{spec.name}` with `sender={LAZY_SETTINGS[send.sender.value]}`, a string, but model signals need the model class")
+            problems.append(
+                f"sends model signal `{spec.name}` with `sender={LAZY_SETTINGS[send.sender.value]}`, a string, but model signals need the model class"
+            )
         elif sender_is_instance:
-            problems.append(f"sends model signal `{spec.name}` with `sender={send.sender.value}`, an instance, but model signals need the model class (`type({send.sender.value})`)")
+            problems.append(
+                f"sends model signal `{spec.name}` with `sender={send.sender.value}`, an instance, but model signals need the model class (`type({send.sender.value})`)"
+            )
     if not send.has_star_kwargs:
         passed = set(send.keywords) - {"sender"}
         missing = sorted(spec.always - passed)
         unknown = sorted(passed - spec.always - spec.sometimes)
         if missing:
-            problems.append("omits " + ", ".join(f"`{name}`" for name in missing) + f", which Django always sends with `{spec.name}`")
+            problems.append(
+                "omits "
+                + ", ".join(f"`{name}`" for name in missing)
+                + f", which Django always sends with `{spec.name}`"
+            )
         if unknown:
-            problems.append("passes " + ", ".join(f"`{name}`" for name in unknown) + f", which Django never sends with `{spec.name}`")
+            problems.append(
+                "passes "
+                + ", ".join(f"`{name}`" for name in unknown)
+                + f", which Django never sends with `{spec.name}`"
+            )
     return problems

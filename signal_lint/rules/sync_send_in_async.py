@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
@@ -87,8 +88,23 @@ class SyncSendInAsync(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for send in facts.sends:
-            if not (send.in_async and send.method in ("send", "send_robust") and ctx.is_signal(send.signal)):
+            if not (
+                send.in_async
+                and send.method in ("send", "send_robust")
+                and ctx.is_signal(send.signal)
+            ):
                 continue
-            if send.usage == "await" and ctx.builtin(send.signal) is None and ctx.project_signal(send.signal) is None:
+            if (
+                send.usage == "await"
+                and ctx.builtin(send.signal) is None
+                and ctx.project_signal(send.signal) is None
+            ):
                 continue  # ``await x.send()`` on an object only guessed to be a signal: an async API, not Signal.send
-            yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method, function=send.function or "")
+            yield self.finding(
+                facts,
+                send.line,
+                send.column,
+                signal=send.signal_text,
+                method=send.method,
+                function=send.function or "",
+            )

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.asend
 """
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
 from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
@@ -42,7 +43,9 @@ class UnawaitedAsyncSend(Rule):
     code = "SIG017"
     name = "unawaited-async-send"
     severity = ERROR
-    MESSAGE = "the coroutine of `{signal}.{method}()` is never awaited, so no receiver runs: `await` it"
+    MESSAGE = (
+        "the coroutine of `{signal}.{method}()` is never awaited, so no receiver runs: `await` it"
+    )
 
     VALID = (
         Valid(
@@ -81,5 +84,11 @@ class UnawaitedAsyncSend(Rule):
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for send in facts.sends:
-            if send.method in ("asend", "asend_robust") and send.usage in ("statement", "dropped") and ctx.is_signal(send.signal):
-                yield self.finding(facts, send.line, send.column, signal=send.signal_text, method=send.method)
+            if (
+                send.method in ("asend", "asend_robust")
+                and send.usage in ("statement", "dropped")
+                and ctx.is_signal(send.signal)
+            ):
+                yield self.finding(
+                    facts, send.line, send.column, signal=send.signal_text, method=send.method
+                )

@@ -2,15 +2,18 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/#pre-save
 """
+
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import CallUse, FileFacts
 from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
-SAVE_SIGNALS = frozenset({"django.db.models.signals.pre_save", "django.db.models.signals.post_save"})
+SAVE_SIGNALS = frozenset(
+    {"django.db.models.signals.pre_save", "django.db.models.signals.post_save"}
+)
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
 # QuerySet / related-manager methods that hit the database and that no dict, list, set or
 # str has: ``instance.<name>.<method>(...)`` with one of these is a related manager.
@@ -127,29 +130,47 @@ class UnguardedRawSave(Rule):
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
         for use in receivers(facts, ctx):
             specs = [ctx.builtin(s) for s in use.signals()]
-            names = [spec.name for spec in specs if spec is not None and spec.qualname in SAVE_SIGNALS]
+            names = [
+                spec.name for spec in specs if spec is not None and spec.qualname in SAVE_SIGNALS
+            ]
             function = use.function
             if not names or "raw" in function.names_read:
                 continue
             for call in function.calls:
                 what = _orm_use(call)
                 if what:
-                    yield self.finding(facts, function.line, function.column, receiver=function.name, signal=names[0], what=what)
+                    yield self.finding(
+                        facts,
+                        function.line,
+                        function.column,
+                        receiver=function.name,
+                        signal=names[0],
+                        what=what,
+                    )
                     break
 
 
-def _orm_use(call: CallUse) -> Optional[str]:
+def _orm_use(call: CallUse) -> str | None:
     parts = call.chain
     if len(parts) < 2:
         return None
     if any(part in MANAGERS for part in parts[1:]):
         return f"queries `{parts[0]}` through its manager"
     method = parts[-1]
-    if method in ("save", "delete") and not (parts[0] == "instance" and len(parts) >= 3 and parts[2] in QUERY_METHODS):
-        if "save" in call.keywords or parts == ("instance", method) or call.qualname is not None or call.nargs:
+    if method in ("save", "delete") and not (
+        parts[0] == "instance" and len(parts) >= 3 and parts[2] in QUERY_METHODS
+    ):
+        if (
+            "save" in call.keywords
+            or parts == ("instance", method)
+            or call.qualname is not None
+            or call.nargs
+        ):
             return None  # FieldFile.delete(save=False), PIL's image.save(buffer); the instance itself is SIG008's; cache is not the ORM
         return f"calls `.{method}()` on another record"
     if parts[0] == "instance" and len(parts) >= 3 and parts[1] != "()":
-        if parts[2] in QUERY_METHODS or len(parts) == 3 and parts[2] in KEYWORD_ONLY_QUERY_METHODS and not call.nargs:
+        if parts[2] in QUERY_METHODS or (
+            len(parts) == 3 and parts[2] in KEYWORD_ONLY_QUERY_METHODS and not call.nargs
+        ):
             return f"uses the related manager `instance.{parts[1]}`"
     return None

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/ref/checks/#signals
 """
+
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from signal_lint.graph import Graph
 from signal_lint.rules._examples import shop_app
@@ -108,7 +109,8 @@ class UnknownLazySender(Rule):
         project = graph.project
         assert project is not None
         installed_known = graph.loading.from_settings and all(
-            any(app.package == entry or (app.config or "") == entry for app in graph.loading.apps) for entry in graph.loading.installed
+            any(app.package == entry or (app.config or "") == entry for app in graph.loading.apps)
+            for entry in graph.loading.installed
         )
         for module, facts in sorted(project.modules.items()):
             for connection in facts.connections:
@@ -119,17 +121,24 @@ class UnknownLazySender(Rule):
                     continue  # a string sender of a plain signal is SIG009's
                 problem = self._problem(graph, sender.value, installed_known)
                 if problem is not None:
-                    yield self.finding(facts, sender.line, sender.column, reference=sender.value, receiver=connection.receiver.text, problem=problem)
+                    yield self.finding(
+                        facts,
+                        sender.line,
+                        sender.column,
+                        reference=sender.value,
+                        receiver=connection.receiver.text,
+                        problem=problem,
+                    )
 
     @staticmethod
-    def _model_signal(graph: Graph, ctx: RuleContext, signal: Optional[str]) -> bool:
+    def _model_signal(graph: Graph, ctx: RuleContext, signal: str | None) -> bool:
         if ctx.is_model_signal(signal):
             return True
         node = graph.signals.get(graph.project.resolve(signal) or "") if graph.project else None
         return node is not None and node.model_signal
 
     @staticmethod
-    def _problem(graph: Graph, reference: str, installed_known: bool) -> Optional[str]:
+    def _problem(graph: Graph, reference: str, installed_known: bool) -> str | None:
         label, dot, name = reference.partition(".")
         if not dot or not label or not name or "." in name:
             return None  # malformed: SIG009

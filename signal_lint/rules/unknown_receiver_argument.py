@@ -2,10 +2,11 @@
 
 https://docs.djangoproject.com/en/stable/ref/signals/
 """
+
 from __future__ import annotations
 
 import difflib
-from typing import Iterable, Iterator, List, Optional, Sequence, Set, Tuple
+from collections.abc import Iterable, Iterator, Sequence
 
 from signal_lint.catalog import SignalSpec
 from signal_lint.extract.facts import FileFacts, Param
@@ -24,7 +25,7 @@ def did_you_mean(name: str, valid: Iterable[str]) -> str:
     return f" (did you mean `{match[0]}`?)" if match else ""
 
 
-def _direct_call_arguments(facts: FileFacts, name: str) -> Tuple[Set[str], int]:
+def _direct_call_arguments(facts: FileFacts, name: str) -> tuple[set[str], int]:
     """Keywords and the most positional arguments this file passes calling ``name`` directly.
 
     Django's own ``ImageField.update_dimension_fields(instance, force=False)``
@@ -207,7 +208,9 @@ class UnknownReceiverArgument(Rule):
             direct = _direct_call_arguments(facts, use.function.name)
             for position, param in enumerate(params):
                 problem = self._problem(param, specs)
-                if problem is None or param.has_default and (param.name in direct[0] or position < direct[1]):
+                if problem is None or (
+                    param.has_default and (param.name in direct[0] or position < direct[1])
+                ):
                     continue  # a default the code's own direct calls override: not a dead parameter
                 yield self.finding(
                     facts,
@@ -220,7 +223,7 @@ class UnknownReceiverArgument(Rule):
                 )
 
     @staticmethod
-    def _specs(use: ReceiverUse, ctx: RuleContext) -> Optional[List[SignalSpec]]:
+    def _specs(use: ReceiverUse, ctx: RuleContext) -> list[SignalSpec] | None:
         """The catalog entries of every connected signal, or None when one is unknown."""
         specs = []
         for connection in use.connections:
@@ -233,7 +236,7 @@ class UnknownReceiverArgument(Rule):
         return specs or None
 
     @staticmethod
-    def _problem(param: Param, specs: Sequence[SignalSpec]) -> Optional[str]:
+    def _problem(param: Param, specs: Sequence[SignalSpec]) -> str | None:
         names = ", ".join(f"`{spec.name}`" for spec in specs)
         if param.kind in ("varargs", "varkw"):
             return None
@@ -253,4 +256,8 @@ class UnknownReceiverArgument(Rule):
 
     @staticmethod
     def _hint(name: str, specs: Sequence[SignalSpec]) -> str:
-        return did_you_mean(name, {arg for spec in specs for arg in spec.always | spec.sometimes} | set(DISPATCH_ARGUMENTS))
+        return did_you_mean(
+            name,
+            {arg for spec in specs for arg in spec.always | spec.sometimes}
+            | set(DISPATCH_ARGUMENTS),
+        )

@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals
 """
+
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Set
+from collections.abc import Iterator
 
 from signal_lint.graph import Graph
 from signal_lint.rules.base import INFO, Finding, Invalid, Rule, Valid
@@ -133,9 +134,11 @@ class UnusedSignal(Rule):
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
-        sent: Set[str] = {send.signal for send in graph.sends}
-        received: Dict[str, List[str]] = {}
-        for facts in project.modules.values():  # test modules' receivers too (the graph leaves them out)
+        sent: set[str] = {send.signal for send in graph.sends}
+        received: dict[str, list[str]] = {}
+        for (
+            facts
+        ) in project.modules.values():  # test modules' receivers too (the graph leaves them out)
             for connection in facts.connections:
                 if connection.kind == "disconnect":
                     continue
@@ -156,11 +159,21 @@ class UnusedSignal(Rule):
                 if qualname in sent and not graph.loading.from_settings:
                     continue  # no project settings: a reusable app, sending its signal for the projects that install it
                 if qualname in sent:
-                    problem, advice = "is sent, but no receiver is connected to it anywhere", "connect a receiver, or stop sending it"
+                    problem, advice = (
+                        "is sent, but no receiver is connected to it anywhere",
+                        "connect a receiver, or stop sending it",
+                    )
                 elif names:
                     receivers = ", ".join(f"`{name}`" for name in names)
                     problem = f"has receivers ({receivers}) but is never sent, so they never run"
                     advice = "send it where the event happens, or remove it and its receivers"
                 else:
                     problem, advice = "is never sent and has no receivers", "remove it"
-                yield self.finding(facts, definition.line, definition.column, signal=definition.qualname, problem=problem, advice=advice)
+                yield self.finding(
+                    facts,
+                    definition.line,
+                    definition.column,
+                    signal=definition.qualname,
+                    problem=problem,
+                    advice=advice,
+                )

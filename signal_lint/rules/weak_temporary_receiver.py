@@ -2,9 +2,10 @@
 
 https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.connect
 """
+
 from __future__ import annotations
 
-from typing import Iterator, Optional
+from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts
 from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
@@ -13,7 +14,11 @@ from signal_lint.rules.context import RuleContext
 
 # Receivers that are new objects nothing else holds: dead as soon as connect() returns.
 INLINE_TEMPORARIES = dict(
-    zip(INLINE_TEMPORARY_KINDS, ("a lambda", "a `functools.partial` object", "a bound method of a temporary object"))
+    zip(
+        INLINE_TEMPORARY_KINDS,
+        ("a lambda", "a `functools.partial` object", "a bound method of a temporary object"),
+        strict=False,
+    )
 )
 
 
@@ -240,7 +245,9 @@ class WeakTemporaryReceiver(Rule):
         for connection in facts.connections:
             if connection.kind == "disconnect" or connection.weak is not True:
                 continue
-            if connection.kind == "connect" and not any(ctx.is_signal(s) for s in connection.signals):
+            if connection.kind == "connect" and not any(
+                ctx.is_signal(s) for s in connection.signals
+            ):
                 continue
             what = self._temporary(facts, connection)
             if what is None:
@@ -261,19 +268,30 @@ class WeakTemporaryReceiver(Rule):
         if receiver.kind in INLINE_TEMPORARIES:
             return INLINE_TEMPORARIES[receiver.kind]
         if receiver.kind == "call" and _is_temporary_instance(facts, receiver.local):
-            return "a temporary instance of `{}`".format(receiver.local)
+            return f"a temporary instance of `{receiver.local}`"
         if receiver.kind == "nested-function":
             what = "a function defined inside `{}()`"
         elif receiver.kind == "local" and receiver.local_value in INLINE_TEMPORARIES:
-            what = INLINE_TEMPORARIES[receiver.local_value] + " held only by a local variable of `{}()`"
+            what = (
+                INLINE_TEMPORARIES[receiver.local_value]
+                + " held only by a local variable of `{}()`"
+            )
         else:
             return None
-        if connection.in_test or connection.function is None or frame_keeps_alive(facts, connection):
+        if (
+            connection.in_test
+            or connection.function is None
+            or frame_keeps_alive(facts, connection)
+        ):
             return None
         frame = facts.function(connection.function)
         assert frame is not None  # frame_keeps_alive() says True for an unknown frame
         for other in facts.connections:
-            if other.kind == "disconnect" and other.function == connection.function and _same_receiver(other, connection):
+            if (
+                other.kind == "disconnect"
+                and other.function == connection.function
+                and _same_receiver(other, connection)
+            ):
                 return None  # connected and disconnected within one frame
         return what.format(frame.name)
 
@@ -284,7 +302,7 @@ def _same_receiver(one: Connection, other: Connection) -> bool:
     return one.receiver.text == other.receiver.text
 
 
-def _is_temporary_instance(facts: FileFacts, local: Optional[str], depth: int = 0) -> bool:
+def _is_temporary_instance(facts: FileFacts, local: str | None, depth: int = 0) -> bool:
     """``connect(Handler())``: ``Handler`` a class of this file (and of its bases) that keeps no instance."""
     classes = {cls.qualname: cls for cls in facts.classes}
     cls = classes.get(local or "")
@@ -298,6 +316,10 @@ def _is_temporary_instance(facts: FileFacts, local: Optional[str], depth: int = 
             return False  # the instance may register itself somewhere
     prefix = facts.module + "."
     for base in cls.bases:
-        if not (base and base.startswith(prefix) and _is_temporary_instance(facts, base[len(prefix) :], depth + 1)):
+        if not (
+            base
+            and base.startswith(prefix)
+            and _is_temporary_instance(facts, base[len(prefix) :], depth + 1)
+        ):
             return False  # a base class we cannot see may keep its instances
     return True

@@ -3,13 +3,13 @@
 The generated part of docs/catalog.md is rendered here; rewrite it with
 ``python tests/catalog/test_catalog_loader.py --write-docs``.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import pickle
 import sys
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 
@@ -54,7 +54,9 @@ def test_default_holds_for_every_supported_version_and_is_cached() -> None:
 
 def test_default_merges_every_version() -> None:
     merged = load_catalog()
-    assert {s.qualname for s in merged.signals} == {s.qualname for v in SUPPORTED_VERSIONS for s in load_catalog(v).signals}
+    assert {s.qualname for s in merged.signals} == {
+        s.qualname for v in SUPPORTED_VERSIONS for s in load_catalog(v).signals
+    }
     for spec in merged.signals:
         per_version = [load_catalog(v).get(spec.qualname) for v in SUPPORTED_VERSIONS]
         present = [s for s in per_version if s is not None]
@@ -73,7 +75,10 @@ def test_every_supported_version_loads(version: str) -> None:
     assert load_catalog(version) is catalog
 
 
-@pytest.mark.parametrize("given, expected", [("5.2.3", "5.2"), (" 4.2 ", "4.2"), ("6.0", "6.0"), (5.2, "5.2"), ("", "6.1")])
+@pytest.mark.parametrize(
+    "given, expected",
+    [("5.2.3", "5.2"), (" 4.2 ", "4.2"), ("6.0", "6.0"), (5.2, "5.2"), ("", "6.1")],
+)
 def test_version_normalization(given: object, expected: str) -> None:
     assert normalize_version(given) == expected
 
@@ -92,7 +97,9 @@ def test_get_by_canonical_name_and_alias() -> None:
     spec = catalog.get(SETTING_CHANGED)
     assert spec is not None and spec.qualname == SETTING_CHANGED
     assert catalog.get("django.test.signals.setting_changed") is spec
-    assert catalog.get("django.contrib.auth.user_logged_in") is catalog.get("django.contrib.auth.signals.user_logged_in")
+    assert catalog.get("django.contrib.auth.user_logged_in") is catalog.get(
+        "django.contrib.auth.signals.user_logged_in"
+    )
     assert catalog.canonical("django.test.signals.setting_changed") == SETTING_CHANGED
     assert "django.test.signals.setting_changed" in catalog
 
@@ -134,7 +141,11 @@ EVERYWHERE = {
     "django.contrib.auth.signals.user_login_failed",
     "django.utils.autoreload.autoreload_started", "django.utils.autoreload.file_changed",
 }  # fmt: skip
-TASKS = {"django.tasks.signals.task_enqueued", "django.tasks.signals.task_started", "django.tasks.signals.task_finished"}
+TASKS = {
+    "django.tasks.signals.task_enqueued",
+    "django.tasks.signals.task_started",
+    "django.tasks.signals.task_finished",
+}
 
 
 @pytest.mark.parametrize("version", SUPPORTED_VERSIONS)
@@ -145,7 +156,15 @@ def test_signal_set_per_version(version: str) -> None:
 
 def test_model_signals() -> None:
     model = {spec.name for spec in load_catalog().signals if spec.model_signal}
-    assert model == {"pre_init", "post_init", "pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"}
+    assert model == {
+        "pre_init",
+        "post_init",
+        "pre_save",
+        "post_save",
+        "pre_delete",
+        "post_delete",
+        "m2m_changed",
+    }
 
 
 def test_well_known_arguments() -> None:
@@ -154,9 +173,17 @@ def test_well_known_arguments() -> None:
     assert post_save is not None
     assert post_save.always == {"instance", "created", "raw", "using", "update_fields"}
     assert post_save.nullable == {"update_fields"}
-    assert catalog.get("django.db.models.signals.pre_delete").always == {"instance", "using", "origin"}  # type: ignore[union-attr]
+    assert catalog.get("django.db.models.signals.pre_delete").always == {
+        "instance",
+        "using",
+        "origin",
+    }  # type: ignore[union-attr]
     started = catalog.get("django.core.signals.request_started")
-    assert started is not None and started.always == set() and started.sometimes == {"environ", "scope"}
+    assert (
+        started is not None
+        and started.always == set()
+        and started.sometimes == {"environ", "scope"}
+    )
     migrate = catalog.get("django.db.models.signals.post_migrate")
     assert migrate is not None and not migrate.model_signal
     assert migrate.always == {"app_config", "verbosity", "interactive", "using"}
@@ -188,7 +215,9 @@ def test_specs_are_consistent(version: str) -> None:
         assert spec.nullable <= spec.arguments, spec.qualname
         assert set(spec.values) <= spec.arguments, spec.qualname
         assert spec.sender_description, spec.qualname
-        assert spec.doc_url.startswith("https://") and "{version}" not in spec.doc_url, spec.qualname
+        assert spec.doc_url.startswith("https://") and "{version}" not in spec.doc_url, (
+            spec.qualname
+        )
         assert spec.builtin
 
 
@@ -217,7 +246,10 @@ def test_spec_is_frozen_hashable_and_picklable() -> None:
 def test_constants() -> None:
     assert {"django.dispatch.Signal", "django.dispatch.dispatcher.Signal"} <= SIGNAL_CLASSES
     assert MODEL_SIGNAL_CLASSES == {"django.db.models.signals.ModelSignal"}
-    assert {"django.dispatch.receiver", "django.dispatch.dispatcher.receiver"} <= RECEIVER_DECORATORS
+    assert {
+        "django.dispatch.receiver",
+        "django.dispatch.dispatcher.receiver",
+    } <= RECEIVER_DECORATORS
     assert not SIGNAL_CLASSES & MODEL_SIGNAL_CLASSES
 
 
@@ -235,7 +267,9 @@ def test_extra_signal() -> None:
         builtin=False,
     )
     assert catalog.get(POST_SAVE) is load_catalog("5.2").get(POST_SAVE)
-    assert load_catalog("5.2").get("allauth.account.signals.user_signed_up") is None  # the cache is untouched
+    assert (
+        load_catalog("5.2").get("allauth.account.signals.user_signed_up") is None
+    )  # the cache is untouched
 
 
 def test_extra_signal_all_keys_both_spellings() -> None:
@@ -257,12 +291,17 @@ def test_extra_signal_all_keys_both_spellings() -> None:
     assert spec is not None and spec.qualname == "shop.signals.order_changed"
     assert spec.model_signal and spec.sometimes == {"reason"} and spec.nullable == {"reason"}
     assert spec.values == {"action": {"paid", "shipped"}}
-    assert spec.sender_description == "the Order class" and spec.doc_url == "https://example.invalid/docs"
+    assert (
+        spec.sender_description == "the Order class"
+        and spec.doc_url == "https://example.invalid/docs"
+    )
     assert catalog.is_model_signal("shop.signals.order_changed")
 
 
 def test_extra_signal_replaces_builtin() -> None:
-    catalog = load_catalog(extra=[{"qualname": POST_SAVE, "always": ["instance"], "model_signal": True}])
+    catalog = load_catalog(
+        extra=[{"qualname": POST_SAVE, "always": ["instance"], "model_signal": True}]
+    )
     assert catalog.get(POST_SAVE).always == {"instance"}  # type: ignore[union-attr]
     assert len(catalog) == len(load_catalog())
 
@@ -279,7 +318,10 @@ def test_extra_signal_replaces_builtin() -> None:
         ([{"qualname": "a.b", "always": ["not valid"]}], "invalid argument name"),
         ([{"qualname": "a.b", "always": ["sender"]}], "must not list 'sender'"),
         ([{"qualname": "a.b", "sometimes": ["signal"]}], "must not list 'signal'"),
-        ([{"qualname": "a.b", "always": ["x"], "sometimes": ["x"]}], "both `always` and `sometimes`"),
+        (
+            [{"qualname": "a.b", "always": ["x"], "sometimes": ["x"]}],
+            "both `always` and `sometimes`",
+        ),
         ([{"qualname": "a.b", "nullable": ["x"]}], "`nullable` lists 'x'"),
         ([{"qualname": "a.b", "always": ["x"], "values": {"y": ["1"]}}], "`values` names 'y'"),
         ([{"qualname": "a.b", "always": ["x"], "values": {"x": []}}], "non-empty list"),
@@ -290,8 +332,14 @@ def test_extra_signal_replaces_builtin() -> None:
         ([{"qualname": "a.b", "aliases": ["c"]}], "not a dotted name"),
         ([{"qualname": "a.b", "model_signal": True, "model-signal": True}], "given twice"),
         ([ALLAUTH, ALLAUTH], "already declared"),
-        ([{"qualname": "a.b", "aliases": [POST_SAVE]}], "already the name of `django.db.models.signals.post_save`"),
-        ([{"qualname": "a.b", "aliases": ["x.y"]}, {"qualname": "c.d", "aliases": ["x.y"]}], "alias `x.y` is already"),
+        (
+            [{"qualname": "a.b", "aliases": [POST_SAVE]}],
+            "already the name of `django.db.models.signals.post_save`",
+        ),
+        (
+            [{"qualname": "a.b", "aliases": ["x.y"]}, {"qualname": "c.d", "aliases": ["x.y"]}],
+            "alias `x.y` is already",
+        ),
         (["allauth.account.signals.user_signed_up"], "expected a table"),
         ("allauth.account.signals.user_signed_up", "must be a list"),
     ],
@@ -311,7 +359,10 @@ def test_read_signals_file(tmp_path: Path) -> None:
     )
     entries = read_signals_file(path)
     catalog = load_catalog(extra=entries)
-    assert catalog.get("allauth.account.signals.email_confirmed").always == {"request", "email_address"}  # type: ignore[union-attr]
+    assert catalog.get("allauth.account.signals.email_confirmed").always == {
+        "request",
+        "email_address",
+    }  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -343,9 +394,14 @@ def _args(names: object) -> str:
 
 def _version_notes(qualname: str) -> str:
     """What changes across the supported versions, computed from the catalogs."""
-    notes: List[str] = []
+    notes: list[str] = []
     previous = None
-    present = [v for v in SUPPORTED_VERSIONS if load_catalog(v).get(qualname) is not None and load_catalog(v).get(qualname).qualname == qualname]  # type: ignore[union-attr]
+    present = [
+        v
+        for v in SUPPORTED_VERSIONS
+        if load_catalog(v).get(qualname) is not None
+        and load_catalog(v).get(qualname).qualname == qualname
+    ]  # type: ignore[union-attr]
     if present and present[0] != SUPPORTED_VERSIONS[0]:
         notes.append(f"since {present[0]}")
     for version in present:
@@ -383,8 +439,12 @@ def render_docs() -> str:
     lines += ["", "| signal | sender | notes |", "|---|---|---|"]
     for spec in newest.signals:
         lines.append(f"| `{spec.name}` | {spec.sender_description} | {spec.notes or '—'} |")
-    lines += ["", "Aliases (other dotted names bound to the same object, resolved by `Catalog.get`):", ""]
-    aliases: Dict[str, set] = {}
+    lines += [
+        "",
+        "Aliases (other dotted names bound to the same object, resolved by `Catalog.get`):",
+        "",
+    ]
+    aliases: dict[str, set] = {}
     for version in SUPPORTED_VERSIONS:
         for spec in load_catalog(version).signals:
             aliases.setdefault(spec.qualname, set()).update(spec.aliases)

@@ -15,6 +15,7 @@ trees are checked when they exist: ``/work/corpus/src/django-*`` and the
 ``os.pathsep``-separated directories in ``SIGNAL_LINT_DJANGO_SOURCES`` (each
 either the ``django`` package itself or a directory holding it).
 """
+
 from __future__ import annotations
 
 import ast
@@ -25,11 +26,16 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, FrozenSet, List, Optional, Set, Tuple
 
 import pytest
 
-from signal_lint.catalog import MODEL_SIGNAL_CLASSES, RECEIVER_DECORATORS, SIGNAL_CLASSES, SUPPORTED_VERSIONS, load_catalog
+from signal_lint.catalog import (
+    MODEL_SIGNAL_CLASSES,
+    RECEIVER_DECORATORS,
+    SIGNAL_CLASSES,
+    SUPPORTED_VERSIONS,
+    load_catalog,
+)
 from signal_lint.extract import extract_source
 from signal_lint.extract.facts import FileFacts
 
@@ -69,46 +75,53 @@ SYNC_WRAPPERS = frozenset({"asgiref.sync.sync_to_async"})
 @dataclass(frozen=True)
 class SendSite:
     signal: str
-    keywords: FrozenSet[str]  # without sender/signal
+    keywords: frozenset[str]  # without sender/signal
     where: str  # "django/core/handlers/wsgi.py:122" (+ " via <caller>")
-    literals: Tuple[Tuple[str, object], ...] = ()  # keyword -> constant (str or None) passed literally
+    literals: tuple[
+        tuple[str, object], ...
+    ] = ()  # keyword -> constant (str or None) passed literally
 
 
 @dataclass
 class Derived:
     version: str  # "5.2"
     root: Path
-    defs: Dict[str, str] = field(default_factory=dict)  # qualname -> "Signal" | "ModelSignal"
-    sites: Dict[str, List[SendSite]] = field(default_factory=lambda: defaultdict(list))
-    aliases: Dict[str, Set[str]] = field(default_factory=lambda: defaultdict(set))  # canonical -> other names
-    signal_classes: Set[str] = field(default_factory=set)
-    model_signal_classes: Set[str] = field(default_factory=set)
-    receiver_decorators: Set[str] = field(default_factory=set)
-    forwarders: Set[str] = field(default_factory=set)
-    problems: List[str] = field(default_factory=list)  # things the derivation could not follow
+    defs: dict[str, str] = field(default_factory=dict)  # qualname -> "Signal" | "ModelSignal"
+    sites: dict[str, list[SendSite]] = field(default_factory=lambda: defaultdict(list))
+    aliases: dict[str, set[str]] = field(
+        default_factory=lambda: defaultdict(set)
+    )  # canonical -> other names
+    signal_classes: set[str] = field(default_factory=set)
+    model_signal_classes: set[str] = field(default_factory=set)
+    receiver_decorators: set[str] = field(default_factory=set)
+    forwarders: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)  # things the derivation could not follow
 
-    def always(self, signal: str) -> FrozenSet[str]:
+    def always(self, signal: str) -> frozenset[str]:
         sets = [s.keywords for s in self.sites.get(signal, [])]
         return frozenset.intersection(*sets) if sets else frozenset()
 
-    def sometimes(self, signal: str) -> FrozenSet[str]:
+    def sometimes(self, signal: str) -> frozenset[str]:
         sets = [s.keywords for s in self.sites.get(signal, [])]
         return frozenset.union(*sets) - self.always(signal) if sets else frozenset()
 
-    def values(self, signal: str) -> Dict[str, FrozenSet[str]]:
+    def values(self, signal: str) -> dict[str, frozenset[str]]:
         """Arguments that every send site passes as a string literal -> those strings."""
         sites = self.sites.get(signal, [])
-        found: Dict[str, FrozenSet[str]] = {}
+        found: dict[str, frozenset[str]] = {}
         for arg in self.always(signal):
             strings = [dict(s.literals).get(arg) for s in sites]
             if strings and all(isinstance(v, str) for v in strings):
                 found[arg] = frozenset(strings)  # type: ignore[arg-type]
         return found
 
-    def literal_none(self, signal: str) -> FrozenSet[str]:
+    def literal_none(self, signal: str) -> frozenset[str]:
         """Arguments that some send site passes as a literal ``None``."""
         return frozenset(
-            k for s in self.sites.get(signal, []) for k, v in s.literals if v is None and k in s.keywords
+            k
+            for s in self.sites.get(signal, [])
+            for k, v in s.literals
+            if v is None and k in s.keywords
         )
 
 
@@ -117,21 +130,27 @@ class Derived:
 
 def _installed_django() -> Path:
     spec = importlib.util.find_spec("django")  # locates the package without importing it
-    assert spec is not None and spec.submodule_search_locations, "django (a test dependency) is not installed"
-    return Path(list(spec.submodule_search_locations)[0])
+    assert spec is not None and spec.submodule_search_locations, (
+        "django (a test dependency) is not installed"
+    )
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _package_dir(path: Path) -> Optional[Path]:
+def _package_dir(path: Path) -> Path | None:
     for candidate in (path / "django", path):
-        if (candidate / "__init__.py").is_file() and (candidate / "dispatch" / "dispatcher.py").is_file():
+        if (candidate / "__init__.py").is_file() and (
+            candidate / "dispatch" / "dispatcher.py"
+        ).is_file():
             return candidate
     return None
 
 
-def _other_trees() -> List[Path]:
+def _other_trees() -> list[Path]:
     found = []
     candidates = sorted(glob.glob("/work/corpus/src/django-*"))
-    candidates += [p for p in os.environ.get("SIGNAL_LINT_DJANGO_SOURCES", "").split(os.pathsep) if p]
+    candidates += [
+        p for p in os.environ.get("SIGNAL_LINT_DJANGO_SOURCES", "").split(os.pathsep) if p
+    ]
     for candidate in candidates:
         package = _package_dir(Path(candidate))
         if package is not None and package not in found:
@@ -147,7 +166,9 @@ def _version_of(package: Path) -> str:
     """``major.minor`` from ``VERSION = (5, 2, 0, "final", 0)`` in django/__init__.py."""
     tree = ast.parse((package / "__init__.py").read_bytes())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "VERSION" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "VERSION" for t in node.targets
+        ):
             version = ast.literal_eval(node.value)
             return f"{version[0]}.{version[1]}"
     raise AssertionError(f"no VERSION in {package / '__init__.py'}")
@@ -160,7 +181,7 @@ TREES = [INSTALLED] + [t for t in _other_trees() if t.resolve() != INSTALLED.res
 # --- derivation ---------------------------------------------------------------------
 
 
-def _module_of(package: Path, path: Path) -> Tuple[str, bool]:
+def _module_of(package: Path, path: Path) -> tuple[str, bool]:
     parts = list(path.relative_to(package).with_suffix("").parts)
     is_package = parts[-1] == "__init__"
     if is_package:
@@ -168,9 +189,9 @@ def _module_of(package: Path, path: Path) -> Tuple[str, bool]:
     return ".".join(["django"] + parts), is_package
 
 
-def _resolve_dotted(node: ast.AST, bindings: Dict[str, str]) -> Optional[str]:
+def _resolve_dotted(node: ast.AST, bindings: dict[str, str]) -> str | None:
     """``signals.request_started`` -> ``django.core.signals.request_started`` via module-level bindings."""
-    parts: List[str] = []
+    parts: list[str] = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
         node = node.value
@@ -179,19 +200,21 @@ def _resolve_dotted(node: ast.AST, bindings: Dict[str, str]) -> Optional[str]:
     return ".".join([bindings[node.id]] + parts[::-1])
 
 
-def _literals(call: ast.Call) -> Tuple[Tuple[str, object], ...]:
+def _literals(call: ast.Call) -> tuple[tuple[str, object], ...]:
     return tuple(
         (k.arg, k.value.value)
         for k in call.keywords
-        if k.arg and isinstance(k.value, ast.Constant) and (k.value.value is None or isinstance(k.value.value, str))
+        if k.arg
+        and isinstance(k.value, ast.Constant)
+        and (k.value.value is None or isinstance(k.value.value, str))
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def derive(package: Path) -> Derived:
     derived = Derived(version=_version_of(package), root=package)
-    facts: List[FileFacts] = []
-    sources: Dict[str, bytes] = {}
+    facts: list[FileFacts] = []
+    sources: dict[str, bytes] = {}
     for path in sorted(package.rglob("*.py")):
         module, is_package = _module_of(package, path)
         source = path.read_bytes()
@@ -204,8 +227,8 @@ def derive(package: Path) -> Derived:
         sources[rel] = source
 
     # Definitions, dispatcher classes, module-level bindings.
-    bindings: Dict[str, Dict[str, str]] = {}  # module -> {name: qualified target}
-    alias_of: Dict[str, str] = {}  # "django.test.signals.setting_changed" -> its target
+    bindings: dict[str, dict[str, str]] = {}  # module -> {name: qualified target}
+    alias_of: dict[str, str] = {}  # "django.test.signals.setting_changed" -> its target
     for ff in facts:
         bindings[ff.module] = dict(ff.aliases)
         for name, target in ff.aliases:
@@ -216,13 +239,16 @@ def derive(package: Path) -> Derived:
             qualname = f"{ff.module}.{c.qualname}"
             if qualname == "django.dispatch.dispatcher.Signal":
                 derived.signal_classes.add(qualname)
-            elif "django.dispatch.Signal" in c.bases or "django.dispatch.dispatcher.Signal" in c.bases:
+            elif (
+                "django.dispatch.Signal" in c.bases
+                or "django.dispatch.dispatcher.Signal" in c.bases
+            ):
                 derived.model_signal_classes.add(qualname)
         for fn in ff.functions:
             if ff.module == "django.dispatch.dispatcher" and fn.qualname == "receiver":
                 derived.receiver_decorators.add("django.dispatch.dispatcher.receiver")
 
-    def canonical(name: Optional[str]) -> Optional[str]:
+    def canonical(name: str | None) -> str | None:
         seen = set()
         while name is not None and name in alias_of and name not in seen:
             seen.add(name)
@@ -241,21 +267,23 @@ def derive(package: Path) -> Derived:
             derived.receiver_decorators.add(alias)
 
     # Call sites of functions (for forwarding helpers).
-    calls: Dict[str, List[Tuple[FileFacts, str, object]]] = defaultdict(list)
+    calls: dict[str, list[tuple[FileFacts, str, object]]] = defaultdict(list)
     for ff in facts:
         for fn in ff.functions:
             for call in fn.calls:
                 if call.qualname:
                     calls[canonical(call.qualname) or call.qualname].append((ff, fn.qualname, call))
 
-    trees: Dict[str, ast.Module] = {}
+    trees: dict[str, ast.Module] = {}
 
     def tree_of(ff: FileFacts) -> ast.Module:
         if ff.path not in trees:
             trees[ff.path] = ast.parse(sources[ff.path])
         return trees[ff.path]
 
-    def call_at(ff: FileFacts, line: int, method: Optional[str], name: Optional[str] = None) -> Optional[ast.Call]:
+    def call_at(
+        ff: FileFacts, line: int, method: str | None, name: str | None = None
+    ) -> ast.Call | None:
         """The ast.Call of a fact at ``line`` (``.method(`` or ``name(``)."""
         for node in ast.walk(tree_of(ff)):
             if not isinstance(node, ast.Call) or node.lineno != line:
@@ -263,7 +291,11 @@ def derive(package: Path) -> Derived:
             func = node.func
             if method and isinstance(func, ast.Attribute) and func.attr == method:
                 return node
-            if name and isinstance(func, (ast.Name, ast.Attribute)) and ast.unparse(func).split(".")[-1] == name:
+            if (
+                name
+                and isinstance(func, (ast.Name, ast.Attribute))
+                and ast.unparse(func).split(".")[-1] == name
+            ):
                 return node
         return None
 
@@ -275,7 +307,9 @@ def derive(package: Path) -> Derived:
                 continue
             where = f"{ff.path}:{send.line}"
             if send.has_star_args or send.npositional > 1:
-                derived.problems.append(f"{where}: {send.method}() with extra positional arguments; teach the derivation")
+                derived.problems.append(
+                    f"{where}: {send.method}() with extra positional arguments; teach the derivation"
+                )
             call = call_at(ff, send.line, send.method)
             literals = _literals(call) if call is not None else ()
             keywords = frozenset(send.keywords) - DISPATCH_ARGS
@@ -285,8 +319,14 @@ def derive(package: Path) -> Derived:
             # `sig.send(..., **kwargs)` inside `def helper(a, b, **kwargs)`: one site per caller.
             helper = f"{ff.module}.{send.function}" if send.function else None
             fn = ff.function(send.function) if send.function else None
-            if fn is None or not any(p.kind == "varkw" for p in fn.params) or "." in (send.function or ""):
-                derived.problems.append(f"{where}: {send.method}(**...) outside a module-level function with **kwargs")
+            if (
+                fn is None
+                or not any(p.kind == "varkw" for p in fn.params)
+                or "." in (send.function or "")
+            ):
+                derived.problems.append(
+                    f"{where}: {send.method}(**...) outside a module-level function with **kwargs"
+                )
                 continue
             derived.forwarders.add(helper)  # type: ignore[arg-type]
             named = {p.name for p in fn.params if p.kind in ("posonly", "normal", "kwonly")}
@@ -294,7 +334,9 @@ def derive(package: Path) -> Derived:
             if not callers:
                 derived.problems.append(f"{where}: forwarding helper {helper} has no call site")
             # The helper called with its named parameters only (see EXPECTED_FORWARDERS).
-            derived.sites[signal].append(SendSite(signal, keywords, f"{where} ({helper} without extra keywords)", literals))
+            derived.sites[signal].append(
+                SendSite(signal, keywords, f"{where} ({helper} without extra keywords)", literals)
+            )
             for caller_ff, caller_fn, caller in callers:
                 caller_call = call_at(caller_ff, caller.line, None, name=helper.rsplit(".", 1)[1])  # type: ignore[union-attr]
                 if caller_call is None or any(k.arg is None for k in caller_call.keywords):
@@ -304,7 +346,12 @@ def derive(package: Path) -> Derived:
                     continue
                 extra = frozenset(caller.keywords) - named
                 derived.sites[signal].append(
-                    SendSite(signal, keywords | extra, f"{where} via {caller_ff.path}:{caller.line} ({caller_fn})", literals)
+                    SendSite(
+                        signal,
+                        keywords | extra,
+                        f"{where} via {caller_ff.path}:{caller.line} ({caller_fn})",
+                        literals,
+                    )
                 )
 
     # Sends through sync wrappers: `sync_to_async(sig.send, ...)(sender=..., x=...)`.
@@ -329,10 +376,14 @@ def derive(package: Path) -> Derived:
             if signal not in derived.defs:
                 continue
             if any(k.arg is None for k in node.keywords) or len(node.args) > 1:
-                derived.problems.append(f"{where}: wrapped send with **kwargs or extra positionals; teach the derivation")
+                derived.problems.append(
+                    f"{where}: wrapped send with **kwargs or extra positionals; teach the derivation"
+                )
                 continue
             keywords = frozenset(k.arg for k in node.keywords if k.arg) - DISPATCH_ARGS
-            derived.sites[signal].append(SendSite(signal, keywords, where + " (sync_to_async)", _literals(node)))
+            derived.sites[signal].append(
+                SendSite(signal, keywords, where + " (sync_to_async)", _literals(node))
+            )
     return derived
 
 
@@ -356,14 +407,20 @@ def test_installed_django_is_checked() -> None:
 
 def test_derivation_followed_everything(tree: Derived) -> None:
     assert tree.problems == []
-    assert tree.forwarders == EXPECTED_FORWARDERS, "a new **kwargs-forwarding send helper: review and update EXPECTED_FORWARDERS"
+    assert tree.forwarders == EXPECTED_FORWARDERS, (
+        "a new **kwargs-forwarding send helper: review and update EXPECTED_FORWARDERS"
+    )
 
 
 def test_catalog_lists_exactly_the_defined_signals(tree: Derived) -> None:
     catalog = _catalog(tree)
     listed = {spec.qualname for spec in catalog.signals}
-    assert sorted(set(tree.defs) - listed) == [], f"signals Django {tree.version} defines that the catalog misses"
-    assert sorted(listed - set(tree.defs)) == [], f"catalog signals that Django {tree.version} does not define"
+    assert sorted(set(tree.defs) - listed) == [], (
+        f"signals Django {tree.version} defines that the catalog misses"
+    )
+    assert sorted(listed - set(tree.defs)) == [], (
+        f"catalog signals that Django {tree.version} does not define"
+    )
 
 
 def test_model_signal_flags(tree: Derived) -> None:
@@ -380,8 +437,14 @@ def test_send_arguments(tree: Derived) -> None:
         derived = (sorted(tree.always(spec.qualname)), sorted(tree.sometimes(spec.qualname)))
         listed = (sorted(spec.always), sorted(spec.sometimes))
         if derived != listed:
-            sites = [f"{sorted(s.keywords)} at {s.where}" for s in tree.sites.get(spec.qualname, [])]
-            mismatches[spec.qualname] = {"catalog (always, sometimes)": listed, "django": derived, "sites": sites}
+            sites = [
+                f"{sorted(s.keywords)} at {s.where}" for s in tree.sites.get(spec.qualname, [])
+            ]
+            mismatches[spec.qualname] = {
+                "catalog (always, sometimes)": listed,
+                "django": derived,
+                "sites": sites,
+            }
     assert mismatches == {}
 
 
@@ -396,7 +459,12 @@ def test_enumerated_values(tree: Derived) -> None:
     listed = {spec.qualname: dict(spec.values) for spec in catalog.signals if spec.values}
     assert listed == derived
     assert derived["django.db.models.signals.m2m_changed"]["action"] == {
-        "pre_add", "post_add", "pre_remove", "post_remove", "pre_clear", "post_clear",
+        "pre_add",
+        "post_add",
+        "pre_remove",
+        "post_remove",
+        "pre_clear",
+        "post_clear",
     }
 
 
@@ -427,19 +495,27 @@ def test_aliases(tree: Derived) -> None:
 
 def _module_exists(package: Path, module: str) -> bool:
     relative = Path(*module.split(".")[1:])
-    return (package / relative).with_suffix(".py").is_file() or (package / relative / "__init__.py").is_file()
+    return (package / relative).with_suffix(".py").is_file() or (
+        package / relative / "__init__.py"
+    ).is_file()
 
 
 @pytest.mark.parametrize(
     "constant, attribute",
-    [(SIGNAL_CLASSES, "signal_classes"), (MODEL_SIGNAL_CLASSES, "model_signal_classes"), (RECEIVER_DECORATORS, "receiver_decorators")],
+    [
+        (SIGNAL_CLASSES, "signal_classes"),
+        (MODEL_SIGNAL_CLASSES, "model_signal_classes"),
+        (RECEIVER_DECORATORS, "receiver_decorators"),
+    ],
     ids=["SIGNAL_CLASSES", "MODEL_SIGNAL_CLASSES", "RECEIVER_DECORATORS"],
 )
-def test_dispatcher_names(tree: Derived, constant: FrozenSet[str], attribute: str) -> None:
+def test_dispatcher_names(tree: Derived, constant: frozenset[str], attribute: str) -> None:
     # The constants are the union over the supported versions: every name Django
     # binds the class/decorator to must be listed; a listed name that this
     # version lacks must belong to a module this version does not have.
     derived = getattr(tree, attribute)
     assert sorted(derived - constant) == []
-    stale = [name for name in constant - derived if _module_exists(tree.root, name.rsplit(".", 1)[0])]
+    stale = [
+        name for name in constant - derived if _module_exists(tree.root, name.rsplit(".", 1)[0])
+    ]
     assert stale == []

@@ -2,10 +2,10 @@
 
 Not a conftest.py: tests/rules/ imports its own ``conftest`` by name, and two would clash.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
 
 import pytest
 from module_files import facts_of
@@ -20,18 +20,22 @@ PROJECTS = ROOT / "fixtures" / "projects"
 
 
 def graph_of_directory(directory: Path) -> Graph:
-    graph, _, _ = graph_paths([str(directory)], Config(root=str(directory)), jobs=1, use_cache=False)
+    graph, _, _ = graph_paths(
+        [str(directory)], Config(root=str(directory)), jobs=1, use_cache=False
+    )
     return graph
 
 
-def graph_of(files: Dict[str, str]) -> Graph:
+def graph_of(files: dict[str, str]) -> Graph:
     """The graph of modules given as {path: source}, each extracted the way a run would."""
     return build_graph(facts_of(files), load_catalog())
 
 
-def edges_by_receiver(graph: Graph) -> Dict[str, tuple]:
+def edges_by_receiver(graph: Graph) -> dict[str, tuple]:
     """receiver -> (status, conditional, phase) of its (only) edge."""
-    return {edge.receiver: (edge.status, edge.conditional, edge.phase) for edge in graph.connections}
+    return {
+        edge.receiver: (edge.status, edge.conditional, edge.phase) for edge in graph.connections
+    }
 
 
 @pytest.fixture(scope="session")

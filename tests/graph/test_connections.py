@@ -1,5 +1,6 @@
 """What becomes of each connection: status (live, collected, ignored, pending, never-imported),
 whether it is conditional, and when it runs; helpers that ``ready()`` runs are followed."""
+
 from __future__ import annotations
 
 from graph_helpers import edges_by_receiver, graph_of, ready_helpers_project  # noqa: F401  (a fixture)
@@ -8,26 +9,46 @@ LIVE_READY = ("live", False, "ready")
 
 
 def test_ready_helpers_project_edges(ready_helpers_project):
-    assert edges_by_receiver(ready_helpers_project) == {
-        "shop.receivers.on_placed_via_alias": LIVE_READY,  # add_signal = order_placed, in a helper ready() calls
-        "shop.receivers.on_placed_via_class_attribute": LIVE_READY,  # Events.placed
-        "shop.receivers.on_placed_via_nested_helper": LIVE_READY,  # a nested function ready() calls
-        "shop.receivers.on_shipped_via_appconfig_method": LIVE_READY,  # self.connect_more()
-        "shop.receivers.on_order_saved_via_private_helper": LIVE_READY,  # a helper's helper
-        "shop.receivers.on_order_saved_via_self_attribute": LIVE_READY,  # self.saved, saved = post_save
-        "shop.receivers.on_order_pre_save_registered_at_import": ("live", False, "populate"),  # register() in models.py
-        "shop.receivers.on_order_saved_never_called": ("live", True, "later"),
-        "shop.receivers.on_migrated": ("live", True, "later"),  # RunPython
-        "shop.receivers.on_order_saved_in_view": ("never-imported", True, "later"),  # nothing imports the views
-    }
+    assert (
+        edges_by_receiver(ready_helpers_project)
+        == {
+            "shop.receivers.on_placed_via_alias": LIVE_READY,  # add_signal = order_placed, in a helper ready() calls
+            "shop.receivers.on_placed_via_class_attribute": LIVE_READY,  # Events.placed
+            "shop.receivers.on_placed_via_nested_helper": LIVE_READY,  # a nested function ready() calls
+            "shop.receivers.on_shipped_via_appconfig_method": LIVE_READY,  # self.connect_more()
+            "shop.receivers.on_order_saved_via_private_helper": LIVE_READY,  # a helper's helper
+            "shop.receivers.on_order_saved_via_self_attribute": LIVE_READY,  # self.saved, saved = post_save
+            "shop.receivers.on_order_pre_save_registered_at_import": (
+                "live",
+                False,
+                "populate",
+            ),  # register() in models.py
+            "shop.receivers.on_order_saved_never_called": ("live", True, "later"),
+            "shop.receivers.on_migrated": ("live", True, "later"),  # RunPython
+            "shop.receivers.on_order_saved_in_view": (
+                "never-imported",
+                True,
+                "later",
+            ),  # nothing imports the views
+        }
+    )
 
 
 def test_aliases_and_class_attributes_resolve_to_the_defining_signal(ready_helpers_project):
-    signals = {edge.receiver.rsplit(".", 1)[-1]: edge.signal for edge in ready_helpers_project.connections}
-    assert signals["on_placed_via_alias"] == signals["on_placed_via_class_attribute"] == "shop.signals.order_placed"
+    signals = {
+        edge.receiver.rsplit(".", 1)[-1]: edge.signal for edge in ready_helpers_project.connections
+    }
+    assert (
+        signals["on_placed_via_alias"]
+        == signals["on_placed_via_class_attribute"]
+        == "shop.signals.order_placed"
+    )
     assert signals["on_shipped_via_appconfig_method"] == "shop.signals.order_shipped"
     assert signals["on_order_saved_via_self_attribute"] == "django.db.models.signals.post_save"
-    assert [send.signal for send in ready_helpers_project.sends] == ["shop.signals.order_shipped", "shop.signals.order_placed"]
+    assert [send.signal for send in ready_helpers_project.sends] == [
+        "shop.signals.order_shipped",
+        "shop.signals.order_placed",
+    ]
 
 
 def test_the_call_analysis_knows_what_runs_once(ready_helpers_project):
@@ -56,17 +77,30 @@ def receivers(code: str) -> dict:
 
 
 def test_module_level_receiver_of_a_module_ready_imports_is_live_at_ready():
-    assert receivers("@receiver(post_save, sender=Order)\ndef on_save(sender, **kwargs):\n    pass\n") == {"shop.receivers.on_save": LIVE_READY}
+    assert receivers(
+        "@receiver(post_save, sender=Order)\ndef on_save(sender, **kwargs):\n    pass\n"
+    ) == {"shop.receivers.on_save": LIVE_READY}
 
 
 def test_a_weakly_connected_temporary_is_collected():
-    found = receivers("def h(channel, sender, **kwargs):\n    pass\n\npost_save.connect(partial(h, 'x'))\n")
+    found = receivers(
+        "def h(channel, sender, **kwargs):\n    pass\n\npost_save.connect(partial(h, 'x'))\n"
+    )
     assert found == {"shop.receivers.partial()": ("collected", False, "ready")}
 
 
 def test_a_second_receiver_with_a_taken_dispatch_uid_is_ignored_with_its_reason():
-    code = "".join(f"@receiver(post_save, sender=Order, dispatch_uid='x')\ndef {name}(sender, **kwargs):\n    pass\n\n" for name in ("first", "second"))
-    graph = graph_of({**APP, "shop/receivers.py": "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n" + code})
+    code = "".join(
+        f"@receiver(post_save, sender=Order, dispatch_uid='x')\ndef {name}(sender, **kwargs):\n    pass\n\n"
+        for name in ("first", "second")
+    )
+    graph = graph_of(
+        {
+            **APP,
+            "shop/receivers.py": "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+            + code,
+        }
+    )
     (ignored,) = [edge for edge in graph.connections if edge.status == "ignored"]
     assert ignored.receiver == "shop.receivers.second"
     assert "`shop.receivers.first`" in ignored.reason
@@ -121,9 +155,18 @@ def test_a_helper_that_a_view_calls_too_is_reached_but_not_run_once():
     assert edges_by_receiver(graph) == {"shop.wiring.on_save": LIVE_READY}
     assert "shop.wiring.connect_all" in graph.calls.reached
     assert "shop.wiring.connect_all" not in graph.calls.once
-    assert graph.calls.callers["shop.wiring.connect_all"] == {"shop.apps.ShopConfig.ready", "shop.views.view"}
+    assert graph.calls.callers["shop.wiring.connect_all"] == {
+        "shop.apps.ShopConfig.ready",
+        "shop.views.view",
+    }
 
 
 def test_test_modules_make_no_edges():
-    graph = graph_of({**APP, "shop/receivers.py": "", "shop/tests.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"})
+    graph = graph_of(
+        {
+            **APP,
+            "shop/receivers.py": "",
+            "shop/tests.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n",
+        }
+    )
     assert graph.connections == []

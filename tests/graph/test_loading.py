@@ -1,5 +1,6 @@
 """What Django loads by itself, and when: ``signal_lint.graph.loading`` on fixtures/projects/loading
 and on small projects given inline."""
+
 from __future__ import annotations
 
 import pytest
@@ -50,13 +51,22 @@ def test_every_module_django_loads_has_its_phase(loading_project):
 
 def test_modules_only_tests_import_and_orphans_are_not_loaded(loading_project):
     loaded = loading_project.loading.loaded
-    assert {"shop.only_tests_import", "shop.orphan", "shop.tests", "shop.tests.test_orders"}.isdisjoint(loaded)
+    assert {
+        "shop.only_tests_import",
+        "shop.orphan",
+        "shop.tests",
+        "shop.tests.test_orders",
+    }.isdisjoint(loaded)
     assert loaded == set(EXPECTED_PHASES)
 
 
 def test_apps_come_from_installed_apps_with_their_configs_and_labels(loading_project):
     apps = {(app.package, app.label, app.config) for app in loading_project.loading.apps}
-    assert apps == {("shop", "store", "shop.apps.ShopConfig"), ("blog", "blog", "blog.apps.BlogConfig"), ("reports", "reports", None)}
+    assert apps == {
+        ("shop", "store", "shop.apps.ShopConfig"),
+        ("blog", "blog", "blog.apps.BlogConfig"),
+        ("reports", "reports", None),
+    }
     assert loading_project.loading.from_settings
     assert loading_project.loading.installed[-3:] == ("shop.apps.ShopConfig", "blog", "reports")
 
@@ -80,7 +90,9 @@ def test_why_a_module_is_loaded(loading_project, module, reason):
 
 
 def test_connections_in_modules_nothing_loads_are_never_imported(loading_project):
-    statuses = {edge.receiver.rsplit(".", 1)[-1]: edge.status for edge in loading_project.connections}
+    statuses = {
+        edge.receiver.rsplit(".", 1)[-1]: edge.status for edge in loading_project.connections
+    }
     assert statuses["on_order_saved_orphan"] == "never-imported"
     assert statuses["on_order_saved_only_tests_import"] == "never-imported"
     assert {name for name, status in statuses.items() if status == "live"} == {
@@ -96,7 +108,11 @@ def test_connections_in_modules_nothing_loads_are_never_imported(loading_project
     }
 
 
-SETTINGS = {"config/__init__.py": "", "config/settings.py": 'INSTALLED_APPS = ["shop"]\n', "shop/__init__.py": ""}
+SETTINGS = {
+    "config/__init__.py": "",
+    "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+    "shop/__init__.py": "",
+}
 
 
 def test_a_module_reached_from_a_models_module_and_from_ready_loads_with_the_models():
@@ -110,7 +126,11 @@ def test_a_module_reached_from_a_models_module_and_from_ready_loads_with_the_mod
 
 
 def test_imports_inside_functions_of_loaded_modules_load_later():
-    files = {**SETTINGS, "shop/models.py": "def helper():\n    import shop.lazy  # noqa: F401\n", "shop/lazy.py": ""}
+    files = {
+        **SETTINGS,
+        "shop/models.py": "def helper():\n    import shop.lazy  # noqa: F401\n",
+        "shop/lazy.py": "",
+    }
     assert graph_of(files).loading.phase["shop.lazy"] == LATER
 
 
@@ -135,7 +155,12 @@ def test_settings_named_by_manage_py_are_the_settings():
 
 
 def test_without_any_app_every_module_counts_as_loaded():
-    graph = graph_of({"lib/__init__.py": "", "lib/hooks.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"})
+    graph = graph_of(
+        {
+            "lib/__init__.py": "",
+            "lib/hooks.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n",
+        }
+    )
     assert graph.loading.loaded == {"lib", "lib.hooks"}
     assert [edge.status for edge in graph.connections] == ["live"]
 
@@ -180,8 +205,10 @@ def test_without_settings_receivers_of_a_library_package_are_not_reported_as_nev
     }
     graph = graph_of(files)
     assert graph.loading.app_of("framework.tasks.signals") is None
-    from signal_lint.rules.receivers_never_imported import ReceiversNeverImported
-    from signal_lint.rules.context import RuleContext
     from signal_lint.catalog import load_catalog
+    from signal_lint.rules.context import RuleContext
+    from signal_lint.rules.receivers_never_imported import ReceiversNeverImported
 
-    assert list(ReceiversNeverImported().check_project(graph, RuleContext(load_catalog(None)))) == []
+    assert (
+        list(ReceiversNeverImported().check_project(graph, RuleContext(load_catalog(None)))) == []
+    )

@@ -1,4 +1,5 @@
 """Names across modules: re-exports, star imports, aliases, ``import x.y as z``, relative imports."""
+
 from __future__ import annotations
 
 from graph_helpers import graph_of, reexports_project  # noqa: F401  (a fixture)
@@ -10,16 +11,36 @@ from signal_lint.graph.project import Project
 def test_reexports_project_edges_name_the_defining_signal_and_function(reexports_project):
     edges = {(edge.signal, edge.receiver, edge.status) for edge in reexports_project.connections}
     assert edges == {
-        ("shop.signals.definitions.order_placed", "shop.receivers.handlers.on_placed_reexported", "live"),
-        ("shop.signals.definitions.order_placed", "shop.receivers.handlers.on_placed_through_two_reexports", "live"),
-        ("shop.signals.definitions.order_placed", "shop.receivers.handlers.on_placed_through_the_package_attribute", "live"),
-        ("django.core.signals.setting_changed", "shop.receivers.settings_receivers.on_setting_changed_via_test_reexport", "live"),
+        (
+            "shop.signals.definitions.order_placed",
+            "shop.receivers.handlers.on_placed_reexported",
+            "live",
+        ),
+        (
+            "shop.signals.definitions.order_placed",
+            "shop.receivers.handlers.on_placed_through_two_reexports",
+            "live",
+        ),
+        (
+            "shop.signals.definitions.order_placed",
+            "shop.receivers.handlers.on_placed_through_the_package_attribute",
+            "live",
+        ),
+        (
+            "django.core.signals.setting_changed",
+            "shop.receivers.settings_receivers.on_setting_changed_via_test_reexport",
+            "live",
+        ),
     }
-    assert [send.signal for send in reexports_project.sends] == ["shop.signals.definitions.order_placed"]
+    assert [send.signal for send in reexports_project.sends] == [
+        "shop.signals.definitions.order_placed"
+    ]
 
 
 def test_reexports_project_has_one_project_signal(reexports_project):
-    assert sorted(name for name, node in reexports_project.signals.items() if not node.builtin) == ["shop.signals.definitions.order_placed"]
+    assert sorted(name for name, node in reexports_project.signals.items() if not node.builtin) == [
+        "shop.signals.definitions.order_placed"
+    ]
 
 
 def project(files):
@@ -52,7 +73,12 @@ def test_resolve_follows_star_imports_but_not_past_a_name_the_module_binds():
 
 
 def test_resolve_follows_a_module_alias_prefix():
-    names = project({"a/__init__.py": "from . import signals as s\n", "a/signals.py": "from django.dispatch import Signal\n\nx = Signal()\n"})
+    names = project(
+        {
+            "a/__init__.py": "from . import signals as s\n",
+            "a/signals.py": "from django.dispatch import Signal\n\nx = Signal()\n",
+        }
+    )
     assert names.resolve("a.s.x") == "a.signals.x"
 
 
@@ -65,7 +91,9 @@ def test_class_attribute_bound_to_a_signal_resolves_in_other_modules():
             "a/sending.py": "import a.signals as s\n\ndef go():\n    s.Events.on_placed.send(sender=None)\n",
         }
     )
-    assert [(e.signal, e.receiver) for e in graph.connections] == [("a.signals.placed", "a.receivers.h")]
+    assert [(e.signal, e.receiver) for e in graph.connections] == [
+        ("a.signals.placed", "a.receivers.h")
+    ]
     assert [s.signal for s in graph.sends] == ["a.signals.placed"]
 
 
@@ -79,10 +107,19 @@ def test_relative_imports_two_levels_up_and_dotted_imports():
             "other.py": "import shop.signals\n\ndef go():\n    shop.signals.placed.send(sender=None)\n",
         }
     )
-    assert [(e.signal, e.receiver) for e in graph.connections] == [("shop.signals.placed", "shop.sub.deep.h")]
+    assert [(e.signal, e.receiver) for e in graph.connections] == [
+        ("shop.signals.placed", "shop.sub.deep.h")
+    ]
     assert [s.signal for s in graph.sends] == ["shop.signals.placed"]
 
 
 def test_djangos_re_exports_resolve_to_the_catalogs_names():
-    graph = graph_of({"a.py": "from django.test.signals import setting_changed\nfrom django.db.models import signals\n\ndef h(sender, **kwargs):\n    pass\n\nsetting_changed.connect(h)\nsignals.post_save.connect(h)\n"})
-    assert sorted(e.signal for e in graph.connections) == ["django.core.signals.setting_changed", "django.db.models.signals.post_save"]
+    graph = graph_of(
+        {
+            "a.py": "from django.test.signals import setting_changed\nfrom django.db.models import signals\n\ndef h(sender, **kwargs):\n    pass\n\nsetting_changed.connect(h)\nsignals.post_save.connect(h)\n"
+        }
+    )
+    assert sorted(e.signal for e in graph.connections) == [
+        "django.core.signals.setting_changed",
+        "django.db.models.signals.post_save",
+    ]

@@ -14,6 +14,7 @@ The fixture projects of ``fixtures/projects/`` run too: their start-up edges
 (made while the apps load or in ``ready()``) must equal what
 ``django.setup()`` connects.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,13 +24,12 @@ import sys
 import textwrap
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Set, Tuple
 
 import pytest
 
 django = pytest.importorskip("django")
 
-from signal_lint.catalog import load_catalog  # noqa: E402
+from signal_lint.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "fixtures" / "example_project"
@@ -51,25 +51,30 @@ CONTRIB_APPS = [
 # Lowest recall of the contrib comparison this suite accepts (measured: see the test's output).
 CONTRIB_RECALL_FLOOR = 0.84
 
-Pairs = Set[Tuple[str, str]]
+Pairs = set[tuple[str, str]]
 
 
-def run(argv: List[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
+def run(argv: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env}
     environment.pop("SIGNAL_LINT_CACHE_DIR", None)
-    proc = subprocess.run(argv, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        argv, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
+    )
     assert proc.returncode == 0, proc.stderr
     return proc
 
 
-def static_graph(paths: List[str], cwd: Path) -> dict:
-    proc = run([sys.executable, "-m", "signal_lint", "graph", *paths, "--format", "json", "--no-cache"], cwd)
+def static_graph(paths: list[str], cwd: Path) -> dict:
+    proc = run(
+        [sys.executable, "-m", "signal_lint", "graph", *paths, "--format", "json", "--no-cache"],
+        cwd,
+    )
     return json.loads(proc.stdout)
 
 
-def static_live(graph: dict) -> Dict[str, List[str]]:
+def static_live(graph: dict) -> dict[str, list[str]]:
     """Per signal, the receivers of live edges made at start-up (not conditional), sorted."""
-    found: Dict[str, List[str]] = defaultdict(list)
+    found: dict[str, list[str]] = defaultdict(list)
     for edge in graph["connections"]:
         if edge["status"] == "live" and not edge["conditional"]:
             found[edge["signal"]].append(edge["receiver"])
@@ -85,7 +90,11 @@ def canonical(name: str) -> str:
 
 @pytest.fixture(scope="module")
 def example_runtime() -> dict:
-    proc = run([sys.executable, "-c", "import sys, dump_receivers; sys.exit(dump_receivers.main([]))"], EXAMPLE, DJANGO_SETTINGS_MODULE="config.settings")
+    proc = run(
+        [sys.executable, "-c", "import sys, dump_receivers; sys.exit(dump_receivers.main([]))"],
+        EXAMPLE,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
     return json.loads(proc.stdout)
 
 
@@ -94,10 +103,10 @@ def example_static() -> dict:
     return static_graph([str(EXAMPLE)], ROOT)
 
 
-def project_receivers(runtime: dict) -> Dict[str, List[str]]:
+def project_receivers(runtime: dict) -> dict[str, list[str]]:
     """Per signal (canonical name), the live receivers defined in the project's own modules."""
     packages = tuple(sorted({m.split(".")[0] + "." for m in runtime["project_modules"]}))
-    found: Dict[str, List[str]] = {}
+    found: dict[str, list[str]] = {}
     for name, signal in runtime["signals"].items():
         receivers = sorted(r for r in signal["receivers"] if r.startswith(packages))
         if receivers:
@@ -105,16 +114,24 @@ def project_receivers(runtime: dict) -> Dict[str, List[str]]:
     return found
 
 
-def test_example_project_static_live_edges_are_exactly_the_runtime_receivers(example_runtime, example_static):
+def test_example_project_static_live_edges_are_exactly_the_runtime_receivers(
+    example_runtime, example_static
+):
     runtime = project_receivers(example_runtime)
     static = static_live(example_static)
-    print(f"\nexample project: {sum(map(len, runtime.values()))} receivers live at runtime, {sum(map(len, static.values()))} in the static graph")
+    print(
+        f"\nexample project: {sum(map(len, runtime.values()))} receivers live at runtime, {sum(map(len, static.values()))} in the static graph"
+    )
     assert static == runtime
 
 
 def test_example_project_dead_receivers_are_dead_in_the_graph(example_runtime, example_static):
-    live_at_runtime = {r for receivers in project_receivers(example_runtime).values() for r in receivers}
-    dead = {(e["receiver"], e["status"]) for e in example_static["connections"] if e["status"] != "live"}
+    live_at_runtime = {
+        r for receivers in project_receivers(example_runtime).values() for r in receivers
+    }
+    dead = {
+        (e["receiver"], e["status"]) for e in example_static["connections"] if e["status"] != "live"
+    }
     assert {receiver for receiver, _ in dead} & live_at_runtime == set()
     assert dead == {
         ("shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested", "collected"),
@@ -125,22 +142,35 @@ def test_example_project_dead_receivers_are_dead_in_the_graph(example_runtime, e
     }
 
 
-def test_example_project_post_save_order_per_sender_matches_runtime(example_runtime, example_static):
+def test_example_project_post_save_order_per_sender_matches_runtime(
+    example_runtime, example_static
+):
     """Within one sender, the graph's live post_save receivers come in Django's call order."""
     runtime = example_runtime["signals"]["django.db.models.signals.post_save"]["live_by_sender"]
-    labels = {"shop.Order": "shop.models.Order", "shop.Customer": "shop.models.Customer", "shop.OrderItem": "shop.models.OrderItem"}
+    labels = {
+        "shop.Order": "shop.models.Order",
+        "shop.Customer": "shop.models.Customer",
+        "shop.OrderItem": "shop.models.OrderItem",
+    }
     for label, model in labels.items():
         static = [
             e["receiver"]
             for e in sorted(example_static["connections"], key=lambda e: (e["path"], e["line"]))
-            if e["signal"] == "django.db.models.signals.post_save" and e["status"] == "live" and not e["conditional"] and e["sender"] == model
+            if e["signal"] == "django.db.models.signals.post_save"
+            and e["status"] == "live"
+            and not e["conditional"]
+            and e["sender"] == model
         ]
         assert static == [r for r in runtime[label] if r.startswith("shop.")]
 
 
 # --- fixtures/projects: start-up edges against django.setup() ------------------
 
-PROJECTS = sorted(path for path in (ROOT / "fixtures" / "projects").iterdir() if (path / "config" / "settings.py").is_file())
+PROJECTS = sorted(
+    path
+    for path in (ROOT / "fixtures" / "projects").iterdir()
+    if (path / "config" / "settings.py").is_file()
+)
 
 SETUP_SCRIPT = textwrap.dedent(
     """
@@ -166,11 +196,16 @@ SETUP_SCRIPT = textwrap.dedent(
 )
 
 
-def setup_receivers(project: Path, static_names: Set[str]) -> Dict[str, List[str]]:
+def setup_receivers(project: Path, static_names: set[str]) -> dict[str, list[str]]:
     """Per signal, the project's receivers connected after ``django.setup()``; a signal reachable
     under several names (re-exports, aliases) is named as the graph names it, if it does."""
     packages = ",".join(sorted(p.name for p in project.iterdir() if (p / "__init__.py").is_file()))
-    proc = run([sys.executable, "-c", SETUP_SCRIPT, str(EXAMPLE), packages], project, DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(project))
+    proc = run(
+        [sys.executable, "-c", SETUP_SCRIPT, str(EXAMPLE), packages],
+        project,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONPATH=str(project),
+    )
     found = {}
     for signal in json.loads(proc.stdout):
         names = [canonical(name) for name in signal["names"]]
@@ -178,12 +213,12 @@ def setup_receivers(project: Path, static_names: Set[str]) -> Dict[str, List[str
     return found
 
 
-def startup_edges(project: Path) -> Dict[str, List[str]]:
+def startup_edges(project: Path) -> dict[str, list[str]]:
     from signal_lint.config import Config
     from signal_lint.engine import graph_paths
 
     graph, _, _ = graph_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
-    found: Dict[str, List[str]] = defaultdict(list)
+    found: dict[str, list[str]] = defaultdict(list)
     for edge in graph.connections:
         if edge.status == "live" and not edge.conditional and edge.phase in ("populate", "ready"):
             found[edge.signal].append(edge.receiver)
@@ -237,17 +272,24 @@ def contrib_settings(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def contrib_runtime(contrib_settings) -> List[dict]:
-    proc = run([sys.executable, "-c", RUNTIME_SCRIPT, str(EXAMPLE)], contrib_settings, DJANGO_SETTINGS_MODULE="contrib_settings", PYTHONPATH=str(contrib_settings))
+def contrib_runtime(contrib_settings) -> list[dict]:
+    proc = run(
+        [sys.executable, "-c", RUNTIME_SCRIPT, str(EXAMPLE)],
+        contrib_settings,
+        DJANGO_SETTINGS_MODULE="contrib_settings",
+        PYTHONPATH=str(contrib_settings),
+    )
     return json.loads(proc.stdout)
 
 
 @pytest.fixture(scope="module")
 def contrib_static(contrib_settings) -> dict:
-    return static_graph([str(DJANGO_SOURCE), str(contrib_settings / "contrib_settings.py")], contrib_settings)
+    return static_graph(
+        [str(DJANGO_SOURCE), str(contrib_settings / "contrib_settings.py")], contrib_settings
+    )
 
 
-def contrib_pairs(runtime: List[dict], static: dict) -> Tuple[Pairs, Pairs]:
+def contrib_pairs(runtime: list[dict], static: dict) -> tuple[Pairs, Pairs]:
     """(signal, receiver) pairs at runtime and in the static graph, signals named alike."""
     static_signals = {s["name"] for s in static["signals"]}
     runtime_pairs: Pairs = set()
@@ -255,7 +297,9 @@ def contrib_pairs(runtime: List[dict], static: dict) -> Tuple[Pairs, Pairs]:
         names = [canonical(n) for n in signal["names"]]
         name = next((n for n in names if n in static_signals), names[0])
         runtime_pairs.update((name, receiver) for receiver in signal["receivers"])
-    static_pairs = {(signal, r) for signal, receivers in static_live(static).items() for r in receivers}
+    static_pairs = {
+        (signal, r) for signal, receivers in static_live(static).items() for r in receivers
+    }
     return runtime_pairs, static_pairs
 
 
@@ -268,18 +312,27 @@ def test_django_contrib_recall(contrib_runtime, contrib_static):
     found = runtime & static
     recall = len(found) / len(runtime)
     precision = len(found) / len(static) if static else 0.0
-    print(f"\nDjango {django.get_version()} contrib apps: {len(runtime)} receivers connected after django.setup(), "
-          f"{len(static)} live in the static graph, {len(found)} in both: recall {recall:.1%}, precision {precision:.1%}")
+    print(
+        f"\nDjango {django.get_version()} contrib apps: {len(runtime)} receivers connected after django.setup(), "
+        f"{len(static)} live in the static graph, {len(found)} in both: recall {recall:.1%}, precision {precision:.1%}"
+    )
     print("missed:", *sorted(runtime - static), sep="\n  ")
-    print("static only (connected later than setup, or never):", *sorted(static - runtime), sep="\n  ")
+    print(
+        "static only (connected later than setup, or never):", *sorted(static - runtime), sep="\n  "
+    )
     assert recall >= CONTRIB_RECALL_FLOOR
 
 
-def test_contrib_receivers_the_graph_cannot_see_are_the_known_dynamic_ones(contrib_runtime, contrib_static):
+def test_contrib_receivers_the_graph_cannot_see_are_the_known_dynamic_ones(
+    contrib_runtime, contrib_static
+):
     runtime, static = contrib_pairs(contrib_runtime, contrib_static)
     missed = {receiver for _, receiver in runtime - static}
-    assert missed <= {
-        "django.db.models.options.Options.setting_changed",  # Options.contribute_to_class, per model class
-        "django.utils.translation.reloader.watch_for_translation_changes",  # Trans.__getattr__
-        "django.utils.translation.reloader.translation_file_changed",  # Trans.__getattr__
-    }
+    assert (
+        missed
+        <= {
+            "django.db.models.options.Options.setting_changed",  # Options.contribute_to_class, per model class
+            "django.utils.translation.reloader.watch_for_translation_changes",  # Trans.__getattr__
+            "django.utils.translation.reloader.translation_file_changed",  # Trans.__getattr__
+        }
+    )

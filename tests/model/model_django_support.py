@@ -6,6 +6,7 @@ The installed Django (5.2) is imported normally; the 4.2 and 6.1
 modules: they only import ``asgiref`` and ``django.utils.inspect``, which the
 installed Django provides.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -13,7 +14,7 @@ import os
 import weakref
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Optional
+from typing import Any
 
 import django
 from django.conf import settings
@@ -41,7 +42,7 @@ def installed_version() -> tuple[int, int]:
     return django.VERSION[0], django.VERSION[1]
 
 
-def load_dispatcher(version: tuple[int, int]) -> Optional[ModuleType]:
+def load_dispatcher(version: tuple[int, int]) -> ModuleType | None:
     """The ``django.dispatch.dispatcher`` module of ``version``, or None if unavailable."""
     setup_django()
     if version == installed_version():
@@ -100,7 +101,9 @@ def symbol_of(obj: Any) -> Any:
         return None
     if hasattr(obj, "__self__") and hasattr(obj, "__func__"):
         function = obj.__func__
-        return BoundMethod(symbol_of(obj.__self__), getattr(function, "_symbol", function.__qualname__))
+        return BoundMethod(
+            symbol_of(obj.__self__), getattr(function, "_symbol", function.__qualname__)
+        )
     if isinstance(obj, str):
         return obj
     return obj._symbol

@@ -8,6 +8,7 @@ sender, ``has_listeners()``, ``connect()``'s effect and ``disconnect()``'s
 result. Dropping an object deletes the test's only reference to it and runs
 ``gc.collect()``; the model is told with ``collect()``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +18,7 @@ import types
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -26,7 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 if str(Path(__file__).parent) not in sys.path:  # pytest's importlib import mode
     sys.path.insert(0, str(Path(__file__).parent))
-from model_django_support import (  # noqa: E402
+from model_django_support import (
     live_symbols,
     load_dispatcher,
     observed,
@@ -34,7 +35,8 @@ from model_django_support import (  # noqa: E402
     setup_django,
     symbol_of,
 )
-from signal_lint.model import BoundMethod, SignalModel  # noqa: E402
+
+from signal_lint.model import BoundMethod, SignalModel
 
 setup_django()
 
@@ -113,12 +115,14 @@ class Side:
         self.model = SignalModel(django_version=version)
         # A caching signal's WeakKeyDictionary cannot take None or a str sender.
         self.weakrefable_senders = weakrefable_senders
-        self.functions = {name: make_function(name) for name in FUNCTION_NAMES + BOUND_FUNCTION_NAMES}
+        self.functions = {
+            name: make_function(name) for name in FUNCTION_NAMES + BOUND_FUNCTION_NAMES
+        }
         self.instances = {name: Holder(name) for name in INSTANCE_NAMES}
         self.classes = {name: make_class(name) for name in CLASS_NAMES}
         self.graves: dict[str, weakref.ref[Any]] = {}
 
-    def real(self, name: Optional[str]) -> Any:
+    def real(self, name: str | None) -> Any:
         if name is None or name == STRING_SENDER:
             return name
         if name in self.functions:
@@ -132,7 +136,7 @@ class Side:
         obj = self.instances[instance]
         return getattr(obj, method) if method else obj
 
-    def queried_senders(self, names: list[Optional[str]]) -> list[Optional[str]]:
+    def queried_senders(self, names: list[str | None]) -> list[str | None]:
         if not self.weakrefable_senders:
             return names
         return [name for name in names if name is not None and name != STRING_SENDER]
@@ -166,11 +170,11 @@ class DispatcherMachine(RuleBasedStateMachine):
             names += [instance + ":" + f for f in BOUND_FUNCTION_NAMES if f in self.names.functions]
         return names
 
-    def sender_names(self) -> list[Optional[str]]:
+    def sender_names(self) -> list[str | None]:
         return [None, STRING_SENDER] + sorted(self.names.classes) + sorted(self.names.instances)
 
     @staticmethod
-    def symbol(name: Optional[str]) -> Any:
+    def symbol(name: str | None) -> Any:
         if name is not None and ":" in name:
             instance, function = name.split(":")
             return BoundMethod(instance, function)
@@ -188,7 +192,9 @@ class DispatcherMachine(RuleBasedStateMachine):
         sender = data.draw(st.sampled_from(self.sender_names()), label="sender")
         for side in self.sides:
             before = side.signal.appended
-            side.signal.connect(side.real(name), sender=side.real(sender), weak=weak, dispatch_uid=uid)
+            side.signal.connect(
+                side.real(name), sender=side.real(sender), weak=weak, dispatch_uid=uid
+            )
             added = side.model.connect(
                 self.symbol(name),
                 sender=self.symbol(sender),
@@ -203,7 +209,9 @@ class DispatcherMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from([None] + self.receiver_names()), label="receiver")
         sender = data.draw(st.sampled_from(self.sender_names()), label="sender")
         for side in self.sides:
-            removed = side.signal.disconnect(side.real(name), sender=side.real(sender), dispatch_uid=uid)
+            removed = side.signal.disconnect(
+                side.real(name), sender=side.real(sender), dispatch_uid=uid
+            )
             symbol, sender_symbol = self.symbol(name), self.symbol(sender)
             assert side.model.disconnect(symbol, sender=sender_symbol, dispatch_uid=uid) is removed
 
@@ -231,8 +239,7 @@ class DispatcherMachine(RuleBasedStateMachine):
         return sorted(
             name
             for name in self.names.graves
-            if name in FUNCTION_NAMES
-            and all(side.graves[name]() is None for side in self.sides)
+            if name in FUNCTION_NAMES and all(side.graves[name]() is None for side in self.sides)
         )
 
     @precondition(lambda self: self.dead_functions())
@@ -377,7 +384,7 @@ class _Draws:
     def __init__(self, values: tuple[Any, ...]) -> None:
         self.values = list(values)
 
-    def draw(self, strategy: Any, label: Optional[str] = None) -> Any:
+    def draw(self, strategy: Any, label: str | None = None) -> Any:
         return self.values.pop(0)
 
 
@@ -421,10 +428,10 @@ class LazySenderMachine(RuleBasedStateMachine):
     def model_names(self) -> list[str]:
         return ["model:" + label for label in sorted(self.models)]
 
-    def senders(self) -> list[Optional[str]]:
+    def senders(self) -> list[str | None]:
         return [None, *LAZY_REFERENCES, *self.model_names()]
 
-    def real(self, name: Optional[str]) -> Any:
+    def real(self, name: str | None) -> Any:
         if name is None or name in LAZY_REFERENCES:
             return name
         if name.startswith("model:"):
@@ -432,7 +439,7 @@ class LazySenderMachine(RuleBasedStateMachine):
         return self.functions[name]
 
     @staticmethod
-    def symbol(name: Optional[str]) -> Any:
+    def symbol(name: str | None) -> Any:
         # A model's symbol must not be a str: a str sender is a lazy
         # reference for a model signal.
         if name is not None and name.startswith("model:"):
@@ -446,8 +453,12 @@ class LazySenderMachine(RuleBasedStateMachine):
         sender = data.draw(st.sampled_from(self.senders()), label="sender")
         before = self.signal.appended
         real_sender, symbol = self.real(sender), self.symbol(sender)
-        self.signal.connect(self.real(name), sender=real_sender, weak=weak, dispatch_uid=uid, apps=self.apps)
-        added = self.model.connect(name, sender=symbol, weak=weak, dispatch_uid=uid, is_async=is_async(name))
+        self.signal.connect(
+            self.real(name), sender=real_sender, weak=weak, dispatch_uid=uid, apps=self.apps
+        )
+        added = self.model.connect(
+            name, sender=symbol, weak=weak, dispatch_uid=uid, is_async=is_async(name)
+        )
         assert added == (self.signal.appended == before + 1)
 
     @precondition(lambda self: self.functions)
@@ -465,17 +476,23 @@ class LazySenderMachine(RuleBasedStateMachine):
         name = data.draw(st.sampled_from([None, *sorted(self.functions)]), label="receiver")
         sender = data.draw(st.sampled_from(self.senders()), label="sender")
         real_sender = self.real(sender)
-        removed = self.signal.disconnect(self.real(name), sender=real_sender, dispatch_uid=uid, apps=self.apps)
+        removed = self.signal.disconnect(
+            self.real(name), sender=real_sender, dispatch_uid=uid, apps=self.apps
+        )
         if sender in LAZY_REFERENCES:
             assert removed is None  # ModelSignal.disconnect() returns nothing for a str sender
-        assert self.model.disconnect(name, sender=self.symbol(sender), dispatch_uid=uid) is bool(removed)
+        assert self.model.disconnect(name, sender=self.symbol(sender), dispatch_uid=uid) is bool(
+            removed
+        )
 
     @precondition(lambda self: len(self.models) < len(MODEL_LABELS))
     @rule(data=st.data())
     def register_model(self, data: st.DataObject) -> None:
         from django.db import models
 
-        label = data.draw(st.sampled_from([m for m in MODEL_LABELS if m not in self.models]), label="model")
+        label = data.draw(
+            st.sampled_from([m for m in MODEL_LABELS if m not in self.models]), label="model"
+        )
         app_label, model_name = label.split(".")
         meta = type("Meta", (), {"app_label": app_label, "apps": self.apps})
         # Defining the class registers it, which runs the pending connects.
@@ -498,7 +515,9 @@ class LazySenderMachine(RuleBasedStateMachine):
 
     @invariant()
     def same_receivers_list(self) -> None:
-        assert raw_entries(self.signal) == [c.receiver if c.alive else None for c in self.model.receivers]
+        assert raw_entries(self.signal) == [
+            c.receiver if c.alive else None for c in self.model.receivers
+        ]
 
     @invariant()
     def same_live_receivers(self) -> None:

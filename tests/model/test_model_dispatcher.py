@@ -1,4 +1,5 @@
 """Unit tests of SignalModel, one Django behaviour each (see docs/model.md)."""
+
 from __future__ import annotations
 
 import ast
@@ -345,7 +346,11 @@ def test_strong_bound_method_keeps_its_instance_alive() -> None:
     m.connect(BoundMethod("obj", "Cls.other"), sender="A")
     m.connect("obj", sender="A")  # a callable instance
     m.collect("obj")
-    assert m.live_receivers("A") == [BoundMethod("obj", "Cls.method"), BoundMethod("obj", "Cls.other"), "obj"]
+    assert m.live_receivers("A") == [
+        BoundMethod("obj", "Cls.method"),
+        BoundMethod("obj", "Cls.other"),
+        "obj",
+    ]
 
 
 def test_collecting_a_bound_method_symbol_does_nothing() -> None:
@@ -507,7 +512,10 @@ def test_pending_connect_keeps_a_weak_receiver_alive_until_registration() -> Non
 
 def test_registry_shared_by_model_signals_resolves_all_of_them() -> None:
     apps = ModelRegistry()
-    pre_save, post_save = SignalModel(model_signal=True, apps=apps), SignalModel(model_signal=True, apps=apps)
+    pre_save, post_save = (
+        SignalModel(model_signal=True, apps=apps),
+        SignalModel(model_signal=True, apps=apps),
+    )
     pre_save.connect("before", sender="shop.Order")
     post_save.connect("after", sender="shop.Order")
     assert apps.pending_references() == [("shop", "order")]

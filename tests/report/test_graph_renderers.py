@@ -5,6 +5,7 @@ The JSON shape is the interface of PRODUCT.md ("Interfaces"): ``signals``,
 ``receiver`` as dotted qualified names, ``sender`` (dotted name or ``null``),
 ``weak``, ``dispatch_uid``, ``path``, ``line`` and ``status``.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,18 +67,45 @@ def test_json_connection_fields_are_exactly_the_interface(data):
 
 
 def test_json_statuses_on_the_example_project(data):
-    post_save, post_delete = "django.db.models.signals.post_save", "django.db.models.signals.post_delete"
+    post_save, post_delete = (
+        "django.db.models.signals.post_save",
+        "django.db.models.signals.post_delete",
+    )
     first = connection(data, "shop.receivers.on_order_saved_first")
-    assert (first["signal"], first["sender"], first["dispatch_uid"], first["status"]) == (post_save, "shop.models.Order", "shop.order_saved", "live")
+    assert (first["signal"], first["sender"], first["dispatch_uid"], first["status"]) == (
+        post_save,
+        "shop.models.Order",
+        "shop.order_saved",
+        "live",
+    )
     assert first["path"].endswith("shop/receivers.py")
     loser = connection(data, "shop.receivers.on_order_saved_dispatch_uid_loser")
-    assert (loser["signal"], loser["sender"], loser["dispatch_uid"], loser["status"]) == (post_save, "shop.models.Order", "shop.order_saved", "ignored")
+    assert (loser["signal"], loser["sender"], loser["dispatch_uid"], loser["status"]) == (
+        post_save,
+        "shop.models.Order",
+        "shop.order_saved",
+        "ignored",
+    )
     receipt = connection(data, "shop.receivers.send_order_receipt")
-    assert (receipt["signal"], receipt["sender"], receipt["weak"], receipt["status"]) == ("shop.signals.order_placed", None, True, "live")
-    assert connection(data, "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested")["status"] == "collected"
+    assert (receipt["signal"], receipt["sender"], receipt["weak"], receipt["status"]) == (
+        "shop.signals.order_placed",
+        None,
+        True,
+        "live",
+    )
+    assert (
+        connection(data, "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested")["status"]
+        == "collected"
+    )
     unused = connection(data, "shop.handlers_unused.on_order_item_deleted_never_imported")
-    assert (unused["signal"], unused["sender"], unused["status"]) == (post_delete, "shop.models.OrderItem", "never-imported")
-    assert connection(data, "shop.receivers.on_refund_saved_unknown_sender")["sender"] == "shop.Refund"
+    assert (unused["signal"], unused["sender"], unused["status"]) == (
+        post_delete,
+        "shop.models.OrderItem",
+        "never-imported",
+    )
+    assert (
+        connection(data, "shop.receivers.on_refund_saved_unknown_sender")["sender"] == "shop.Refund"
+    )
     viewing = connection(data, "shop.views.order_detail.<locals>.on_order_changed_while_viewing")
     assert viewing["weak"] is False and viewing["conditional"] is True
 
@@ -91,9 +119,20 @@ def test_json_signals_receivers_and_sends(data):
     receivers = [r["name"] for r in data["receivers"]]
     assert receivers == sorted(receivers)
     assert {c["receiver"] for c in data["connections"]} <= set(receivers)
-    assert {c["signal"] for c in data["connections"]} | {s["signal"] for s in data["sends"]} <= set(signals)
+    assert {c["signal"] for c in data["connections"]} | {s["signal"] for s in data["sends"]} <= set(
+        signals
+    )
     send = [s for s in data["sends"] if s["path"].endswith("shop/tasks.py") and s["line"] == 12]
-    assert send == [{"signal": "django.db.models.signals.post_save", "method": "send", "sender": "shop.models.Order", "arguments": ["instance"], "path": send[0]["path"], "line": 12}]
+    assert send == [
+        {
+            "signal": "django.db.models.signals.post_save",
+            "method": "send",
+            "sender": "shop.models.Order",
+            "arguments": ["instance"],
+            "path": send[0]["path"],
+            "line": 12,
+        }
+    ]
 
 
 def test_json_is_deterministic_and_matches_graph_data(example):
@@ -111,8 +150,14 @@ def test_text_lists_each_signal_with_its_receivers_and_dead_marks(example, data)
     assert "  sent by: shop.models.Order" in lines
     nested = next(line for line in lines if "on_customer_saved_nested" in line)
     assert nested.startswith("  shop.models.Customer -> ") and "[collected: " in nested
-    assert any("on_order_saved_dispatch_uid_loser" in line and "[ignored: " in line for line in lines)
-    assert any("on_order_changed_while_viewing" in line and line.endswith("(connected later, conditionally)") for line in lines)
+    assert any(
+        "on_order_saved_dispatch_uid_loser" in line and "[ignored: " in line for line in lines
+    )
+    assert any(
+        "on_order_changed_while_viewing" in line
+        and line.endswith("(connected later, conditionally)")
+        for line in lines
+    )
     assert "  (no receivers)" in lines  # shop.legacy_signals.order_cancelled
 
 
@@ -132,9 +177,13 @@ def test_dot_structure(example, data):
         for identifier in dot_ids(line):
             assert identifier in declared, line
     assert len(declared) == len({line for line in lines if "[label=" in line and "->" not in line})
-    nested = next(line for line in lines if "[label=" in line and "on_customer_saved_nested" in line)
+    nested = next(
+        line for line in lines if "[label=" in line and "on_customer_saved_nested" in line
+    )
     assert "dashed" in nested
-    assert any("on_order_saved_dispatch_uid_loser" in line and 'label="ignored"' in line for line in edges)
+    assert any(
+        "on_order_saved_dispatch_uid_loser" in line and 'label="ignored"' in line for line in edges
+    )
     assert sum(1 for line in lines if "shape=ellipse" in line) == len(data["signals"])
 
 
@@ -150,7 +199,10 @@ def test_mermaid_structure(example):
         for identifier in dot_ids(line):
             assert identifier in declared, line
     assert len(edges) == len(set(edges))
-    assert any("-. never-imported .->" in line and "on_order_item_deleted_never_imported" in line for line in edges)
+    assert any(
+        "-. never-imported .->" in line and "on_order_item_deleted_never_imported" in line
+        for line in edges
+    )
     assert any("-. collected .->" in line for line in edges)
     assert all('"' not in line.split('"', 1)[1].rsplit('"', 1)[0] for line in nodes)
 
@@ -159,7 +211,13 @@ def test_renderers_on_an_empty_graph():
     from signal_lint.graph import Graph
 
     empty = Graph()
-    assert json.loads(as_json(empty)) == {"signals": [], "receivers": [], "connections": [], "sends": [], "findings": []}
+    assert json.loads(as_json(empty)) == {
+        "signals": [],
+        "receivers": [],
+        "connections": [],
+        "sends": [],
+        "findings": [],
+    }
     assert as_text(empty) == ""
     assert as_dot(empty).splitlines()[0] == "digraph signals {"
     assert as_mermaid(empty) == "flowchart LR\n"

@@ -8,6 +8,7 @@ a ``--screenshot``.  The filter is driven through the URL
 Chromium is required: without it these tests fail (``.ci/run`` installs it;
 ``SIGNAL_LINT_CHROMIUM`` may name another Chromium/Chrome binary).
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,6 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import pytest
 
@@ -62,37 +62,51 @@ def chromium() -> str:
     return found
 
 
-def browse(url: str, *, screenshot: Optional[Path] = None, size=(1400, 1000)) -> str:
+def browse(url: str, *, screenshot: Path | None = None, size=(1400, 1000)) -> str:
     """The DOM after the page's scripts ran (or "" when taking a screenshot); retried: a cold browser start can flake."""
     binary = chromium()
     errors = []
     for attempt in range(3):
         with tempfile.TemporaryDirectory(prefix="signal-lint-chromium-") as profile:
             action = [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
-            command = [binary, *FLAGS, f"--user-data-dir={profile}", f"--window-size={size[0]},{size[1]}", *action, url]
+            command = [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={size[0]},{size[1]}",
+                *action,
+                url,
+            ]
             try:
                 done = subprocess.run(command, capture_output=True, timeout=120, cwd=profile)
             except subprocess.TimeoutExpired as error:
                 errors.append(f"attempt {attempt + 1}: timed out ({error})")
                 continue
         out = done.stdout.decode("utf-8", "replace")
-        if screenshot is not None and done.returncode == 0 and screenshot.is_file() and screenshot.stat().st_size > 0:
+        if (
+            screenshot is not None
+            and done.returncode == 0
+            and screenshot.is_file()
+            and screenshot.stat().st_size > 0
+        ):
             return ""
         if screenshot is None and done.returncode == 0 and "</html>" in out:
             return out
-        errors.append(f"attempt {attempt + 1}: exit {done.returncode}, stderr tail: {done.stderr.decode('utf-8', 'replace')[-1500:]}")
+        errors.append(
+            f"attempt {attempt + 1}: exit {done.returncode}, stderr tail: {done.stderr.decode('utf-8', 'replace')[-1500:]}"
+        )
         time.sleep(1)
     pytest.fail(f"chromium did not render {url}:\n" + "\n".join(errors), pytrace=False)
 
 
 class Node:
-    def __init__(self, attrs: Dict[str, Optional[str]]) -> None:
+    def __init__(self, attrs: dict[str, str | None]) -> None:
         self.attrs = attrs
         self.id = attrs.get("id")
         self.classes = set((attrs.get("class") or "").split())
         self.name = attrs.get("data-name")
         self.hidden = "hidden" in attrs
-        self.text_parts: List[str] = []
+        self.text_parts: list[str] = []
 
     @property
     def text(self) -> str:
@@ -104,15 +118,15 @@ class Page(HTMLParser):
 
     def __init__(self, dom: str) -> None:
         super().__init__(convert_charrefs=True)
-        self.nodes: Dict[str, Node] = {}
-        self.edges: List[Dict[str, Optional[str]]] = []
-        self.elements: Dict[str, Dict[str, Optional[str]]] = {}
-        self.texts: Dict[str, List[str]] = {}
-        self.body: Dict[str, Optional[str]] = {}
+        self.nodes: dict[str, Node] = {}
+        self.edges: list[dict[str, str | None]] = []
+        self.elements: dict[str, dict[str, str | None]] = {}
+        self.texts: dict[str, list[str]] = {}
+        self.body: dict[str, str | None] = {}
         self.scripts = 0
-        self._open: List[Node] = []
-        self._depth: List[int] = []
-        self._ids: List[str] = []
+        self._open: list[Node] = []
+        self._depth: list[int] = []
+        self._ids: list[str] = []
         self.feed(dom)
 
     def handle_starttag(self, tag, attrs):
@@ -121,7 +135,11 @@ class Page(HTMLParser):
             self.body = attributes
         if tag == "script":
             self.scripts += 1
-        if tag == "path" and "edge" in (attributes.get("class") or "").split() and attributes.get("data-from"):
+        if (
+            tag == "path"
+            and "edge" in (attributes.get("class") or "").split()
+            and attributes.get("data-from")
+        ):
             self.edges.append(attributes)
         if attributes.get("id"):
             self.elements[attributes["id"]] = attributes
@@ -181,7 +199,7 @@ def png_pixels(path: Path):
             for i in range(channels, stride):
                 line[i] = (line[i] + line[i - channels]) & 0xFF
         elif kind == 2:
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous))
+            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous, strict=False))
         elif kind == 3:
             for i in range(stride):
                 left = line[i - channels] if i >= channels else 0
@@ -204,20 +222,74 @@ def png_pixels(path: Path):
 
 def big_graph():
     """A wagtail-and-then-some graph: 40 signals, 320 receivers, 60 senders."""
-    signals = [{"name": f"app{i % 7}.signals.signal_{i}", "short_name": f"signal_{i}", "builtin": False, "model_signal": False, "path": f"app{i % 7}/signals.py", "line": i + 1} for i in range(40)]
-    receivers = [{"name": f"app{i % 9}.receivers.on_event_{i}", "kind": "function", "path": f"app{i % 9}/receivers.py", "line": 10 * i + 2} for i in range(320)]
+    signals = [
+        {
+            "name": f"app{i % 7}.signals.signal_{i}",
+            "short_name": f"signal_{i}",
+            "builtin": False,
+            "model_signal": False,
+            "path": f"app{i % 7}/signals.py",
+            "line": i + 1,
+        }
+        for i in range(40)
+    ]
+    receivers = [
+        {
+            "name": f"app{i % 9}.receivers.on_event_{i}",
+            "kind": "function",
+            "path": f"app{i % 9}/receivers.py",
+            "line": 10 * i + 2,
+        }
+        for i in range(320)
+    ]
     statuses = ("live", "live", "live", "collected", "ignored", "never-imported")
     connections = [
         {
-            "signal": signals[(i * 7) % 40]["name"], "receiver": r["name"], "sender": f"app{i % 5}.models.Model{i % 60}" if i % 3 else None,
-            "weak": True, "dispatch_uid": None, "path": r["path"], "line": r["line"] - 1, "status": statuses[i % 6],
-            "reason": "" if i % 6 < 3 else "why", "kind": "decorator", "context": "module", "conditional": i % 10 == 0,
+            "signal": signals[(i * 7) % 40]["name"],
+            "receiver": r["name"],
+            "sender": f"app{i % 5}.models.Model{i % 60}" if i % 3 else None,
+            "weak": True,
+            "dispatch_uid": None,
+            "path": r["path"],
+            "line": r["line"] - 1,
+            "status": statuses[i % 6],
+            "reason": "" if i % 6 < 3 else "why",
+            "kind": "decorator",
+            "context": "module",
+            "conditional": i % 10 == 0,
         }
         for i, r in enumerate(receivers)
     ]
-    sends = [{"signal": signals[i % 40]["name"], "method": "send", "sender": f"app{i % 5}.models.Model{i % 60}", "arguments": [], "path": "app/models.py", "line": i + 1} for i in range(80)]
-    findings = [{"code": "SIG004", "name": "unknown-receiver-argument", "severity": "error", "path": r["path"], "line": r["line"], "column": 1, "message": "parameter `x` is never sent"} for r in receivers[::9]]
-    return {"signals": signals, "receivers": receivers, "connections": connections, "sends": sends, "findings": findings}
+    sends = [
+        {
+            "signal": signals[i % 40]["name"],
+            "method": "send",
+            "sender": f"app{i % 5}.models.Model{i % 60}",
+            "arguments": [],
+            "path": "app/models.py",
+            "line": i + 1,
+        }
+        for i in range(80)
+    ]
+    findings = [
+        {
+            "code": "SIG004",
+            "name": "unknown-receiver-argument",
+            "severity": "error",
+            "path": r["path"],
+            "line": r["line"],
+            "column": 1,
+            "message": "parameter `x` is never sent",
+        }
+        for r in receivers[::9]
+    ]
+    return {
+        "signals": signals,
+        "receivers": receivers,
+        "connections": connections,
+        "sends": sends,
+        "findings": findings,
+    }
 
 
 # -- the pages -------------------------------------------------------------------------------------
@@ -226,7 +298,7 @@ def big_graph():
 @pytest.fixture(scope="module")
 def example():
     paths = [str(EXAMPLE)]
-    graph, findings, messages = graph_paths(paths, load_config(paths), use_cache=False)
+    graph, findings, _messages = graph_paths(paths, load_config(paths), use_cache=False)
     return graph, findings
 
 
@@ -242,15 +314,28 @@ def data(example):
     return graph_data(*example)
 
 
-HOSTILE_NAME = 'shop.receivers.on_<img src=x onerror="document.body.setAttribute(\'data-pwned\',1)">_saved'
+HOSTILE_NAME = (
+    "shop.receivers.on_<img src=x onerror=\"document.body.setAttribute('data-pwned',1)\">_saved"
+)
 HOSTILE = {
-    "signals": [{"name": "shop.signals.evil</script><script>document.body.setAttribute('data-pwned',2)</script>", "short_name": "evil</script><script>document.body.setAttribute('data-pwned',2)</script>", "builtin": False, "model_signal": False, "path": "shop/signals.py", "line": 3}],
-    "receivers": [{"name": HOSTILE_NAME, "kind": "function", "path": "shop/<b>receivers</b>.py", "line": 7}],
+    "signals": [
+        {
+            "name": "shop.signals.evil</script><script>document.body.setAttribute('data-pwned',2)</script>",
+            "short_name": "evil</script><script>document.body.setAttribute('data-pwned',2)</script>",
+            "builtin": False,
+            "model_signal": False,
+            "path": "shop/signals.py",
+            "line": 3,
+        }
+    ],
+    "receivers": [
+        {"name": HOSTILE_NAME, "kind": "function", "path": "shop/<b>receivers</b>.py", "line": 7}
+    ],
     "connections": [
         {
             "signal": "shop.signals.evil</script><script>document.body.setAttribute('data-pwned',2)</script>",
             "receiver": HOSTILE_NAME,
-            "sender": "shop.models.Order\u2028\"><svg onload=alert(3)>",
+            "sender": 'shop.models.Order\u2028"><svg onload=alert(3)>',
             "weak": True,
             "dispatch_uid": "</script>&amp;<!--",
             "path": "shop/<b>receivers</b>.py",
@@ -263,12 +348,22 @@ HOSTILE = {
         }
     ],
     "sends": [],
-    "findings": [{"code": "SIG001", "name": "x<y", "severity": "error", "path": "shop/<b>receivers</b>.py", "line": 7, "column": 1, "message": "`<img src=x onerror=alert(5)>` and </script>"}],
+    "findings": [
+        {
+            "code": "SIG001",
+            "name": "x<y",
+            "severity": "error",
+            "path": "shop/<b>receivers</b>.py",
+            "line": 7,
+            "column": 1,
+            "message": "`<img src=x onerror=alert(5)>` and </script>",
+        }
+    ],
 }
 
 
 @pytest.fixture(scope="module")
-def pages(report, tmp_path_factory) -> Dict[str, Page]:
+def pages(report, tmp_path_factory) -> dict[str, Page]:
     """Every DOM the tests read, dumped by chromium in parallel."""
     hostile = tmp_path_factory.mktemp("hostile") / "report.html"
     hostile.write_text(render(HOSTILE), encoding="utf-8")
@@ -282,7 +377,7 @@ def pages(report, tmp_path_factory) -> Dict[str, Page]:
         "big": big.as_uri() + "#search=on_event_1",
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
-        dumps = dict(zip(urls, pool.map(browse, urls.values())))
+        dumps = dict(zip(urls, pool.map(browse, urls.values()), strict=False))
     return {key: Page(dom) for key, dom in dumps.items()}
 
 
@@ -306,7 +401,12 @@ def test_same_bytes_whatever_the_hash_seed(data, tmp_path):
     source.write_text(json.dumps(data), encoding="utf-8")
     script = "import json, sys; from signal_lint.report.html import render; sys.stdout.write(render(json.load(open(sys.argv[1]))))"
     outputs = {
-        subprocess.run([sys.executable, "-c", script, str(source)], capture_output=True, check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        subprocess.run(
+            [sys.executable, "-c", script, str(source)],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1
@@ -316,7 +416,9 @@ def test_self_contained(report):
     page = report.read_text(encoding="utf-8")
     assert not re.search(r"""\b(src|href|srcset|action)\s*=""", page)
     assert not re.search(r"@import|url\((?!#)|//fonts\.|<link|<iframe|<object|<embed", page)
-    assert re.findall(r"https?://[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"]  # the SVG namespace, in the script
+    assert re.findall(r"https?://[^\s\"'<>]+", page) == [
+        "http://www.w3.org/2000/svg"
+    ]  # the SVG namespace, in the script
     assert "default-src 'none'" in page  # CSP: the browser refuses any load
 
 
@@ -333,7 +435,11 @@ def test_findings_beside_the_nodes_they_concern(data):
     from signal_lint.report.html import _View
 
     view = _View(data)
-    codes = {node.name: {f["code"] for f in node.findings} for group in (view.senders, view.signals, view.receivers) for node in group.values()}
+    codes = {
+        node.name: {f["code"] for f in node.findings}
+        for group in (view.senders, view.signals, view.receivers)
+        for node in group.values()
+    }
     expected = {
         "shop.receivers.on_order_saved_wrong_arg_create": "SIG004",  # on the def line
         "shop.receivers.on_order_item_saved_resaves": "SIG008",  # inside the body
@@ -350,8 +456,15 @@ def test_findings_beside_the_nodes_they_concern(data):
         assert code in codes[name], (name, codes[name])
     assert "SIG017" in codes["shop.signals.order_placed"]
     assert "SIG004" not in codes["shop.receivers.on_order_saved_first"]
-    attached = [f for group in (view.senders, view.signals, view.receivers) for node in group.values() for f in node.findings]
-    assert {id(f) for f in attached} | {id(f) for f in view.unattached} == {id(f) for f in view.findings}
+    attached = [
+        f
+        for group in (view.senders, view.signals, view.receivers)
+        for node in group.values()
+        for f in node.findings
+    ]
+    assert {id(f) for f in attached} | {id(f) for f in view.unattached} == {
+        id(f) for f in view.findings
+    }
     per_file = [f for f in view.unattached if f["code"] < "SIG100"]
     assert per_file == []
 
@@ -363,11 +476,19 @@ def test_the_script_ran_and_drew_every_node_and_edge(pages, data):
     page = pages["plain"]
     assert page.body.get("data-ready") == "1"
     names = {r["name"] for r in data["receivers"]} | {s["name"] for s in data["signals"]}
-    names |= {c["sender"] for c in data["connections"] if c["sender"]} | {s["sender"] for s in data["sends"] if s["sender"]}
+    names |= {c["sender"] for c in data["connections"] if c["sender"]} | {
+        s["sender"] for s in data["sends"] if s["sender"]
+    }
     assert names <= set(page.nodes)
     assert not any(node.hidden for node in page.nodes.values())
-    columns = {name: next(iter({"sender", "signal", "receiver"} & node.classes)) for name, node in page.nodes.items()}
-    assert columns["shop.models.Order"] == "sender" and columns["shop.signals.order_placed"] == "signal"
+    columns = {
+        name: next(iter({"sender", "signal", "receiver"} & node.classes))
+        for name, node in page.nodes.items()
+    }
+    assert (
+        columns["shop.models.Order"] == "sender"
+        and columns["shop.signals.order_placed"] == "signal"
+    )
     assert columns["shop.receivers.send_order_receipt"] == "receiver"
     graph = page.elements["graph"]
     assert graph.get("class", "").split().count("laid-out") == 1
@@ -386,11 +507,27 @@ def test_the_script_ran_and_drew_every_node_and_edge(pages, data):
 def test_dead_receivers_are_marked_with_their_reason(pages):
     nodes = pages["plain"].nodes
     expected = {
-        "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested": ("collected", "collected", "collected when its enclosing function returns"),
-        "shop.receivers.on_order_saved_dispatch_uid_loser": ("ignored", "ignored", "already taken by"),
+        "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested": (
+            "collected",
+            "collected",
+            "collected when its enclosing function returns",
+        ),
+        "shop.receivers.on_order_saved_dispatch_uid_loser": (
+            "ignored",
+            "ignored",
+            "already taken by",
+        ),
         "shop.receivers.on_refund_saved_unknown_sender": ("pending", "pending", "shop.Refund"),
-        "shop.handlers_unused.on_order_item_deleted_never_imported": ("never-imported", "never imported", "is never imported by anything Django loads"),
-        "shop.handlers_unused.on_customer_pre_delete_never_imported": ("never-imported", "never imported", "is never imported by anything Django loads"),
+        "shop.handlers_unused.on_order_item_deleted_never_imported": (
+            "never-imported",
+            "never imported",
+            "is never imported by anything Django loads",
+        ),
+        "shop.handlers_unused.on_customer_pre_delete_never_imported": (
+            "never-imported",
+            "never imported",
+            "is never imported by anything Django loads",
+        ),
     }
     for name, (status, label, reason) in expected.items():
         node = nodes[name]
@@ -398,20 +535,35 @@ def test_dead_receivers_are_marked_with_their_reason(pages):
         assert node.attrs.get("data-status") == status
         assert label.upper() in node.text.upper() and reason in node.text, (name, node.text)
     conditional = nodes["shop.views.order_detail.<locals>.on_order_changed_while_viewing"]
-    assert "status-later" in conditional.classes and "dead" not in conditional.classes and "connected later" in conditional.text
+    assert (
+        "status-later" in conditional.classes
+        and "dead" not in conditional.classes
+        and "connected later" in conditional.text
+    )
     live = nodes["shop.receivers.on_order_saved_first"]
     assert "status-live" in live.classes and "dead" not in live.classes
-    dead_edges = {e["data-to"] for e in pages["plain"].edges if re.search(r"edge-(collected|ignored|pending|never-imported)", e["class"])}
+    dead_edges = {
+        e["data-to"]
+        for e in pages["plain"].edges
+        if re.search(r"edge-(collected|ignored|pending|never-imported)", e["class"])
+    }
     assert {nodes[name].id for name in expected} <= dead_edges
-    assert nodes["shop.views.order_detail.<locals>.on_order_changed_while_viewing"].id in {e["data-to"] for e in pages["plain"].edges if "edge-later" in e["class"]}
+    assert nodes["shop.views.order_detail.<locals>.on_order_changed_while_viewing"].id in {
+        e["data-to"] for e in pages["plain"].edges if "edge-later" in e["class"]
+    }
 
 
 def test_findings_are_shown_in_their_cards(pages):
     nodes = pages["plain"].nodes
     assert "SIG004" in nodes["shop.receivers.on_order_saved_wrong_arg_create"].text
-    assert "unknown-receiver-argument" in nodes["shop.receivers.on_order_saved_wrong_arg_create"].text
+    assert (
+        "unknown-receiver-argument" in nodes["shop.receivers.on_order_saved_wrong_arg_create"].text
+    )
     assert "SIG004" not in nodes["shop.receivers.on_order_saved_first"].text
-    assert "SIG016" in nodes["shop.signals.order_placed"].text and "SIG017" in nodes["shop.signals.order_placed"].text
+    assert (
+        "SIG016" in nodes["shop.signals.order_placed"].text
+        and "SIG017" in nodes["shop.signals.order_placed"].text
+    )
     assert "SIG101" in nodes["shop.handlers_unused.on_order_item_deleted_never_imported"].text
 
 
@@ -421,7 +573,12 @@ def test_summary_counts(pages, data):
     assert f"{len(data['signals'])} signals" in header.lower()
     assert f"{len(data['receivers'])} receivers" in header.lower()
     assert f"{len(data['connections'])} connections" in header.lower()
-    assert "5 dead" in header and "1 collected" in header and "1 ignored" in header and "2 never imported" in header
+    assert (
+        "5 dead" in header
+        and "1 collected" in header
+        and "1 ignored" in header
+        and "2 never imported" in header
+    )
     assert f"{len(data['findings'])} findings" in header.lower()
 
 
@@ -435,7 +592,12 @@ def test_search_from_the_url_hides_what_does_not_match(pages):
     # what they are connected to stays, dimmed: their signal and the sender they listen for
     for name in ("django.db.models.signals.post_save", "shop.models.Order"):
         assert not nodes[name].hidden and "context" in nodes[name].classes
-    for name in ("catalog.receivers.fill_product_slug", "shop.receivers.send_order_receipt", "shop.signals.order_placed", "catalog.models.Product"):
+    for name in (
+        "catalog.receivers.fill_product_slug",
+        "shop.receivers.send_order_receipt",
+        "shop.signals.order_placed",
+        "catalog.models.Product",
+    ):
         assert nodes[name].hidden, name
     assert page.text_of("match-count").startswith("4 matches, 6 shown")
     ids = {node.id for node in nodes.values() if not node.hidden}
@@ -479,6 +641,10 @@ def test_a_few_hundred_nodes(pages):
     matching = {name for name in page.nodes if "on_event_1" in name}
     assert len(matching) == 111
     assert {name for name, node in page.nodes.items() if "match" in node.classes} == matching
-    assert all(page.nodes[name].hidden for name in page.nodes if ".receivers." in name and name not in matching)
+    assert all(
+        page.nodes[name].hidden
+        for name in page.nodes
+        if ".receivers." in name and name not in matching
+    )
     assert not any(page.nodes[name].hidden for name in matching)
     assert len(page.edges) == int(page.elements["graph"]["data-edges"]) > 111

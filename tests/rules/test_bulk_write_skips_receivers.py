@@ -1,4 +1,5 @@
 """SIG107 bulk-write-skips-receivers."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
@@ -21,8 +22,15 @@ def handler(sender, instance, **kwargs):
 """
 
 
-def sig107(writes: str, decorators: str = "@receiver(post_save, sender=Order)", path: str = "shop/views.py"):
-    files = {**APP, "shop/receivers.py": RECEIVERS.format(decorators=decorators), path: "from shop.models import Order, Tag\n\n\ndef write(rows, ids):\n" + "".join(f"    {line}\n" for line in writes.strip().split("\n"))}
+def sig107(
+    writes: str, decorators: str = "@receiver(post_save, sender=Order)", path: str = "shop/views.py"
+):
+    files = {
+        **APP,
+        "shop/receivers.py": RECEIVERS.format(decorators=decorators),
+        path: "from shop.models import Order, Tag\n\n\ndef write(rows, ids):\n"
+        + "".join(f"    {line}\n" for line in writes.strip().split("\n")),
+    }
     return [(line, column) for _, line, column in project_positions(files, "SIG107")]
 
 
@@ -31,16 +39,23 @@ def test_queryset_update_of_a_model_with_post_save_receivers_is_flagged_at_the_c
 
 
 def test_bulk_create_and_bulk_update_are_flagged():
-    assert sig107("Order.objects.bulk_create(rows)\nOrder.objects.bulk_update(rows, ['status'])") == [(5, 5), (6, 5)]
+    assert sig107(
+        "Order.objects.bulk_create(rows)\nOrder.objects.bulk_update(rows, ['status'])"
+    ) == [(5, 5), (6, 5)]
 
 
 def test_pre_save_receivers_count_and_a_lazy_sender_names_the_model():
-    assert sig107("Order.objects.update(status='x')", decorators='@receiver(pre_save, sender="shop.Order")') == [(5, 5)]
+    assert sig107(
+        "Order.objects.update(status='x')", decorators='@receiver(pre_save, sender="shop.Order")'
+    ) == [(5, 5)]
 
 
 def test_a_model_without_save_receivers_is_not_flagged():
     assert sig107("Tag.objects.update(name='x')") == []
-    assert sig107("Tag.objects.update(name='x')", decorators="@receiver(post_delete, sender=Tag)") == []
+    assert (
+        sig107("Tag.objects.update(name='x')", decorators="@receiver(post_delete, sender=Tag)")
+        == []
+    )
 
 
 def test_receivers_for_any_sender_do_not_make_every_bulk_write_a_finding():
@@ -56,13 +71,27 @@ def test_test_modules_are_not_reported():
 
 
 def test_receivers_in_a_never_imported_module_do_not_count():
-    files = {**APP, "shop/apps.py": APP["shop/apps.py"].split("\n\n    def ready")[0] + "\n", "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)")}
-    files["shop/views.py"] = "from shop.models import Order\n\n\ndef write(rows):\n    Order.objects.bulk_create(rows)\n"
+    files = {
+        **APP,
+        "shop/apps.py": APP["shop/apps.py"].split("\n\n    def ready")[0] + "\n",
+        "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)"),
+    }
+    files["shop/views.py"] = (
+        "from shop.models import Order\n\n\ndef write(rows):\n    Order.objects.bulk_create(rows)\n"
+    )
     assert project_positions(files, "SIG107") == []
 
 
 def test_message_names_the_method_model_and_receivers_and_is_info():
-    files = {**APP, "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)"), "shop/views.py": "from shop.models import Order\n\n\ndef write(rows):\n    Order.objects.bulk_create(rows)\n"}
+    files = {
+        **APP,
+        "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)"),
+        "shop/views.py": "from shop.models import Order\n\n\ndef write(rows):\n    Order.objects.bulk_create(rows)\n",
+    }
     (finding,) = project_findings(files, "SIG107")
-    assert "`bulk_create()`" in finding.message and "`Order`" in finding.message and "`handler`" in finding.message
+    assert (
+        "`bulk_create()`" in finding.message
+        and "`Order`" in finding.message
+        and "`handler`" in finding.message
+    )
     assert finding.severity == "info"

@@ -1,4 +1,5 @@
 """SIG003 class-prepared-in-ready."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -32,7 +33,10 @@ def test_connect_in_ready_is_flagged_at_the_connect_call():
 
 
 def test_connect_in_appconfig_init_is_not_flagged():
-    assert in_method("__init__", "class_prepared.connect(add_fields)", params=", app_name, app_module") == []
+    assert (
+        in_method("__init__", "class_prepared.connect(add_fields)", params=", app_name, app_module")
+        == []
+    )
 
 
 def test_other_signals_in_ready_are_not_flagged():
@@ -44,14 +48,18 @@ def test_disconnect_in_ready_is_not_flagged():
 
 
 def test_message_says_when_the_signal_was_sent_and_where_to_connect():
-    (finding,) = findings_for(CONFIG.format(method="ready", body="class_prepared.connect(add_fields)", params=""), code="SIG003")
+    (finding,) = findings_for(
+        CONFIG.format(method="ready", body="class_prepared.connect(add_fields)", params=""),
+        code="SIG003",
+    )
     assert "`add_fields`" in finding.message and "`class_prepared`" in finding.message
     assert "`AppConfig.__init__`" in finding.message
 
 
 def test_module_level_connection_is_not_flagged():
-    assert sig003(
-        """
+    assert (
+        sig003(
+            """
         from django.db.models.signals import class_prepared
 
         def add_fields(sender, **kwargs):
@@ -59,12 +67,15 @@ def test_module_level_connection_is_not_flagged():
 
         class_prepared.connect(add_fields)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_ready_of_a_class_that_is_not_an_appconfig_is_not_flagged():
-    assert sig003(
-        """
+    assert (
+        sig003(
+            """
         from django.db.models.signals import class_prepared
 
         def add_fields(sender, **kwargs):
@@ -74,7 +85,9 @@ def test_ready_of_a_class_that_is_not_an_appconfig_is_not_flagged():
             def ready(self):
                 class_prepared.connect(add_fields)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_project_base_config_counts_in_an_apps_module():
@@ -112,7 +125,13 @@ def test_receiver_list_with_class_prepared_is_flagged_once():
 
 
 def test_connection_in_a_function_nested_in_ready_is_not_flagged():
-    assert in_method("ready", "def later():\n            class_prepared.connect(add_fields)\n        self.later = later") == []
+    assert (
+        in_method(
+            "ready",
+            "def later():\n            class_prepared.connect(add_fields)\n        self.later = later",
+        )
+        == []
+    )
 
 
 def test_signals_module_and_alias_spellings_are_resolved():
@@ -137,7 +156,7 @@ def test_signals_module_and_alias_spellings_are_resolved():
 
 # --- the project check: modules imported only from ready(), helpers ready() calls ----------
 
-from conftest import project_findings, project_positions  # noqa: E402
+from conftest import project_findings, project_positions
 
 PROJECT = {
     "config/__init__.py": "",
@@ -149,7 +168,10 @@ HOOKS = "from django.db.models.signals import class_prepared\n\ndef add_fields(s
 
 
 def apps_with_ready(body: str) -> str:
-    return "from django.apps import AppConfig\n\nclass CoreConfig(AppConfig):\n    name = 'core'\n\n    def ready(self):\n" + "".join(f"        {line}\n" for line in body.split("\n"))
+    return (
+        "from django.apps import AppConfig\n\nclass CoreConfig(AppConfig):\n    name = 'core'\n\n    def ready(self):\n"
+        + "".join(f"        {line}\n" for line in body.split("\n"))
+    )
 
 
 def project_sig003(**files: str):
@@ -157,11 +179,20 @@ def project_sig003(**files: str):
 
 
 def test_module_imported_only_from_ready_is_flagged_at_its_connect():
-    assert project_sig003(**{"core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"), "core/hooks.py": HOOKS}) == [("core/hooks.py", 6, 1)]
+    assert project_sig003(
+        **{
+            "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"),
+            "core/hooks.py": HOOKS,
+        }
+    ) == [("core/hooks.py", 6, 1)]
 
 
 def test_module_imported_by_a_module_ready_imports_is_flagged_too():
-    files = {"core/apps.py": apps_with_ready("import core.wiring  # noqa: F401"), "core/wiring.py": "import core.hooks  # noqa: F401\n", "core/hooks.py": HOOKS}
+    files = {
+        "core/apps.py": apps_with_ready("import core.wiring  # noqa: F401"),
+        "core/wiring.py": "import core.hooks  # noqa: F401\n",
+        "core/hooks.py": HOOKS,
+    }
     assert project_sig003(**files) == [("core/hooks.py", 6, 1)]
 
 
@@ -176,15 +207,29 @@ def test_module_a_models_module_imports_as_well_is_not_flagged():
 
 def test_admin_modules_are_imported_from_admins_ready():
     settings = 'INSTALLED_APPS = ["django.contrib.admin", "core.apps.CoreConfig"]\n'
-    assert project_sig003(**{"config/settings.py": settings, "core/apps.py": apps_with_ready("pass"), "core/admin.py": HOOKS}) == [("core/admin.py", 6, 1)]
+    assert project_sig003(
+        **{
+            "config/settings.py": settings,
+            "core/apps.py": apps_with_ready("pass"),
+            "core/admin.py": HOOKS,
+        }
+    ) == [("core/admin.py", 6, 1)]
 
 
 def test_helper_function_that_ready_calls_is_flagged_at_its_connect():
     helper = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_project_signals():\n    class_prepared.connect(add_fields)\n"
-    files = {"core/apps.py": apps_with_ready("from core.wiring import connect_project_signals\nconnect_project_signals()"), "core/wiring.py": helper}
+    files = {
+        "core/apps.py": apps_with_ready(
+            "from core.wiring import connect_project_signals\nconnect_project_signals()"
+        ),
+        "core/wiring.py": helper,
+    }
     (finding,) = project_findings({**PROJECT, **files}, "SIG003")
     assert (finding.path, finding.line, finding.column + 1) == ("core/wiring.py", 7, 5)
-    assert "`connect_project_signals()`" in finding.message and "`AppConfig.ready()`" in finding.message
+    assert (
+        "`connect_project_signals()`" in finding.message
+        and "`AppConfig.ready()`" in finding.message
+    )
 
 
 def test_helper_called_from_appconfig_init_is_not_flagged():
@@ -198,12 +243,31 @@ def test_helper_called_from_appconfig_init_is_not_flagged():
 
 def test_a_function_nothing_calls_at_start_up_is_not_judged():
     later = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_later():\n    class_prepared.connect(add_fields)\n"
-    assert project_sig003(**{"core/apps.py": apps_with_ready("from core import wiring  # noqa: F401"), "core/wiring.py": later}) == []
+    assert (
+        project_sig003(
+            **{
+                "core/apps.py": apps_with_ready("from core import wiring  # noqa: F401"),
+                "core/wiring.py": later,
+            }
+        )
+        == []
+    )
 
 
 def test_message_says_which_module_and_why_it_loads_late():
-    (finding,) = project_findings({**PROJECT, "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"), "core/hooks.py": HOOKS}, "SIG003")
-    assert "`core.hooks`" in finding.message and "`AppConfig.ready()`" in finding.message and "core.apps" in finding.message
+    (finding,) = project_findings(
+        {
+            **PROJECT,
+            "core/apps.py": apps_with_ready("from core import hooks  # noqa: F401"),
+            "core/hooks.py": HOOKS,
+        },
+        "SIG003",
+    )
+    assert (
+        "`core.hooks`" in finding.message
+        and "`AppConfig.ready()`" in finding.message
+        and "core.apps" in finding.message
+    )
 
 
 def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtime():
@@ -222,11 +286,30 @@ def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtim
 
     project = Path(__file__).resolve().parents[2] / "fixtures" / "projects" / "class_prepared"
     result = check_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
-    flagged = {Path(f.path).resolve().relative_to(project).as_posix() for f in result.findings if f.code == "SIG003"}
-    assert {(Path(f.path).name, f.code) for f in result.findings} == {("late_hooks.py", "SIG003"), ("wiring.py", "SIG003")}
+    flagged = {
+        Path(f.path).resolve().relative_to(project).as_posix()
+        for f in result.findings
+        if f.code == "SIG003"
+    }
+    assert {(Path(f.path).name, f.code) for f in result.findings} == {
+        ("late_hooks.py", "SIG003"),
+        ("wiring.py", "SIG003"),
+    }
     script = "import django, json; django.setup(); import core.early_hooks as e, core.late_hooks as l, core.wiring as w; print(json.dumps({'core/early_hooks.py': e.SEEN, 'core/late_hooks.py': l.SEEN, 'core/wiring.py': w.SEEN}))"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": str(project), "PYTHONDONTWRITEBYTECODE": "1"}
-    proc = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "PYTHONPATH": str(project),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     seen = json.loads(proc.stdout)
     assert seen["core/early_hooks.py"] == ["Article"]

@@ -1,4 +1,5 @@
 """SIG104 custom-signal-argument-mismatch."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
@@ -18,8 +19,16 @@ from shop.signals import order_shipped
 
 
 def project(receivers: str, sends: str) -> dict:
-    body = "from shop.signals import order_shipped\n\n\ndef ship(order, number, **extra):\n" + "".join(f"    {line}\n" for line in sends.strip().split("\n"))
-    return {"shop/__init__.py": "", "shop/signals.py": SIGNALS, "shop/receivers.py": RECEIVERS_HEADER + receivers, "shop/views.py": body}
+    body = (
+        "from shop.signals import order_shipped\n\n\ndef ship(order, number, **extra):\n"
+        + "".join(f"    {line}\n" for line in sends.strip().split("\n"))
+    )
+    return {
+        "shop/__init__.py": "",
+        "shop/signals.py": SIGNALS,
+        "shop/receivers.py": RECEIVERS_HEADER + receivers,
+        "shop/views.py": body,
+    }
 
 
 def sig104(receivers: str, sends: str):
@@ -31,17 +40,36 @@ def receiver(params: str, name: str = "notify") -> str:
 
 
 def test_required_parameter_no_send_site_passes_is_flagged_at_the_parameter():
-    assert sig104(receiver("sender, order, tracking_number, **kwargs"), "order_shipped.send(sender=None, order=order)") == [("shop/receivers.py", 6, 27)]
+    assert sig104(
+        receiver("sender, order, tracking_number, **kwargs"),
+        "order_shipped.send(sender=None, order=order)",
+    ) == [("shop/receivers.py", 6, 27)]
 
 
 def test_hint_suggests_the_nearest_sent_argument():
-    (finding,) = project_findings(project(receiver("sender, order, tracking_numbr, **kwargs"), "order_shipped.send(sender=None, order=order, tracking_number=number)"), "SIG104")
+    (finding,) = project_findings(
+        project(
+            receiver("sender, order, tracking_numbr, **kwargs"),
+            "order_shipped.send(sender=None, order=order, tracking_number=number)",
+        ),
+        "SIG104",
+    )
     assert "did you mean `tracking_number`?" in finding.message
-    assert "`tracking_numbr`" in finding.message and "`notify`" in finding.message and "`order_shipped" in finding.message
+    assert (
+        "`tracking_numbr`" in finding.message
+        and "`notify`" in finding.message
+        and "`order_shipped" in finding.message
+    )
 
 
 def test_parameter_with_a_default_is_not_flagged():
-    assert sig104(receiver("sender, order, tracking_number=None, **kwargs"), "order_shipped.send(sender=None, order=order)") == []
+    assert (
+        sig104(
+            receiver("sender, order, tracking_number=None, **kwargs"),
+            "order_shipped.send(sender=None, order=order)",
+        )
+        == []
+    )
 
 
 def test_arguments_every_receiver_gets_are_not_flagged():
@@ -56,8 +84,14 @@ def test_an_argument_any_send_site_passes_satisfies_the_receiver_side():
 
 def test_send_side_message_names_the_missing_argument_and_the_receiver():
     sends = "order_shipped.send(sender=None, order=order, tracking_number=number)\norder_shipped.send(sender=None, order=order)"
-    (finding,) = project_findings(project(receiver("sender, order, tracking_number, **kwargs"), sends), "SIG104")
-    assert "`order_shipped.send()`" in finding.message and "`tracking_number`" in finding.message and "`notify`" in finding.message
+    (finding,) = project_findings(
+        project(receiver("sender, order, tracking_number, **kwargs"), sends), "SIG104"
+    )
+    assert (
+        "`order_shipped.send()`" in finding.message
+        and "`tracking_number`" in finding.message
+        and "`notify`" in finding.message
+    )
 
 
 def test_a_send_with_star_kwargs_may_pass_anything():
@@ -70,7 +104,9 @@ def test_a_signal_never_sent_is_sig105s_not_sig104s():
 
 
 def test_positional_only_parameter_is_flagged():
-    assert sig104(receiver("sender, order, /, **kwargs"), "order_shipped.send(sender=None, order=order)") == [("shop/receivers.py", 6, 12), ("shop/receivers.py", 6, 20)]
+    assert sig104(
+        receiver("sender, order, /, **kwargs"), "order_shipped.send(sender=None, order=order)"
+    ) == [("shop/receivers.py", 6, 12), ("shop/receivers.py", 6, 20)]
 
 
 def test_self_of_a_bound_method_receiver_is_not_an_argument():
@@ -104,6 +140,8 @@ def test_receiver_connected_from_another_module_and_aliases_are_followed():
 
 def test_builtin_signals_are_sig004s():
     files = project("", "pass")
-    files["shop/receivers.py"] = "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n@receiver(post_save)\ndef on_save(sender, instance, create, **kwargs):\n    pass\n"
+    files["shop/receivers.py"] = (
+        "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n@receiver(post_save)\ndef on_save(sender, instance, create, **kwargs):\n    pass\n"
+    )
     assert project_positions(files, "SIG104") == []
     assert [f.code for f in project_findings(files)] == ["SIG004", "SIG105"]

@@ -1,4 +1,5 @@
 """SIG102 dispatch-uid-collision."""
+
 from __future__ import annotations
 
 import textwrap
@@ -45,19 +46,28 @@ def decorated(name: str, arguments: str) -> str:
 
 
 def test_second_receiver_with_the_same_uid_in_one_module_is_flagged_at_its_decorator():
-    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated("second", 'post_save, sender=Order, dispatch_uid="x"')
+    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated(
+        "second", 'post_save, sender=Order, dispatch_uid="x"'
+    )
     assert sig102(code) == [("shop/receivers.py", 10, 2)]
 
 
 def test_every_later_receiver_is_flagged_and_names_the_first():
-    code = "".join(decorated(name, 'post_save, sender=Order, dispatch_uid="x"') for name in ("first", "second", "third"))
+    code = "".join(
+        decorated(name, 'post_save, sender=Order, dispatch_uid="x"')
+        for name in ("first", "second", "third")
+    )
     assert sig102(code) == [("shop/receivers.py", 10, 2), ("shop/receivers.py", 14, 2)]
-    messages = [f.message for f in project_findings({**APP, "shop/receivers.py": HEADER + code}, "SIG102")]
+    messages = [
+        f.message for f in project_findings({**APP, "shop/receivers.py": HEADER + code}, "SIG102")
+    ]
     assert all("Django keeps `first`" in message for message in messages)
 
 
 def test_a_lazy_sender_is_the_same_sender_as_the_class():
-    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated("second", 'post_save, sender="shop.Order", dispatch_uid="x"')
+    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated(
+        "second", 'post_save, sender="shop.Order", dispatch_uid="x"'
+    )
     assert sig102(code) == [("shop/receivers.py", 10, 2)]
 
 
@@ -72,7 +82,10 @@ def test_other_signal_other_sender_or_any_sender_is_no_collision():
 
 
 def test_the_same_receiver_connected_again_with_its_uid_is_no_collision():
-    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + 'post_save.connect(first, sender=Order, dispatch_uid="x")\n'
+    code = (
+        decorated("first", 'post_save, sender=Order, dispatch_uid="x"')
+        + 'post_save.connect(first, sender=Order, dispatch_uid="x")\n'
+    )
     assert sig102(code) == []
 
 
@@ -87,16 +100,31 @@ def test_falsy_and_computed_uids_are_not_uids():
 
 
 def test_a_list_of_signals_collides_on_the_shared_one():
-    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated("second", '[post_save, post_delete], sender=Order, dispatch_uid="x"')
+    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated(
+        "second", '[post_save, post_delete], sender=Order, dispatch_uid="x"'
+    )
     assert sig102(code) == [("shop/receivers.py", 10, 2)]
 
 
 def test_across_modules_every_colliding_connection_is_flagged_and_names_the_others():
-    audit = HEADER + 'def audit(sender, **kwargs):\n    pass\n\npost_save.connect(audit, sender=Order, dispatch_uid="x")\n'
-    files = {**APP, "shop/audit.py": audit, "shop/receivers.py": HEADER + decorated("first", 'post_save, sender=Order, dispatch_uid="x"')}
-    files["shop/models.py"] = textwrap.dedent(APP["shop/models.py"]) + "\nimport shop.audit  # noqa: F401\n"
+    audit = (
+        HEADER
+        + 'def audit(sender, **kwargs):\n    pass\n\npost_save.connect(audit, sender=Order, dispatch_uid="x")\n'
+    )
+    files = {
+        **APP,
+        "shop/audit.py": audit,
+        "shop/receivers.py": HEADER
+        + decorated("first", 'post_save, sender=Order, dispatch_uid="x"'),
+    }
+    files["shop/models.py"] = (
+        textwrap.dedent(APP["shop/models.py"]) + "\nimport shop.audit  # noqa: F401\n"
+    )
     found = project_findings(files, "SIG102")
-    assert [(f.path, f.line, f.column + 1) for f in found] == [("shop/audit.py", 9, 1), ("shop/receivers.py", 6, 2)]
+    assert [(f.path, f.line, f.column + 1) for f in found] == [
+        ("shop/audit.py", 9, 1),
+        ("shop/receivers.py", 6, 2),
+    ]
     assert "`shop.receivers.first` (shop/receivers.py:6)" in found[0].message
     assert "`shop.audit.audit` (shop/audit.py:9)" in found[1].message
     assert "which module Django imports first" in found[0].message
@@ -141,18 +169,30 @@ def test_conditional_connections_collide_too():
             post_migrate.connect(create, dispatch_uid="defaults")
             post_migrate.connect(create_again, dispatch_uid="defaults")
         """
-    files = {**APP, "shop/receivers.py": "", "shop/migrations/__init__.py": "", "shop/migrations/0002_defaults.py": migration}
+    files = {
+        **APP,
+        "shop/receivers.py": "",
+        "shop/migrations/__init__.py": "",
+        "shop/migrations/0002_defaults.py": migration,
+    }
     assert project_positions(files, "SIG102") == [("shop/migrations/0002_defaults.py", 12, 5)]
 
 
 def test_never_imported_module_collides_with_nothing():
     unused = HEADER + decorated("ghost", 'post_save, sender=Order, dispatch_uid="x"')
-    files = {**APP, "shop/unused.py": unused, "shop/receivers.py": HEADER + decorated("first", 'post_save, sender=Order, dispatch_uid="x"')}
+    files = {
+        **APP,
+        "shop/unused.py": unused,
+        "shop/receivers.py": HEADER
+        + decorated("first", 'post_save, sender=Order, dispatch_uid="x"'),
+    }
     assert project_positions(files, "SIG102") == []
 
 
 def test_message_names_receiver_signal_sender_and_uid():
-    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated("second", 'post_save, sender=Order, dispatch_uid="x"')
+    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated(
+        "second", 'post_save, sender=Order, dispatch_uid="x"'
+    )
     (finding,) = project_findings({**APP, "shop/receivers.py": HEADER + code}, "SIG102")
     assert "`second`" in finding.message and "`post_save`" in finding.message
     assert "sender `Order`" in finding.message and "`dispatch_uid='x'`" in finding.message

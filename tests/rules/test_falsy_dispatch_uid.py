@@ -1,4 +1,5 @@
 """SIG015 falsy-dispatch-uid."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,10 @@ def test_falsy_literal_is_flagged_at_the_connect_call(uid):
     assert positions(connect(uid), "SIG015") == [(6, 1)]
 
 
-@pytest.mark.parametrize("uid", ["None", '"shop.on_save"', "1", "True", 'f"{__name__}.on_save"', "__name__", "UID", "('a',)"])
+@pytest.mark.parametrize(
+    "uid",
+    ["None", '"shop.on_save"', "1", "True", 'f"{__name__}.on_save"', "__name__", "UID", "('a',)"],
+)
 def test_none_and_truthy_or_unknown_values_are_fine(uid):
     assert positions(connect(uid), "SIG015") == []
 
@@ -63,8 +67,9 @@ def test_receiver_decorator_is_flagged_at_the_decorator():
 
 
 def test_disconnect_with_a_falsy_uid_is_not_flagged():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.db.models.signals import post_save
 
         def on_save(sender, **kwargs):
@@ -72,5 +77,7 @@ def test_disconnect_with_a_falsy_uid_is_not_flagged():
 
         post_save.disconnect(on_save, dispatch_uid="")
         """,
-        "SIG015",
-    ) == []
+            "SIG015",
+        )
+        == []
+    )

@@ -1,4 +1,5 @@
 """SIG006 invalid-m2m-action."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -25,9 +26,12 @@ def messages(body: str):
 
 
 def test_every_action_django_sends_is_accepted():
-    assert sig006(
-        'return action in ("pre_add", "post_add", "pre_remove", "post_remove", "pre_clear", "post_clear")'
-    ) == []
+    assert (
+        sig006(
+            'return action in ("pre_add", "post_add", "pre_remove", "post_remove", "pre_clear", "post_clear")'
+        )
+        == []
+    )
 
 
 def test_equality_with_a_typo_is_flagged_at_the_string():
@@ -62,8 +66,12 @@ def test_match_case_values_are_checked():
 
 
 def test_action_read_from_kwargs_is_checked():
-    assert sig006('if kwargs.get("action") == "pre add":\n    pass', params="sender, **kwargs") == [(6, 32)]
-    assert sig006('if kwargs["action"] == "pre add":\n    pass', params="sender, **kwargs") == [(6, 28)]
+    assert sig006('if kwargs.get("action") == "pre add":\n    pass', params="sender, **kwargs") == [
+        (6, 32)
+    ]
+    assert sig006('if kwargs["action"] == "pre add":\n    pass', params="sender, **kwargs") == [
+        (6, 28)
+    ]
 
 
 def test_substring_that_some_action_contains_is_fine():
@@ -89,12 +97,13 @@ def test_method_calls_on_action_are_not_comparisons():
 
 
 def test_comparison_with_a_constant_name_is_not_judged():
-    assert sig006('if action == ADDED:\n    pass') == []
+    assert sig006("if action == ADDED:\n    pass") == []
 
 
 def test_other_signals_action_is_not_checked():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.dispatch import Signal, receiver
 
         moderation = Signal()
@@ -104,18 +113,23 @@ def test_other_signals_action_is_not_checked():
             if action == "pre add":
                 pass
         """,
-        "SIG006",
-    ) == []
+            "SIG006",
+        )
+        == []
+    )
 
 
 def test_function_that_is_not_a_receiver_is_not_checked():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         def on_change(sender, action, **kwargs):
             return action == "pre add"
         """,
-        "SIG006",
-    ) == []
+            "SIG006",
+        )
+        == []
+    )
 
 
 def test_receiver_connected_with_connect_is_checked():

@@ -1,4 +1,5 @@
 """SIG009 lazy-sender-on-plain-signal."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -29,7 +30,9 @@ def test_lazy_string_on_a_model_signal_is_fine():
 
 
 def test_lazy_string_on_a_plain_signal_is_flagged_at_the_string():
-    assert sig009(connect("user_logged_in", '"auth.User"', "django.contrib.auth.signals")) == [(7, 40)]
+    assert sig009(connect("user_logged_in", '"auth.User"', "django.contrib.auth.signals")) == [
+        (7, 40)
+    ]
 
 
 def test_message_says_identity_comparison_and_what_to_pass():
@@ -40,16 +43,23 @@ def test_message_says_identity_comparison_and_what_to_pass():
 
 
 def test_module_name_string_for_user_login_failed_never_matches():
-    assert sig009(connect("user_login_failed", '"django.contrib.auth"', "django.contrib.auth.signals")) == [(7, 43)]
+    assert sig009(
+        connect("user_login_failed", '"django.contrib.auth"', "django.contrib.auth.signals")
+    ) == [(7, 43)]
 
 
 def test_auth_user_model_setting_is_a_lazy_string():
-    assert sig009(connect("user_logged_in", "settings.AUTH_USER_MODEL", "django.contrib.auth.signals")) == [(7, 40)]
+    assert sig009(
+        connect("user_logged_in", "settings.AUTH_USER_MODEL", "django.contrib.auth.signals")
+    ) == [(7, 40)]
     assert sig009(connect("post_save", "settings.AUTH_USER_MODEL")) == []
 
 
 def test_other_settings_are_not_judged():
-    assert sig009(connect("user_logged_in", "settings.LOGIN_SENDER", "django.contrib.auth.signals")) == []
+    assert (
+        sig009(connect("user_logged_in", "settings.LOGIN_SENDER", "django.contrib.auth.signals"))
+        == []
+    )
 
 
 def test_dotted_path_on_a_model_signal_raises_at_connect():
@@ -96,8 +106,9 @@ def test_project_signal_is_a_plain_signal():
 
 
 def test_project_model_signal_resolves_lazy_strings():
-    assert sig009(
-        """
+    assert (
+        sig009(
+            """
         from django.db.models.signals import ModelSignal
 
         audited = ModelSignal(use_caching=True)
@@ -107,12 +118,15 @@ def test_project_model_signal_resolves_lazy_strings():
 
         audited.connect(handler, sender="shop.Order")
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_signal_of_another_package_is_not_judged():
-    assert sig009(
-        """
+    assert (
+        sig009(
+            """
         from allauth.account.signals import user_signed_up
 
         def handler(sender, **kwargs):
@@ -120,12 +134,15 @@ def test_signal_of_another_package_is_not_judged():
 
         user_signed_up.connect(handler, sender="auth.User")
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_disconnect_is_not_flagged():
-    assert sig009(
-        """
+    assert (
+        sig009(
+            """
         from django.contrib.auth.signals import user_logged_in
 
         def handler(sender, **kwargs):
@@ -133,7 +150,9 @@ def test_disconnect_is_not_flagged():
 
         user_logged_in.disconnect(handler, sender="auth.User")
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_list_checks_every_signal():

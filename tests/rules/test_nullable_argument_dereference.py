@@ -1,4 +1,5 @@
 """SIG014 nullable-argument-dereference."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -85,8 +86,16 @@ def test_argument_read_from_kwargs_is_checked():
 
 
 def test_local_copy_of_the_argument_is_checked():
-    assert sig014('user = kwargs.get("user")\nprint(user.username)', params="sender, **kwargs") == [(7, 11)]
-    assert sig014('user = kwargs.get("user")\nif user:\n    print(user.username)', params="sender, **kwargs") == []
+    assert sig014('user = kwargs.get("user")\nprint(user.username)', params="sender, **kwargs") == [
+        (7, 11)
+    ]
+    assert (
+        sig014(
+            'user = kwargs.get("user")\nif user:\n    print(user.username)',
+            params="sender, **kwargs",
+        )
+        == []
+    )
 
 
 def test_request_of_user_login_failed_is_nullable():
@@ -104,8 +113,9 @@ def test_request_of_user_login_failed_is_nullable():
 
 
 def test_user_of_user_logged_in_is_never_none():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.contrib.auth.signals import user_logged_in
         from django.dispatch import receiver
 
@@ -113,8 +123,10 @@ def test_user_of_user_logged_in_is_never_none():
         def on_login(sender, request, user, **kwargs):
             print(user.username)
         """,
-        "SIG014",
-    ) == []
+            "SIG014",
+        )
+        == []
+    )
 
 
 def test_update_fields_of_a_save_signal_is_nullable():
@@ -133,10 +145,13 @@ def test_update_fields_of_a_save_signal_is_nullable():
 
 
 def test_function_that_is_not_a_receiver_is_not_checked():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         def on_logout(sender, request, user, **kwargs):
             print(user.username)
         """,
-        "SIG014",
-    ) == []
+            "SIG014",
+        )
+        == []
+    )

@@ -1,4 +1,5 @@
 """SIG000 parse-error: where the finding points and what it says (the CLI side is tests/test_bad_input.py)."""
+
 from __future__ import annotations
 
 from conftest import findings_for
@@ -14,13 +15,15 @@ def found(source: bytes):
 
 
 def test_python2_print_points_at_the_statement():
-    (finding,) = found(b'from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    print "saved"\n')
+    (finding,) = found(
+        b'from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    print "saved"\n'
+    )
     assert finding[:3] == (4, 5, "SIG000")
     assert finding[3].startswith("could not parse: Missing parentheses in call to 'print'")
 
 
 def test_message_is_prefixed_with_could_not_parse():
-    ((line, column, code, message),) = found(b"def on_save(sender, **kwargs)\n    pass\n")
+    ((line, _column, code, message),) = found(b"def on_save(sender, **kwargs)\n    pass\n")
     assert code == "SIG000" and message.startswith("could not parse: ")
     assert line == 1
 
@@ -50,7 +53,10 @@ def test_utf8_bom_parses():
 
 
 def test_newer_syntax_than_the_running_python_is_not_a_parse_error():
-    assert found(b"type OrderId = int\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n") == []
+    assert (
+        found(b"type OrderId = int\n\ndef first[T](items: list[T]) -> T:\n    return items[0]\n")
+        == []
+    )
 
 
 def test_over_deep_nesting_is_one_finding_not_a_crash():
@@ -60,7 +66,9 @@ def test_over_deep_nesting_is_one_finding_not_a_crash():
 
 def test_unreadable_file_is_reported_at_line_one(tmp_path):
     facts = extract_file(str(tmp_path / "missing.py"))
-    ((line, column, code, message),) = [(f.line, f.column + 1, f.code, f.message) for f in check_one(facts, load_catalog())]
+    ((line, column, code, message),) = [
+        (f.line, f.column + 1, f.code, f.message) for f in check_one(facts, load_catalog())
+    ]
     assert (line, column, code) == (1, 1, "SIG000")
     assert message.startswith("could not read file: ")
 

@@ -1,5 +1,6 @@
 """Every project rule's own examples, run as small multi-module projects (and the project
 examples of per-file rules that have a project half, such as SIG003's)."""
+
 from __future__ import annotations
 
 import textwrap
@@ -12,15 +13,28 @@ from signal_lint.config import Config
 from signal_lint.engine import check_facts
 from signal_lint.rules import all_rules
 
-INVALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.INVALID) if rule.project or example.files]
-VALID = [(rule, index, example) for rule in all_rules() for index, example in enumerate(rule.VALID) if rule.project or example.files]
+INVALID = [
+    (rule, index, example)
+    for rule in all_rules()
+    for index, example in enumerate(rule.INVALID)
+    if rule.project or example.files
+]
+VALID = [
+    (rule, index, example)
+    for rule in all_rules()
+    for index, example in enumerate(rule.VALID)
+    if rule.project or example.files
+]
 
 
 def project_findings(rule, example):
     """All findings (every rule) of the example's files, as (path, line, column, code)."""
     files = {path: textwrap.dedent(code).lstrip("\n") for path, code in example.files.items()}
     files[rule.example_path] = example.source()
-    return [(f.path, f.line, f.column + 1, f.code) for f in check_facts(facts_of(files), load_catalog(), Config())]
+    return [
+        (f.path, f.line, f.column + 1, f.code)
+        for f in check_facts(facts_of(files), load_catalog(), Config())
+    ]
 
 
 def expected(rule, example):
@@ -31,12 +45,20 @@ def expected(rule, example):
     return sorted(rows)
 
 
-@pytest.mark.parametrize("rule, index, example", INVALID, ids=[f"{r.code}-invalid-{i}" for r, i, _ in INVALID])
+@pytest.mark.parametrize(
+    "rule, index, example", INVALID, ids=[f"{r.code}-invalid-{i}" for r, i, _ in INVALID]
+)
 def test_invalid_project_example_is_flagged_exactly(rule, index, example):
-    found = [(path, line, column) for path, line, column, code in project_findings(rule, example) if code == rule.code]
+    found = [
+        (path, line, column)
+        for path, line, column, code in project_findings(rule, example)
+        if code == rule.code
+    ]
     assert found == expected(rule, example)
 
 
-@pytest.mark.parametrize("rule, index, example", VALID, ids=[f"{r.code}-valid-{i}" for r, i, _ in VALID])
+@pytest.mark.parametrize(
+    "rule, index, example", VALID, ids=[f"{r.code}-valid-{i}" for r, i, _ in VALID]
+)
 def test_valid_project_example_has_no_finding_from_any_rule(rule, index, example):
     assert project_findings(rule, example) == []

@@ -1,4 +1,5 @@
 """SIG012 receiver-called-not-passed."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -26,7 +27,10 @@ def test_called_receiver_is_flagged_at_the_connect_call():
 
 def test_message_shows_the_call_and_the_name_to_pass():
     (finding,) = findings_for(HEADER + "post_save.connect(on_save())\n", code="SIG012")
-    assert finding.message == "`on_save()` calls the receiver and connects its result to `post_save`: pass `on_save` without calling it"
+    assert (
+        finding.message
+        == "`on_save()` calls the receiver and connects its result to `post_save`: pass `on_save` without calling it"
+    )
 
 
 def test_receiver_passed_as_keyword_is_checked():
@@ -42,17 +46,23 @@ def test_factory_returning_its_nested_function_is_fine():
 
 
 def test_factory_taking_sender_is_still_a_factory():
-    assert sig012(
-        "def handler_for(sender):\n"
-        "    def handler(**kwargs):\n"
-        "        pass\n"
-        "    return handler\n"
-        "post_save.connect(handler_for('shop.Order'), weak=False)\n"
-    ) == []
+    assert (
+        sig012(
+            "def handler_for(sender):\n"
+            "    def handler(**kwargs):\n"
+            "        pass\n"
+            "    return handler\n"
+            "post_save.connect(handler_for('shop.Order'), weak=False)\n"
+        )
+        == []
+    )
 
 
 def test_function_choosing_a_module_level_receiver_is_fine():
-    assert sig012("def pick(**options):\n    return on_save\npost_save.connect(pick(strict=True))\n") == []
+    assert (
+        sig012("def pick(**options):\n    return on_save\npost_save.connect(pick(strict=True))\n")
+        == []
+    )
 
 
 def test_function_returning_nothing_is_flagged_whatever_its_parameters():
@@ -80,33 +90,40 @@ def test_method_called_through_self_is_flagged():
 
 
 def test_method_name_defined_by_two_classes_is_not_judged():
-    assert sig012(
-        "class A:\n"
-        "    def on_change(self, sender, **kwargs):\n"
-        "        pass\n"
-        "class B:\n"
-        "    def on_change(self, sender, **kwargs):\n"
-        "        pass\n"
-        "def install(obj):\n"
-        "    post_save.connect(obj.on_change(), weak=False)\n"
-    ) == []
+    assert (
+        sig012(
+            "class A:\n"
+            "    def on_change(self, sender, **kwargs):\n"
+            "        pass\n"
+            "class B:\n"
+            "    def on_change(self, sender, **kwargs):\n"
+            "        pass\n"
+            "def install(obj):\n"
+            "    post_save.connect(obj.on_change(), weak=False)\n"
+        )
+        == []
+    )
 
 
 def test_imported_function_is_not_judged():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.db.models.signals import post_save
         from shop.handlers import get_handler
 
         post_save.connect(get_handler("search"), weak=False)
         """,
-        "SIG012",
-    ) == []
+            "SIG012",
+        )
+        == []
+    )
 
 
 def test_connect_of_something_that_is_not_a_signal_is_not_judged():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         import sqlite3
 
         def path():
@@ -114,8 +131,10 @@ def test_connect_of_something_that_is_not_a_signal_is_not_judged():
 
         sqlite3.connect(path())
         """,
-        "SIG012",
-    ) == []
+            "SIG012",
+        )
+        == []
+    )
 
 
 def test_project_signal_is_checked():

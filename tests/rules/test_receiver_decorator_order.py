@@ -1,4 +1,5 @@
 """SIG007 receiver-decorator-order."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -35,7 +36,10 @@ def test_stacked_receivers_on_top_are_fine():
 
 
 def test_every_receiver_below_a_wrapper_is_flagged():
-    assert sig007("@log_calls", "@receiver(post_save)", "@receiver(post_delete)") == [(7, 2), (8, 2)]
+    assert sig007("@log_calls", "@receiver(post_save)", "@receiver(post_delete)") == [
+        (7, 2),
+        (8, 2),
+    ]
 
 
 def test_receiver_below_a_wrapper_below_a_receiver_is_flagged():
@@ -47,15 +51,18 @@ def test_unresolvable_decorator_above_counts_as_a_wrapper():
 
 
 def test_message_names_the_receiver_and_says_to_move_it():
-    (finding,) = findings_for(decorated("@transaction.atomic", "@receiver(post_save)"), code="SIG007")
+    (finding,) = findings_for(
+        decorated("@transaction.atomic", "@receiver(post_save)"), code="SIG007"
+    )
     assert "`on_change`" in finding.message
     assert finding.message.endswith("move `@receiver` to the top")
     assert finding.severity == "warning"
 
 
 def test_staticmethod_above_receiver_is_fine():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.db.models.signals import post_save
         from django.dispatch import receiver
 
@@ -65,8 +72,10 @@ def test_staticmethod_above_receiver_is_fine():
             def on_save(sender, **kwargs):
                 pass
         """,
-        "SIG007",
-    ) == []
+            "SIG007",
+        )
+        == []
+    )
 
 
 def test_classmethod_above_receiver_is_flagged():
@@ -86,8 +95,9 @@ def test_classmethod_above_receiver_is_flagged():
 
 
 def test_another_librarys_receiver_is_not_judged():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.db import transaction
         from events import receiver
 
@@ -96,8 +106,10 @@ def test_another_librarys_receiver_is_not_judged():
         def on_order(sender, **kwargs):
             pass
         """,
-        "SIG007",
-    ) == []
+            "SIG007",
+        )
+        == []
+    )
 
 
 def test_receiver_reached_through_the_dispatch_module():

@@ -1,8 +1,8 @@
 """SIG001 receiver-missing-kwargs (and, in one place, how ``# noqa`` applies to every rule)."""
+
 from __future__ import annotations
 
 import os
-
 import textwrap
 
 from conftest import findings_for, positions
@@ -41,13 +41,17 @@ def test_message_names_receiver_and_signal_and_says_what_to_do():
         """,
         code="SIG001",
     )
-    assert finding.message == "receiver `on_save` of `ps` does not accept `**kwargs`: add `**kwargs` to its parameters"
+    assert (
+        finding.message
+        == "receiver `on_save` of `ps` does not accept `**kwargs`: add `**kwargs` to its parameters"
+    )
     assert finding.severity == "error" and finding.name == "receiver-missing-kwargs"
 
 
 def test_kwargs_under_any_name_is_enough():
-    assert sig001(
-        """
+    assert (
+        sig001(
+            """
         from django.db.models.signals import post_save
         from django.dispatch import receiver
 
@@ -55,7 +59,9 @@ def test_kwargs_under_any_name_is_enough():
         def on_save(sender, **extra):
             pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_star_args_alone_is_not_enough():
@@ -112,8 +118,9 @@ def test_receiver_list_is_reported_once():
 
 
 def test_function_that_is_only_disconnected_is_not_a_receiver():
-    assert sig001(
-        """
+    assert (
+        sig001(
+            """
         from django.db.models.signals import post_save
 
         def legacy(sender, instance):
@@ -121,12 +128,15 @@ def test_function_that_is_only_disconnected_is_not_a_receiver():
 
         post_save.disconnect(legacy)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_function_passed_to_a_connect_that_is_not_a_signal_is_not_a_receiver():
-    assert sig001(
-        """
+    assert (
+        sig001(
+            """
         import sqlite3
         from myapp import bus
 
@@ -136,12 +146,15 @@ def test_function_passed_to_a_connect_that_is_not_a_signal_is_not_a_receiver():
         sqlite3.connect(on_open)
         bus.connect(on_open)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_decorator_of_another_library_is_not_djangos():
-    assert sig001(
-        """
+    assert (
+        sig001(
+            """
         from blinker_helpers import receiver
         from django.db.models.signals import post_save
 
@@ -149,7 +162,9 @@ def test_receiver_decorator_of_another_library_is_not_djangos():
         def on_save(sender):
             pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_of_a_signal_imported_from_a_signals_module_is_checked():
@@ -221,14 +236,17 @@ def test_lambda_without_kwargs_is_flagged_at_the_lambda_without_a_fix():
 
 
 def test_lambda_with_kwargs_or_disconnected_is_fine():
-    assert sig001(
-        """
+    assert (
+        sig001(
+            """
         from django.db.models.signals import post_save
 
         post_save.connect(lambda sender, **kwargs: None, weak=False)
         post_save.disconnect(lambda sender: None)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_fix_appends_kwargs_after_keyword_only_parameters():
@@ -264,7 +282,10 @@ def test_receiver_connected_from_another_module_is_checked_in_project_mode(tmp_p
         "        post_save.connect(on_save)\n"
     )
     for use_cache in (True, True, False):  # cold, warm (from the cache), uncached
-        found = [(os.path.relpath(f.path, tmp_path), f.line, f.code) for f in check_paths([str(tmp_path)], Config(root=str(tmp_path)), 1, use_cache).findings]
+        found = [
+            (os.path.relpath(f.path, tmp_path), f.line, f.code)
+            for f in check_paths([str(tmp_path)], Config(root=str(tmp_path)), 1, use_cache).findings
+        ]
         assert ("shop/handlers.py", 1, "SIG001") in found
 
 

@@ -1,4 +1,5 @@
 """SIG005 receiver-on-method."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -42,8 +43,9 @@ def test_message_names_the_method_and_the_bound_alternative():
 
 
 def test_staticmethod_below_receiver_is_not_flagged():
-    assert sig005(
-        """
+    assert (
+        sig005(
+            """
         from django.db.models.signals import post_save
         from django.dispatch import receiver
 
@@ -53,7 +55,9 @@ def test_staticmethod_below_receiver_is_not_flagged():
             def on_save(sender, **kwargs):
                 pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_staticmethod_above_receiver_is_not_flagged_by_either_rule():
@@ -120,8 +124,9 @@ def test_method_of_a_class_defined_inside_a_function_is_flagged():
 
 
 def test_method_connected_as_a_bound_method_is_not_flagged():
-    assert sig005(
-        """
+    assert (
+        sig005(
+            """
         from django.db.models.signals import post_save
 
         class Service:
@@ -131,12 +136,15 @@ def test_method_connected_as_a_bound_method_is_not_flagged():
             def on_save(self, sender, **kwargs):
                 pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_function_nested_in_a_method_is_not_a_method():
-    assert sig005(
-        """
+    assert (
+        sig005(
+            """
         from django.db.models.signals import post_save
         from django.dispatch import receiver
 
@@ -146,12 +154,15 @@ def test_function_nested_in_a_method_is_not_a_method():
                 def on_save(sender, **kwargs):
                     pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_decorator_of_another_library_on_a_method_is_not_flagged():
-    assert sig005(
-        """
+    assert (
+        sig005(
+            """
         from django.db.models.signals import post_save
         from events import receiver
 
@@ -160,7 +171,9 @@ def test_decorator_of_another_library_on_a_method_is_not_flagged():
             def on_save(self, sender, **kwargs):
                 pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_self_of_a_flagged_method_is_not_also_sig004():

@@ -1,4 +1,5 @@
 """SIG101 receivers-never-imported (what Django loads itself: tests/graph/test_loading.py)."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
@@ -23,18 +24,26 @@ def test_a_receivers_module_nothing_imports_is_flagged_at_line_one():
 
 
 def test_imported_from_ready_is_not_flagged():
-    apps = APP["shop/apps.py"] + "\n    def ready(self):\n        from shop import receivers  # noqa: F401\n"
+    apps = (
+        APP["shop/apps.py"]
+        + "\n    def ready(self):\n        from shop import receivers  # noqa: F401\n"
+    )
     assert sig101(**{"shop/apps.py": apps}) == []
 
 
 def test_imported_by_a_helper_that_ready_calls_is_not_flagged():
-    apps = APP["shop/apps.py"] + "\n    def ready(self):\n        from shop.setup import load\n        load()\n"
+    apps = (
+        APP["shop/apps.py"]
+        + "\n    def ready(self):\n        from shop.setup import load\n        load()\n"
+    )
     setup = "def load():\n    import shop.receivers  # noqa: F401\n"
     assert sig101(**{"shop/apps.py": apps, "shop/setup.py": setup}) == []
 
 
 def test_imported_only_by_tests_is_flagged():
-    assert sig101(**{"shop/tests.py": "import shop.receivers  # noqa: F401\n"}) == [("shop/receivers.py", 1, 1)]
+    assert sig101(**{"shop/tests.py": "import shop.receivers  # noqa: F401\n"}) == [
+        ("shop/receivers.py", 1, 1)
+    ]
 
 
 def test_a_module_that_connects_nothing_at_import_is_not_flagged():
@@ -48,4 +57,8 @@ def test_test_modules_own_receivers_are_not_flagged():
 
 def test_message_names_the_module_and_its_receivers():
     (finding,) = project_findings({**APP, "shop/receivers.py": RECEIVERS}, "SIG101")
-    assert "`shop.receivers`" in finding.message and "`on_save`" in finding.message and "`AppConfig.ready()`" in finding.message
+    assert (
+        "`shop.receivers`" in finding.message
+        and "`on_save`" in finding.message
+        and "`AppConfig.ready()`" in finding.message
+    )

@@ -1,4 +1,5 @@
 """SIG011 removed-providing-args."""
+
 from __future__ import annotations
 
 import textwrap
@@ -100,18 +101,22 @@ def test_positional_list_is_flagged_without_a_fix():
 
 
 def test_empty_positional_list_is_harmless():
-    assert sig011(
-        """
+    assert (
+        sig011(
+            """
         from django.dispatch import Signal
 
         legacy = Signal([])
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_subclass_of_signal_may_take_its_own_arguments():
-    assert sig011(
-        """
+    assert (
+        sig011(
+            """
         from django.dispatch import Signal
 
         class CompatSignal(Signal):
@@ -121,28 +126,36 @@ def test_subclass_of_signal_may_take_its_own_arguments():
         order_placed = CompatSignal(providing_args=["order"])
         legacy = CompatSignal(["order"])
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_signal_without_providing_args_is_fine():
-    assert sig011(
-        """
+    assert (
+        sig011(
+            """
         from django.dispatch import Signal
 
         order_placed = Signal()  # sends: order
         cached = Signal(use_caching=True)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_another_librarys_signal_class_is_not_judged():
-    assert sig011(
-        """
+    assert (
+        sig011(
+            """
         from blinker_compat import Signal
 
         order_placed = Signal(providing_args=["order"])
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_fix_keeps_the_names_as_a_comment():

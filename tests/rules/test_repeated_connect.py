@@ -1,4 +1,5 @@
 """SIG103 repeated-connect."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
@@ -38,30 +39,39 @@ class Handler:
 
 
 def sig103(code: str, path: str = "shop/views.py", **files: str):
-    return [(line, column) for _, line, column in project_positions({**APP, **files, path: HEADER + code}, "SIG103")]
+    return [
+        (line, column)
+        for _, line, column in project_positions({**APP, **files, path: HEADER + code}, "SIG103")
+    ]
 
 
 def in_view(body: str) -> str:
-    return "def view(request):\n" + "".join(f"    {line}\n" for line in body.strip("\n").split("\n"))
+    return "def view(request):\n" + "".join(
+        f"    {line}\n" for line in body.strip("\n").split("\n")
+    )
 
 
 def test_nested_function_connected_strongly_in_a_view_is_flagged_at_the_connect():
-    code = in_view("def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)")
+    code = in_view(
+        "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)"
+    )
     assert sig103(code) == [(18, 5)]
 
 
 def test_lambda_partial_and_temporary_method_connected_strongly_are_flagged():
     code = in_view(
-        'post_save.connect(lambda sender, **kwargs: None, weak=False)\n'
+        "post_save.connect(lambda sender, **kwargs: None, weak=False)\n"
         'post_save.connect(partial(notify, "a"), weak=False)\n'
-        'post_save.connect(Handler().on_save, weak=False)\n'
-        'post_save.connect(Handler(), weak=False)'
+        "post_save.connect(Handler().on_save, weak=False)\n"
+        "post_save.connect(Handler(), weak=False)"
     )
     assert sig103(code) == [(16, 5), (17, 5), (18, 5), (19, 5)]
 
 
 def test_a_local_name_bound_to_a_new_partial_is_flagged():
-    assert sig103(in_view('handler = partial(notify, "a")\npost_save.connect(handler, weak=False)')) == [(17, 5)]
+    assert sig103(
+        in_view('handler = partial(notify, "a")\npost_save.connect(handler, weak=False)')
+    ) == [(17, 5)]
 
 
 def test_bound_method_connected_in_init_is_flagged():
@@ -85,11 +95,20 @@ def test_module_level_function_connected_in_a_view_is_not_flagged():
 
 
 def test_a_dispatch_uid_prevents_the_duplicates():
-    assert sig103(in_view('post_save.connect(partial(notify, "a"), weak=False, dispatch_uid="shop.notify")')) == []
+    assert (
+        sig103(
+            in_view(
+                'post_save.connect(partial(notify, "a"), weak=False, dispatch_uid="shop.notify")'
+            )
+        )
+        == []
+    )
 
 
 def test_a_falsy_dispatch_uid_does_not():
-    assert sig103(in_view('post_save.connect(partial(notify, "a"), weak=False, dispatch_uid="")')) == [(16, 5)]
+    assert sig103(
+        in_view('post_save.connect(partial(notify, "a"), weak=False, dispatch_uid="")')
+    ) == [(16, 5)]
 
 
 def test_a_non_literal_weak_is_not_judged():
@@ -97,7 +116,9 @@ def test_a_non_literal_weak_is_not_judged():
 
 
 def test_disconnected_in_the_same_function_is_not_flagged():
-    code = in_view("def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)\npost_save.disconnect(on_save)")
+    code = in_view(
+        "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)\npost_save.disconnect(on_save)"
+    )
     assert sig103(code) == []
 
 
@@ -175,7 +196,13 @@ def test_test_setup_paired_with_a_teardown_disconnect_is_not_flagged():
 
 
 def test_message_names_receiver_signal_and_function():
-    code = in_view("def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)")
+    code = in_view(
+        "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)"
+    )
     (finding,) = project_findings({**APP, "shop/views.py": HEADER + code}, "SIG103")
-    assert "`on_save`" in finding.message and "`post_save`" in finding.message and "`view`" in finding.message
+    assert (
+        "`on_save`" in finding.message
+        and "`post_save`" in finding.message
+        and "`view`" in finding.message
+    )
     assert "`dispatch_uid`" in finding.message

@@ -5,6 +5,7 @@ project (``fixtures/rules/SIG102/``), their examples are multi-module projects. 
 names are a public interface, and this test must not depend on a file outside
 the repository.
 """
+
 from __future__ import annotations
 
 import ast
@@ -68,7 +69,9 @@ def test_per_file_codes_names_and_severities_are_exactly_the_catalogs():
 
 
 def test_project_codes_names_and_severities_are_exactly_the_catalogs():
-    assert {rule.code: (rule.name, rule.severity) for rule in all_rules() if rule.project} == PROJECT_RULES
+    assert {
+        rule.code: (rule.name, rule.severity) for rule in all_rules() if rule.project
+    } == PROJECT_RULES
 
 
 def test_rules_are_sorted_by_code_and_codes_are_unique():
@@ -102,19 +105,25 @@ def test_rule_has_valid_and_invalid_examples_with_positions(rule):
     assert len(rule.INVALID) >= 1
     for example in rule.INVALID:
         assert example.positions, "an INVALID example says where its findings are"
-        for position in example.positions:  # (line, column), or (path, line, column) in another module
+        for (
+            position
+        ) in example.positions:  # (line, column), or (path, line, column) in another module
             *path, line, column = position
             assert line >= 1 and column >= 1
             assert not path or path[0] in example.files
     if rule.project:
-        assert all(example.files for example in list(rule.VALID) + list(rule.INVALID)), "project examples are projects"
+        assert all(example.files for example in list(rule.VALID) + list(rule.INVALID)), (
+            "project examples are projects"
+        )
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_docstring_has_ruffs_headings_in_order(rule):
     doc = rule.doc()
     positions = [doc.find(heading) for heading in HEADINGS]
-    assert all(position >= 0 for position in positions), [h for h, p in zip(HEADINGS, positions) if p < 0]
+    assert all(position >= 0 for position in positions), [
+        h for h, p in zip(HEADINGS, positions, strict=False) if p < 0
+    ]
     assert positions == sorted(positions)
 
 
@@ -128,21 +137,33 @@ def test_module_docstring_says_the_purpose_and_links_the_docs(rule):
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_class_body_is_in_the_conventional_order(rule):
     tree = ast.parse(inspect.getsource(inspect.getmodule(rule)))
-    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == rule.__name__]
+    (cls,) = [
+        node for node in tree.body if isinstance(node, ast.ClassDef) and node.name == rule.__name__
+    ]
     order = []
     for node in cls.body:
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
             order.append(node.targets[0].id)
         elif isinstance(node, ast.FunctionDef):
             order.append(node.name)
-    expected = ["code", "name", "severity", "MESSAGE", "VALID", "INVALID", "check_project" if rule.project else "check"]
+    expected = [
+        "code",
+        "name",
+        "severity",
+        "MESSAGE",
+        "VALID",
+        "INVALID",
+        "check_project" if rule.project else "check",
+    ]
     assert [name for name in order if name in expected] == expected
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_rule_has_a_fixture_named_by_its_code(rule):
     fixtures = ROOT / "fixtures" / "rules"
-    if rule.code == "SIG000" or rule.project:  # files that must not parse, or a project: a directory
+    if (
+        rule.code == "SIG000" or rule.project
+    ):  # files that must not parse, or a project: a directory
         assert sorted((fixtures / rule.code).rglob("*.py"))
     else:
         assert (fixtures / f"{rule.code}.py").is_file()

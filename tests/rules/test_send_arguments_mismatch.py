@@ -1,4 +1,5 @@
 """SIG010 send-arguments-mismatch."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -33,7 +34,11 @@ def test_positional_sender_is_fine():
 
 
 def test_missing_argument_is_flagged_at_the_send_call():
-    assert sig010(send('post_save.send(sender=Order, instance=order, raw=False, using="default", update_fields=None)')) == [(5, 5)]
+    assert sig010(
+        send(
+            'post_save.send(sender=Order, instance=order, raw=False, using="default", update_fields=None)'
+        )
+    ) == [(5, 5)]
 
 
 def test_message_names_every_missing_argument():
@@ -64,12 +69,20 @@ def test_missing_sender_is_flagged():
 
 
 def test_plain_signal_may_be_sent_with_sender_none():
-    assert sig010(send("request_finished.send(sender=None)", "request_finished", "django.core.signals")) == []
+    assert (
+        sig010(
+            send("request_finished.send(sender=None)", "request_finished", "django.core.signals")
+        )
+        == []
+    )
 
 
 def test_model_signal_with_sender_none_or_a_string_is_flagged():
     assert "`sender=None`" in messages(send(f"post_save.send(sender=None, {POST_SAVE_ARGS})"))[0]
-    assert "`sender='shop.Order'`" in messages(send(f"post_save.send(sender='shop.Order', {POST_SAVE_ARGS})"))[0]
+    assert (
+        "`sender='shop.Order'`"
+        in messages(send(f"post_save.send(sender='shop.Order', {POST_SAVE_ARGS})"))[0]
+    )
 
 
 def test_model_signal_with_the_user_model_setting_is_flagged():
@@ -99,8 +112,9 @@ def test_model_signal_sent_with_self_from_a_method_is_flagged():
 
 
 def test_model_signal_sent_with_cls_from_a_classmethod_is_fine():
-    assert sig010(
-        f"""
+    assert (
+        sig010(
+            f"""
         from django.db import models
         from django.db.models.signals import post_save
 
@@ -109,7 +123,9 @@ def test_model_signal_sent_with_cls_from_a_classmethod_is_fine():
             def touch(cls, order):
                 post_save.send(sender=cls, {POST_SAVE_ARGS})
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_star_kwargs_are_trusted():
@@ -123,8 +139,13 @@ def test_star_args_cannot_supply_keyword_arguments():
 
 def test_sometimes_sent_arguments_may_be_passed_or_not():
     module = "django.core.signals"
-    assert sig010(send("request_started.send(sender=None, environ={})", "request_started", module)) == []
-    assert sig010(send("request_started.send(sender=None, scope={})", "request_started", module)) == []
+    assert (
+        sig010(send("request_started.send(sender=None, environ={})", "request_started", module))
+        == []
+    )
+    assert (
+        sig010(send("request_started.send(sender=None, scope={})", "request_started", module)) == []
+    )
     assert sig010(send("request_started.send(sender=None)", "request_started", module)) == []
 
 
@@ -134,12 +155,19 @@ def test_every_send_method_is_checked():
 
 
 def test_reexported_signal_is_resolved():
-    assert sig010(send('setting_changed.send(sender=None, setting="DEBUG", value=True)', "setting_changed", "django.test.signals")) == [(5, 5)]
+    assert sig010(
+        send(
+            'setting_changed.send(sender=None, setting="DEBUG", value=True)',
+            "setting_changed",
+            "django.test.signals",
+        )
+    ) == [(5, 5)]
 
 
 def test_project_signal_is_not_checked_here():
-    assert sig010(
-        """
+    assert (
+        sig010(
+            """
         from django.dispatch import Signal
 
         order_placed = Signal()
@@ -147,14 +175,19 @@ def test_project_signal_is_not_checked_here():
         def place(order):
             order_placed.send(order, "extra")
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_send_method_of_something_else_is_not_checked():
-    assert sig010(
-        """
+    assert (
+        sig010(
+            """
         def notify(socket, message):
             socket.send(b"x", 0)
             message.send()
         """
-    ) == []
+        )
+        == []
+    )

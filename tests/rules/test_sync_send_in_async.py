@@ -1,4 +1,5 @@
 """SIG016 sync-send-in-async."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -49,14 +50,20 @@ def test_asend_is_fine():
 
 
 def test_send_in_a_nested_sync_function_is_fine():
-    assert in_async("def later():\n    order_placed.send(sender=None, order=order)\nreturn later") == []
+    assert (
+        in_async("def later():\n    order_placed.send(sender=None, order=order)\nreturn later")
+        == []
+    )
 
 
 def test_send_in_a_lambda_run_in_a_thread_is_fine():
-    assert in_async(
-        "loop = asyncio.get_running_loop()\n"
-        "await loop.run_in_executor(None, lambda: order_placed.send(sender=None, order=order))"
-    ) == []
+    assert (
+        in_async(
+            "loop = asyncio.get_running_loop()\n"
+            "await loop.run_in_executor(None, lambda: order_placed.send(sender=None, order=order))"
+        )
+        == []
+    )
 
 
 def test_send_passed_uncalled_to_a_thread_helper_is_fine():
@@ -112,8 +119,9 @@ def test_signal_imported_from_a_signals_module_is_checked():
 
 
 def test_sync_function_is_fine():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.dispatch import Signal
 
         order_placed = Signal()
@@ -121,5 +129,7 @@ def test_sync_function_is_fine():
         def checkout(order):
             order_placed.send(sender=None, order=order)
         """,
-        "SIG016",
-    ) == []
+            "SIG016",
+        )
+        == []
+    )

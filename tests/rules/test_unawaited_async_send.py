@@ -1,4 +1,5 @@
 """SIG017 unawaited-async-send."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -34,7 +35,10 @@ def test_message_says_to_await():
         """,
         code="SIG017",
     )
-    assert finding.message == "the coroutine of `order_placed.asend_robust()` is never awaited, so no receiver runs: `await` it"
+    assert (
+        finding.message
+        == "the coroutine of `order_placed.asend_robust()` is never awaited, so no receiver runs: `await` it"
+    )
 
 
 def test_assigned_and_never_used_is_flagged():
@@ -47,12 +51,22 @@ def test_assigned_and_awaited_later_is_fine():
 
 def test_awaited_is_fine():
     assert in_async("await order_placed.asend(sender=None, order=order)") == []
-    assert in_async("results = await order_placed.asend_robust(sender=None, order=order)\nreturn results") == []
+    assert (
+        in_async(
+            "results = await order_placed.asend_robust(sender=None, order=order)\nreturn results"
+        )
+        == []
+    )
 
 
 def test_handed_to_asyncio_is_fine():
     assert in_async("await asyncio.gather(order_placed.asend(sender=None, order=order))") == []
-    assert in_async("task = asyncio.create_task(order_placed.asend(sender=None, order=order))\nreturn task") == []
+    assert (
+        in_async(
+            "task = asyncio.create_task(order_placed.asend(sender=None, order=order))\nreturn task"
+        )
+        == []
+    )
 
 
 def test_returned_coroutine_is_fine():

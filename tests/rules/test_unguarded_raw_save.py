@@ -1,10 +1,13 @@
 """SIG013 unguarded-raw-save."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
 
 
-def receiver_body(body: str, params: str = "sender, instance, **kwargs", signal: str = "post_save") -> str:
+def receiver_body(
+    body: str, params: str = "sender, instance, **kwargs", signal: str = "post_save"
+) -> str:
     lines = "\n".join("    " + line for line in body.strip("\n").splitlines())
     return (
         f"from django.db.models.signals import {signal}\n"
@@ -31,7 +34,9 @@ def test_manager_query_is_flagged_at_the_receiver_def():
 
 
 def test_one_finding_per_receiver_however_many_queries():
-    assert sig013("Stats.objects.create()\nStats.objects.filter().delete()\ninstance.items.all().delete()") == [(6, 1)]
+    assert sig013(
+        "Stats.objects.create()\nStats.objects.filter().delete()\ninstance.items.all().delete()"
+    ) == [(6, 1)]
 
 
 def test_message_says_what_the_receiver_does_and_what_to_do():
@@ -42,13 +47,20 @@ def test_message_says_what_the_receiver_does_and_what_to_do():
 
 
 def test_reading_raw_anywhere_is_enough():
-    assert sig013("if raw:\n    return\nStats.objects.create()", params="sender, instance, raw, **kwargs") == []
+    assert (
+        sig013(
+            "if raw:\n    return\nStats.objects.create()", params="sender, instance, raw, **kwargs"
+        )
+        == []
+    )
     assert sig013("if not kwargs['raw']:\n    Stats.objects.create()") == []
     assert sig013("if kwargs.get('raw', False):\n    return\nStats.objects.create()") == []
 
 
 def test_raw_parameter_that_is_never_read_does_not_count():
-    assert sig013("Stats.objects.create()", params="sender, instance, raw=False, **kwargs") == [(6, 1)]
+    assert sig013("Stats.objects.create()", params="sender, instance, raw=False, **kwargs") == [
+        (6, 1)
+    ]
 
 
 def test_pre_save_is_checked_too():
@@ -60,12 +72,18 @@ def test_delete_signals_are_not_checked():
 
 
 def test_default_manager_of_the_sender_is_flagged():
-    assert "queries `sender` through its manager" in message("sender._default_manager.filter(pk=instance.pk).exists()")
+    assert "queries `sender` through its manager" in message(
+        "sender._default_manager.filter(pk=instance.pk).exists()"
+    )
 
 
 def test_related_manager_is_flagged():
-    assert "uses the related manager `instance.items`" in message("for item in instance.items.all():\n    print(item)")
-    assert sig013("instance.tags.add(tag)", params="sender, instance, tag=None, **kwargs") == [(6, 1)]
+    assert "uses the related manager `instance.items`" in message(
+        "for item in instance.items.all():\n    print(item)"
+    )
+    assert sig013("instance.tags.add(tag)", params="sender, instance, tag=None, **kwargs") == [
+        (6, 1)
+    ]
     assert sig013("instance.tags.clear()") == [(6, 1)]
 
 
@@ -76,7 +94,12 @@ def test_manager_get_and_update_with_keywords_are_queries():
 
 
 def test_dict_methods_on_a_json_field_are_not_queries():
-    assert sig013('instance.metadata.get("size")\ninstance.metadata.update({"x": 1})\ninstance.title.count("a")') == []
+    assert (
+        sig013(
+            'instance.metadata.get("size")\ninstance.metadata.update({"x": 1})\ninstance.title.count("a")'
+        )
+        == []
+    )
 
 
 def test_save_of_another_record_is_flagged():
@@ -94,8 +117,9 @@ def test_saving_the_received_instance_is_sig008_not_sig013():
 
 
 def test_file_delete_without_save_and_cache_delete_are_not_the_orm():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.core.cache import cache
         from django.db.models.signals import post_save
         from django.dispatch import receiver
@@ -105,8 +129,10 @@ def test_file_delete_without_save_and_cache_delete_are_not_the_orm():
             cache.delete(f"order:{instance.pk}")
             instance.image.delete(save=False)
         """,
-        "SIG013",
-    ) == []
+            "SIG013",
+        )
+        == []
+    )
 
 
 def test_query_in_a_nested_helper_is_the_helpers_business():

@@ -1,4 +1,5 @@
 """SIG106 unknown-lazy-sender."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
@@ -28,7 +29,11 @@ def receivers_with(sender: str, signal: str = "post_save") -> str:
 
 
 def sig106(sender: str, settings: str = SETTINGS, signal: str = "post_save"):
-    files = {**APPS, "config/settings.py": settings, "shop/receivers.py": receivers_with(sender, signal)}
+    files = {
+        **APPS,
+        "config/settings.py": settings,
+        "shop/receivers.py": receivers_with(sender, signal),
+    }
     return project_positions(files, "SIG106")
 
 
@@ -51,7 +56,14 @@ def test_app_labels_compare_exactly():
 
 
 def test_the_package_name_of_an_app_with_a_custom_label_is_flagged():
-    findings = project_findings({**APPS, "config/settings.py": SETTINGS, "shop/receivers.py": receivers_with("catalog.Product")}, "SIG106")
+    findings = project_findings(
+        {
+            **APPS,
+            "config/settings.py": SETTINGS,
+            "shop/receivers.py": receivers_with("catalog.Product"),
+        },
+        "SIG106",
+    )
     assert [(f.line, f.column + 1) for f in findings] == [(5, 29)]
     assert "`products`" in findings[0].message
 
@@ -66,12 +78,20 @@ def test_an_unknown_label_is_flagged_when_every_installed_app_is_analysed():
 
 
 def test_a_malformed_reference_is_sig009_only():
-    files = {**APPS, "config/settings.py": SETTINGS, "shop/receivers.py": receivers_with("shop.models.Order")}
+    files = {
+        **APPS,
+        "config/settings.py": SETTINGS,
+        "shop/receivers.py": receivers_with("shop.models.Order"),
+    }
     assert [f.code for f in project_findings(files)] == ["SIG009"]
 
 
 def test_a_string_sender_of_a_plain_signal_is_sig009_only():
-    files = {**APPS, "config/settings.py": SETTINGS, "shop/receivers.py": receivers_with("shop.Refund", signal="user_logged_in")}
+    files = {
+        **APPS,
+        "config/settings.py": SETTINGS,
+        "shop/receivers.py": receivers_with("shop.Refund", signal="user_logged_in"),
+    }
     assert [f.code for f in project_findings(files)] == ["SIG009"]
 
 
@@ -87,8 +107,19 @@ def test_every_model_signal_and_a_project_model_signal_resolve_lazily():
 
 
 def test_message_names_the_reference_the_receiver_and_the_system_check():
-    (finding,) = project_findings({**APPS, "config/settings.py": SETTINGS, "shop/receivers.py": receivers_with("shop.Refund")}, "SIG106")
-    assert "'shop.Refund'" in finding.message and "`on_it`" in finding.message and "signals.E001" in finding.message
+    (finding,) = project_findings(
+        {
+            **APPS,
+            "config/settings.py": SETTINGS,
+            "shop/receivers.py": receivers_with("shop.Refund"),
+        },
+        "SIG106",
+    )
+    assert (
+        "'shop.Refund'" in finding.message
+        and "`on_it`" in finding.message
+        and "signals.E001" in finding.message
+    )
 
 
 def test_the_graph_marks_the_connection_pending_and_a_third_party_one_live():
@@ -97,7 +128,20 @@ def test_the_graph_marks_the_connection_pending_and_a_third_party_one_live():
     from signal_lint.graph import build_graph
 
     files = {**APPS, "config/settings.py": SETTINGS}
-    files["shop/receivers.py"] = receivers_with("shop.Refund") + "\n@receiver(post_save, sender='auth.User')\ndef on_user(sender, **kwargs):\n    pass\n"
-    facts = [extract_source(code.encode(), path, path[:-3].replace("/", ".").replace(".__init__", ""), path.endswith("__init__.py")) for path, code in files.items()]
-    statuses = {edge.receiver: edge.status for edge in build_graph(facts, load_catalog()).connections}
+    files["shop/receivers.py"] = (
+        receivers_with("shop.Refund")
+        + "\n@receiver(post_save, sender='auth.User')\ndef on_user(sender, **kwargs):\n    pass\n"
+    )
+    facts = [
+        extract_source(
+            code.encode(),
+            path,
+            path[:-3].replace("/", ".").replace(".__init__", ""),
+            path.endswith("__init__.py"),
+        )
+        for path, code in files.items()
+    ]
+    statuses = {
+        edge.receiver: edge.status for edge in build_graph(facts, load_catalog()).connections
+    }
     assert statuses == {"shop.receivers.on_it": "pending", "shop.receivers.on_user": "live"}

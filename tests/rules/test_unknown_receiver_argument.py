@@ -1,4 +1,5 @@
 """SIG004 unknown-receiver-argument."""
+
 from __future__ import annotations
 
 from conftest import findings_for, positions
@@ -42,7 +43,10 @@ def test_typo_of_app_config_gets_a_hint():
 def test_name_far_from_every_sent_argument_gets_no_hint():
     (message,) = messages(receiver_of("post_save", "sender, instance, request, **kwargs"))
     assert "did you mean" not in message
-    assert message == "parameter `request` of receiver `handler` is never sent by `post_save`: dispatch raises `TypeError`"
+    assert (
+        message
+        == "parameter `request` of receiver `handler` is never sent by `post_save`: dispatch raises `TypeError`"
+    )
 
 
 def test_finding_points_at_the_parameter():
@@ -56,23 +60,47 @@ def test_defaulted_parameter_never_sent_keeps_its_default():
 
 
 def test_every_sent_argument_is_accepted_in_any_order():
-    assert sig004(receiver_of("post_save", "update_fields, using, raw, created, instance, sender, signal, **kwargs")) == []
+    assert (
+        sig004(
+            receiver_of(
+                "post_save",
+                "update_fields, using, raw, created, instance, sender, signal, **kwargs",
+            )
+        )
+        == []
+    )
 
 
 def test_sender_and_signal_are_always_sent():
-    assert sig004(receiver_of("request_finished", "signal, sender, **kwargs", "django.core.signals")) == []
+    assert (
+        sig004(receiver_of("request_finished", "signal, sender, **kwargs", "django.core.signals"))
+        == []
+    )
 
 
 def test_argument_sent_by_only_some_send_sites_must_have_a_default():
-    (message,) = messages(receiver_of("request_started", "sender, environ, **kwargs", "django.core.signals"))
+    (message,) = messages(
+        receiver_of("request_started", "sender, environ, **kwargs", "django.core.signals")
+    )
     assert "is sent by only some of `request_started`'s send sites" in message
     assert "give it a default" in message
-    assert sig004(receiver_of("request_started", "sender, environ=None, **kwargs", "django.core.signals")) == []
+    assert (
+        sig004(
+            receiver_of("request_started", "sender, environ=None, **kwargs", "django.core.signals")
+        )
+        == []
+    )
 
 
 def test_plan_and_apps_of_post_migrate_are_sometimes_missing():
-    assert sig004(receiver_of("post_migrate", "sender, app_config, plan, apps, **kwargs")) == [(5, 33), (5, 39)]
-    assert sig004(receiver_of("post_migrate", "sender, app_config, plan=None, apps=None, **kwargs")) == []
+    assert sig004(receiver_of("post_migrate", "sender, app_config, plan, apps, **kwargs")) == [
+        (5, 33),
+        (5, 39),
+    ]
+    assert (
+        sig004(receiver_of("post_migrate", "sender, app_config, plan=None, apps=None, **kwargs"))
+        == []
+    )
 
 
 def test_positional_only_parameters_fail_even_when_the_name_is_sent():
@@ -91,11 +119,15 @@ def test_star_args_and_kwargs_are_never_flagged():
 
 
 def test_keyword_only_parameter_is_checked_like_any_other():
-    assert sig004(receiver_of("setting_changed", "*, setting, valeu, **kwargs", "django.core.signals")) == [(5, 25)]
+    assert sig004(
+        receiver_of("setting_changed", "*, setting, valeu, **kwargs", "django.core.signals")
+    ) == [(5, 25)]
 
 
 def test_one_finding_per_bad_parameter():
-    assert sig004(receiver_of("post_save", "sender, create, request=None, usign='default', **kwargs")) == [
+    assert sig004(
+        receiver_of("post_save", "sender, create, request=None, usign='default', **kwargs")
+    ) == [
         (5, 21),
         (5, 29),
         (5, 43),
@@ -128,8 +160,9 @@ def test_shared_receiver_may_default_an_argument_one_signal_sends():
 
 
 def test_receiver_of_a_project_signal_is_left_to_the_project_rule():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         from django.dispatch import Signal, receiver
 
         order_placed = Signal()
@@ -138,12 +171,15 @@ def test_receiver_of_a_project_signal_is_left_to_the_project_rule():
         def handler(sender, order, customer, **kwargs):
             pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_of_a_builtin_and_a_project_signal_is_not_judged():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         from django.db.models.signals import post_save
         from django.dispatch import Signal, receiver
 
@@ -153,11 +189,15 @@ def test_receiver_of_a_builtin_and_a_project_signal_is_not_judged():
         def handler(sender, order=None, **kwargs):
             pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_signal_reexported_by_django_test_signals_is_resolved():
-    assert sig004(receiver_of("setting_changed", "sender, name, **kwargs", "django.test.signals")) == [(5, 21)]
+    assert sig004(
+        receiver_of("setting_changed", "sender, name, **kwargs", "django.test.signals")
+    ) == [(5, 21)]
 
 
 def test_self_of_a_receiver_decorated_method_is_sig005_only():
@@ -175,8 +215,9 @@ def test_self_of_a_receiver_decorated_method_is_sig005_only():
 
 
 def test_self_of_a_bound_method_connected_through_self_is_not_checked():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         from django.db.models.signals import post_save
 
         class Audit:
@@ -186,7 +227,9 @@ def test_self_of_a_bound_method_connected_through_self_is_not_checked():
             def on_save(self, sender, instance, **kwargs):
                 pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_self_of_a_method_connected_through_the_class_is_never_sent():
@@ -203,7 +246,9 @@ def test_self_of_a_method_connected_through_the_class_is_never_sent():
         code="SIG004",
     )
     assert (finding.line, finding.column + 1) == (4, 17)
-    assert finding.message.startswith("parameter `self` of receiver `on_save` is never sent by `post_save`")
+    assert finding.message.startswith(
+        "parameter `self` of receiver `on_save` is never sent by `post_save`"
+    )
 
 
 def test_staticmethod_connected_through_self_has_every_parameter_checked():
@@ -223,8 +268,9 @@ def test_staticmethod_connected_through_self_has_every_parameter_checked():
 
 
 def test_classmethod_connected_through_cls_or_the_class_skips_cls():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         from django.db.models.signals import post_delete, post_save
 
         class Audit:
@@ -238,12 +284,15 @@ def test_classmethod_connected_through_cls_or_the_class_skips_cls():
 
         post_delete.connect(Audit.on_change)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_default_passed_by_the_files_own_direct_calls_is_not_dead():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         from django.db.models.signals import post_init
 
         class ImageField:
@@ -256,21 +305,31 @@ def test_default_passed_by_the_files_own_direct_calls_is_not_dead():
             def pre_save(self, instance):
                 self.update_dimensions(instance, force=True)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_function_that_is_not_connected_is_not_checked():
-    assert sig004(
-        """
+    assert (
+        sig004(
+            """
         def handler(sender, request):
             pass
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_in_another_module_is_checked_in_project_mode():
     # detailed=True: the facts the engine's detail_receiver_files() gives a connected receiver's file
-    handlers = extract_source(b"def on_migrate(sender, app, **kwargs):\n    pass\n", "core/handlers.py", "core.handlers", detailed=True)
+    handlers = extract_source(
+        b"def on_migrate(sender, app, **kwargs):\n    pass\n",
+        "core/handlers.py",
+        "core.handlers",
+        detailed=True,
+    )
     apps = extract_source(
         b"from django.apps import AppConfig\n"
         b"from django.db.models.signals import post_migrate\n"
@@ -284,5 +343,8 @@ def test_receiver_in_another_module_is_checked_in_project_mode():
         "core/apps.py",
         "core.apps",
     )
-    found = [(f.path, f.line, f.column + 1, f.code) for f in check_facts([apps, handlers], load_catalog(), Config())]
+    found = [
+        (f.path, f.line, f.column + 1, f.code)
+        for f in check_facts([apps, handlers], load_catalog(), Config())
+    ]
     assert found == [("core/handlers.py", 1, 24, "SIG004")]

@@ -1,11 +1,19 @@
 """SIG105 unused-signal."""
+
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
 
 
 def sig105(signals: str, **files: str):
-    return project_positions({"shop/__init__.py": "", "shop/signals.py": "from django.dispatch import Signal\n\n" + signals, **files}, "SIG105")
+    return project_positions(
+        {
+            "shop/__init__.py": "",
+            "shop/signals.py": "from django.dispatch import Signal\n\n" + signals,
+            **files,
+        },
+        "SIG105",
+    )
 
 
 SENDS = "from shop.signals import order_placed\n\ndef place(order):\n    order_placed.send(sender=None, order=order)\n"
@@ -13,14 +21,21 @@ RECEIVES = "from django.dispatch import receiver\n\nfrom shop.signals import ord
 
 
 def test_sent_and_received_is_not_flagged():
-    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS, "shop/handlers.py": RECEIVES}) == []
+    assert (
+        sig105(
+            "order_placed = Signal()\n", **{"shop/orders.py": SENDS, "shop/handlers.py": RECEIVES}
+        )
+        == []
+    )
 
 
 SETTINGS = {"config/__init__.py": "", "config/settings.py": 'INSTALLED_APPS = ["shop"]\n'}
 
 
 def test_sent_but_never_received_is_flagged_at_the_definition_in_a_project():
-    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS}, **SETTINGS) == [("shop/signals.py", 3, 16)]
+    assert sig105("order_placed = Signal()\n", **{"shop/orders.py": SENDS}, **SETTINGS) == [
+        ("shop/signals.py", 3, 16)
+    ]
 
 
 def test_sent_but_never_received_is_a_reusable_apps_hook_without_settings():
@@ -28,19 +43,37 @@ def test_sent_but_never_received_is_a_reusable_apps_hook_without_settings():
 
 
 def test_received_but_never_sent_is_flagged_and_names_the_receivers():
-    files = {"shop/__init__.py": "", "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n", "shop/handlers.py": RECEIVES}
+    files = {
+        "shop/__init__.py": "",
+        "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n",
+        "shop/handlers.py": RECEIVES,
+    }
     (finding,) = project_findings(files, "SIG105")
     assert (finding.path, finding.line, finding.column + 1) == ("shop/signals.py", 3, 16)
     assert "never sent" in finding.message and "`on_placed`" in finding.message
 
 
 def test_neither_sent_nor_received_is_flagged():
-    (finding,) = project_findings({"shop/__init__.py": "", "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n"}, "SIG105")
-    assert "never sent and has no receivers" in finding.message and "`order_placed`" in finding.message
+    (finding,) = project_findings(
+        {
+            "shop/__init__.py": "",
+            "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n",
+        },
+        "SIG105",
+    )
+    assert (
+        "never sent and has no receivers" in finding.message and "`order_placed`" in finding.message
+    )
 
 
 def test_severity_is_info():
-    (finding,) = project_findings({"shop/__init__.py": "", "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n"}, "SIG105")
+    (finding,) = project_findings(
+        {
+            "shop/__init__.py": "",
+            "shop/signals.py": "from django.dispatch import Signal\n\norder_placed = Signal()\n",
+        },
+        "SIG105",
+    )
     assert finding.severity == "info"
 
 
@@ -63,4 +96,15 @@ def test_a_signal_defined_in_a_test_module_is_not_reported():
 
 def test_djangos_own_signals_are_not_reported_in_djangos_source():
     source = "from django.dispatch import Signal\n\nconnection_created = Signal()\n"
-    assert project_positions({"django/__init__.py": "", "django/db/__init__.py": "", "django/db/backends/__init__.py": "", "django/db/backends/signals.py": source}, "SIG105") == []
+    assert (
+        project_positions(
+            {
+                "django/__init__.py": "",
+                "django/db/__init__.py": "",
+                "django/db/backends/__init__.py": "",
+                "django/db/backends/signals.py": source,
+            },
+            "SIG105",
+        )
+        == []
+    )

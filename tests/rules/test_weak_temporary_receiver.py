@@ -1,9 +1,10 @@
 """SIG002 weak-temporary-receiver."""
+
 from __future__ import annotations
 
-from signal_lint.fix import fix_source
-
 from conftest import findings_for, positions
+
+from signal_lint.fix import fix_source
 
 
 def sig002(source: str):
@@ -21,13 +22,16 @@ def test_inline_lambda_is_flagged_at_the_connect_call():
 
 
 def test_inline_lambda_with_weak_false_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         post_save.connect(lambda sender, **kwargs: None, weak=False)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_weak_given_positionally_is_read():
@@ -42,14 +46,17 @@ def test_weak_given_positionally_is_read():
 
 
 def test_weak_that_is_not_a_literal_is_not_judged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.conf import settings
         from django.db.models.signals import post_save
 
         post_save.connect(lambda **kwargs: None, weak=settings.WEAK_SIGNALS)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_partial_imported_either_way_is_flagged():
@@ -83,8 +90,9 @@ def test_bound_method_of_a_temporary_is_flagged():
 
 
 def test_bound_method_of_a_module_level_instance_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         class Handler:
@@ -95,7 +103,9 @@ def test_bound_method_of_a_module_level_instance_is_not_flagged():
         post_save.connect(handler.on_save)
         post_save.connect(handler)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_temporary_callable_instance_of_a_class_of_this_file_is_flagged():
@@ -116,8 +126,9 @@ def test_temporary_callable_instance_of_a_class_of_this_file_is_flagged():
 
 
 def test_temporary_instance_of_a_class_that_registers_itself_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         HANDLERS = []
@@ -131,23 +142,29 @@ def test_temporary_instance_of_a_class_that_registers_itself_is_not_flagged():
 
         post_save.connect(Handler())
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_temporary_instance_of_an_imported_class_is_not_judged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
         from handlers import Handler
 
         post_save.connect(Handler())
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_temporary_instance_of_a_subclass_of_an_unknown_base_is_not_judged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
         from handlers import BaseHandler
 
@@ -157,12 +174,15 @@ def test_temporary_instance_of_a_subclass_of_an_unknown_base_is_not_judged():
 
         post_save.connect(Handler())
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_factory_call_is_not_judged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def make_handler():
@@ -172,7 +192,9 @@ def test_factory_call_is_not_judged():
 
         post_save.connect(make_handler(), weak=False)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_nested_function_connected_in_ready_is_flagged():
@@ -212,8 +234,9 @@ def test_receiver_decorator_inside_a_function_is_flagged_at_the_decorator():
 
 
 def test_nested_function_returned_by_its_factory_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def install():
@@ -222,12 +245,15 @@ def test_nested_function_returned_by_its_factory_is_not_flagged():
             post_save.connect(on_save)
             return on_save
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_nested_function_stored_on_self_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         class Watcher:
@@ -237,12 +263,15 @@ def test_nested_function_stored_on_self_is_not_flagged():
                 self._on_save = on_save
                 post_save.connect(on_save)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_nested_function_disconnected_in_the_same_frame_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def import_rows(rows):
@@ -255,7 +284,9 @@ def test_nested_function_disconnected_in_the_same_frame_is_not_flagged():
             finally:
                 post_save.disconnect(on_save)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_disconnect_of_another_function_does_not_excuse_the_connection():
@@ -276,8 +307,9 @@ def test_disconnect_of_another_function_does_not_excuse_the_connection():
 
 
 def test_nested_function_in_a_generator_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def capture():
@@ -287,12 +319,15 @@ def test_nested_function_in_a_generator_is_not_flagged():
             post_save.connect(on_save)
             yield seen
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_nested_function_in_a_test_function_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def test_saves_are_seen(order):
@@ -303,12 +338,15 @@ def test_nested_function_in_a_test_function_is_not_flagged():
             order.save()
             assert seen
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_anything_in_a_test_module_is_trusted_to_keep_its_handlers():
-    assert positions(
-        """
+    assert (
+        positions(
+            """
         from django.db.models.signals import post_save
 
         def helper():
@@ -316,10 +354,12 @@ def test_anything_in_a_test_module_is_trusted_to_keep_its_handlers():
                 pass
             post_save.connect(on_save)
         """,
-        "SIG002",
-        path="app/tests/test_signals.py",
-        module="app.tests.test_signals",
-    ) == []
+            "SIG002",
+            path="app/tests/test_signals.py",
+            module="app.tests.test_signals",
+        )
+        == []
+    )
 
 
 def test_lambda_held_by_a_local_variable_of_ready_is_flagged():
@@ -358,8 +398,9 @@ def test_partial_held_by_a_local_variable_is_flagged():
 
 
 def test_local_variable_rebound_to_a_module_function_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def on_save(sender, **kwargs):
@@ -370,12 +411,15 @@ def test_local_variable_rebound_to_a_module_function_is_not_flagged():
             handler = on_save
             post_save.connect(handler)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_local_lambda_kept_on_self_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         class Watcher:
@@ -384,38 +428,49 @@ def test_local_lambda_kept_on_self_is_not_flagged():
                 self.handler = handler
                 post_save.connect(handler)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_local_parameter_is_not_judged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         def install(handler):
             post_save.connect(handler)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_disconnect_is_never_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         from django.db.models.signals import post_save
 
         post_save.disconnect(lambda **kwargs: None)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_connect_of_something_that_is_not_a_signal_is_not_flagged():
-    assert sig002(
-        """
+    assert (
+        sig002(
+            """
         import sqlite3
 
         sqlite3.connect(lambda: None)
         """
-    ) == []
+        )
+        == []
+    )
 
 
 def test_receiver_list_names_every_signal_in_the_message():
