@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from signal_lint.rules.base import Finding
+from signal_lint.findings import Finding
 
 FORMAT = 1  # the "signal-lint-baseline" value of the file
 

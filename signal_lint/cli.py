@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from signal_lint import __version__
 
 if TYPE_CHECKING:
-    from signal_lint.rules.base import Finding
+    from signal_lint.findings import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "graph", "rules", "rule")

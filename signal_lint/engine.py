@@ -25,7 +25,8 @@ from signal_lint.extract import extract_file
 from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
-from signal_lint.rules.base import SEVERITY_ORDER, Finding, Fix, all_rules
+from signal_lint.findings import SEVERITY_ORDER, Finding, Fix
+from signal_lint.rules.base import all_rules
 from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:

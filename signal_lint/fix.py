@@ -16,7 +16,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from signal_lint.atomic import write_atomically
-from signal_lint.rules.base import Finding
+from signal_lint.findings import Finding
 
 Source = Union[str, bytes]
 

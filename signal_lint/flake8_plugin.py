@@ -41,7 +41,7 @@ from functools import lru_cache
 from typing import Any
 
 from signal_lint import __version__
-from signal_lint.rules.base import Finding
+from signal_lint.findings import Finding
 
 Result = tuple[int, int, str, type]
 

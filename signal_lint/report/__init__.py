@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Dict
 
+from signal_lint.findings import Finding
 from signal_lint.report.gitlab import as_gitlab
 from signal_lint.report.sarif import as_sarif
-from signal_lint.rules.base import Finding
 
 
 def as_text(findings: Sequence[Finding]) -> str:

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 
 from signal_lint.baseline import fingerprints
-from signal_lint.rules.base import Finding
+from signal_lint.findings import Finding
 
 # GitLab's severities: info, minor, major, critical, blocker.
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}

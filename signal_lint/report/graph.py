@@ -11,8 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from signal_lint.findings import Finding
 from signal_lint.graph import Graph
-from signal_lint.rules.base import Finding
 
 
 def graph_data(graph: Graph, findings: Sequence[Finding] = ()) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 from signal_lint import __version__
 from signal_lint.baseline import fingerprints
-from signal_lint.rules.base import Finding, all_rules
+from signal_lint.findings import Finding
+from signal_lint.rules.base import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/signal-lint/signal-lint"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import (
@@ -22,39 +22,11 @@ from typing import (
 )
 
 from signal_lint.extract.facts import FileFacts
+from signal_lint.findings import Finding, Fix
 
 if TYPE_CHECKING:
     from signal_lint.graph import Graph
     from signal_lint.rules.context import RuleContext
-
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITY_ORDER = {INFO: 0, WARNING: 1, ERROR: 2}
-
-
-@dataclass(frozen=True)
-class Fix:
-    """An edit a fixer can make: ``kind`` names it, (line, column) finds the node."""
-
-    kind: str  # "add-kwargs", "weak-false", "drop-providing-args"
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    name: str
-    severity: str
-    path: str
-    line: int
-    column: int  # 0-based internally; reporters print column + 1
-    message: str
-    fix: Fix | None = None
-
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
 
 
 @dataclass(frozen=True)
@@ -164,7 +136,3 @@ def rule_by_code(code: str) -> type | None:
         if rule.code == code.upper():
             return rule
     return None
-
-
-def iter_sorted(findings: Iterable[Finding]) -> Iterator[Finding]:
-    return iter(sorted(set(findings), key=Finding.sort_key))

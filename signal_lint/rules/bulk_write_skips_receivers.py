@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signal_lint.findings import INFO, Finding
 from signal_lint.graph import Graph
 from signal_lint.model import LIVE
 from signal_lint.rules._examples import shop_app
-from signal_lint.rules.base import INFO, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 SAVE_SIGNALS = ("django.db.models.signals.pre_save", "django.db.models.signals.post_save")

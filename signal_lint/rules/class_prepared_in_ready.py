@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
+from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 LATE_APP = {  # app/signals.py (the example) is imported only from ready()

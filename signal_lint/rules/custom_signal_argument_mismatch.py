@@ -9,8 +9,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts, Param
+from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import Graph, SendNode
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 from signal_lint.rules.unknown_receiver_argument import (
     DISPATCH_ARGUMENTS,

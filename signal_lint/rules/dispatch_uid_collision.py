@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
 from signal_lint.rules._examples import shop_app
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 PHASE_ORDER = {"populate": 0, "ready": 1, "later": 2}

@@ -10,7 +10,8 @@ from collections.abc import Iterator
 from typing import AbstractSet
 
 from signal_lint.extract.facts import Compare, FileFacts
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.findings import ERROR, Finding
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
 NEVER = {

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.findings import ERROR, Finding
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 # Settings that hold an "app_label.ModelName" string: a lazy sender as much as the literal.

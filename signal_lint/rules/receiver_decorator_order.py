@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from signal_lint.catalog import RECEIVER_DECORATORS
 from signal_lint.extract.facts import FileFacts
-from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
+from signal_lint.findings import WARNING, Finding
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 STATICMETHOD = "builtins.staticmethod"

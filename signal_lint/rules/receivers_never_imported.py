@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE
+from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import NEVER_IMPORTED, Graph
 from signal_lint.rules._examples import shop_app
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 APPS = shop_app()

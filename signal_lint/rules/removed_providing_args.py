@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
+from signal_lint.findings import ERROR, Finding, Fix
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FUNCTION, METHOD, Connection, FileFacts
+from signal_lint.findings import WARNING, Finding
 from signal_lint.graph import Graph
 from signal_lint.graph.project import Project
 from signal_lint.rules._examples import shop_app
-from signal_lint.rules.base import WARNING, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 NEW_OBJECTS = {

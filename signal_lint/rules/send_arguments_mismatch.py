@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from signal_lint.catalog import SignalSpec
 from signal_lint.extract.facts import FileFacts, Send
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.findings import ERROR, Finding
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 from signal_lint.rules.lazy_sender_on_plain_signal import LAZY_SETTINGS
 

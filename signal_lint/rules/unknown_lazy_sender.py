@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import Graph
 from signal_lint.rules._examples import shop_app
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 SHOP = {

@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from signal_lint.catalog import SignalSpec
 from signal_lint.extract.facts import FileFacts, Param
-from signal_lint.rules.base import ERROR, Finding, Invalid, Rule, Valid
+from signal_lint.findings import ERROR, Finding
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 
 DISPATCH_ARGUMENTS = ("signal", "sender")  # every receiver gets these from Signal.send()

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signal_lint.findings import INFO, Finding
 from signal_lint.graph import Graph
-from signal_lint.rules.base import INFO, Finding, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts
+from signal_lint.findings import ERROR, Finding, Fix
 from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
-from signal_lint.rules.base import ERROR, Finding, Fix, Invalid, Rule, Valid
+from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 # Receivers that are new objects nothing else holds: dead as soon as connect() returns.

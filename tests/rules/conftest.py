@@ -9,7 +9,7 @@ from module_files import facts_of
 from signal_lint.catalog import load_catalog
 from signal_lint.engine import check_one
 from signal_lint.extract import extract_source
-from signal_lint.rules.base import Finding
+from signal_lint.findings import Finding
 
 
 def findings_for(

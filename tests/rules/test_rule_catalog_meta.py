@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from signal_lint.rules import ERROR, INFO, WARNING, all_rules
+from signal_lint.findings import ERROR, INFO, WARNING
+from signal_lint.rules import all_rules
 
 ROOT = Path(__file__).resolve().parents[2]
 
