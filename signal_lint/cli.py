@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from signal_lint import __version__
 
 if TYPE_CHECKING:
+    from signal_lint.config import Config
+    from signal_lint.engine import StdinSource
     from signal_lint.findings import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -49,7 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command")
 
     check = commands.add_parser("check", help="check files or directories (default: .)")
-    check.add_argument("paths", nargs="*", default=["."], metavar="PATH")
+    check.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - for stdin"
+    )
+    check.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the path of the file read from stdin: where it sits in the project "
+        "(module name, config, ignores) and how findings name it",
+    )
     check.add_argument(
         "--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text"
     )
@@ -70,7 +80,9 @@ def _parser() -> argparse.ArgumentParser:
         help="lowest severity that fails the run (default: warning)",
     )
     check.add_argument(
-        "--statistics", action="store_true", help="print a count per rule after the findings"
+        "--statistics",
+        action="store_true",
+        help="print a count per rule after the findings (on stderr for machine formats)",
     )
     check.add_argument(
         "--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)"
@@ -132,9 +144,19 @@ def _check(args: argparse.Namespace) -> int:
     from signal_lint.engine import check_paths, failing
     from signal_lint.report import FORMATS, statistics
 
-    scanned = _scanned(args.paths, args.project_root)
+    stdin_wanted = "-" in args.paths or args.stdin_filename is not None
+    if stdin_wanted and args.paths not in (["-"], ["."]):
+        print("signal-lint: stdin (-) is checked alone: give no other PATH", file=sys.stderr)
+        return EXIT_USAGE
+    if stdin_wanted and args.write_baseline:
+        print("signal-lint: --write-baseline needs files, not stdin", file=sys.stderr)
+        return EXIT_USAGE
+    paths = [args.stdin_filename or "-"] if stdin_wanted else args.paths
+    scanned = _scanned([] if stdin_wanted else paths, args.project_root)
     try:
-        config = merged(load_config(scanned, args.config), args.select, args.ignore, args.fail_on)
+        config = merged(
+            load_config(scanned or paths, args.config), args.select, args.ignore, args.fail_on
+        )
         baseline = read_baseline(args.baseline) if args.baseline else None
     except (ConfigError, BaselineError) as error:
         print(f"signal-lint: {error}", file=sys.stderr)
@@ -148,12 +170,18 @@ def _check(args: argparse.Namespace) -> int:
     if args.project_root is not None and not os.path.isdir(args.project_root):
         print(f"signal-lint: --project-root {args.project_root}: not a directory", file=sys.stderr)
         return EXIT_USAGE
-    result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache)
+    stdin = _read_stdin(args.stdin_filename) if stdin_wanted else None
+    result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=stdin)
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
-    findings = (
-        _reported(result.findings, args.paths) if args.project_root is not None else result.findings
-    )
+    if stdin is not None:  # the whole project may have been read: report the stdin file's findings
+        findings = [f for f in result.findings if f.path == stdin.display]
+    elif args.project_root is not None:
+        findings = _reported(result.findings, paths)
+    else:
+        findings = result.findings
+    if args.fix and stdin is not None:
+        return _fix_stdin(stdin, findings, scanned, config, args)
     if args.fix:
         from signal_lint.fix import apply_fixes
 
@@ -173,7 +201,7 @@ def _check(args: argparse.Namespace) -> int:
         )
         return EXIT_CLEAN
     if baseline is not None:
-        findings, fixed = compare(findings, baseline, config.root, args.paths)
+        findings, fixed = compare(findings, baseline, config.root, paths)
         if fixed:
             print(
                 f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):",
@@ -182,10 +210,49 @@ def _check(args: argparse.Namespace) -> int:
             for entry in fixed:
                 print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
     sys.stdout.write(FORMATS[args.format](findings))
-    if args.statistics:
-        sys.stdout.write(statistics(findings))
+    if args.statistics:  # machine formats stay parseable: the table goes to stderr
+        (sys.stdout if args.format == "text" else sys.stderr).write(statistics(findings))
     if result.files == 0 and not result.messages:
         print("signal-lint: no Python files found", file=sys.stderr)
+    if args.exit_zero:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
+
+
+def _read_stdin(filename: str | None) -> StdinSource:
+    from signal_lint.engine import StdinSource
+
+    display = os.path.normpath(filename) if filename else "-"
+    return StdinSource(os.path.abspath(display), display, sys.stdin.buffer.read())
+
+
+def _fix_stdin(
+    stdin: StdinSource,
+    findings: list[Finding],
+    scanned: Sequence[str],
+    config: Config,
+    args: argparse.Namespace,
+) -> int:
+    """``check - --fix``: the fixed source on stdout, the findings left on stderr (as ruff does)."""
+    from dataclasses import replace
+
+    from signal_lint.engine import check_paths, failing
+    from signal_lint.fix import fix_source
+    from signal_lint.report import FORMATS
+
+    try:
+        fixed = fix_source(stdin.source, findings)
+    except Exception:  # libcst refuses what ast accepted: leave the source as it is
+        fixed = stdin.source
+    assert isinstance(fixed, bytes)
+    left = stdin
+    if fixed != stdin.source:
+        left = replace(stdin, source=fixed)
+        result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=left)
+        findings = [f for f in result.findings if f.path == stdin.display]
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    sys.stderr.write(FORMATS[args.format](findings))
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN

@@ -21,7 +21,7 @@ from signal_lint.cache import FactsCache, RunCache, content_hash
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
-from signal_lint.extract import extract_file
+from signal_lint.extract import extract_file, extract_source
 from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
@@ -34,6 +34,23 @@ if TYPE_CHECKING:
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
+# One file to extract: (index, path, display path, module, is_package, detailed,
+# content given instead of the file's: standard input)
+Task = tuple[int, str, str, str, bool, bool, bytes | None]
+
+
+@dataclass(frozen=True)
+class StdinSource:
+    """A file's content read from standard input (``check -``), checked as if it were at ``path``.
+
+    ``path`` (absolute) places it in the project: its module name, the
+    configuration and per-file ignores that apply; ``display`` is how
+    findings name it (``--stdin-filename`` as given, or ``-``).
+    """
+
+    path: str
+    display: str
+    source: bytes
 
 
 @dataclass
@@ -62,17 +79,31 @@ def collector_paused() -> Iterator[None]:
 
 
 def check_paths(
-    paths: Sequence[str], config: Config, jobs: int | None = None, use_cache: bool = True
+    paths: Sequence[str],
+    config: Config,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    stdin: StdinSource | None = None,
 ) -> CheckResult:
+    """Check the files below ``paths``, plus ``stdin`` (which replaces the file at its path)."""
     with collector_paused():
-        return _check_paths(paths, config, jobs, use_cache)
+        return _check_paths(paths, config, jobs, use_cache, stdin)
 
 
 def _check_paths(
-    paths: Sequence[str], config: Config, jobs: int | None, use_cache: bool
+    paths: Sequence[str],
+    config: Config,
+    jobs: int | None,
+    use_cache: bool,
+    stdin: StdinSource | None,
 ) -> CheckResult:
-    files, messages = discover(paths, config.root, config.exclude)
-    sources = read_all(files, config, hash_contents=use_cache)
+    files, messages = discover(paths, config.root, config.exclude) if paths else ([], [])
+    if stdin is not None:
+        files = sorted(
+            [f for f in files if f.path != stdin.path] + [SourceFile(stdin.path, stdin.display)],
+            key=lambda f: f.display,
+        )
+    sources = read_all(files, config, hash_contents=use_cache, stdin=stdin)
     run_cache = None
     if use_cache:
         key = repr((config, [(s.file.display, s.digest, s.module) for s in sources]))
@@ -119,25 +150,33 @@ def project_facts(
 
 @dataclass(frozen=True)
 class Source:
-    """A discovered file: its module name and content hash (its bytes are not kept: memory)."""
+    """A discovered file: its module name and content hash (its bytes are not kept: memory).
+
+    ``given``: the file's content when it did not come from disk (standard input).
+    """
 
     file: SourceFile
     module: str
     is_package: bool
     digest: str  # "" when not hashed (no cache) or unreadable
+    given: bytes | None = None
 
 
 def read_all(
-    files: Sequence[SourceFile], config: Config, hash_contents: bool = True
+    files: Sequence[SourceFile],
+    config: Config,
+    hash_contents: bool = True,
+    stdin: StdinSource | None = None,
 ) -> list[Source]:
     sources = []
     for source_file in files:
         module, is_package = module_name(source_file.path, config.src)
+        given = stdin.source if stdin is not None and source_file.path == stdin.path else None
         digest = ""
         if hash_contents:
-            source, _ = read_source(source_file.path)
+            source = given if given is not None else read_source(source_file.path)[0]
             digest = content_hash(source) if source is not None else ""
-        sources.append(Source(source_file, module, is_package, digest))
+        sources.append(Source(source_file, module, is_package, digest, given))
     return sources
 
 
@@ -150,7 +189,7 @@ def extract_all(
     only the others are read and parsed, in worker processes when there are many.
     """
     results: list[FileFacts | None] = [None] * len(sources)
-    tasks: list[tuple[int, str, str, str, bool, bool]] = []
+    tasks: list[Task] = []
     for index, item in enumerate(sources):
         cached = (
             cache.get(item.file.display, item.digest, item.module)
@@ -160,9 +199,7 @@ def extract_all(
         if cached is not None:
             results[index] = cached
         else:
-            tasks.append(
-                (index, item.file.path, item.file.display, item.module, item.is_package, False)
-            )
+            tasks.append(_task(index, item, detailed=False))
     for (index, *_), facts in zip(tasks, _run(tasks, jobs), strict=False):
         results[index] = facts
         item = sources[index]
@@ -201,17 +238,25 @@ def detail_receiver_files(
     result = list(all_facts)
     for position in sorted(wanted):
         item = sources[position]
-        result[position] = _extract(
-            (position, item.file.path, item.file.display, item.module, item.is_package, True)
-        )
+        result[position] = _extract(_task(position, item, detailed=True))
         if cache is not None and item.digest:
             cache.put(item.file.display, item.digest, item.module, result[position])
     return result
 
 
-def _run(
-    tasks: Sequence[tuple[int, str, str, str, bool, bool]], jobs: int | None
-) -> list[FileFacts]:
+def _task(index: int, item: Source, detailed: bool) -> Task:
+    return (
+        index,
+        item.file.path,
+        item.file.display,
+        item.module,
+        item.is_package,
+        detailed,
+        item.given,
+    )
+
+
+def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return [_extract(task) for task in tasks]
@@ -229,9 +274,13 @@ def _run(
         return [_extract(task) for task in tasks]
 
 
-def _extract(task: tuple[int, str, str, str, bool, bool]) -> FileFacts:
+def _extract(task: Task) -> FileFacts:
     """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
-    _, path, display, module, is_package, detailed = task
+    _, path, display, module, is_package, detailed, given = task
+    if given is not None:
+        return extract_source(
+            given, display, module, is_package, detailed=True if detailed else None
+        )
     return extract_file(
         path,
         display_path=display,

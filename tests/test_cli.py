@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -243,3 +244,75 @@ def test_graph_output_creates_directories_and_reports_unwritable_targets(
         capsys, "graph", "--output", str(blocker / "graph.txt"), "--no-cache", "."
     )
     assert code == 2 and "cannot write" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab"])
+def test_statistics_keep_machine_output_parseable(app, capsys, fmt):
+    code, out, err = run(capsys, "check", "--statistics", "--format", fmt, "shop")
+    json.loads(out)
+    assert "1     SIG004 unknown-receiver-argument" in err.splitlines()
+    assert code == 1
+
+
+def test_statistics_of_github_annotations_go_to_stderr(app, capsys):
+    _code, out, err = run(capsys, "check", "--statistics", "--format", "github", "shop")
+    assert all(line.startswith("::") for line in out.splitlines())
+    assert "1     SIG015 falsy-dispatch-uid" in err.splitlines()
+
+
+def stdin_of(monkeypatch, text):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+
+
+def test_check_dash_reads_stdin(app, capsys, monkeypatch):
+    stdin_of(monkeypatch, RECEIVERS)
+    code, out, _err = run(capsys, "check", "-")
+    assert [line.split(": ")[0] for line in out.splitlines()] == ["-:6:31", "-:10:2"]
+    assert code == 1
+
+
+def test_stdin_filename_names_the_file_and_its_config_applies(app, capsys, monkeypatch):
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\nper-file-ignores = { "shop/*.py" = ["SIG015"] }\n'
+    )
+    stdin_of(monkeypatch, RECEIVERS)
+    code, out, _err = run(capsys, "check", "-", "--stdin-filename", "shop/new.py")
+    assert [line.split()[:2] for line in out.splitlines()] == [["shop/new.py:6:31:", "SIG004"]]
+    stdin_of(monkeypatch, RECEIVERS)  # --stdin-filename alone reads stdin too, as in ruff
+    assert run(capsys, "check", "--stdin-filename", "shop/new.py")[1] == out
+
+
+def test_stdin_is_placed_in_the_project_with_project_root(app, capsys, monkeypatch):
+    """A handler module connected from elsewhere: only the project shows it is a receiver."""
+    (app / "shop" / "signals.py").write_text(
+        "from django.db.models.signals import post_save\n"
+        "from shop.handlers import on_save\n\npost_save.connect(on_save)\n"
+    )
+    handlers = "def on_save(sender, instance):\n    pass\n"
+    (app / "shop" / "handlers.py").write_text(
+        "def on_save(sender, instance, **kwargs):\n    pass\n"
+    )
+    stdin_of(monkeypatch, handlers)
+    out = run(capsys, "check", "-", "--stdin-filename", "shop/handlers.py")[1]
+    assert out == ""
+    stdin_of(monkeypatch, handlers)
+    code, out, _err = run(
+        capsys, "check", "-", "--stdin-filename", "shop/handlers.py", "--project-root", "."
+    )
+    assert [line.split()[:2] for line in out.splitlines()] == [["shop/handlers.py:1:1:", "SIG001"]]
+    assert code == 1
+
+
+def test_stdin_fix_writes_the_fixed_source_to_stdout(app, capsys, monkeypatch):
+    source = "from django.db.models.signals import post_save\n\ndef h(sender):\n    pass\n\npost_save.connect(h)\n"
+    stdin_of(monkeypatch, source)
+    code, out, err = run(capsys, "check", "-", "--fix")
+    assert out == source.replace("def h(sender):", "def h(sender, **kwargs):")
+    assert code == 0 and err == ""
+    assert not list(app.glob("*.py"))  # nothing written
+
+
+def test_stdin_with_other_paths_is_a_usage_error(app, capsys, monkeypatch):
+    stdin_of(monkeypatch, "")
+    code, _out, err = run(capsys, "check", "-", "shop")
+    assert code == 2 and "stdin" in err
