@@ -1,5 +1,7 @@
-"""The ``signal-lint`` command: ``check``, ``rules`` and ``rule CODE``.
+"""The ``signal-lint`` command: the subcommands and what they share.
 
+Each subcommand lives in its own module: ``check`` in ``check_command.py``,
+``rules`` and ``rule`` in ``rule_commands.py``, ``graph`` here.
 Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
 1 such findings, 2 usage or configuration error.
 """
@@ -10,14 +12,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from signal_lint import __version__
-
-if TYPE_CHECKING:
-    from signal_lint.config import Config
-    from signal_lint.engine import StdinSource
-    from signal_lint.findings import Finding
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "graph", "rules", "rule")
@@ -50,70 +46,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"signal-lint {__version__}")
     commands = parser.add_subparsers(dest="command")
 
-    check = commands.add_parser("check", help="check files or directories (default: .)")
-    check.add_argument(
-        "paths", nargs="*", default=["."], metavar="PATH", help="files or directories; - for stdin"
-    )
-    check.add_argument(
-        "--stdin-filename",
-        metavar="PATH",
-        help="the path of the file read from stdin: where it sits in the project "
-        "(module name, config, ignores) and how findings name it",
-    )
-    check.add_argument(
-        "--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text"
-    )
-    check.add_argument(
-        "--select",
-        type=_code_list,
-        help="comma-separated codes or prefixes to enable (default: SIG)",
-    )
-    check.add_argument(
-        "--ignore", type=_code_list, help="comma-separated codes or prefixes to disable"
-    )
-    check.add_argument(
-        "--exit-zero", action="store_true", help="exit 0 even when there are findings"
-    )
-    check.add_argument(
-        "--fail-on",
-        choices=("error", "warning", "info"),
-        help="lowest severity that fails the run (default: warning)",
-    )
-    check.add_argument(
-        "--statistics",
-        action="store_true",
-        help="print a count per rule after the findings (on stderr for machine formats)",
-    )
-    check.add_argument(
-        "--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)"
-    )
-    check.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
-    check.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)",
-    )
-    check.add_argument(
-        "--fix",
-        action="store_true",
-        help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)",
-    )
-    check.add_argument(
-        "--baseline",
-        metavar="FILE",
-        help="report only findings not recorded in FILE; findings fixed since are counted on stderr",
-    )
-    check.add_argument(
-        "--write-baseline",
-        metavar="FILE",
-        help="record every current finding in FILE, print nothing else, exit 0",
-    )
-    check.add_argument(
-        "--project-root",
-        metavar="DIR",
-        help="analyse the whole project under DIR but report only findings in the given PATHs (pre-commit)",
-    )
-    check.set_defaults(handler=_check)
+    from signal_lint.check_command import add_parser as add_check
+    from signal_lint.rule_commands import add_parsers as add_rule_commands
+
+    add_check(commands)
 
     graph = commands.add_parser("graph", help="draw the sender -> signal -> receiver graph")
     graph.add_argument("paths", nargs="*", default=["."], metavar="PATH")
@@ -126,157 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--no-cache", action="store_true")
     graph.set_defaults(handler=_graph)
 
-    rules = commands.add_parser("rules", help="list the rules")
-    rules.set_defaults(handler=_rules)
-    rule = commands.add_parser("rule", help="explain one rule")
-    rule.add_argument("code")
-    rule.set_defaults(handler=_rule)
+    add_rule_commands(commands)
     return parser
-
-
-def _code_list(value: str) -> list[str]:
-    return [code.strip() for code in value.split(",") if code.strip()]
-
-
-def _check(args: argparse.Namespace) -> int:
-    from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
-    from signal_lint.config import ConfigError, load_config, merged
-    from signal_lint.engine import check_paths, failing
-    from signal_lint.report import FORMATS, statistics
-
-    stdin_wanted = "-" in args.paths or args.stdin_filename is not None
-    if stdin_wanted and args.paths not in (["-"], ["."]):
-        print("signal-lint: stdin (-) is checked alone: give no other PATH", file=sys.stderr)
-        return EXIT_USAGE
-    if stdin_wanted and args.write_baseline:
-        print("signal-lint: --write-baseline needs files, not stdin", file=sys.stderr)
-        return EXIT_USAGE
-    paths = [args.stdin_filename or "-"] if stdin_wanted else args.paths
-    scanned = _scanned([] if stdin_wanted else paths, args.project_root)
-    try:
-        config = merged(
-            load_config(scanned or paths, args.config), args.select, args.ignore, args.fail_on
-        )
-        baseline = read_baseline(args.baseline) if args.baseline else None
-    except (ConfigError, BaselineError) as error:
-        print(f"signal-lint: {error}", file=sys.stderr)
-        return EXIT_USAGE
-    if args.jobs is not None and args.jobs < 1:
-        print("signal-lint: --jobs must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    if args.baseline and args.write_baseline:
-        print("signal-lint: use either --baseline or --write-baseline", file=sys.stderr)
-        return EXIT_USAGE
-    if args.project_root is not None and not os.path.isdir(args.project_root):
-        print(f"signal-lint: --project-root {args.project_root}: not a directory", file=sys.stderr)
-        return EXIT_USAGE
-    stdin = _read_stdin(args.stdin_filename) if stdin_wanted else None
-    result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=stdin)
-    for message in result.messages:
-        print(f"signal-lint: {message}", file=sys.stderr)
-    if stdin is not None:  # the whole project may have been read: report the stdin file's findings
-        findings = [f for f in result.findings if f.path == stdin.display]
-    elif args.project_root is not None:
-        findings = _reported(result.findings, paths)
-    else:
-        findings = result.findings
-    if args.fix and stdin is not None:
-        return _fix_stdin(stdin, findings, scanned, config, args)
-    if args.fix:
-        from signal_lint.fix import apply_fixes
-
-        remaining = apply_fixes(findings, scanned, config)[1]
-        remaining = _reported(remaining, args.paths) if args.project_root is not None else remaining
-        print(f"signal-lint: fixed {len(findings) - len(remaining)} finding(s)", file=sys.stderr)
-        findings = remaining
-    if args.write_baseline:
-        try:
-            write_baseline(args.write_baseline, findings, config.root)
-        except BaselineError as error:
-            print(f"signal-lint: {error}", file=sys.stderr)
-            return EXIT_USAGE
-        print(
-            f"signal-lint: wrote {len(findings)} finding(s) to {args.write_baseline}",
-            file=sys.stderr,
-        )
-        return EXIT_CLEAN
-    if baseline is not None:
-        findings, fixed = compare(findings, baseline, config.root, paths)
-        if fixed:
-            print(
-                f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):",
-                file=sys.stderr,
-            )
-            for entry in fixed:
-                print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
-    sys.stdout.write(FORMATS[args.format](findings))
-    if args.statistics:  # machine formats stay parseable: the table goes to stderr
-        (sys.stdout if args.format == "text" else sys.stderr).write(statistics(findings))
-    if result.files == 0 and not result.messages:
-        print("signal-lint: no Python files found", file=sys.stderr)
-    if args.exit_zero:
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
-
-
-def _read_stdin(filename: str | None) -> StdinSource:
-    from signal_lint.engine import StdinSource
-
-    display = os.path.normpath(filename) if filename else "-"
-    return StdinSource(os.path.abspath(display), display, sys.stdin.buffer.read())
-
-
-def _fix_stdin(
-    stdin: StdinSource,
-    findings: list[Finding],
-    scanned: Sequence[str],
-    config: Config,
-    args: argparse.Namespace,
-) -> int:
-    """``check - --fix``: the fixed source on stdout, the findings left on stderr (as ruff does)."""
-    from dataclasses import replace
-
-    from signal_lint.engine import check_paths, failing
-    from signal_lint.fix import fix_source
-    from signal_lint.report import FORMATS
-
-    try:
-        fixed = fix_source(stdin.source, findings)
-    except Exception:  # libcst refuses what ast accepted: leave the source as it is
-        fixed = stdin.source
-    assert isinstance(fixed, bytes)
-    left = stdin
-    if fixed != stdin.source:
-        left = replace(stdin, source=fixed)
-        result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=left)
-        findings = [f for f in result.findings if f.path == stdin.display]
-    sys.stdout.buffer.write(fixed)
-    sys.stdout.flush()
-    sys.stderr.write(FORMATS[args.format](findings))
-    if args.exit_zero:
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
-
-
-def _scanned(paths: Sequence[str], project_root: str | None) -> list[str]:
-    """What a run reads: the paths, or with ``--project-root`` the whole project (and paths outside it)."""
-    if project_root is None:
-        return list(paths)
-    root = os.path.realpath(project_root)
-    outside = [p for p in paths if not _within(os.path.realpath(p), [root])]
-    return [project_root, *outside]
-
-
-def _reported(findings: Sequence[Finding], paths: Sequence[str]) -> list[Finding]:
-    """The findings in ``paths`` (files, or everything below directories)."""
-    targets = [os.path.realpath(p) for p in paths]
-    return [f for f in findings if _within(os.path.realpath(f.path), targets)]
-
-
-def _within(path: str, targets: Sequence[str]) -> bool:
-    return any(
-        path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets
-    )
 
 
 def _graph(args: argparse.Namespace) -> int:
@@ -309,29 +96,4 @@ def _graph(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     else:
         sys.stdout.write(output)
-    return EXIT_CLEAN
-
-
-def _rules(args: argparse.Namespace) -> int:
-    from signal_lint.rules import all_rules
-
-    for rule in all_rules():
-        scope = "project" if rule.project else "file"
-        fix = "fixable" if rule.fixable() else ""
-        print(f"{rule.code}  {rule.name:<34} {rule.severity:<8} {scope:<8} {fix}".rstrip())
-    return EXIT_CLEAN
-
-
-def _rule(args: argparse.Namespace) -> int:
-    from signal_lint.rules import rule_by_code
-
-    rule = rule_by_code(args.code)
-    if rule is None:
-        print(
-            f"signal-lint: unknown rule {args.code!r}; `signal-lint rules` lists them",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    print(f"# {rule.code} {rule.name} ({rule.severity})\n")
-    print(rule.doc())
     return EXIT_CLEAN
