@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from signal_lint.catalog import Catalog
 from signal_lint.extract import facts as F
 from signal_lint.graph.calls import Calls, compute_calls
+from signal_lint.graph.import_order import start_up_order
 from signal_lint.graph.loading import (
     LATER,
     PHASE_NAMES,
@@ -88,6 +89,9 @@ class Edge:
     # then, AppConfig.__init__), "ready" (AppConfig.ready() or a module/helper first run from it),
     # "later" (URLconf, commands, migrations, function bodies)
     phase: str = "populate"
+    # rank in the order the project's connect() calls run (Python's import order; import_order.py):
+    # send() calls a signal's sync receivers in this order, then its async ones
+    sequence: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ def build_graph(
 
 @dataclass
 class _Pending:
-    order: tuple[int, int, str, int, int]
+    order: tuple[int, int, int, str, int, int]
     conditional: (
         bool  # made by a function nothing runs at start-up: later, maybe never, maybe often
     )
@@ -219,6 +223,8 @@ def _signal_name(
 def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pending]:
     pending: list[_Pending] = []
     app_index = {app.package: index for index, app in enumerate(graph.loading.apps)}
+    ranks = start_up_order(project, graph.loading)
+    unranked = len(ranks)
     for module, facts in sorted(project.modules.items()):
         if facts.is_test:
             continue  # test receivers are not production receivers
@@ -229,6 +235,9 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
             phase, conditional = _phase(graph, facts, connection)
             order = (
                 phase,
+                ranks.get((module, connection.line, connection.column), unranked)
+                if not conditional
+                else unranked,
                 app_index.get(app.package, 999) if app else 999,
                 facts.path,
                 connection.line,
@@ -308,6 +317,7 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
     models: dict[str, SignalModel] = {}
     owners: dict[str, list[str]] = {}  # per signal: the receiver of each model.connections() index
     results: list[tuple[_Pending, str, str]] = []
+    sequence = {id(item): index for index, item in enumerate(pending)}
     for item in pending:
         node = graph.signals[item.signal]
         model = models.setdefault(
@@ -338,7 +348,7 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
         results.append((item, "", str(len(owners[item.signal]) - 1)))
     for item, status, detail in results:
         if status:
-            graph.connections.append(_edge(item, status, detail))
+            graph.connections.append(_edge(item, status, detail, sequence[id(item)]))
             continue
         record = models[item.signal].connections()[int(detail)]
         reason = ""
@@ -353,11 +363,11 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
         elif record.status == PENDING:
             reason = f"no model `{item.sender}` is registered, so the lazy sender never resolves"
         status = record.status if record.status in (COLLECTED, IGNORED, PENDING) else LIVE
-        graph.connections.append(_edge(item, status, reason))
+        graph.connections.append(_edge(item, status, reason, sequence[id(item)]))
     graph.connections.sort(key=lambda e: (e.path, e.line, e.column, e.signal, e.receiver))
 
 
-def _edge(item: _Pending, status: str, reason: str) -> Edge:
+def _edge(item: _Pending, status: str, reason: str, sequence: int) -> Edge:
     connection = item.connection
     return Edge(
         signal=item.signal,
@@ -376,6 +386,7 @@ def _edge(item: _Pending, status: str, reason: str) -> Edge:
         module=item.facts.module,
         function=connection.function,
         phase=PHASE_NAMES[item.order[0]],
+        sequence=sequence,
     )
 
 

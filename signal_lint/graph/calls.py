@@ -53,12 +53,12 @@ def compute_calls(project: Project, loading: Loading) -> Calls:
         for function in facts.functions:
             caller = f"{module}.{function.qualname}"
             for called in function.callees:
-                callee = _callee(project, facts, function, called)
+                callee = callee_of(project, facts, function, called)
                 if callee is not None and callee != caller:
                     edges.setdefault(caller, []).append(callee)
                     calls.callers.setdefault(callee, set()).add(caller)
         for qualname, _ in facts.module_calls:
-            callee = _resolve_function(project, qualname)
+            callee = function_of(project, qualname)
             if callee is None:
                 continue
             calls.callers.setdefault(callee, set()).add(MODULE_LEVEL)
@@ -103,7 +103,7 @@ def _enter(entries: dict[str, int], function: str, phase: int) -> None:
         entries[function] = phase
 
 
-def _resolve_function(project: Project, qualname: str | None) -> str | None:
+def function_of(project: Project, qualname: str | None) -> str | None:
     resolved = project.resolve(qualname)
     if resolved in project.functions:
         return resolved
@@ -114,8 +114,8 @@ def _resolve_function(project: Project, qualname: str | None) -> str | None:
     return None
 
 
-def _callee(project: Project, facts: FileFacts, function: Function, called: str) -> str | None:
-    found = _resolve_function(project, called)
+def callee_of(project: Project, facts: FileFacts, function: Function, called: str) -> str | None:
+    found = function_of(project, called)
     if found is not None:
         return found
     chain = called.split(".")

@@ -267,7 +267,7 @@ def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]
             candidates = in_project.get(module)
             if candidates is None:
                 candidates = in_project[module] = [
-                    c for c in _with_parents(module) if c in project.modules
+                    c for c in with_parents(module) if c in project.modules
                 ]
             for candidate in candidates:
                 if candidate not in loading.loaded:
@@ -289,11 +289,11 @@ def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]
             for imported in facts.imports:
                 if max(loading.phase[module], IMPORT_PHASE.get(imported.context, LATER)) != phase:
                     continue
-                for target in _import_targets(project, loading, imported.module, imported.names):
+                for target in import_targets(project, loading, imported.module, imported.names):
                     load(target, f"imported by {module}")
 
 
-def _import_targets(
+def import_targets(
     project: Project, loading: Loading, module: str, names: tuple[str, ...]
 ) -> list[str]:
     if module.startswith("*."):  # autodiscover_modules("signals")
@@ -313,6 +313,6 @@ def _import_targets(
     return resolved
 
 
-def _with_parents(module: str) -> list[str]:
+def with_parents(module: str) -> list[str]:
     parts = module.split(".")
     return [".".join(parts[: index + 1]) for index in range(len(parts))]

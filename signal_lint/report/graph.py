@@ -1,22 +1,90 @@
-"""Graph renderers: the sender -> signal -> receiver graph as JSON, text, DOT and Mermaid.
+"""The graph's data, and its renderers: JSON, text (and DOT, Mermaid, HTML in modules of their own).
 
 The JSON is the interface (``signals``, ``receivers``, ``connections``,
-``sends``; PRODUCT.md): the other formats, the HTML report included, are
-drawn from the same data.
+``sends``; PRODUCT.md), plus ``findings``, ``apps`` and ``models``: every
+other format is drawn from the same data, after a query (``--sender``, ...)
+has narrowed it.  Paths are relative to the project root and lists sorted,
+so the same project gives the same bytes wherever it is checked out.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from signal_lint.findings import Finding
 from signal_lint.graph import Graph
+from signal_lint.graph.query import sender_text
 
 
-def graph_data(graph: Graph, findings: Sequence[Finding] = ()) -> dict[str, Any]:
-    """Plain data of the graph (sorted, deterministic), with findings attached to what they concern."""
+def relative_to(root: str | None) -> Callable[[str], str]:
+    """Paths as the graph prints them: relative to ``root`` (the project root), ``/``-separated, so
+    two checkouts of one project in different directories give the same bytes."""
+    if root is None:
+        return lambda path: path
+    base = os.path.abspath(root)
+
+    def relative(path: str) -> str:
+        if not path:
+            return path
+        return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+
+    return relative
+
+
+def graph_data(
+    graph: Graph, findings: Sequence[Finding] = (), root: str | None = None
+) -> dict[str, Any]:
+    """Plain data of the graph (sorted, deterministic), with findings attached to what they concern.
+
+    ``root``: paths are made relative to it (the CLI passes the project root); None keeps them as given.
+    """
+    data = _data(graph, findings)
+    where = relative_to(root)
+    for group in ("signals", "receivers", "connections", "sends", "findings", "apps"):
+        for item in data[group]:
+            if item.get("path"):
+                item["path"] = where(item["path"])
+    data["connections"].sort(
+        key=lambda c: (c["path"], c["line"], c["signal"], c["receiver"], json.dumps(c["sender"]))
+    )
+    data["sends"].sort(key=lambda s: (s["path"], s["line"], s["signal"], s["method"]))
+    data["findings"].sort(key=lambda f: (f["path"], f["line"], f["column"], f["code"]))
+    return data
+
+
+def _apps(graph: Graph) -> list[dict[str, Any]]:
+    """The installed (or guessed) apps: label, package and directory, for ``--app`` and facets."""
+    project = graph.project
+    apps = []
+    for app in graph.loading.apps:
+        directory = None
+        for name in (app.package, f"{app.package}.apps", f"{app.package}.models"):
+            facts = project.modules.get(name) if project is not None else None
+            if facts is not None:  # the package's __init__.py, or a module (or package) inside it
+                directory = os.path.dirname(facts.path)
+                if facts.is_package and name != app.package:
+                    directory = os.path.dirname(directory)
+                break
+        apps.append({"label": app.label, "package": app.package, "path": directory})
+    return sorted(apps, key=lambda a: (a["label"], a["package"]))
+
+
+def _models(graph: Graph) -> list[dict[str, str]]:
+    """Registered models: lazy label (``shop.Order``) and dotted class name."""
+    return sorted(
+        (
+            {"label": f"{key.split('.')[0]}.{name.rsplit('.', 1)[-1]}", "name": name}
+            for key, name in graph.models.items()
+        ),
+        key=lambda m: (m["name"], m["label"]),
+    )
+
+
+def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
     return {
         "signals": [
             {
@@ -76,6 +144,8 @@ def graph_data(graph: Graph, findings: Sequence[Finding] = ()) -> dict[str, Any]
             }
             for f in findings
         ],
+        "apps": _apps(graph),
+        "models": _models(graph),
     }
 
 
@@ -88,17 +158,25 @@ def _used(graph: Graph, signal: str) -> bool:
     )
 
 
-def as_json(graph: Graph, findings: Sequence[Finding] = ()) -> str:
-    return json.dumps(graph_data(graph, findings), indent=2, ensure_ascii=False) + "\n"
+@dataclass(frozen=True)
+class RenderOptions:
+    """What some formats take besides the data: the HTML report's source links."""
+
+    link_template: str | None = None
+    root: str | None = None  # the project root the data's paths are relative to
+    rev: str | None = None  # {rev} of the link template; read from .git under root when None
 
 
-def as_text(graph: Graph, findings: Sequence[Finding] = ()) -> str:
+def as_json(data: Mapping[str, Any], options: RenderOptions | None = None) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def as_text(data: Mapping[str, Any], options: RenderOptions | None = None) -> str:
     lines: list[str] = []
-    data = graph_data(graph, findings)
     for signal in data["signals"]:
         lines.append(signal["name"])
         senders = sorted(
-            {s["sender"] or "any sender" for s in data["sends"] if s["signal"] == signal["name"]}
+            {sender_text(s["sender"]) for s in data["sends"] if s["signal"] == signal["name"]}
         )
         if senders:
             lines.append("  sent by: " + ", ".join(senders))
@@ -110,110 +188,38 @@ def as_text(graph: Graph, findings: Sequence[Finding] = ()) -> str:
                 ""
                 if edge["status"] == "live"
                 else f"  [{edge['status']}: {edge['reason']}]"
-                if edge["reason"]
+                if edge.get("reason")
                 else f"  [{edge['status']}]"
             )
-            later = "  (connected later, conditionally)" if edge["conditional"] else ""
+            later = "  (connected later, conditionally)" if edge.get("conditional") else ""
             lines.append(
-                f"  {edge['sender'] or 'any sender'} -> {edge['receiver']}  ({edge['path']}:{edge['line']}){status}{later}"
+                f"  {sender_text(edge['sender'])} -> {edge['receiver']}  ({edge['path']}:{edge['line']}){status}{later}"
             )
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _dot_label(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+def as_html(data: Mapping[str, Any], options: RenderOptions | None = None) -> str:
+    from signal_lint.report.html import render as render_html
+
+    return render_html(data, options or RenderOptions())
 
 
-def _node_id(prefix: str, name: str | None) -> str:
-    return prefix + "_" + "".join(c if c.isalnum() else "_" for c in (name or "any"))
+def _renderers() -> dict[str, Callable[[Mapping[str, Any], RenderOptions | None], str]]:
+    from signal_lint.report.dot import as_dot
+    from signal_lint.report.mermaid import as_mermaid
+
+    return {
+        "text": as_text,
+        "json": as_json,
+        "dot": as_dot,
+        "mermaid": as_mermaid,
+        "html": as_html,
+    }
 
 
-def as_dot(graph: Graph, findings: Sequence[Finding] = ()) -> str:
-    data = graph_data(graph, findings)
-    lines = ["digraph signals {", "  rankdir=LR;", '  node [fontname="Helvetica"];']
-    senders = sorted(
-        {c["sender"] or "any sender" for c in data["connections"]}
-        | {s["sender"] or "any sender" for s in data["sends"]}
-    )
-    for sender in senders:
-        lines.append(f'  {_node_id("sender", sender)} [label="{_dot_label(sender)}", shape=box];')
-    for signal in data["signals"]:
-        lines.append(
-            f'  {_node_id("signal", signal["name"])} [label="{_dot_label(signal["name"])}", shape=ellipse, style=filled, fillcolor="#dbeafe"];'
-        )
-    for receiver in data["receivers"]:
-        statuses = {c["status"] for c in data["connections"] if c["receiver"] == receiver["name"]}
-        dead = "live" not in statuses
-        style = ', style="filled,dashed", fillcolor="#fee2e2"' if dead else ""
-        lines.append(
-            f'  {_node_id("receiver", receiver["name"])} [label="{_dot_label(receiver["name"])}", shape=box{style}];'
-        )
-    edges = set()
-    for c in data["connections"]:
-        edges.add(
-            f"  {_node_id('sender', c['sender'] or 'any sender')} -> {_node_id('signal', c['signal'])};"
-        )
-        style = (
-            "" if c["status"] == "live" else f' [style=dashed, color=red, label="{c["status"]}"]'
-        )
-        edges.add(
-            f"  {_node_id('signal', c['signal'])} -> {_node_id('receiver', c['receiver'])}{style};"
-        )
-    for s in data["sends"]:
-        edges.add(
-            f"  {_node_id('sender', s['sender'] or 'any sender')} -> {_node_id('signal', s['signal'])};"
-        )
-    lines.extend(sorted(edges))
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+GRAPH_FORMATS = ("text", "json", "dot", "mermaid", "html")
 
 
-def as_mermaid(graph: Graph, findings: Sequence[Finding] = ()) -> str:
-    data = graph_data(graph, findings)
-    lines = ["flowchart LR"]
-    declared = set()
-
-    def node(prefix: str, name: str, shape: str) -> str:
-        identifier = _node_id(prefix, name)
-        if identifier not in declared:
-            declared.add(identifier)
-            label = name.replace('"', "'")
-            lines.append(f'  {identifier}{shape[0]}"{label}"{shape[1]}')
-        return identifier
-
-    edges = []
-    for c in data["connections"]:
-        sender = node("sender", c["sender"] or "any sender", ("[", "]"))
-        signal = node("signal", c["signal"], ("((", "))"))
-        receiver = node("receiver", c["receiver"], ("[", "]"))
-        edges.append(f"  {sender} --> {signal}")
-        edges.append(
-            f"  {signal} --> {receiver}"
-            if c["status"] == "live"
-            else f"  {signal} -. {c['status']} .-> {receiver}"
-        )
-    for s in data["sends"]:
-        edges.append(
-            f"  {node('sender', s['sender'] or 'any sender', ('[', ']'))} --> {node('signal', s['signal'], ('((', '))'))}"
-        )
-    seen = set()
-    for edge in edges:
-        if edge not in seen:
-            seen.add(edge)
-            lines.append(edge)
-    return "\n".join(lines) + "\n"
-
-
-def as_html(graph: Graph, findings: Sequence[Finding] = ()) -> str:
-    from signal_lint.report.html import render
-
-    return render(graph_data(graph, findings))
-
-
-GRAPH_FORMATS = {
-    "text": as_text,
-    "json": as_json,
-    "dot": as_dot,
-    "mermaid": as_mermaid,
-    "html": as_html,
-}
+def render(format: str, data: Mapping[str, Any], options: RenderOptions | None = None) -> str:
+    """``data`` (``graph_data()``, maybe narrowed by a query) in ``format``."""
+    return _renderers()[format](data, options)

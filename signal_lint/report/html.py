@@ -48,7 +48,7 @@ _CLASS_SAFE = re.compile(r"[^a-z0-9-]")
 _TICKS = re.compile(r"`([^`]+)`")
 
 
-def render(data: Mapping[str, Any]) -> str:
+def render(data: Mapping[str, Any], options: Any = None) -> str:
     """The report page for ``graph_data()``'s dict."""
     view = _View(data)
     return _page(view)

@@ -14,19 +14,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import struct
 import subprocess
 import sys
-import tempfile
-import time
-import zlib
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser import browse, chromium, png_pixels
 
 from signal_lint.config import load_config
 from signal_lint.engine import graph_paths
@@ -34,69 +30,6 @@ from signal_lint.report.graph import as_html, graph_data
 from signal_lint.report.html import render
 
 EXAMPLE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "example_project"
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-)
-
-
-def chromium() -> str:
-    explicit = os.environ.get("SIGNAL_LINT_CHROMIUM")
-    found = explicit or next((path for path in map(shutil.which, CANDIDATES) if path), None)
-    if not found or not (os.path.isfile(found) and os.access(found, os.X_OK)):
-        pytest.fail(
-            "the HTML report test needs a headless Chromium: `apt-get install chromium` (Debian; .ci/run does it) "
-            "or set SIGNAL_LINT_CHROMIUM to a Chromium/Chrome binary",
-            pytrace=False,
-        )
-    return found
-
-
-def browse(url: str, *, screenshot: Path | None = None, size=(1400, 1000)) -> str:
-    """The DOM after the page's scripts ran (or "" when taking a screenshot); retried: a cold browser start can flake."""
-    binary = chromium()
-    errors = []
-    for attempt in range(3):
-        with tempfile.TemporaryDirectory(prefix="signal-lint-chromium-") as profile:
-            action = [f"--screenshot={screenshot}"] if screenshot else ["--dump-dom"]
-            command = [
-                binary,
-                *FLAGS,
-                f"--user-data-dir={profile}",
-                f"--window-size={size[0]},{size[1]}",
-                *action,
-                url,
-            ]
-            try:
-                done = subprocess.run(command, capture_output=True, timeout=120, cwd=profile)
-            except subprocess.TimeoutExpired as error:
-                errors.append(f"attempt {attempt + 1}: timed out ({error})")
-                continue
-        out = done.stdout.decode("utf-8", "replace")
-        if (
-            screenshot is not None
-            and done.returncode == 0
-            and screenshot.is_file()
-            and screenshot.stat().st_size > 0
-        ):
-            return ""
-        if screenshot is None and done.returncode == 0 and "</html>" in out:
-            return out
-        errors.append(
-            f"attempt {attempt + 1}: exit {done.returncode}, stderr tail: {done.stderr.decode('utf-8', 'replace')[-1500:]}"
-        )
-        time.sleep(1)
-    pytest.fail(f"chromium did not render {url}:\n" + "\n".join(errors), pytrace=False)
 
 
 class Node:
@@ -169,55 +102,6 @@ class Page(HTMLParser):
 
     def text_of(self, identifier: str) -> str:
         return "".join(self.texts.get(identifier, []))
-
-
-def png_pixels(path: Path):
-    """(width, height, list of pixel byte strings) of an 8-bit RGB/RGBA non-interlaced PNG, decoded with zlib alone."""
-    blob = path.read_bytes()
-    assert blob[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    position, idat, header = 8, [], None
-    while position < len(blob):
-        (length,) = struct.unpack(">I", blob[position : position + 4])
-        kind = blob[position + 4 : position + 8]
-        chunk = blob[position + 8 : position + 8 + length]
-        if kind == b"IHDR":
-            header = struct.unpack(">IIBBBBB", chunk)
-        elif kind == b"IDAT":
-            idat.append(chunk)
-        position += 12 + length
-    assert header is not None
-    width, height, depth, colour, _, _, interlace = header
-    assert depth == 8 and colour in (2, 6) and interlace == 0, header
-    channels = 4 if colour == 6 else 3
-    raw = zlib.decompress(b"".join(idat))
-    stride = width * channels
-    rows, previous = [], bytearray(stride)
-    for y in range(height):
-        kind = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        if kind == 1:
-            for i in range(channels, stride):
-                line[i] = (line[i] + line[i - channels]) & 0xFF
-        elif kind == 2:
-            line = bytearray((a + b) & 0xFF for a, b in zip(line, previous, strict=False))
-        elif kind == 3:
-            for i in range(stride):
-                left = line[i - channels] if i >= channels else 0
-                line[i] = (line[i] + ((left + previous[i]) >> 1)) & 0xFF
-        elif kind == 4:
-            for i in range(stride):
-                a = line[i - channels] if i >= channels else 0
-                b = previous[i]
-                c = previous[i - channels] if i >= channels else 0
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 0xFF
-        else:
-            assert kind == 0, f"unknown PNG filter {kind}"
-        rows.append(bytes(line))
-        previous = line
-    pixels = [row[x : x + channels] for row in rows for x in range(0, stride, channels)]
-    return width, height, pixels
 
 
 def big_graph():
@@ -305,7 +189,7 @@ def example():
 @pytest.fixture(scope="module")
 def report(example, tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(as_html(*example), encoding="utf-8")
+    path.write_text(as_html(graph_data(*example)), encoding="utf-8")
     return path
 
 
@@ -391,8 +275,8 @@ def test_chromium_is_installed():
 
 
 def test_same_data_same_bytes(example, data):
-    first = as_html(*example)
-    assert first == as_html(*example) == render(json.loads(json.dumps(data)))
+    first = as_html(graph_data(*example))
+    assert first == as_html(graph_data(*example)) == render(json.loads(json.dumps(data)))
     assert first.startswith("<!DOCTYPE html>\n") and first.endswith("</html>\n")
 
 
