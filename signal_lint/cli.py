@@ -10,7 +10,6 @@ Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
