@@ -203,6 +203,7 @@ class _Pending:
     sender: str | None
     temporary: bool  # dies right after connect (inline lambda/partial/temporary's method)
     frame_bound: bool  # a nested def that dies when its enclosing function returns
+    never_runs: str | None = None  # why the code making it never runs (an unselected AppConfig)
 
 
 def _signal_name(
@@ -273,6 +274,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                         sender,
                         temporary,
                         frame_bound,
+                        _never_runs(graph, facts, connection),
                     )
                 )
     pending.sort(key=lambda p: p.order)
@@ -331,6 +333,9 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
                     f"`{item.facts.module}` is never imported by anything Django loads",
                 )
             )
+            continue
+        if item.never_runs:
+            results.append((item, NEVER_IMPORTED, item.never_runs))
             continue
         try:
             model.connect(
@@ -400,6 +405,14 @@ def _phase(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> tuple[
     if reached is not None:  # a helper that ready() or an import-time call runs
         return max(module_phase, reached), False
     return LATER, True
+
+
+def _never_runs(graph: Graph, facts: F.FileFacts, connection: F.Connection) -> str | None:
+    """Why a connection in ``ready()``/``__init__`` of an AppConfig Django never selects never runs."""
+    if connection.context not in (F.READY, F.APPCONFIG_INIT):
+        return None
+    why = graph.loading.never_runs(facts.module, connection.function)
+    return f"`{facts.module}.{connection.function}()` never runs: {why}" if why else None
 
 
 def _uid(text: str | None) -> object | None:

@@ -49,7 +49,8 @@ class App:
 
     package: str
     label: str
-    config: str | None = None  # qualified name of its AppConfig class
+    config: str | None = None  # qualified name of its AppConfig class; None: the base AppConfig
+    why_base: str = ""  # when ``config`` is None: why Django falls back to the base AppConfig
 
 
 @dataclass
@@ -63,7 +64,17 @@ class Loading:
     why: dict[str, str] = field(default_factory=dict)
     installed: tuple[str, ...] = ()  # INSTALLED_APPS as written
     from_settings: bool = False  # False: no INSTALLED_APPS found, every app-like package counted
+    # AppConfig classes of installed apps that Django does not select (nor inherit from): their
+    # ``ready()`` and ``__init__`` never run -> why
+    inactive_configs: dict[str, str] = field(default_factory=dict)
     _by_package: dict[str, App] = field(default_factory=dict, repr=False)
+
+    def never_runs(self, module: str, function: str | None) -> str | None:
+        """Why ``function`` (a qualname in ``module``) never runs, when it is the ``ready()`` or
+        ``__init__`` of an AppConfig Django does not select; None otherwise."""
+        if not self.inactive_configs or not function or "." not in function:
+            return None
+        return self.inactive_configs.get(f"{module}.{function.rsplit('.', 1)[0]}")
 
     def app_of(self, module: str) -> App | None:
         """The app whose package holds ``module`` (the innermost one): a lookup per parent package."""
@@ -97,6 +108,7 @@ def compute_loading(project: Project) -> Loading:
     # several projects, a project template's settings, or reusable apps whose INSTALLED_APPS live in
     # the user's project. SIG101 is about modules an app never imports, not about uninstalled apps.
     loading.apps = _apps(project, installed)
+    loading.inactive_configs = _inactive_configs(project, loading.apps)
     known = {app.package for app in loading.apps}
     loading.apps += [app for app in _guessed_apps(project) if app.package not in known]
     if not loading.apps:
@@ -177,24 +189,53 @@ def _template_or_test(facts: FileFacts) -> bool:
 
 
 def _apps(project: Project, installed: list[str]) -> list[App]:
+    """The apps of INSTALLED_APPS whose code is here, configured as ``AppConfig.create()`` does."""
     apps: list[App] = []
     for entry in installed:
-        config: str | None = None
-        package = entry
-        if entry in project.classes:  # "shop.apps.ShopConfig"
-            config = entry
-            package = project.attribute(entry, "name") or entry.rsplit(".", 2)[0]
-        elif not project.is_module(entry) and not any(
-            m.startswith(entry + ".") for m in project.modules
-        ):
-            continue  # a third-party app (django.contrib.auth, ...): not ours to analyse
-        else:
-            config = _default_config(project, package)
-        label = (project.attribute(config, "label") if config else None) or package.rsplit(".", 1)[
-            -1
-        ]
-        apps.append(App(package, label, config))
+        if project.is_module(entry) or any(m.startswith(entry + ".") for m in project.modules):
+            apps.append(_app(project, entry))  # a module: import_module(entry) succeeds first
+            continue
+        config = project.resolve(entry)
+        if config in project.classes:  # "shop.apps.ShopConfig": import_string(entry)
+            package = _inherited(project, config, "name") or entry.rsplit(".", 2)[0]
+            label = _inherited(project, config, "label") or package.rsplit(".", 1)[-1]
+            apps.append(App(package, label, config))
+        # else a third-party app (django.contrib.auth, ...): not ours to analyse
     return apps
+
+
+def _app(project: Project, package: str) -> App:
+    config, why = _select_config(project, package)
+    label = (_inherited(project, config, "label") if config else None) or package.rsplit(".", 1)[-1]
+    return App(package, label, config, why)
+
+
+def _inactive_configs(project: Project, apps: list[App]) -> dict[str, str]:
+    """The AppConfig classes in installed apps' packages that Django does not use for any entry
+    (nor as a base of one it uses): Django never instantiates them, so their ``ready()`` never runs."""
+    active: set[str] = set()
+    for app in apps:
+        if app.config:
+            active.add(app.config)
+            active.update(project.bases(app.config))
+    by_package = {app.package: app for app in apps}
+    inactive: dict[str, str] = {}
+    for qualname, (facts, _) in sorted(project.classes.items()):
+        if qualname in active or not project.is_appconfig(qualname):
+            continue
+        package = facts.module
+        while package and package not in by_package:
+            package = package.rpartition(".")[0]
+        app = by_package.get(package)
+        if app is None or facts.is_test:
+            continue
+        if app.config:
+            inactive[qualname] = f"Django uses `{app.config}` for the app `{app.package}`"
+        else:
+            inactive[qualname] = (
+                f"Django uses the base `AppConfig` for `{app.package}`: {app.why_base}"
+            )
+    return inactive
 
 
 def _guessed_apps(project: Project) -> list[App]:
@@ -222,7 +263,7 @@ def _guessed_apps(project: Project) -> list[App]:
                 and _defines(project, module, facts, project.is_appconfig)
             ):
                 packages.add(head)
-    return [App(p, p.rsplit(".", 1)[-1], _default_config(project, p)) for p in sorted(packages)]
+    return [_app(project, package) for package in sorted(packages)]
 
 
 def _holds_migration(facts: FileFacts) -> bool:
@@ -237,17 +278,51 @@ def _defines(project: Project, module: str, facts: FileFacts, kind: Callable[[st
     return any(kind(f"{module}.{c.qualname}") for c in facts.classes)
 
 
-def _default_config(project: Project, package: str) -> str | None:
-    facts = project.modules.get(f"{package}.apps")
+def _select_config(project: Project, package: str) -> tuple[str | None, str]:
+    """The AppConfig class Django's ``AppConfig.create()`` picks for the INSTALLED_APPS entry
+    ``package``, or None for the base ``AppConfig`` (no project ``ready()`` runs), with why.
+
+    Like Django: the candidates are the classes ``apps.py`` binds (defined or imported) that
+    subclass AppConfig and do not set ``default = False`` (inherited); the only candidate wins,
+    else the one that sets ``default = True``; else the base AppConfig.
+    """
+    apps_module = f"{package}.apps"
+    facts = project.modules.get(apps_module)
     if facts is None:
-        return None
-    configs = [
-        f"{package}.apps.{c.qualname}"
-        for c in facts.classes
-        if project.is_appconfig(f"{package}.apps.{c.qualname}")
-    ]
-    defaults = [c for c in configs if project.attribute(c, "default") == "True"]
-    return (defaults or configs or [None])[0]
+        return None, f"`{package}` has no `apps.py`"
+    members = {c.qualname: f"{apps_module}.{c.qualname}" for c in facts.classes}
+    members.update(facts.aliases)
+    candidates = []
+    for name, target in sorted(members.items()):
+        resolved = project.resolve(target) or target
+        if "." in name or resolved not in project.classes or not project.is_appconfig(resolved):
+            continue
+        if _inherited(project, resolved, "default") != "False":
+            candidates.append(resolved)
+    if len(candidates) == 1:
+        return candidates[0], ""
+    defaults = [c for c in candidates if _inherited(project, c, "default") == "True"]
+    if len(defaults) == 1:
+        return defaults[0], ""
+    names = ", ".join(f"`{c.rsplit('.', 1)[-1]}`" for c in (defaults or candidates))
+    if len(defaults) > 1:
+        return None, f"`{apps_module}` declares more than one default AppConfig ({names})"
+    if candidates:
+        return None, (
+            f"`{apps_module}` holds {len(candidates)} AppConfig subclasses ({names}) "
+            "and none sets `default = True`"
+        )
+    return None, f"`{apps_module}` holds no AppConfig subclass without `default = False`"
+
+
+def _inherited(project: Project, qualname: str, name: str) -> str | None:
+    """A class attribute as the class has it: its own, or the first base's (in the order Python
+    looks it up, approximated depth-first)."""
+    for cls in [qualname, *project.bases(qualname)]:
+        value = project.attribute(cls, name)
+        if value is not None:
+            return value
+    return None
 
 
 def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]) -> None:
@@ -289,6 +364,10 @@ def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]
             for imported in facts.imports:
                 if max(loading.phase[module], IMPORT_PHASE.get(imported.context, LATER)) != phase:
                     continue
+                if imported.context in (READY, APPCONFIG_INIT) and loading.never_runs(
+                    module, imported.function
+                ):
+                    continue  # the ready() of an AppConfig Django does not select
                 for target in import_targets(project, loading, imported.module, imported.names):
                     load(target, f"imported by {module}")
 

@@ -153,6 +153,8 @@ class ClassPreparedInReady(Rule):
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
+        if ctx.project_mode:
+            return  # the project half knows which AppConfig's ready() runs at all
         for connection in facts.connections:
             if connection.kind == "disconnect" or connection.context != READY:
                 continue
@@ -172,13 +174,8 @@ class ClassPreparedInReady(Rule):
         """Connections that run in or after ``ready()`` without being written in it."""
         assert graph.project is not None
         for edge in graph.connections:
-            if (
-                edge.context == READY
-                or edge.status == NEVER_IMPORTED
-                or edge.conditional
-                or edge.phase == "populate"
-            ):
-                continue  # ready() itself is the per-file check's; conditional code may never run
+            if edge.status == NEVER_IMPORTED or edge.conditional or edge.phase == "populate":
+                continue  # code that never runs, or may never run, connects nothing too late
             spec = ctx.builtin(edge.signal)
             if spec is None or not spec.sent_before_ready:
                 continue
@@ -194,6 +191,8 @@ class ClassPreparedInReady(Rule):
 
 
 def _where(graph: Graph, edge: Edge) -> str:
+    if edge.context == READY:
+        return "in `AppConfig.ready()`"
     if edge.context in (MODULE, CLASS_BODY):
         when = (
             "from `AppConfig.ready()`"

@@ -51,3 +51,8 @@ def ready_helpers_project() -> Graph:
 @pytest.fixture(scope="session")
 def reexports_project() -> Graph:
     return graph_of_directory(PROJECTS / "reexports")
+
+
+@pytest.fixture(scope="session")
+def appconfigs_project() -> Graph:
+    return graph_of_directory(PROJECTS / "appconfigs")

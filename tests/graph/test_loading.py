@@ -4,7 +4,11 @@ and on small projects given inline."""
 from __future__ import annotations
 
 import pytest
-from graph_helpers import graph_of, loading_project  # noqa: F401  (a fixture)
+from graph_helpers import (  # noqa: F401  (fixtures)
+    appconfigs_project,
+    graph_of,
+    loading_project,
+)
 
 from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE
 
@@ -212,3 +216,91 @@ def test_without_settings_receivers_of_a_library_package_are_not_reported_as_nev
     assert (
         list(ReceiversNeverImported().check_project(graph, RuleContext(load_catalog(None)))) == []
     )
+
+
+# --- which AppConfig Django selects (django/apps/config.py, AppConfig.create) -----------------
+
+
+def test_each_entry_gets_the_config_django_selects(appconfigs_project):
+    apps = {app.package: (app.config, app.label) for app in appconfigs_project.loading.apps}
+    assert apps == {
+        "explicit": ("explicit.apps.SecondConfig", "explicit_second"),  # named by the entry
+        "defaulted": ("defaulted.apps.MainConfig", "defaulted"),  # default = True
+        "single": ("single.apps.SingleConfig", "single"),  # the only subclass
+        "ambiguous": (None, "ambiguous"),  # two, no default: the base AppConfig
+        "optedout": (None, "optedout"),  # default = False
+        "inherited": ("inherited.apps.InheritedConfig", "inherited"),  # imported base opts out
+        "twice": (None, "twice"),  # an imported subclass makes two candidates
+    }
+
+
+def test_configs_django_does_not_select_never_run(appconfigs_project):
+    inactive = appconfigs_project.loading.inactive_configs
+    assert set(inactive) == {
+        "explicit.apps.FirstConfig",
+        "defaulted.apps.PlainConfig",
+        "ambiguous.apps.LeftConfig",
+        "ambiguous.apps.RightConfig",
+        "optedout.apps.OptedOutConfig",
+        "twice.base.TwiceBaseConfig",
+        "twice.apps.TwiceConfig",
+    }  # inherited.base.SharedConfig runs: InheritedConfig's ready() is its
+    assert "none sets `default = True`" in inactive["ambiguous.apps.LeftConfig"]
+    assert "`explicit.apps.SecondConfig`" in inactive["explicit.apps.FirstConfig"]
+
+
+def test_modules_only_an_unselected_ready_imports_are_never_imported(appconfigs_project):
+    loaded = appconfigs_project.loading.loaded
+    assert "explicit.second_receivers" in loaded and "single.receivers" in loaded
+    assert {"explicit.first_receivers", "ambiguous.handlers"}.isdisjoint(loaded)
+
+
+def test_connections_in_an_unselected_ready_never_run(appconfigs_project):
+    statuses = {
+        edge.receiver.rsplit(".", 1)[-1]: (edge.status, edge.reason)
+        for edge in appconfigs_project.connections
+    }
+    live = {name for name, (status, _) in statuses.items() if status == "live"}
+    assert live == {
+        "second_config_ready",
+        "on_request_started_second",
+        "main_config_ready",
+        "single_config_ready",
+        "on_request_started_single",
+        "shared_config_ready",
+    }
+    status, reason = statuses["left_config_ready"]
+    assert status == "never-imported"
+    assert reason.startswith("`ambiguous.apps.LeftConfig.ready()` never runs: Django uses the base")
+
+
+def test_two_defaults_make_django_fail_and_no_config_is_selected():
+    files = {
+        **SETTINGS,
+        "shop/apps.py": (
+            "from django.apps import AppConfig\n\n"
+            "class A(AppConfig):\n    name = 'shop'\n    default = True\n\n"
+            "class B(AppConfig):\n    name = 'shop'\n    default = True\n"
+        ),
+    }
+    (app,) = graph_of(files).loading.apps
+    assert app.config is None
+    assert "more than one default AppConfig" in app.why_base
+
+
+def test_an_app_without_apps_py_uses_the_base_config():
+    (app,) = graph_of({**SETTINGS, "shop/models.py": ""}).loading.apps
+    assert (app.config, app.why_base) == (None, "`shop` has no `apps.py`")
+
+
+def test_without_settings_no_config_is_judged_inactive():
+    files = {
+        "shop/__init__.py": "",
+        "shop/apps.py": (
+            "from django.apps import AppConfig\n\n"
+            "class A(AppConfig):\n    name = 'shop'\n\n"
+            "class B(AppConfig):\n    name = 'shop'\n"
+        ),
+    }
+    graph = graph_of(files)
+    assert graph.loading.inactive_configs == {}  # INSTALLED_APPS may name either class

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+from conftest import findings_for, positions, project_findings, project_positions
 
 
 def sig003(source: str, **kwargs: str):
@@ -156,7 +156,6 @@ def test_signals_module_and_alias_spellings_are_resolved():
 
 # --- the project check: modules imported only from ready(), helpers ready() calls ----------
 
-from conftest import project_findings, project_positions
 
 PROJECT = {
     "config/__init__.py": "",
@@ -314,3 +313,24 @@ def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtim
     seen = json.loads(proc.stdout)
     assert seen["core/early_hooks.py"] == ["Article"]
     assert {path for path, models in seen.items() if not models} == flagged
+
+
+def test_a_class_prepared_receiver_in_a_ready_django_never_runs_is_not_sig003():
+    """Only the AppConfig Django selects runs ``ready()``; an unselected one's is SIG101's."""
+    apps = (
+        "from django.apps import AppConfig\n"
+        "from django.db.models.signals import class_prepared\n\n"
+        "def add_fields(sender, **kwargs):\n    pass\n\n"
+        "class ShopConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n        class_prepared.connect(add_fields)\n\n"
+        "class OtherConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n        class_prepared.connect(add_fields)\n"
+    )
+    files = {
+        "config/__init__.py": "",
+        "config/settings.py": 'INSTALLED_APPS = ["shop.apps.ShopConfig"]\n',
+        "shop/__init__.py": "",
+        "shop/apps.py": apps,
+    }
+    assert project_positions(files, "SIG003") == [("shop/apps.py", 11, 9)]
+    assert [(f.path, f.line) for f in project_findings(files, "SIG101")] == [("shop/apps.py", 1)]

@@ -62,3 +62,42 @@ def test_message_names_the_module_and_its_receivers():
         and "`on_save`" in finding.message
         and "`AppConfig.ready()`" in finding.message
     )
+
+
+TWO_CONFIGS = (
+    "from django.apps import AppConfig\nfrom django.db.models.signals import post_save\n\n"
+    "def on_save(sender, **kwargs):\n    pass\n\n"
+    "class ShopConfig(AppConfig):\n    name = 'shop'\n{default}\n"
+    "    def ready(self):\n        post_save.connect(on_save)\n        import shop.receivers  # noqa: F401\n\n"
+    "class ShopAdminConfig(ShopConfig):\n    label = 'shop_admin'\n{admin_default}"
+)
+
+
+def test_a_ready_django_never_runs_is_flagged_on_its_module_and_what_it_imports():
+    files = {
+        "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+        "shop/apps.py": TWO_CONFIGS.format(default="", admin_default=""),
+    }
+    findings = {
+        f.path: f.message
+        for f in project_findings({**APP, **files, "shop/receivers.py": RECEIVERS}, "SIG101")
+    }
+    assert set(findings) == {"shop/apps.py", "shop/receivers.py"}
+    assert findings["shop/apps.py"].startswith(
+        "`shop.apps.ShopConfig` connects receiver `on_save`, but Django never uses it"
+    )
+    assert "none sets `default = True`" in findings["shop/apps.py"]
+
+
+def test_the_default_config_runs_its_ready():
+    """A subclass inherits ``default = True``: it must opt out, or Django sees two defaults."""
+    files = {
+        "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+        "shop/apps.py": TWO_CONFIGS.format(
+            default="    default = True\n", admin_default="    default = False\n"
+        ),
+    }
+    assert sig101(**files) == []
+    files["shop/apps.py"] = TWO_CONFIGS.format(default="    default = True\n", admin_default="")
+    (finding, _) = project_findings({**APP, **files, "shop/receivers.py": RECEIVERS}, "SIG101")
+    assert "more than one default AppConfig (`ShopAdminConfig`, `ShopConfig`)" in finding.message
