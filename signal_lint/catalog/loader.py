@@ -28,6 +28,7 @@ __all__ = [
     "SUPPORTED_VERSIONS",
     "Catalog",
     "FrozenMapping",
+    "ModelSpec",
     "SignalSpec",
     "load_catalog",
     "read_signals_file",
@@ -150,11 +151,45 @@ class SignalSpec:
         return (self.qualname,) + self.aliases
 
 
-class Catalog:
-    """The signals known for one Django version, looked up by qualified name or alias."""
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model class Django itself defines (``auth.User``, ``contenttypes.ContentType``, ...)."""
 
-    def __init__(self, signals: Iterable[SignalSpec], django_version: str = "") -> None:
+    qualname: str  # where the class is defined: "django.contrib.auth.models.User"
+    label: str | None  # "auth.User" as the app registry keys it; None for an abstract model
+    abstract: bool = False
+    proxy: bool = False
+    swappable: str | None = None  # the setting that may replace it: "AUTH_USER_MODEL"
+    aliases: tuple[str, ...] = ()  # other module-level names Django binds the class to
+
+    @property
+    def key(self) -> str | None:
+        """``"auth.user"``: the label with the model name lower-cased, as the registry looks it up."""
+        if self.label is None:
+            return None
+        app_label, _, name = self.label.partition(".")
+        return f"{app_label}.{name.lower()}"
+
+
+class Catalog:
+    """The signals known for one Django version, looked up by qualified name or alias; and the
+    models Django defines, by class name, alias or registry label."""
+
+    def __init__(
+        self,
+        signals: Iterable[SignalSpec],
+        django_version: str = "",
+        models: Iterable[ModelSpec] = (),
+    ) -> None:
         self.django_version = django_version
+        self.models: tuple[ModelSpec, ...] = tuple(sorted(models, key=lambda m: m.qualname))
+        self._models: dict[str, ModelSpec] = {}  # qualname or alias -> spec
+        self._labels: dict[str, ModelSpec] = {}  # "auth.user" -> spec
+        for model in self.models:
+            for name in (*model.aliases, model.qualname):
+                self._models[name] = model
+            if model.key:
+                self._labels[model.key] = model
         by_name: dict[str, SignalSpec] = {}
         for spec in signals:
             by_name[spec.qualname] = spec
@@ -182,9 +217,19 @@ class Catalog:
         spec = self.get(qualname)
         return spec is not None and spec.model_signal
 
+    def model(self, qualname: str | None) -> ModelSpec | None:
+        """The Django model a class name or one of its aliases names, or None."""
+        return self._models.get(qualname) if qualname else None
+
+    def model_by_label(self, reference: str) -> ModelSpec | None:
+        """The Django model of a lazy ``"app_label.ModelName"`` reference: the app label compares
+        exactly, the model name case-insensitively (``make_model_tuple``)."""
+        app_label, dot, name = reference.partition(".")
+        return self._labels.get(f"{app_label}.{name.lower()}") if dot else None
+
     def extended(self, specs: Iterable[SignalSpec]) -> Catalog:
         """A new catalog with ``specs`` added (replacing specs with the same qualname)."""
-        return Catalog(list(self.signals) + list(specs), self.django_version)
+        return Catalog(list(self.signals) + list(specs), self.django_version, self.models)
 
     def __contains__(self, qualname: object) -> bool:
         return isinstance(qualname, str) and qualname in self._index
@@ -320,7 +365,11 @@ def _any_version_catalog() -> Catalog:
         replace(spec, doc_url=spec.doc_url.replace(f"/en/{DEFAULT_VERSION}/", "/en/stable/"))
         for spec in merged.values()
     ]
-    return Catalog(stable, "")
+    models: dict[str, ModelSpec] = {}
+    for catalog in reversed(catalogs):  # a model of any version; the newest version describes it
+        for model in catalog.models:
+            models.setdefault(model.qualname, model)
+    return Catalog(stable, "", models.values())
 
 
 @functools.cache
@@ -353,7 +402,35 @@ def _builtin_catalog(version: str) -> Catalog:
         specs.append(
             parse_signal_entry(entry, where=f"django.toml signal #{index + 1}", builtin=True)
         )
-    return Catalog(specs, version)
+    models = []
+    for entry in data.get("model", ()):
+        entry = dict(entry)
+        since, until = entry.pop("since", None), entry.pop("until", None)
+        if (since is not None and _version_key(version) < _version_key(since)) or (
+            until is not None and _version_key(version) > _version_key(until)
+        ):
+            continue
+        for override in entry.pop("override", ()):
+            override = dict(override)
+            if version in override.pop("versions"):
+                added = override.pop("add-aliases", [])
+                entry.update(override)
+                entry["aliases"] = list(entry.get("aliases", [])) + list(added)
+        models.append(
+            ModelSpec(
+                qualname=entry.pop("qualname"),
+                label=entry.pop("label", None),
+                abstract=entry.pop("abstract", False),
+                proxy=entry.pop("proxy", False),
+                swappable=entry.pop("swappable", None),
+                aliases=tuple(entry.pop("aliases", ())),
+            )
+        )
+        if entry:
+            raise ValueError(
+                f"django.toml model {models[-1].qualname}: unknown keys {sorted(entry)}"
+            )
+    return Catalog(specs, version, models)
 
 
 def read_signals_file(path: str | Path) -> list[dict[str, Any]]:
