@@ -27,6 +27,7 @@ from signal_lint.graph.loading import (
     compute_loading,
 )
 from signal_lint.graph.project import Project
+from signal_lint.graph.senders import SenderName, Unresolved
 from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
 from signal_lint.model import (
     COLLECTED,
@@ -72,7 +73,7 @@ class Edge:
 
     signal: str
     receiver: str
-    sender: str | None
+    sender: SenderName  # the class where it is defined, Unresolved source text, or None (any)
     weak: bool | None
     dispatch_uid: object | None
     path: str
@@ -98,7 +99,7 @@ class Edge:
 class SendNode:
     signal: str
     method: str
-    sender: str | None
+    sender: SenderName  # None: sent with ``sender=None`` or without a sender
     keywords: tuple[str, ...]
     path: str
     line: int
@@ -137,15 +138,10 @@ class Graph:
             return False
         return not any(app.package.rsplit(".", 1)[-1] == label for app in self.loading.apps)
 
-    def sender_key(self, edge: Edge) -> str | None:
-        """The edge's sender as Django keys it: a lazy ``"shop.Order"`` is the class it names."""
-        if edge.sender is None:
-            return None
-        return (
-            self.model_for(edge.sender) or edge.sender
-            if edge.sender.count(".") == 1
-            else edge.sender
-        )
+    def sender_key(self, edge: Edge) -> SenderName:
+        """The edge's sender as Django keys it (a lazy ``"shop.Order"`` is already the class it
+        names; unresolved expressions are compared by their text)."""
+        return edge.sender
 
     def connection_of(self, edge: Edge) -> F.Connection | None:
         """The extracted connection an edge was made from."""
@@ -172,6 +168,7 @@ def build_graph(
     project = Project(all_facts, modules, aliases)
     loading = compute_loading(project)
     graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
+    registry = _register_models(project, graph)
     for facts in project.modules.values():
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
@@ -184,7 +181,7 @@ def build_graph(
                 definition.line,
             )
     pending = _connections(project, graph, catalog)
-    _replay(project, graph, catalog, pending)
+    _replay(graph, registry, pending)
     _sends(project, graph, catalog)
     return graph
 
@@ -200,7 +197,8 @@ class _Pending:
     signal: str
     receiver: str
     symbol: Hashable
-    sender: str | None
+    sender: SenderName
+    sender_symbol: Hashable  # the sender as the dispatcher model compares it
     temporary: bool  # dies right after connect (inline lambda/partial/temporary's method)
     frame_bound: bool  # a nested def that dies when its enclosing function returns
     never_runs: str | None = None  # why the code making it never runs (an unselected AppConfig)
@@ -272,6 +270,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                         receiver,
                         symbol,
                         sender,
+                        _sender_symbol(project, facts, connection, sender),
                         temporary,
                         frame_bound,
                         _never_runs(graph, facts, connection),
@@ -281,7 +280,8 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
     return pending
 
 
-def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pending]) -> None:
+def _register_models(project: Project, graph: Graph) -> ModelRegistry:
+    """Register the project's concrete models under their labels, as Django's app registry does."""
     registry = ModelRegistry()
     for qualname, (facts, class_def) in sorted(project.classes.items()):
         if (
@@ -304,6 +304,10 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
         except RuntimeError:
             pass  # two classes claim one label (a guessed app layout): the first keeps it
     graph.known_labels = {app.label for app in graph.loading.apps}
+    return registry
+
+
+def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> None:
     for (
         item
     ) in pending:  # a lazy sender of a third-party app's model (``"auth.User"``): assume it exists
@@ -340,7 +344,7 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
         try:
             model.connect(
                 item.symbol,
-                sender=_sender_symbol(item),
+                sender=item.sender_symbol,
                 weak=item.connection.weak is not False,
                 dispatch_uid=_uid(item.connection.dispatch_uid),
             )
@@ -366,7 +370,7 @@ def _replay(project: Project, graph: Graph, catalog: Catalog, pending: list[_Pen
         elif record.status == IGNORED and record.duplicate_of is not None:
             reason = f"`dispatch_uid` {item.connection.dispatch_uid} already taken by `{owners[item.signal][record.duplicate_of]}`"
         elif record.status == PENDING:
-            reason = f"no model `{item.sender}` is registered, so the lazy sender never resolves"
+            reason = f"no model `{item.connection.sender.value}` is registered, so the lazy sender never resolves"
         status = record.status if record.status in (COLLECTED, IGNORED, PENDING) else LIVE
         graph.connections.append(_edge(item, status, reason, sequence[id(item)]))
     graph.connections.sort(key=lambda e: (e.path, e.line, e.column, e.signal, e.receiver))
@@ -466,38 +470,60 @@ def _class_symbol(qualname: str) -> Hashable:
     return ("object", qualname)
 
 
-def _sender_symbol(item: _Pending) -> Hashable:
-    sender = item.connection.sender
-    if sender.kind == "any" or item.sender is None:
+def _sender_symbol(
+    project: Project, facts: F.FileFacts, connection: F.Connection, sender: SenderName
+) -> Hashable:
+    """The sender as the dispatcher model compares it: None (any), a lazy reference (the model
+    registry resolves it), a named object, or an expression (an object of its own)."""
+    written = connection.sender
+    if written.kind == "any" or sender is None:
         return None
-    if sender.kind == "string":
+    if written.kind == "string":
         return (
-            sender.value
+            written.value
         )  # lazy "app_label.ModelName" on a model signal; an unmatched object otherwise
-    if sender.kind == "name":
-        return _class_symbol(item.sender)
-    return (
-        "expression",
-        item.sender,
-        item.facts.path,
-        item.connection.line,
-    )  # self, type(x)...: its own object
+    if written.kind == "name" or isinstance(sender, str):
+        return _class_symbol(
+            project.resolve(written.value) or written.value
+            if written.kind == "name"
+            else str(sender)
+        )
+    return ("expression", str(sender), facts.path, connection.line)  # type(x)...: its own object
 
 
 def _sender(
-    project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection
-) -> str | None:
-    """The sender's dotted name for reports (``self`` in an AppConfig is that AppConfig)."""
+    project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection | F.Send
+) -> SenderName:
+    """The sender's name for reports: the class where it is defined (``self`` in an AppConfig is
+    that AppConfig; a lazy reference is the model it names), or its source text, unresolved."""
     sender = connection.sender
-    if sender.kind == "any" or sender.value is None:
+    if sender.kind in ("any", "missing") or sender.value is None:
         return None
     if sender.kind == "name":
-        return project.resolve(sender.value)
+        return _named(project, sender.value)
+    if sender.kind == "string":
+        model = graph.model_for(sender.value)
+        return model if model is not None else Unresolved(repr(sender.value))
     if sender.kind == "expr" and sender.value == "self" and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
             return f"{facts.module}.{owner.class_name}"
-    return sender.value  # a lazy "app_label.Model" string, or an expression's text
+    return Unresolved(sender.value)  # an expression's (or literal's) text
+
+
+def _named(project: Project, name: str) -> SenderName:
+    """A resolved name: a class where it is defined (or the ``through`` model of one's field), or
+    unresolved when it names something of the project that is no class (``User = get_user_model()``)."""
+    resolved = project.resolve(name) or name
+    if resolved in project.classes:
+        return resolved
+    owner, _, field = resolved.removesuffix(".through").rpartition(".")
+    if resolved.endswith(".through") and field and owner in project.classes:
+        return resolved  # ``Order.tags.through``: the through model Django makes for a field
+    module = project.module_of(resolved)
+    if module is None:
+        return resolved  # another package's object (``django.contrib.auth.models.User``)
+    return Unresolved(resolved[len(module) + 1 :] or resolved)
 
 
 def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:
@@ -506,7 +532,7 @@ def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:
             signal = _signal_name(project, catalog, graph, send.signal)
             if signal is None:
                 continue
-            sender = project.resolve(send.sender.value) if send.sender.kind == "name" else None
+            sender = _sender(project, graph, facts, send)
             graph.sends.append(
                 SendNode(
                     signal,

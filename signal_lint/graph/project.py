@@ -94,6 +94,15 @@ class Project:
     def is_module(self, name: str) -> bool:
         return name in self.modules
 
+    def module_of(self, qualname: str) -> str | None:
+        """The project module a dotted name lives in (its longest prefix that is one), if any."""
+        head = qualname
+        while head:
+            head = head.rpartition(".")[0]
+            if head in self.modules:
+                return head
+        return None
+
     def bases(self, qualname: str, depth: int = 0) -> list[str]:
         """All base classes' qualified names, transitively through the project's classes."""
         found = self.classes.get(qualname)

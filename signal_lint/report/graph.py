@@ -18,6 +18,7 @@ from typing import Any
 from signal_lint.findings import Finding
 from signal_lint.graph import Graph
 from signal_lint.graph.query import sender_text
+from signal_lint.graph.senders import sender_json
 
 
 def relative_to(root: str | None) -> Callable[[str], str]:
@@ -106,7 +107,7 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
             {
                 "signal": edge.signal,
                 "receiver": edge.receiver,
-                "sender": edge.sender,
+                "sender": sender_json(edge.sender),
                 "weak": edge.weak,
                 "dispatch_uid": edge.dispatch_uid
                 if isinstance(edge.dispatch_uid, (str, int, float, bool, type(None)))
@@ -125,7 +126,7 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
             {
                 "signal": send.signal,
                 "method": send.method,
-                "sender": send.sender,
+                "sender": sender_json(send.sender),
                 "arguments": sorted(set(send.keywords) - {"sender"}),
                 "path": send.path,
                 "line": send.line,

@@ -25,6 +25,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from signal_lint.graph.query import sender_text
+
 DEAD = ("collected", "ignored", "pending", "never-imported")
 STATUS_LABELS = {
     "live": "live",
@@ -71,9 +73,9 @@ class _Node:
 
 
 class _Sender(_Node):
-    def __init__(self, node_id: str, name: str | None) -> None:
+    def __init__(self, node_id: str, name: str | None, resolved: bool = True) -> None:
         super().__init__(node_id, 0, name if name is not None else UNRESOLVED)
-        self.resolved = name is not None
+        self.resolved = resolved and name is not None
         self.sends: list[Mapping[str, Any]] = []
         self.connections: list[Mapping[str, Any]] = []
 
@@ -140,8 +142,18 @@ class _View:
         self.data = data
         signals = list(data.get("signals") or [])
         receivers = list(data.get("receivers") or [])
-        self.connections = list(data.get("connections") or [])
-        self.sends = list(data.get("sends") or [])
+        # senders as display text: a dotted name, or ``(unresolved: <source text>)``
+        unresolved = {
+            _sender_name(item.get("sender"))
+            for item in [*(data.get("connections") or []), *(data.get("sends") or [])]
+            if isinstance(item.get("sender"), dict)
+        }
+        self.connections = [
+            {**c, "sender": _sender_name(c.get("sender"))} for c in data.get("connections") or []
+        ]
+        self.sends = [
+            {**s, "sender": _sender_name(s.get("sender"))} for s in data.get("sends") or []
+        ]
         self.findings = sorted(
             data.get("findings") or [],
             key=lambda f: (
@@ -199,7 +211,8 @@ class _View:
             | {s["sender"] for s in self.sends if s.get("sender") is not None}
         )
         self.senders: dict[str | None, _Sender] = {
-            name: _Sender(f"s{i}", name) for i, name in enumerate(sender_names)
+            name: _Sender(f"s{i}", name, name not in unresolved)
+            for i, name in enumerate(sender_names)
         }
         if any(s.get("sender") is None for s in self.sends):
             self.senders[None] = _Sender(f"s{len(sender_names)}", None)
@@ -397,8 +410,15 @@ def _common_root(paths: Iterable[Any]) -> str:
     return "/".join(common)
 
 
+def _sender_name(sender: Any) -> str | None:
+    """A JSON sender as the report names it: None for any sender, else ``sender_text``."""
+    return None if sender is None else sender_text(sender)
+
+
 def _split(name: str) -> tuple[str, str]:
     """``("shop.models", "Order")`` for ``shop.models.Order``: the module is everything before the first capitalised part."""
+    if name.startswith("("):
+        return "", name  # an unresolved sender's source text: no module to split off
     parts = name.split(".")
     for index, part in enumerate(parts[:-1]):
         if part[:1].isupper() and index > 0:

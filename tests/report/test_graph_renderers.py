@@ -200,7 +200,12 @@ def test_json_connection_fields_are_exactly_the_interface(data):
         assert required <= set(c), c
         assert DOTTED.match(c["signal"]), c["signal"]
         assert DOTTED.match(c["receiver"]), c["receiver"]
-        assert c["sender"] is None or isinstance(c["sender"], (str, dict))
+        sender = c["sender"]
+        assert (
+            sender is None
+            or (isinstance(sender, str) and DOTTED.match(sender))
+            or (set(sender) == {"unresolved"} and isinstance(sender["unresolved"], str))
+        ), sender
         assert c["weak"] in (True, False, None)
         assert c["dispatch_uid"] is None or isinstance(c["dispatch_uid"], (str, int, float, bool))
         assert isinstance(c["path"], str) and c["path"].endswith(".py")
@@ -237,6 +242,10 @@ def test_json_statuses_on_the_example_project(data):
     assert nested["status"] == "collected"
     unused = connection(data, "shop.handlers_unused.on_order_item_deleted_never_imported")
     assert (unused["sender"], unused["status"]) == ("shop.models.OrderItem", "never-imported")
+    # a lazy reference naming no model of the project: its source text, never a dotted name
+    assert connection(data, "shop.receivers.on_refund_saved_unknown_sender")["sender"] == {
+        "unresolved": "'shop.Refund'"
+    }
     viewing = connection(data, "shop.views.order_detail.<locals>.on_order_changed_while_viewing")
     assert viewing["weak"] is False and viewing["conditional"] is True
 
