@@ -8,7 +8,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Sequence
-from typing import Optional
 
 from signal_lint.extract.facts import FileFacts, ParseError
 from signal_lint.extract.modules import is_test_path, module_name

@@ -1,0 +1,134 @@
+"""Bindings and imports: what each name of a scope refers to, and what the module imports.
+
+Python decides a scope's local names before running its body, so each scope
+is pre-bound (``_bind_block``) when the walk enters it; names then resolve
+through ``names.Resolver``.  Imports are recorded with where they run
+(module level, ``ready()``, a function) because that decides what Django loads.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from signal_lint.extract import facts as F
+from signal_lint.extract.names import LOCAL, NestedDef, Scope
+from signal_lint.extract.state import WalkState
+from signal_lint.extract.syntax import scope_statements, target_names
+
+DYNAMIC_IMPORTS = frozenset(
+    {"importlib.import_module", "django.utils.module_loading.import_string"}
+)
+AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
+
+
+class Bindings(WalkState):
+    """Pre-binds each scope's names and records the module's imports."""
+
+    def _bind_block(self, body: list[ast.stmt], scope: Scope, prefix: str) -> None:
+        """Pre-bind a scope's names, as Python decides locals before running the body."""
+        in_function = scope.kind == "function"
+        declared_global: set[str] = set()
+        for node in scope_statements(body):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared_global.update(node.names)
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        scope.bindings[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        scope.bindings[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                base = self._from_module(node)
+                for alias in node.names:
+                    if alias.name == "*":
+                        if not in_function:
+                            self.names.star_modules.append(base)
+                        continue
+                    scope.bindings[alias.asname or alias.name] = (
+                        f"{base}.{alias.name}" if base else alias.name
+                    )
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if in_function:
+                    scope.bindings[node.name] = (
+                        NestedDef(f"{prefix}{node.name}")
+                        if not isinstance(node, ast.ClassDef)
+                        else LOCAL
+                    )
+                else:
+                    scope.bindings[node.name] = f"{self.module}.{prefix}{node.name}"
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                value = node.value
+                for target in targets:
+                    for name_node in target_names(target):
+                        scope.bindings[name_node] = self._assigned_binding(
+                            name_node, value, targets, in_function, prefix
+                        )
+            elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                scope.bindings.setdefault(
+                    node.target.id,
+                    LOCAL if in_function else f"{self.module}.{prefix}{node.target.id}",
+                )
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                for name in target_names(node.target):
+                    scope.bindings[name] = LOCAL if in_function else f"{self.module}.{prefix}{name}"
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        for name in target_names(item.optional_vars):
+                            scope.bindings[name] = (
+                                LOCAL if in_function else f"{self.module}.{prefix}{name}"
+                            )
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                scope.bindings[node.name] = LOCAL if in_function else f"{self.module}.{node.name}"
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                scope.bindings[node.target.id] = (
+                    LOCAL if in_function else f"{self.module}.{node.target.id}"
+                )
+        for name in declared_global:
+            scope.bindings.pop(name, None)
+
+    def _assigned_binding(
+        self,
+        name: str,
+        value: ast.AST | None,
+        targets: list[ast.AST],
+        in_function: bool,
+        prefix: str,
+    ):
+        simple = len(targets) == 1 and isinstance(targets[0], ast.Name)
+        if simple and isinstance(value, (ast.Name, ast.Attribute)):
+            resolved = self.names.resolve(value)
+            if isinstance(resolved, (str, NestedDef)):
+                return resolved  # an alias: ``saved = post_save``
+        if in_function:
+            return LOCAL
+        return f"{self.module}.{prefix}{name}"
+
+    def _from_module(self, node: ast.ImportFrom) -> str:
+        from signal_lint.extract.modules import resolve_relative
+
+        return resolve_relative(self.module, self.is_package, node.level or 0, node.module)
+
+    # ---------------------------------------------------------------- imports
+    def _import(self, node: ast.stmt) -> None:
+        context, function = self._context()
+        conditional = self.conditional_depth > 0
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                self.imports.append(
+                    F.Import(alias.name, (), node.lineno, context, function, conditional)
+                )
+        else:
+            assert isinstance(node, ast.ImportFrom)
+            base = self._from_module(node)
+            names = tuple(alias.name for alias in node.names)
+            self.imports.append(F.Import(base, names, node.lineno, context, function, conditional))
+
+    def _dynamic_import(self, node: ast.Call, qualname: str | None) -> None:
+        context, function = self._context()
+        for arg in node.args[:1] if qualname != AUTODISCOVER else node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                module = arg.value if qualname != AUTODISCOVER else f"*.{arg.value}"
+                self.imports.append(F.Import(module, (), node.lineno, context, function, True))

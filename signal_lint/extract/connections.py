@@ -1,0 +1,166 @@
+"""Connections and receivers: ``@receiver``, ``sig.connect()`` and ``sig.disconnect()``.
+
+Each becomes a ``Connection`` with the receiver it names (a function, a
+method, a lambda, a ``partial``...), its sender, ``weak`` and
+``dispatch_uid``, and where it runs.
+https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions
+"""
+
+from __future__ import annotations
+
+import ast
+
+from signal_lint.catalog.loader import RECEIVER_DECORATORS
+from signal_lint.extract import facts as F
+from signal_lint.extract.guards import Guards
+from signal_lint.extract.names import NestedDef, dotted_text
+from signal_lint.extract.state import WalkState
+
+PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
+
+
+class Connections(WalkState):
+    """Records ``@receiver`` decorators and ``connect``/``disconnect`` calls as ``Connection``s."""
+
+    def _decorator(
+        self, node: ast.AST, index: int, func_node: ast.AST, qualname: str, guards: Guards
+    ) -> None:
+        if not isinstance(node, ast.Call):
+            self._expr(node, guards)
+            return
+        if self.names.qualname(node.func) not in RECEIVER_DECORATORS:
+            self._expr(node, guards)
+            return
+        signal_nodes: list[ast.AST] = []
+        if node.args:
+            first = node.args[0]
+            signal_nodes = list(first.elts) if isinstance(first, (ast.List, ast.Tuple)) else [first]
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        if (
+            self.class_stack and self._directly_in_class()
+        ):  # a class body, even of a class inside a function
+            receiver = F.Receiver("method", None, qualname, getattr(func_node, "name", ""))
+        elif self.func_stack:
+            receiver = F.Receiver("nested-function", None, qualname, getattr(func_node, "name", ""))
+        else:
+            receiver = F.Receiver(
+                "function", f"{self.module}.{qualname}", qualname, getattr(func_node, "name", "")
+            )
+        self._connection("decorator", signal_nodes, receiver, keywords, node, index)
+
+    def _connect_call(self, node: ast.Call, method: str, guards: Guards) -> None:
+        """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
+        target = node.func.value  # type: ignore[attr-defined]
+        signal = self._signal_target(target)
+        if signal is None:
+            return
+        names = ("receiver", "sender", "weak", "dispatch_uid")
+        arguments: dict[str, ast.AST] = {}
+        for position, arg in enumerate(node.args[: len(names)]):
+            if isinstance(arg, ast.Starred):
+                break
+            arguments[names[position]] = arg
+        for keyword in node.keywords:
+            if keyword.arg in names:
+                arguments[keyword.arg] = keyword.value
+        receiver_node = arguments.get("receiver")
+        receiver = (
+            self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
+        )
+        self._connection(method, [target], receiver, arguments, node, 0)
+
+    def _connection(
+        self,
+        kind: str,
+        signal_nodes: list[ast.AST],
+        receiver: F.Receiver,
+        arguments: dict[str, ast.AST],
+        node: ast.Call,
+        index: int,
+    ) -> None:
+        context, function = self._context()
+        weak_node = arguments.get("weak")
+        weak: bool | None = True
+        if weak_node is not None:
+            weak = bool(weak_node.value) if isinstance(weak_node, ast.Constant) else None
+        uid_node = arguments.get("dispatch_uid")
+        uid: str | None = None
+        uid_falsy = False
+        if uid_node is not None and not (
+            isinstance(uid_node, ast.Constant) and uid_node.value is None
+        ):
+            if isinstance(uid_node, ast.Constant):
+                uid = repr(uid_node.value)
+                uid_falsy = not uid_node.value
+            elif (isinstance(uid_node, (ast.Tuple, ast.List)) and not uid_node.elts) or (
+                isinstance(uid_node, ast.Dict) and not uid_node.keys
+            ):
+                uid = ast.unparse(uid_node)
+                uid_falsy = True  # an empty literal collection
+            else:
+                uid = "<expr>"
+        signals = tuple(self._signal_target(s) for s in signal_nodes)
+        self.connections.append(
+            F.Connection(
+                kind=kind,
+                signals=signals,
+                signal_text=tuple(dotted_text(s) for s in signal_nodes),
+                receiver=receiver,
+                sender=self._sender(arguments.get("sender")),
+                weak=weak,
+                dispatch_uid=uid,
+                dispatch_uid_falsy=uid_falsy,
+                line=node.lineno,
+                column=self._col(node),
+                context=context,
+                function=function,
+                decorator_index=index,
+                in_test=self._in_test(),
+            )
+        )
+
+    def _receiver(self, node: ast.AST) -> F.Receiver:
+        text = dotted_text(node)
+        if isinstance(node, ast.Lambda):
+            return F.Receiver(
+                "lambda",
+                None,
+                None,
+                "lambda",
+                line=node.lineno,
+                column=self._col(node),
+                accepts_kwargs=node.args.kwarg is not None,
+            )
+        if isinstance(node, ast.Constant) and node.value is None:
+            return F.Receiver("none", None, None, "None")
+        if isinstance(node, ast.Call):
+            callee = self.names.qualname(node.func)
+            if callee in PARTIALS:
+                return F.Receiver("partial", callee, None, text)
+            return F.Receiver("call", callee, self._local_name(callee), text)
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            return F.Receiver("temporary-method", None, None, text)
+        resolved = self.names.resolve(node)
+        if isinstance(resolved, NestedDef):
+            return F.Receiver("nested-function", None, resolved.qualname, text)
+        if isinstance(resolved, str):
+            local = self._local_name(resolved)
+            kind = "function" if local is not None else "name"
+            return F.Receiver(kind, resolved, local, text)
+        if isinstance(node, ast.Attribute):
+            return F.Receiver("method", None, None, text)
+        if isinstance(node, ast.Name):
+            func = self.func_stack[-1] if self.func_stack else None
+            value = func.local_values.get(node.id) if func is not None else None
+            return F.Receiver("local", None, None, text, local_value=value)
+        return F.Receiver("other", None, None, text)
+
+    def _temporary_kind(self, node: ast.AST) -> str | None:
+        """What ``_receiver`` calls an object nothing but this expression holds, or None."""
+        if isinstance(node, ast.Lambda):
+            return "lambda"
+        if isinstance(node, ast.Call) and self.names.qualname(node.func) in PARTIALS:
+            return "partial"
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+            return "temporary-method"
+        return None

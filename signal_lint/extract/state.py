@@ -1,0 +1,213 @@
+"""What the one-pass walk knows at each point, shared by all its concerns.
+
+``FactsVisitor`` (``visitor.py``) is composed of one mixin per concern
+(``bindings``, ``definitions``, ``connections``, ``sends``, ``bodies``); each
+derives from ``WalkState``, which holds the facts gathered so far, the
+scope/class/function stacks, and the position and name helpers they all use.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from signal_lint.extract import facts as F
+from signal_lint.extract.guards import Guards
+from signal_lint.extract.names import Resolver, dotted_text
+from signal_lint.extract.syntax import lines_of
+
+TEST_METHODS = frozenset(
+    {
+        "setUp",
+        "tearDown",
+        "setUpClass",
+        "tearDownClass",
+        "setUpTestData",
+        "asyncSetUp",
+        "asyncTearDown",
+    }
+)
+# One shared empty set: each frozenset() is a new 216-byte object.
+NOTHING: frozenset[str] = frozenset()
+_IMPORT_TEXT = re.compile(rb"\bimport\b")
+
+
+class FunctionState:
+    """Accumulates one function's facts while its body is walked."""
+
+    def __init__(
+        self,
+        qualname: str,
+        node: ast.FunctionDef | ast.AsyncFunctionDef,
+        var_kw: str | None,
+        params: set[str],
+        context: str,
+    ) -> None:
+        self.qualname = qualname
+        # Only receiver-like functions keep their body facts (calls with guards, attribute
+        # uses, comparisons); the rest keep their call sites (callees, arguments passed).
+        self.body_facts = bool(var_kw or "sender" in params or node.decorator_list)
+        # (chain, qualname, keywords, nargs) of each call
+        self.call_sites: list[tuple[tuple[str, ...], str | None, tuple[str, ...], int]] = []
+        self.node = node
+        self.var_kw = var_kw
+        self.params = params
+        self.context = context
+        self.is_async = isinstance(node, ast.AsyncFunctionDef)
+        self.calls: list[F.CallUse] = []
+        self.attrs: list[F.AttrUse] = []
+        self.compares: list[F.Compare] = []
+        self.names_read: set[str] = set()
+        self.attr_assigns: list[tuple[str, str, int]] = []
+        self.returns_value = False
+        self.is_generator = False
+        self.escaping: set[str] = set()
+        self.dropped_candidates: list[tuple[str, int, F.Send]] = []  # (name, index in sends, send)
+        # local name -> "lambda"/"partial"/... it was last bound to
+        self.local_values: dict[str, str | None] = {}
+
+
+class WalkState:
+    """The walk's state and the helpers every concern reads it through."""
+
+    def __init__(
+        self,
+        tree: ast.Module,
+        source: bytes,
+        path: str,
+        module: str,
+        is_package: bool,
+        is_test: bool,
+        detailed: bool,
+    ) -> None:
+        self.tree = tree
+        self.path = path
+        self.module = module
+        self.is_package = is_package
+        self.is_test = is_test
+        self.detailed = detailed
+        self.source = source
+        self.lines = source.split(b"\n")
+        self.names = Resolver(module)
+        self.imports: list[F.Import] = []
+        self.classes: list[F.ClassDef] = []
+        self.functions: list[F.Function] = []
+        self.signal_defs: list[F.SignalDef] = []
+        self.connections: list[F.Connection] = []
+        self.sends: list[F.Send] = []
+        self.bulk_writes: list[tuple[str | None, str, int, int]] = []
+        self.module_calls: list[tuple[str, int]] = []
+        # What direct calls pass, by callee name: keywords, most positional arguments.
+        self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}
+        # Inside ``if __name__ == "__main__":`` (runs as a script, not on import).
+        self.script_only = 0
+        self.class_stack: list[
+            tuple[str, tuple[str | None, ...]]
+        ] = []  # (qualname, resolved bases)
+        self.func_stack: list[FunctionState] = []
+        self.conditional_depth = 0  # module-level ``if``/``try``/loop bodies around the code
+        self.awaited: set[int] = set()  # id() of each awaited call
+        self.lambda_depth = 0
+        # The cheap pass visits only statements on these lines (and class bodies).
+        self.import_lines: list[int] | None = None
+        if not detailed:
+            self.import_lines = lines_of(source, _IMPORT_TEXT)
+
+    # --------------------------------------------------------------- positions
+    def _col(self, node: ast.AST) -> int:
+        """ast columns count UTF-8 bytes; report characters like every editor."""
+        line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text[:col].decode("utf-8", "replace"))
+        return col
+
+    # --------------------------------------------------------------- contexts
+    def _context(self) -> tuple[str, str | None]:
+        if self.func_stack:
+            func = self.func_stack[-1]
+            return func.context, func.qualname
+        if self.class_stack:
+            return F.CLASS_BODY, None
+        return F.MODULE, None
+
+    def _in_test(self) -> bool:
+        if self.is_test:
+            return True
+        return any(
+            f.node.name.startswith("test") or f.node.name in TEST_METHODS for f in self.func_stack
+        )
+
+    def _guard(
+        self, guards: Guards, test: ast.AST, var_kw: str | None, positive: bool = True
+    ) -> Guards:
+        """Guards are read only from receiver-like function bodies of detailed files: skip the walk elsewhere."""
+        if not self.detailed or not self.func_stack or not self.func_stack[-1].body_facts:
+            return guards
+        return guards.plus(test, var_kw, positive)
+
+    def _prefix(self) -> str:
+        if self.class_stack and self._directly_in_class():  # a class body, even inside a function
+            return f"{self.class_stack[-1][0]}."
+        if self.func_stack:
+            return f"{self.func_stack[-1].qualname}.<locals>."
+        return ""
+
+    def _directly_in_class(self) -> bool:
+        return bool(self.class_stack) and (
+            not self.func_stack or self.names.scopes[-1].kind == "class"
+        )
+
+    def _var_kw(self) -> str | None:
+        return self.func_stack[-1].var_kw if self.func_stack else None
+
+    def _local_name(self, qualname: str | None) -> str | None:
+        if qualname and qualname.startswith(self.module + "."):
+            return qualname[len(self.module) + 1 :]
+        return None
+
+    def _signal_target(self, node: ast.AST) -> str | None:
+        """The signal a connect/send/``@receiver`` names; ``self.saved`` in a method of a class
+        whose body binds ``saved = post_save`` is that signal."""
+        resolved = self.names.qualname(node)
+        if resolved is not None:
+            return resolved
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in ("self", "cls")
+            and self.func_stack
+            and self.class_stack
+        ):
+            owner = self.func_stack[-1].qualname.rsplit(".", 1)[0]
+            if f"{owner}.{node.attr}" in self.names.local_aliases:
+                value = self.names.canonical(f"{self.module}.{owner}.{node.attr}")
+                return value if isinstance(value, str) else None
+        return None
+
+    def _sender(self, node: ast.AST | None, missing: str = "any") -> F.Sender:
+        if node is None:
+            return F.Sender(missing)
+        line, column = getattr(node, "lineno", 0), self._col(node) if hasattr(node, "lineno") else 0
+        if isinstance(node, ast.Constant):
+            if node.value is None:
+                return F.Sender("any", None, line, column)
+            if isinstance(node.value, str):
+                return F.Sender("string", node.value, line, column)
+            return F.Sender("literal", repr(node.value), line, column)
+        if isinstance(
+            node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)
+        ):
+            return F.Sender("literal", dotted_text(node), line, column)
+        resolved = self.names.resolve(node)
+        if isinstance(resolved, str):
+            return F.Sender("name", resolved, line, column)
+        return F.Sender("expr", dotted_text(node), line, column)
+
+    # The walk itself (``visitor.py``); the concerns call back into it for nested code.
+    def _block(self, body: list[ast.stmt], guards: Guards) -> None:
+        raise NotImplementedError
+
+    def _expr(self, node: ast.AST, guards: Guards, usage: str = "other") -> None:
+        raise NotImplementedError

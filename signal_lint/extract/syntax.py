@@ -1,0 +1,90 @@
+"""Small ``ast`` helpers the walk's concerns share: child expressions, bound names, line finding."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+# Fields that hold no expression (``ctx=Load()``, ``op=Add()``, ``ops=[Eq()]``): not walked.
+_NOT_EXPRESSIONS = frozenset(
+    {"ctx", "op", "ops", "type_comment", "is_async", "conversion", "level", "kind"}
+)
+_EXPRESSION_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def subexpressions(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` without its generators and without the context/operator
+    nodes that hold nothing: the detailed pass calls it for most nodes of a file."""
+    kind = type(node)
+    fields = _EXPRESSION_FIELDS.get(kind)
+    if fields is None:
+        fields = _EXPRESSION_FIELDS[kind] = tuple(
+            f for f in kind._fields if f not in _NOT_EXPRESSIONS
+        )
+    children: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
+
+
+def lines_of(source: bytes, pattern: re.Pattern[bytes]) -> list[int]:
+    """The 1-based line of each match, counting newlines once (not from the top per match)."""
+    lines: list[int] = []
+    line, counted = 1, 0
+    for match in pattern.finditer(source):
+        line += source.count(b"\n", counted, match.start())
+        counted = match.start()
+        lines.append(line)
+    return lines
+
+
+def own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
+    """Every node of a compound statement's header (``if``/``for``/``with`` tests), not its bodies."""
+    for name, value in ast.iter_fields(stmt):
+        if name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, ast.AST):
+                yield from ast.walk(item)
+
+
+def target_names(target: ast.AST) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in target_names(element)]
+    if isinstance(target, ast.Starred):
+        return target_names(target.value)
+    return []
+
+
+def scope_statements(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
+    """Statements (and binding expressions) that bind names in this scope, not nested scopes."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, field, None)
+            if isinstance(children, list):
+                stack.extend(reversed(children))
+
+
+def is_main_test(test: ast.AST) -> bool:
+    """``__name__ == "__main__"``, either way round."""
+    if (
+        not isinstance(test, ast.Compare)
+        or len(test.ops) != 1
+        or not isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
