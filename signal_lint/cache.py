@@ -1,32 +1,42 @@
 """Content-hash cache of per-file facts, so an unchanged file is never parsed twice.
 
-One pickle per project root, tool version and configuration under
-``.signal_lint_cache/`` (which carries its own ``.gitignore``, like ruff's),
-mapping each file's display path to ``(content hash, module, FileFacts)``.
-Written atomically (temporary file + ``os.replace``): two concurrent runs
-each leave a complete cache, the last one wins.  A corrupted or
-incompatible cache file is ignored and rebuilt.  ``--no-cache`` and
-``SIGNAL_LINT_CACHE_DIR`` are the escape hatches.
+It lives in ``.signal_lint_cache/`` at the project root (see
+``cache_directory``), which carries its own ``.gitignore`` like ruff's.
+Two files: the facts of each file (``facts-*.json``, keyed by display path,
+content hash and module name) and the findings of the last run
+(``run-*.json``), which a run over unchanged files prints as they are.
+
+The cache directory sits inside the checked tree, where a pull request can
+put anything, so the files are data only: JSON read by ``signal_lint.codec``,
+which checks every value against the type it must have.  Nothing in them is
+ever executed, a damaged or hostile file is ignored, and an entry of the
+wrong shape is dropped and rebuilt.  Files are written atomically (temporary
+file + ``os.replace``): two concurrent runs each leave a complete cache, the
+last one wins.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from signal_lint import __version__
 from signal_lint.atomic import write_atomically
+from signal_lint.codec import Invalid, decoder, encode, schema
 from signal_lint.extract.facts import FileFacts
+from signal_lint.findings import Finding
+from signal_lint.reading import read_regular_file
 
 CACHE_DIRECTORY = ".signal_lint_cache"
 ENVIRONMENT_VARIABLE = "SIGNAL_LINT_CACHE_DIR"
-# Bump when FileFacts or the extractor change shape without a version bump.
-FORMAT = 1
-
-Entry = tuple[str, str, FileFacts]  # (content hash, module, facts)
-FindingRow = tuple[str, str, str, str, int, int, str, tuple[str, int, int] | None]
+# Bump when the layout of the files changes (the shape of the facts is in ``schema``).
+FORMAT = 2
+# A cache file is regular and written by us; this only bounds what a hostile one can cost.
+MAX_CACHE_FILE_SIZE = 2 * 1024 * 1024 * 1024
 
 
 def content_hash(source: bytes) -> str:
@@ -46,28 +56,43 @@ def code_fingerprint() -> str:
     return hashlib.blake2b("|".join(sorted(stamps)).encode(), digest_size=8).hexdigest()
 
 
-def cache_directory(root: str) -> str:
-    return os.environ.get(ENVIRONMENT_VARIABLE) or os.path.join(root, CACHE_DIRECTORY)
+def cache_directory(root: str, configured: str | None = None) -> str:
+    """``configured`` (``--cache-dir``, ``$SIGNAL_LINT_CACHE_DIR``), else ``.signal_lint_cache`` in ``root``."""
+    return configured or os.path.join(root, CACHE_DIRECTORY)
+
+
+def _header(kind: str, key: str) -> dict[str, Any]:
+    return {"signal-lint": kind, "format": FORMAT, "version": __version__, "key": key}
 
 
 class FactsCache:
-    def __init__(self, root: str, fingerprint: str) -> None:
-        key = hashlib.blake2b(
-            f"{__version__}|{FORMAT}|{code_fingerprint()}|{os.path.abspath(root)}|{fingerprint}".encode(),
+    """Facts by display path; an entry is decoded (and checked) only when its file is unchanged."""
+
+    def __init__(self, directory: str, root: str, fingerprint: str) -> None:
+        self.key = hashlib.blake2b(
+            f"{__version__}|{FORMAT}|{schema(FileFacts)}|{code_fingerprint()}|{os.path.abspath(root)}|{fingerprint}".encode(),
             digest_size=8,
         ).hexdigest()
-        self.directory = cache_directory(root)
-        self.path = os.path.join(self.directory, f"facts-{__version__}-{key}.pickle")
-        self.entries: dict[str, Entry] = _load(self.path, dict)
-        self.used: dict[str, Entry] = {}
+        self.directory = directory
+        self.path = os.path.join(directory, f"facts-{__version__}-{self.key}.json")
+        data = _load(self.path, _header("facts", self.key))
+        entries = data.get("entries") if data is not None else None
+        self.entries: dict[str, Any] = entries if type(entries) is dict else {}
+        self.used: dict[str, tuple[str, str, FileFacts]] = {}
         self.changed = False
 
     def get(self, display: str, digest: str, module: str) -> FileFacts | None:
         entry = self.entries.get(display)
-        if entry is None or entry[0] != digest or entry[1] != module:
+        if type(entry) is not list or len(entry) != 3 or entry[0] != digest or entry[1] != module:
             return None
-        self.used[display] = entry
-        return entry[2]
+        try:
+            facts = _decode_facts(entry[2])
+        except (Invalid, TypeError, ValueError, RecursionError):
+            return None  # hand-edited or hostile: rebuilt by the caller
+        if facts.path != display or facts.module != module:
+            return None
+        self.used[display] = (digest, module, facts)
+        return facts
 
     def put(self, display: str, digest: str, module: str, facts: FileFacts) -> None:
         self.used[display] = (digest, module, facts)
@@ -76,7 +101,7 @@ class FactsCache:
     def save(self) -> None:
         """Keep the entries of this run (files gone since are dropped)."""
         if self.changed or len(self.used) != len(self.entries):
-            _dump(self.directory, self.path, self.used)
+            _dump(self.directory, self.path, {**_header("facts", self.key), "entries": self.used})
 
 
 class RunCache:
@@ -86,45 +111,52 @@ class RunCache:
     running any rule: a warm run costs reading and hashing the files.
     """
 
-    def __init__(self, root: str, key: str) -> None:
-        self.directory = cache_directory(root)
-        self.key = key
+    def __init__(self, directory: str, root: str, key: str) -> None:
+        self.directory = directory
+        self.key = f"{key}|{code_fingerprint()}|{schema(Finding)}"
         self.path = os.path.join(
-            self.directory,
-            f"run-{__version__}-{hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()}.pickle",
+            directory,
+            f"run-{__version__}-{hashlib.blake2b(os.path.abspath(root).encode(), digest_size=8).hexdigest()}.json",
         )
 
-    def findings(self) -> list[FindingRow] | None:
-        data = _load(self.path, tuple)
-        if (
-            len(data) == 2
-            and data[0] == (self.key, code_fingerprint())
-            and isinstance(data[1], list)
-        ):
-            return data[1]
-        return None
+    def findings(self) -> list[Finding] | None:
+        data = _load(self.path, _header("run", self.key))
+        if data is None:
+            return None
+        try:
+            return list(_decode_findings(data.get("findings")))
+        except (Invalid, TypeError, ValueError, RecursionError):
+            return None
 
-    def save(self, rows: list[FindingRow]) -> None:
-        _dump(self.directory, self.path, ((self.key, code_fingerprint()), rows))
+    def save(self, findings: Sequence[Finding]) -> None:
+        _dump(self.directory, self.path, {**_header("run", self.key), "findings": findings})
 
 
-def _dump(directory: str, path: str, data: object) -> None:
+def _decode_facts(data: Any) -> FileFacts:
+    return decoder(FileFacts)(data)
+
+
+def _decode_findings(data: Any) -> tuple[Finding, ...]:
+    return decoder(tuple[Finding, ...])(data)
+
+
+def _dump(directory: str, path: str, data: dict[str, Any]) -> None:
     try:
         os.makedirs(directory, exist_ok=True)
         ignore = os.path.join(directory, ".gitignore")
-        if not os.path.exists(ignore):
+        if not os.path.lexists(ignore):
             write_atomically(ignore, b"# Automatically created by signal-lint.\n*\n")
-        write_atomically(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, encode(data).encode("ascii"))
     except OSError:
         pass  # a read-only checkout still gets its findings; only the speed-up is lost
 
 
-def _load(path: str, kind: type):  # type: ignore[no-untyped-def]
+def _load(path: str, header: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON object in ``path`` when its header is ``header``; None when missing, damaged or stale."""
     try:
-        with open(path, "rb") as handle:
-            data = pickle.load(handle)
-    except FileNotFoundError:
-        return kind()
-    except Exception:  # truncated, corrupted, or written by another version: rebuild
-        return kind()
-    return data if isinstance(data, kind) else kind()
+        data = json.loads(read_regular_file(path, MAX_CACHE_FILE_SIZE))
+    except (OSError, ValueError, RecursionError):  # missing, not a file, not JSON, too deep
+        return None
+    if type(data) is not dict or any(data.get(name) != value for name, value in header.items()):
+        return None
+    return data

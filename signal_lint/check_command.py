@@ -12,7 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from signal_lint.cli import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
+from signal_lint.cli import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_USAGE,
+    add_input_options,
+    load_run_config,
+)
 
 if TYPE_CHECKING:
     from signal_lint.config import Config
@@ -64,6 +70,7 @@ def add_parser(commands: Any) -> None:
         action="store_true",
         help="neither read nor write .signal_lint_cache/ (or $SIGNAL_LINT_CACHE_DIR)",
     )
+    add_input_options(check)
     check.add_argument(
         "--fix",
         action="store_true",
@@ -93,7 +100,7 @@ def _code_list(value: str) -> list[str]:
 
 def run(args: argparse.Namespace) -> int:
     from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
-    from signal_lint.config import ConfigError, load_config, merged
+    from signal_lint.config import ConfigError, merged
     from signal_lint.engine import check_paths, failing
     from signal_lint.report import FORMATS, statistics
 
@@ -107,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     paths = [args.stdin_filename or "-"] if stdin_wanted else args.paths
     scanned = _scanned([] if stdin_wanted else paths, args.project_root)
     try:
+        given = [] if stdin_wanted else paths  # the stdin file need not exist
         config = merged(
-            load_config(scanned or paths, args.config), args.select, args.ignore, args.fail_on
+            load_run_config(args, scanned or paths, given), args.select, args.ignore, args.fail_on
         )
         baseline = read_baseline(args.baseline) if args.baseline else None
     except (ConfigError, BaselineError) as error:

@@ -10,10 +10,15 @@ Exit status: 0 no finding at or above ``--fail-on`` (default ``warning``),
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from signal_lint import __version__
+
+if TYPE_CHECKING:
+    from signal_lint.config import Config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 COMMANDS = ("check", "graph", "graph-diff", "rules", "rule")
@@ -56,3 +61,55 @@ def _parser() -> argparse.ArgumentParser:
     add_graph_commands(commands)  # graph, graph-diff
     add_rule_commands(commands)
     return parser
+
+
+def add_input_options(parser: argparse.ArgumentParser) -> None:
+    """Options of every command that reads a project: where its cache lives, which files it reads."""
+    parser.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="keep the cache in DIR (default: $SIGNAL_LINT_CACHE_DIR, else .signal_lint_cache/ "
+        "at the project root)",
+    )
+    parser.add_argument(
+        "--max-file-size",
+        metavar="BYTES",
+        help="larger files are reported (SIG000), not read, e.g. 10MiB "
+        "(default: [tool.signal-lint] max-file-size, else 10MiB)",
+    )
+
+
+def load_run_config(args: argparse.Namespace, paths: Sequence[str], given: Sequence[str]) -> Config:
+    """The configuration for a run over ``paths``, with ``add_input_options``' options applied.
+
+    ``given``: the paths typed on the command line; one that names no file or
+    directory is a usage error (``ConfigError``), so a typo in a CI script
+    fails the job instead of passing it with nothing checked.
+    """
+    from dataclasses import replace
+
+    from signal_lint.config import ConfigError, load_config, parse_size
+
+    errors = [error for error in map(_path_error, given) if error]
+    if errors:
+        raise ConfigError("; ".join(errors))
+    config = load_config(paths, args.config)
+    if args.cache_dir:
+        config = replace(config, cache_dir=os.path.abspath(args.cache_dir))
+    if args.max_file_size is not None:
+        size = parse_size(args.max_file_size, "--max-file-size", "command line")
+        config = replace(config, max_file_size=size)
+    return config
+
+
+def _path_error(path: str) -> str | None:
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as error:  # ValueError: a NUL byte
+        reason = getattr(error, "strerror", None) or str(error)
+        return f"{path}: {reason[:1].lower()}{reason[1:]}"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        return f"{path}: not a file or directory"
+    return None

@@ -8,8 +8,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
+
+from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -17,6 +19,9 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SEVERITIES = ("info", "warning", "error")
+MAX_CONFIG_SIZE = (
+    16 * 1024 * 1024
+)  # a pyproject.toml; bounds what ``--config /dev/zero`` could cost
 
 
 class ConfigError(Exception):
@@ -35,6 +40,9 @@ class Config:
     extra_signals: tuple[Mapping[str, Any], ...] = ()
     django_version: str | None = None
     fail_on: str = "warning"
+    cache_dir: str | None = None  # --cache-dir or $SIGNAL_LINT_CACHE_DIR (absolute), if given
+    cache_root: str | None = None  # where the default .signal_lint_cache goes; None: ``root``
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger source files are SIG000, not read
 
     def fingerprint(self) -> str:
         """What cached facts depend on (module names come from ``src``)."""
@@ -43,44 +51,77 @@ class Config:
 
 KNOWN_KEYS = {
     "select", "ignore", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "src",
-    "extra-signals", "signal-catalogs", "django-version", "fail-on",
+    "extra-signals", "signal-catalogs", "django-version", "fail-on", "max-file-size",
 }  # fmt: skip
+TABLE = "signal-lint"
+ENVIRONMENT_CACHE_DIR = "SIGNAL_LINT_CACHE_DIR"
 
 
 def find_pyproject(paths: Sequence[str]) -> str | None:
     """The nearest ``pyproject.toml`` with a ``[tool.signal-lint]`` table above the first path."""
+    return _find_pyproject(paths)[0]
+
+
+def _find_pyproject(paths: Sequence[str]) -> tuple[str | None, str | None]:
+    """The nearest ``pyproject.toml`` with our table, and the nearest one at all (the project root)."""
     start = os.path.abspath(paths[0] if paths else ".")
     directory = start if os.path.isdir(start) else os.path.dirname(start)
+    nearest = None
     while True:
         candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate) and _has_table(candidate):
-            return candidate
+        if os.path.isfile(candidate):
+            nearest = nearest or candidate
+            if _has_table(candidate):
+                return candidate, nearest
         parent = os.path.dirname(directory)
         if parent == directory:
-            return None
+            return None, nearest
         directory = parent
 
 
 def _has_table(path: str) -> bool:
+    """Whether the file is ours to read: it has the table, or mentions it and is broken (to say so)."""
     try:
-        with open(path, "rb") as handle:
-            content = handle.read()
+        content = read_regular_file(path, MAX_CONFIG_SIZE)
     except OSError:
         return False
-    return b"tool.signal-lint" in content or b'tool."signal-lint"' in content
+    if b"signal-lint" not in content:
+        return False
+    try:
+        tool = tomllib.loads(content.decode("utf-8")).get("tool", {})
+    except (ValueError, RecursionError):  # not TOML, not UTF-8: load_config says so
+        return True
+    return not isinstance(tool, Mapping) or TABLE in tool
 
 
 def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
-    path = explicit or find_pyproject(paths)
-    if path is None:
-        return Config(root=os.path.abspath("."))
+    """The configuration for a run over ``paths`` (``explicit``: ``--config``)."""
+    path, nearest = (explicit, None) if explicit else _find_pyproject(paths)
+    environment = os.environ.get(ENVIRONMENT_CACHE_DIR) or None
+    cache_dir = os.path.abspath(environment) if environment else None
+    if path is None:  # the project root is the nearest pyproject.toml's directory, else the cwd
+        cache_root = os.path.dirname(nearest) if nearest else None
+        return Config(root=os.path.abspath("."), cache_dir=cache_dir, cache_root=cache_root)
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read configuration: {error}") from None
-    table = data.get("tool", {}).get("signal-lint", {})
-    return parse_config(table, os.path.dirname(os.path.abspath(path)), path)
+        content = read_regular_file(path, MAX_CONFIG_SIZE)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror or error}") from None
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        reason = f"not valid UTF-8 ({error.reason} at byte {error.start})"
+        raise ConfigError(f"{path}: cannot read configuration: {reason}") from None
+    except (tomllib.TOMLDecodeError, RecursionError) as error:
+        raise ConfigError(
+            f"{path}: cannot read configuration: {error or 'nested too deeply'}"
+        ) from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{path}: `tool` must be a table (pyproject.toml's [tool] section)")
+    config = parse_config(tool.get(TABLE, {}), os.path.dirname(os.path.abspath(path)), path)
+    if cache_dir is not None:
+        config = replace(config, cache_dir=cache_dir)
+    return config
 
 
 def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -> Config:
@@ -101,9 +142,10 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
     fail_on = table.get("fail-on", "warning")
     if fail_on not in SEVERITIES:
         raise ConfigError(f"{where}: fail-on must be one of {', '.join(SEVERITIES)}")
-    extra = list(table.get("extra-signals", []))
-    if not isinstance(table.get("extra-signals", []), list):
+    extra = table.get("extra-signals", [])
+    if not isinstance(extra, list) or not all(isinstance(entry, Mapping) for entry in extra):
         raise ConfigError(f"{where}: extra-signals must be an array of tables")
+    extra = list(extra)
     for catalog_path in _strings(table.get("signal-catalogs", []), "signal-catalogs", where):
         from signal_lint.catalog import read_signals_file
 
@@ -135,6 +177,9 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
         extra_signals=tuple(extra),
         django_version=version,
         fail_on=fail_on,
+        max_file_size=parse_size(
+            table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), "max-file-size", where
+        ),
     )
     if extra:
         from signal_lint.catalog import load_catalog
@@ -149,15 +194,44 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
 def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, list) or not all(isinstance(v, str) and "\0" not in v for v in value):
         raise ConfigError(f"{where}: {key} must be a list of strings")
     return tuple(value)
+
+
+_SIZE_UNITS = {
+    "": 1,
+    "B": 1,
+    "KB": 1000,
+    "MB": 1000**2,
+    "GB": 1000**3,
+    "KIB": 1024,
+    "MIB": 1024**2,
+    "GIB": 1024**3,
+}
+
+
+def parse_size(value: Any, key: str, where: str) -> int:
+    """A size in bytes: an integer, or a string such as ``"20MB"`` or ``"512 KiB"``."""
+    if isinstance(value, str):
+        number = value.strip().upper().rstrip("BIKMG ")
+        unit = value.strip().upper()[len(number) :].replace(" ", "")
+        if number.isascii() and number.isdigit() and unit in _SIZE_UNITS:
+            value = int(number) * _SIZE_UNITS[unit]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(
+            f'{where}: {key} must be a positive number of bytes, such as 10485760 or "10MiB"'
+        )
+    return value
 
 
 def _codes(value: Any, key: str, where: str) -> tuple[str, ...]:
     codes = tuple(code.strip().upper() for code in _strings(value, key, where) if code.strip())
     for code in codes:
-        if not code.startswith("SIG") or (not code[3:].isdigit() and code != "SIG"):
+        digits = code[3:]
+        if not code.startswith("SIG") or not (
+            (digits.isascii() and digits.isdigit()) or code == "SIG"
+        ):
             raise ConfigError(
                 f"{where}: {key}: {code!r} is not a rule code or prefix such as SIG004 or SIG0"
             )

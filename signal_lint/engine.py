@@ -13,11 +13,11 @@ import hashlib
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from signal_lint.aliases import alias_table, follow_aliases, unique_modules
-from signal_lint.cache import FactsCache, RunCache, content_hash
+from signal_lint.cache import FactsCache, RunCache, cache_directory, content_hash
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
@@ -25,7 +25,8 @@ from signal_lint.extract import extract_file, extract_source
 from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
-from signal_lint.findings import SEVERITY_ORDER, Finding, Fix
+from signal_lint.findings import SEVERITY_ORDER, Finding
+from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
 from signal_lint.rules.base import all_rules
 from signal_lint.rules.context import RuleContext
 
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
 # One file to extract: (index, path, display path, module, is_package, detailed,
-# content given instead of the file's: standard input)
-Task = tuple[int, str, str, str, bool, bool, bytes | None]
+# content given instead of the file's: standard input, largest file size read)
+Task = tuple[int, str, str, str, bool, bool, bytes | None, int]
 
 
 @dataclass(frozen=True)
@@ -103,23 +104,37 @@ def _check_paths(
             [f for f in files if f.path != stdin.path] + [SourceFile(stdin.path, stdin.display)],
             key=lambda f: f.display,
         )
-    sources = read_all(files, config, hash_contents=use_cache, stdin=stdin)
+    cache_dir = _cache_dir(config, messages) if use_cache else None
+    sources = read_all(files, config, hash_contents=cache_dir is not None, stdin=stdin)
     run_cache = None
-    if use_cache:
+    if cache_dir is not None:
         key = repr((config, [(s.file.display, s.digest, s.module) for s in sources]))
-        run_cache = RunCache(config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest())
-        rows = run_cache.findings()
-        if rows is not None:  # nothing changed since the last run
-            return CheckResult(
-                [Finding(*row[:7], Fix(*row[7]) if row[7] else None) for row in rows],
-                messages,
-                len(files),
-            )
-    all_facts, catalog = project_facts(sources, config, jobs, use_cache)
+        run_cache = RunCache(
+            cache_dir, config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+        )
+        findings = run_cache.findings()
+        if findings is not None:  # nothing changed since the last run
+            return CheckResult(findings, messages, len(files))
+    all_facts, catalog = project_facts(sources, config, jobs, cache_dir)
     findings = check_facts(all_facts, catalog, config)
     if run_cache is not None:
-        run_cache.save([astuple(f) for f in findings])
+        run_cache.save(findings)
     return CheckResult(findings, messages, len(files))
+
+
+def _cache_dir(config: Config, messages: list[str]) -> str | None:
+    """Where this run's caches live, or None: a default cache directory that is a symlink is not used.
+
+    The default directory is inside the checked tree: a link committed there
+    would make the run write its cache files wherever the link points.
+    """
+    directory = cache_directory(config.cache_root or config.root, config.cache_dir)
+    if config.cache_dir is None and os.path.islink(directory):
+        messages.append(
+            f"{directory}: is a symbolic link, cache not used (--cache-dir chooses another)"
+        )
+        return None
+    return directory
 
 
 def graph_paths(
@@ -130,19 +145,25 @@ def graph_paths(
 
     with collector_paused():
         files, messages = discover(paths, config.root, config.exclude)
+        cache_dir = _cache_dir(config, messages) if use_cache else None
         all_facts, catalog = project_facts(
-            read_all(files, config, hash_contents=use_cache), config, jobs, use_cache
+            read_all(files, config, hash_contents=cache_dir is not None), config, jobs, cache_dir
         )
         graph = build_graph(all_facts, catalog)
         return graph, check_facts(all_facts, catalog, config, graph), messages
 
 
 def project_facts(
-    sources: Sequence[Source], config: Config, jobs: int | None, use_cache: bool
+    sources: Sequence[Source], config: Config, jobs: int | None, cache_dir: str | None
 ) -> tuple[list[FileFacts], Catalog]:
-    """Every file's facts (from the cache where unchanged) and the catalog they are checked against."""
-    cache = FactsCache(config.root, config.fingerprint()) if use_cache else None
-    all_facts = detail_receiver_files(extract_all(sources, jobs, cache), sources, cache)
+    """Every file's facts (from the cache in ``cache_dir`` where unchanged) and the catalog they are checked against."""
+    cache = FactsCache(cache_dir, config.root, config.fingerprint()) if cache_dir else None
+    all_facts = detail_receiver_files(
+        extract_all(sources, jobs, cache, config.max_file_size),
+        sources,
+        cache,
+        config.max_file_size,
+    )
     if cache is not None:
         cache.save()
     return all_facts, load_catalog(config.django_version, config.extra_signals)
@@ -174,14 +195,21 @@ def read_all(
         given = stdin.source if stdin is not None and source_file.path == stdin.path else None
         digest = ""
         if hash_contents:
-            source = given if given is not None else read_source(source_file.path)[0]
+            source = (
+                given
+                if given is not None
+                else read_source(source_file.path, config.max_file_size)[0]
+            )
             digest = content_hash(source) if source is not None else ""
         sources.append(Source(source_file, module, is_package, digest, given))
     return sources
 
 
 def extract_all(
-    sources: Sequence[Source], jobs: int | None = None, cache: FactsCache | None = None
+    sources: Sequence[Source],
+    jobs: int | None = None,
+    cache: FactsCache | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[FileFacts]:
     """Facts of every file, in the order given; same result whatever ``jobs`` is.
 
@@ -199,7 +227,7 @@ def extract_all(
         if cached is not None:
             results[index] = cached
         else:
-            tasks.append(_task(index, item, detailed=False))
+            tasks.append(_task(index, item, False, max_size))
     for (index, *_), facts in zip(tasks, _run(tasks, jobs), strict=False):
         results[index] = facts
         item = sources[index]
@@ -209,7 +237,10 @@ def extract_all(
 
 
 def detail_receiver_files(
-    all_facts: list[FileFacts], sources: Sequence[Source], cache: FactsCache | None
+    all_facts: list[FileFacts],
+    sources: Sequence[Source],
+    cache: FactsCache | None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[FileFacts]:
     """Give the full treatment to files whose functions another file connects as receivers.
 
@@ -238,13 +269,13 @@ def detail_receiver_files(
     result = list(all_facts)
     for position in sorted(wanted):
         item = sources[position]
-        result[position] = _extract(_task(position, item, detailed=True))
+        result[position] = _extract(_task(position, item, True, max_size))
         if cache is not None and item.digest:
             cache.put(item.file.display, item.digest, item.module, result[position])
     return result
 
 
-def _task(index: int, item: Source, detailed: bool) -> Task:
+def _task(index: int, item: Source, detailed: bool, max_size: int) -> Task:
     return (
         index,
         item.file.path,
@@ -253,6 +284,7 @@ def _task(index: int, item: Source, detailed: bool) -> Task:
         item.is_package,
         detailed,
         item.given,
+        max_size,
     )
 
 
@@ -276,7 +308,7 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
 
 def _extract(task: Task) -> FileFacts:
     """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
-    _, path, display, module, is_package, detailed, given = task
+    _, path, display, module, is_package, detailed, given, max_size = task
     if given is not None:
         return extract_source(
             given, display, module, is_package, detailed=True if detailed else None
@@ -287,6 +319,7 @@ def _extract(task: Task) -> FileFacts:
         module=module,
         is_package=is_package,
         detailed=True if detailed else None,
+        max_size=max_size,
     )
 
 

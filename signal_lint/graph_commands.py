@@ -14,6 +14,8 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from signal_lint.cli import add_input_options, load_run_config
+
 if TYPE_CHECKING:
     from signal_lint.graph import Edge
 
@@ -58,6 +60,7 @@ def add_parsers(commands: Any) -> None:
     graph.add_argument("--jobs", "-j", type=int, default=None)
     graph.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
     graph.add_argument("--no-cache", action="store_true")
+    add_input_options(graph)
     graph.set_defaults(handler=run_graph)
 
     diff = commands.add_parser(
@@ -87,14 +90,14 @@ def project_root(paths: list[str], config_root: str, config_path: str | None) ->
 
 
 def run_graph(args: argparse.Namespace) -> int:
-    from signal_lint.config import ConfigError, load_config
+    from signal_lint.config import ConfigError
     from signal_lint.engine import graph_paths
     from signal_lint.graph.query import Query, QueryError, apply, resolve
     from signal_lint.report.graph import RenderOptions, graph_data, relative_to, render
     from signal_lint.report.links import LinkError, check_template
 
     try:
-        config = load_config(args.paths, args.config)
+        config = load_run_config(args, args.paths, args.paths)
         if args.link_template is not None:
             check_template(args.link_template)
     except (ConfigError, LinkError) as error:

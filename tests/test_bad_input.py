@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from running import run_signal_lint
 
 from signal_lint.cli import main
 
@@ -109,14 +110,14 @@ def test_five_megabyte_file_is_checked(tmp_path, capsys):
 
 def test_unreadable_file_is_reported_and_the_run_goes_on(tmp_path, capsys, monkeypatch):
     project(tmp_path, "secret.py", b"x = 1\n")
-    real_open = open
+    real_open = os.open
 
     def guarded_open(path, *args, **kwargs):
         if str(path).endswith("secret.py"):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_open)
     _code, findings, _err = run([tmp_path], capsys)
     assert codes_by_file(findings) == {"good.py": ["SIG001"], "secret.py": ["SIG000"]}
     assert "Permission denied" in next(f["message"] for f in findings if f["code"] == "SIG000")
@@ -139,11 +140,135 @@ def test_directory_symlink_loop_is_reported_once_and_skipped(tmp_path, capsys):
     assert err.count("symlink loop") == 1
 
 
-def test_missing_path_is_a_message_not_a_crash(tmp_path, capsys):
+# --- command-line paths ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["check", "graph"])
+def test_a_missing_path_on_the_command_line_exits_2(tmp_path, capsys, command):
+    """A typo in a CI script must fail the job, not pass it with nothing checked."""
     (tmp_path / "good.py").write_bytes(GOOD)
-    _code, findings, err = run([tmp_path / "missing", tmp_path], capsys)
-    assert "missing: no such file or directory" in err
-    assert len(findings) == 1
+    code = main([command, str(tmp_path / "missing.py"), str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert f"signal-lint: {tmp_path / 'missing.py'}: no such file or directory" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_on_the_command_line_exits_2(tmp_path):
+    os.mkfifo(tmp_path / "f.py")
+    result = run_signal_lint("check", "f.py", "--no-cache", cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert result.stderr == b"signal-lint: f.py: not a file or directory\n"
+
+
+# --- only regular files, with a size cap -------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_named_py_is_reported_and_the_others_are_checked(tmp_path):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    os.mkfifo(tmp_path / "fifo.py")
+    result = run_signal_lint("check", ".", "--no-cache", cwd=tmp_path, timeout=30)
+    assert result.stdout.decode().splitlines() == [
+        "fifo.py:1:1: SIG000 could not read file: not a regular file (a FIFO)",
+        "good.py:3:1: SIG001 receiver `on_save` of `post_save` does not accept `**kwargs`: "
+        "add `**kwargs` to its parameters",
+    ]
+    assert result.returncode == 1
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+@pytest.mark.parametrize("cache", [[], ["--no-cache"]])
+def test_a_link_to_a_device_is_not_read(tmp_path, cache):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    (tmp_path / "zero.py").symlink_to("/dev/zero")
+    result = run_signal_lint("check", ".", "--format", "json", *cache, cwd=tmp_path, timeout=30)
+    by_file = codes_by_file(json.loads(result.stdout))
+    assert by_file == {"good.py": ["SIG001"], "zero.py": ["SIG000"]}
+    assert b"not a regular file (a character device)" in result.stdout
+
+
+def test_a_file_above_the_size_limit_is_reported_not_read(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.py").write_bytes(GOOD)
+    (tmp_path / "big.py").write_bytes(GOOD + b"#" * 2000 + b"\n")
+    _code, findings, _err = run(["."], capsys, "--max-file-size", "1KB")
+    assert codes_by_file(findings) == {"big.py": ["SIG000"], "good.py": ["SIG001"]}
+    big = next(f for f in findings if f["path"] == "big.py")
+    assert big["message"] == (
+        "could not read file: file too large (2,107 bytes; the limit, max-file-size, is 1,000)"
+    )
+    # the limit from the configuration; the command line wins over it
+    (tmp_path / "pyproject.toml").write_text('[tool.signal-lint]\nmax-file-size = "3 KiB"\n')
+    _code, findings, _err = run(["."], capsys)
+    assert codes_by_file(findings) == {"big.py": ["SIG001"], "good.py": ["SIG001"]}
+    _code, findings, _err = run(["."], capsys, "--max-file-size", "2000")
+    assert codes_by_file(findings)["big.py"] == ["SIG000"]
+
+
+def test_the_default_size_limit_is_ten_mebibytes(tmp_path, capsys):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    (tmp_path / "big.py").write_bytes(b"#" * (10 * 1024 * 1024 + 1))
+    _code, findings, _err = run([tmp_path], capsys)
+    assert codes_by_file(findings) == {"big.py": ["SIG000"], "good.py": ["SIG001"]}
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "ten", "5 parsecs", "\uff11\uff10"])
+def test_a_bad_size_limit_exits_2(tmp_path, capsys, value):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    assert main(["check", "--max-file-size", value, str(tmp_path)]) == 2
+    assert "--max-file-size must be a positive number of bytes" in capsys.readouterr().err
+
+
+# --- configuration of the wrong type -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"tool = 5\n# tool.signal-lint\n", "`tool` must be a table"),
+        (b"[tool.signal-lint]\nextra-signals = 5\n", "extra-signals must be an array of tables"),
+        (b"[tool.signal-lint]\nextra-signals = [5]\n", "extra-signals must be an array of tables"),
+        (b"[tool.signal-lint]\n# caf\xe9\n", "not valid UTF-8"),
+        ('[tool.signal-lint]\nselect = ["SIG\u0661"]\n'.encode(), "'SIG\u0661' is not a rule code"),
+        (b'[tool.signal-lint]\nignore = ["SIG\\u0031"]\n', None),  # an escaped ASCII digit is fine
+        (b'[tool.signal-lint]\nsrc = ["a\\u0000b"]\n', "src must be a list of strings"),
+        (b"[tool.signal-lint]\nmax-file-size = true\n", "max-file-size must be a positive number"),
+        (b"[tool.signal-lint]\nfail-on = [1]\n", "fail-on must be one of"),
+        (b"[tool.signal-lint]\nper-file-ignores = 3\n", "per-file-ignores must be a table"),
+        (b"[tool.signal-lint]\ndjango-version = [5]\n", "django-version"),
+        (b"[tool]\nsignal-lint = 5\n", "must be a table"),
+        (b"[tool.signal-lint\n", "cannot read configuration"),
+    ],
+)
+def test_configuration_of_the_wrong_type_exits_2_with_a_message(tmp_path, capsys, content, message):
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    (tmp_path / "signals.py").write_bytes(GOOD)
+    code = main(["check", "--no-cache", str(tmp_path)])
+    out, err = capsys.readouterr()
+    if message is None:
+        assert code == 1 and "SIG001" in out
+        return
+    assert code == 2
+    assert err.startswith("signal-lint: ") and message in err
+    assert "Traceback" not in err
+
+
+def test_a_tool_table_holding_signal_lint_is_read(tmp_path, capsys):
+    """``[tool]`` with ``signal-lint = {...}`` is the same TOML as ``[tool.signal-lint]``."""
+    (tmp_path / "pyproject.toml").write_text('[tool]\nsignal-lint = { ignore = ["SIG001"] }\n')
+    (tmp_path / "signals.py").write_bytes(GOOD)
+    assert main(["check", "--no-cache", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_config_from_a_device_is_refused(tmp_path):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    result = run_signal_lint("check", ".", "--config", "/dev/zero", cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert b"/dev/zero: cannot read configuration: not a regular file" in result.stderr
 
 
 def test_output_is_identical_with_one_or_two_jobs(tmp_path):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from signal_lint.extract.facts import FileFacts, ParseError
 from signal_lint.extract.modules import is_test_path, module_name
 from signal_lint.extract.parse import parse_source, read_source
+from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
 
 __all__ = ["FileFacts", "extract_file", "extract_source", "mentions_signals"]
 
@@ -72,12 +73,16 @@ def extract_file(
     module: str | None = None,
     is_package: bool = False,
     detailed: bool | None = None,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> FileFacts:
-    """Facts of the file at ``path`` (module name from its location unless given); an unreadable file is a parse error."""
+    """Facts of the file at ``path`` (module name from its location unless given).
+
+    A file that cannot be read, is not a regular file or is larger than ``max_size`` is a parse error.
+    """
     if module is None:
         module, is_package = module_name(path, src_roots)
     shown = display_path or path
-    source, error = read_source(path)
+    source, error = read_source(path, max_size)
     if source is None:
         return FileFacts(shown, module, is_package, is_test_path(shown), parse_error=error)
     return extract_source(source, shown, module, is_package, detailed=detailed)

@@ -58,10 +58,10 @@ class Guarded:
 
     line: int
     column: int
-    guard_names: frozenset = frozenset()
-    guard_attrs: frozenset = frozenset()
-    guard_strings: frozenset = frozenset()
-    known: frozenset = frozenset()
+    guard_names: frozenset[str] = frozenset()
+    guard_attrs: frozenset[tuple[str, str]] = frozenset()
+    guard_strings: frozenset[str] = frozenset()
+    known: frozenset[tuple[str, ...]] = frozenset()
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -126,10 +126,10 @@ class Function:
     calls: tuple[CallUse, ...] = ()
     attrs: tuple[AttrUse, ...] = ()
     compares: tuple[Compare, ...] = ()
-    names_read: frozenset = frozenset()  # names read, incl. kwargs["x"] keys as "x"
+    names_read: frozenset[str] = frozenset()  # names read, incl. kwargs["x"] keys as "x"
     attr_assigns: tuple[tuple[str, str, int], ...] = ()  # (base, attr, line)
     returns_value: bool = False
-    escaping_names: frozenset = (
+    escaping_names: frozenset[str] = (
         frozenset()
     )  # local names returned, stored or passed to non-signal calls
     # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified

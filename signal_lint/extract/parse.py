@@ -14,6 +14,7 @@ import ast
 import sys
 
 from signal_lint.extract.facts import ParseError
+from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 
 # Python's own parser recurses in C; a pathological file (100k nested
 # parentheses) must give a SIG000, not kill the process.
@@ -85,11 +86,14 @@ def _parse_newer_syntax(source: bytes, path: str) -> ast.Module | None:
         return None
 
 
-def read_source(path: str) -> tuple[bytes | None, ParseError | None]:
-    """Read a file, turning OS errors into a parse error for that file."""
+def read_source(
+    path: str, limit: int = DEFAULT_MAX_FILE_SIZE
+) -> tuple[bytes | None, ParseError | None]:
+    """Read a regular file of at most ``limit`` bytes; anything else is a parse error for that file."""
     try:
-        with open(path, "rb") as handle:
-            return handle.read(), None
+        return read_regular_file(path, limit), None
     except OSError as error:
         reason = error.strerror or str(error)
         return None, ParseError(f"could not read file: {reason}", 1, 0)
+    except ValueError as error:  # a path with a NUL byte
+        return None, ParseError(f"could not read file: {error}", 1, 0)
