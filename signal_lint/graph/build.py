@@ -23,6 +23,7 @@ from signal_lint.graph.loading import (
     PHASE_NAMES,
     POPULATE,
     READY_PHASE,
+    App,
     Loading,
     compute_loading,
 )
@@ -290,7 +291,7 @@ def _register_models(project: Project, graph: Graph) -> ModelRegistry:
             or project.attribute(f"{qualname}.Meta", "abstract") == "True"
         ):
             continue  # Django registers concrete models only (and test models only in tests)
-        app = graph.loading.app_of(facts.module)
+        app = _containing_app(graph.loading, facts.module)
         label = project.attribute(f"{qualname}.Meta", "app_label") or (
             app.label if app else facts.module.split(".")[0]
         )
@@ -305,6 +306,22 @@ def _register_models(project: Project, graph: Graph) -> ModelRegistry:
             pass  # two classes claim one label (a guessed app layout): the first keeps it
     graph.known_labels = {app.label for app in graph.loading.apps}
     return registry
+
+
+def _containing_app(loading: Loading, module: str) -> App | None:
+    """The app whose label Django gives a model of ``module``: the innermost app containing it
+    (``apps.get_containing_app_config()``), where a package only guessed to be an app (it has
+    models, but no AppConfig and no INSTALLED_APPS entry) inside another app is part of that app:
+    ``dojo/system_settings/models.py`` holds models of ``dojo``."""
+    installed = set(loading.installed)
+    app = loading.app_of(module)
+    while app is not None and not (app.config or app.package in installed):
+        parent = app.package.rpartition(".")[0]
+        outer = loading.app_of(parent) if parent else None
+        if outer is None:
+            return app
+        app = outer
+    return app
 
 
 def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> None:
@@ -474,7 +491,8 @@ def _sender_symbol(
     project: Project, facts: F.FileFacts, connection: F.Connection, sender: SenderName
 ) -> Hashable:
     """The sender as the dispatcher model compares it: None (any), a lazy reference (the model
-    registry resolves it), a named object, or an expression (an object of its own)."""
+    registry resolves it), a named object, or an expression (an object of its own, unless a
+    literal ``dispatch_uid`` goes with it)."""
     written = connection.sender
     if written.kind == "any" or sender is None:
         return None
@@ -488,6 +506,10 @@ def _sender_symbol(
             if written.kind == "name"
             else str(sender)
         )
+    if connection.dispatch_uid not in (None, "<expr>") and not connection.dispatch_uid_falsy:
+        # The same uid and the same expression: taken to be the same sender, as SIG102 does
+        # (``sender=registry.get_app_config("order")`` in two migrations).
+        return ("expression", str(sender))
     return ("expression", str(sender), facts.path, connection.line)  # type(x)...: its own object
 
 

@@ -15,6 +15,7 @@ https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -22,6 +23,12 @@ from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY,
 from signal_lint.graph.project import Project
 
 SETTINGS_NAMES = ("settings",)
+# Packages whose settings are not this code's project (module names are relative to the source root).
+_NOT_THE_PROJECT = re.compile(
+    r"(tests?|testing|examples?|sandbox|docs?|demo|samples?)$"
+    r"|(tests?|examples?|demo|sample)[_-]?(project|site|app|proj)s?$",
+    re.IGNORECASE,
+)
 ENTRY_POINT_NAMES = ("manage", "wsgi", "asgi")
 AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
 SUBPACKAGES = ("management.commands", "migrations", "templatetags")
@@ -181,10 +188,13 @@ def _settings_modules(project: Project) -> list[str]:
 
 
 def _template_or_test(facts: FileFacts) -> bool:
-    """Settings of a test suite or of a ``startproject`` template describe some other project."""
+    """Settings of a test suite, an example, a sandbox, the docs or a ``startproject`` template
+    describe some other project: a tree whose only settings are such is a reusable library."""
     directories = facts.path.replace("\\", "/").split("/")[:-1]
-    return facts.is_test or any(
-        part.endswith("_template") or part == "templates" for part in directories
+    return (
+        facts.is_test
+        or any(part.endswith("_template") or part == "templates" for part in directories)
+        or any(_NOT_THE_PROJECT.match(part) for part in facts.module.split(".")[:-1])
     )
 
 

@@ -9,12 +9,14 @@ from collections.abc import Iterator
 
 from signal_lint.findings import INFO, Finding
 from signal_lint.graph import Graph
+from signal_lint.graph.project import Project
 from signal_lint.model import LIVE
 from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
-SAVE_SIGNALS = ("django.db.models.signals.pre_save", "django.db.models.signals.post_save")
+POST_SAVE = "django.db.models.signals.post_save"
+SAVE_SIGNALS = ("django.db.models.signals.pre_save", POST_SAVE)
 
 SHOP = {
     **shop_app(
@@ -35,13 +37,33 @@ SHOP = {
 }
 
 
+# Tag's only receiver acts on new rows only: update()/bulk_update() skip nothing it would do.
+SHOP_CREATED_ONLY = {
+    **SHOP,
+    "shop/receivers.py": """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        from shop.models import Tag
+
+        @receiver(post_save, sender=Tag)
+        def index_new_tag(sender, instance, created, **kwargs):
+            if not created:
+                return
+            print("index", instance.pk)
+        """,
+}
+
+
 class BulkWriteSkipsReceivers(Rule):
     """
     ## What it does
     Reports a `QuerySet.update()`, `bulk_create()` or `bulk_update()` of a
     model that has live `pre_save`/`post_save` receivers connected for it at
     start-up (with that model, or its lazy `"app_label.ModelName"`, as
-    sender). Test modules are not reported.
+    sender). Test modules are not reported. `update()` and `bulk_update()`
+    never create rows, so a `post_save` receiver that does nothing unless
+    `created` is true (`if not created: return`) does not count for them.
 
     ## Why is this bad?
     These methods write straight to the database and send no save signals,
@@ -89,6 +111,15 @@ class BulkWriteSkipsReceivers(Rule):
             """,
             files=SHOP,
         ),
+        Valid(
+            """
+            from shop.models import Tag
+
+            def rename(ids):
+                Tag.objects.filter(pk__in=ids).update(name="renamed")  # creates no row
+            """,
+            files=SHOP_CREATED_ONLY,
+        ),
     )
     INVALID = (
         Invalid(
@@ -104,12 +135,23 @@ class BulkWriteSkipsReceivers(Rule):
             [(4, 5), (7, 5)],
             files=SHOP,
         ),
+        Invalid(
+            """
+            from shop.models import Tag
+
+            def restore(names):
+                Tag.objects.bulk_create([Tag(name=name) for name in names])  # new rows, no signal
+            """,
+            [(4, 5)],
+            files=SHOP_CREATED_ONLY,
+        ),
     )
 
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
         receivers: dict[str, list[str]] = {}
+        created_only: set[str] = set()  # post_save receivers that do nothing unless ``created``
         for edge in graph.connections:
             node = graph.receivers.get(edge.receiver)
             if (
@@ -119,10 +161,14 @@ class BulkWriteSkipsReceivers(Rule):
                 and (node is None or node.kind != "call")
             ):
                 model = graph.sender_key(edge)
-                if model is not None and project.is_model(model):
+                if isinstance(model, str) and project.is_model(model):
                     names = receivers.setdefault(model, [])
                     if edge.receiver not in names:
                         names.append(edge.receiver)
+                    if edge.signal == POST_SAVE and _created_only(project, edge.receiver):
+                        created_only.add(edge.receiver)
+                    else:
+                        created_only.discard(edge.receiver)  # also a pre_save receiver
         if not receivers:
             return
         for module, facts in sorted(project.modules.items()):
@@ -130,10 +176,13 @@ class BulkWriteSkipsReceivers(Rule):
                 continue  # tests bulk-load fixtures on purpose
             for model, method, line, column in facts.bulk_writes:
                 resolved = project.resolve(model)
-                if resolved in receivers:
-                    names = ", ".join(
-                        f"`{name.rsplit('.', 1)[-1]}`" for name in receivers[resolved]
-                    )
+                skipped = [
+                    name
+                    for name in receivers.get(resolved or "", ())
+                    if method == "bulk_create" or name not in created_only
+                ]  # update()/bulk_update() never create: a created-only receiver would do nothing
+                if skipped:
+                    names = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in skipped)
                     yield self.finding(
                         facts,
                         line,
@@ -142,3 +191,17 @@ class BulkWriteSkipsReceivers(Rule):
                         model=resolved.rsplit(".", 1)[-1],
                         receivers=names,
                     )
+
+
+def _created_only(project: Project, receiver: str) -> bool:
+    """A ``post_save`` receiver all of whose work runs only when ``created`` is true (``if not
+    created: return`` first, or everything under ``if created:``)."""
+    found = project.functions.get(receiver)
+    if found is None:
+        return False
+    function = found[1]
+    return (
+        "created" in function.names_read
+        and bool(function.calls)
+        and all(("truthy", "created") in call.known for call in function.calls)
+    )

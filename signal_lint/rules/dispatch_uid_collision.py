@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
+from signal_lint.graph.senders import SenderName, Unresolved
 from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
@@ -24,9 +25,11 @@ class DispatchUidCollision(Rule):
     ## What it does
     Flags two different receivers connected to the same signal and sender
     with the same `dispatch_uid`. Within one module the later connection is
-    reported; across modules, where the load order is not known statically,
-    every colliding connection is, naming the others. Connections made by
-    code that runs later (a view, a `RunPython` migration) count too.
+    reported, and within one app's migrations the later migration's (the
+    migration graph runs them in order); across other modules, where the
+    load order is not known statically, every colliding connection is,
+    naming the others. Connections made by code that runs later (a view, a
+    `RunPython` migration) count too.
 
     ## Why is this bad?
     Django identifies a receiver by its `dispatch_uid` when one is given, so
@@ -145,11 +148,50 @@ class DispatchUidCollision(Rule):
                     """,
             },
         ),
+        Invalid(
+            """
+            def notify_orders(order_ids, sender=None, **kwargs):
+                print(order_ids)
+            """,
+            [("shop/migrations/0003_fix_totals.py", 10, 5)],
+            files={
+                **APPS,
+                "shop/migrations/__init__.py": "",
+                "shop/migrations/0002_fix_lines.py": """
+                    from functools import partial
+
+                    from django.apps import apps as registry
+                    from django.db.models.signals import post_migrate
+
+                    from shop.receivers import notify_orders
+
+                    def fix_lines(apps, schema_editor):
+                        sender = registry.get_app_config("shop")
+                        post_migrate.connect(
+                            partial(notify_orders, [1]), sender=sender, weak=False, dispatch_uid="notify"
+                        )
+                    """,
+                "shop/migrations/0003_fix_totals.py": """
+                    from functools import partial
+
+                    from django.apps import apps as registry
+                    from django.db.models.signals import post_migrate
+
+                    from shop.receivers import notify_orders
+
+                    def fix_totals(apps, schema_editor):
+                        sender = registry.get_app_config("shop")
+                        post_migrate.connect(  # ignored: 0002's partial took the uid
+                            partial(notify_orders, [2]), sender=sender, weak=False, dispatch_uid="notify"
+                        )
+                    """,
+            },
+        ),
     )
 
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         assert graph.project is not None
-        groups: dict[tuple[str, str | None, str], list[Edge]] = defaultdict(list)
+        groups: dict[tuple[str, SenderName, str], list[Edge]] = defaultdict(list)
         for edge in graph.connections:
             if edge.status == NEVER_IMPORTED or edge.kind == "disconnect":
                 continue  # a module nothing imports connects nothing (SIG101)
@@ -174,6 +216,19 @@ class DispatchUidCollision(Rule):
                         outcome = f"Django keeps `{_short(first)}`, connected first, and silently ignores this one"
                         yield self._finding(graph, edge, signal, sender, uid, [first], outcome)
                 continue
+            if len({_migrations_package(edge.module) for edge in edges} - {None}) == 1 and all(
+                _migrations_package(edge.module) for edge in edges
+            ):  # one app's migrations: the migration graph runs them in order, not imports
+                ordered = sorted(edges, key=lambda e: (e.module, e.line, e.column))
+                first = ordered[0]
+                for edge in ordered[1:]:
+                    if edge.receiver != first.receiver:
+                        outcome = (
+                            f"the migration graph runs `{first.module.rsplit('.', 1)[-1]}` first, "
+                            "and when both run in one `migrate` Django silently ignores this one"
+                        )
+                        yield self._finding(graph, edge, signal, sender, uid, [first], outcome)
+                continue
             for edge in edges:
                 others = [other for other in edges if other.receiver != edge.receiver]
                 outcome = "whichever is connected later is silently ignored, and the order depends on which module Django imports first"
@@ -184,7 +239,7 @@ class DispatchUidCollision(Rule):
         graph: Graph,
         edge: Edge,
         signal: str,
-        sender: str | None,
+        sender: SenderName,
         uid: str,
         others: list[Edge],
         outcome: str,
@@ -205,11 +260,21 @@ class DispatchUidCollision(Rule):
             edge.column,
             receiver=_short(edge),
             signal=signal.rsplit(".", 1)[-1],
-            sender=f" for sender `{sender.rsplit('.', 1)[-1]}`" if sender else "",
+            sender=f" for sender `{_sender_text(sender)}`" if sender else "",
             uid=uid,
             others=", ".join(names),
             outcome=outcome,
         )
+
+
+def _migrations_package(module: str) -> str | None:
+    """``shop.migrations`` for ``shop.migrations.0002_backfill``; None for other modules."""
+    package, _, _ = module.rpartition(".")
+    return package if package.rpartition(".")[2] == "migrations" else None
+
+
+def _sender_text(sender: SenderName) -> str:
+    return sender.text if isinstance(sender, Unresolved) else sender.rsplit(".", 1)[-1]
 
 
 def _short(edge: Edge) -> str:

@@ -26,6 +26,7 @@ class NullableArgumentDereference(Rule):
     where it makes the argument not `None`: inside `if user is None:` or the
     `else` of `if user:` it is `None`. An argument read into a local of the
     same name (`request = kwargs.get("request")`) is checked the same way.
+    One finding per receiver and argument, on its first unchecked read.
 
     ## Why is this bad?
     The receiver raises `AttributeError: 'NoneType' object has no attribute`
@@ -91,6 +92,20 @@ class NullableArgumentDereference(Rule):
             """,
             [(6, 11), (10, 11)],
         ),
+        Invalid(
+            """
+            from django.contrib.auth.signals import user_login_failed
+            from django.dispatch import receiver
+
+            @receiver(user_login_failed)
+            def log_failure(sender, credentials, request, **kwargs):
+                if "username" in credentials:
+                    print(credentials["username"], request.META["REMOTE_ADDR"])
+                else:
+                    print(request.META["REMOTE_ADDR"])  # the same argument again: no second finding
+            """,
+            [(7, 40)],
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -102,15 +117,18 @@ class NullableArgumentDereference(Rule):
             ]
             if not specs:
                 continue
-            for attr in use.function.attrs:
+            reported: set[str] = set()  # one finding per receiver and argument: its first read
+            for attr in sorted(use.function.attrs, key=lambda a: (a.line, a.column)):
                 if (
-                    ("truthy", attr.base) in attr.known
+                    attr.base in reported
+                    or ("truthy", attr.base) in attr.known
                     or ("notnone", attr.base) in attr.known
                     or "<try>" in attr.guard_names
                 ):
                     continue  # a check that it is not None governs the access
                 for spec in specs:
                     if attr.base in spec.nullable:
+                        reported.add(attr.base)
                         yield self.finding(
                             facts,
                             attr.line,

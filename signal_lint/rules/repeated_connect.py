@@ -34,10 +34,15 @@ class RepeatedConnect(Rule):
     a task — whose receiver is a new object on every call (a nested
     function, a lambda, a `functools.partial`, a bound method of a new
     instance) connected with `weak=False` and no `dispatch_uid`. Not flagged:
-    `AppConfig.ready()`, module level, a helper that only `ready()` (or
-    import-time code) calls, a function that disconnects the receiver again
-    (a test's `setUp` paired with a disconnect included), and a module-level
-    function (Django de-duplicates it).
+    code that runs once per process — `AppConfig.ready()`, module level, a
+    helper that only `ready()` (or import-time code) calls, a migration
+    function (`RunPython` runs it once per `migrate`), a management
+    command's `handle()` — or never (a module Django never imports, such as
+    a tool's fixture under a dot-directory like `.semgrep/`); a function
+    that disconnects the receiver again (a test's `setUp` paired with a
+    disconnect included); a receiver that disconnects itself when it first
+    runs (a one-shot); and a module-level function (Django de-duplicates
+    it).
 
     ## Why is this bad?
     Django de-duplicates receivers by identity (or by `dispatch_uid`). A new
@@ -134,6 +139,65 @@ class RepeatedConnect(Rule):
                     """,
             },
         ),
+        Valid(
+            """
+            from django.db.models.signals import post_save
+
+            from shop.models import Order
+
+            def notify_when_paid(request, pk):
+                def on_paid(sender, instance, **kwargs):
+                    post_save.disconnect(on_paid, sender=Order)  # a one-shot: gone after one call
+                    print(instance.pk)
+
+                post_save.connect(on_paid, sender=Order, weak=False)
+            """,
+            files={
+                **APPS,
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\nROOT_URLCONF = "shop.urls"\n',
+                "shop/urls.py": "from shop import views  # noqa: F401\n\nurlpatterns = []\n",
+                "shop/migrations/__init__.py": "",
+                "shop/migrations/0002_backfill.py": """
+                    from django.db import migrations
+                    from django.db.models.signals import post_migrate
+
+                    def backfill(apps, schema_editor):
+                        def on_migrated(sender, **kwargs):  # runs once, after this migrate
+                            pass
+
+                        post_migrate.connect(on_migrated, weak=False)
+
+                    class Migration(migrations.Migration):
+                        operations = [migrations.RunPython(backfill)]
+                    """,
+                "shop/management/__init__.py": "",
+                "shop/management/commands/__init__.py": "",
+                "shop/management/commands/reindex.py": """
+                    from django.core.management.base import BaseCommand
+                    from django.db.models.signals import post_save
+
+                    class Command(BaseCommand):
+                        def handle(self, *args, **options):
+                            def on_saved(sender, **kwargs):  # one command, one process
+                                pass
+
+                            post_save.connect(on_saved, weak=False)
+                    """,
+                "shop/legacy.py": """
+                    from django.db.models.signals import post_save
+
+                    def watch():  # nothing Django loads imports this module
+                        post_save.connect(lambda sender, **kwargs: None, weak=False)
+                    """,
+                ".semgrep/django/repeated_connect.py": """
+                    from django.db.models.signals import post_save
+
+                    def rule_fixture():  # a linter's test data: never imported
+                        post_save.connect(lambda sender, **kwargs: None, weak=False)
+                    """,
+            },
+        ),
     )
     INVALID = (
         Invalid(
@@ -182,8 +246,9 @@ class RepeatedConnect(Rule):
                 if (
                     connection.function is None
                     or f"{module}.{connection.function}" in graph.calls.once
+                    or _once_per_process(graph, facts, connection)
                 ):
-                    continue  # runs once: a helper of ready() or of an import-time call
+                    continue  # runs once: a helper of ready() or of an import-time call, ...
                 what = _new_object(project, facts, connection)
                 signals = [
                     text
@@ -192,7 +257,12 @@ class RepeatedConnect(Rule):
                     )
                     if ctx.is_signal(qualname)
                 ]
-                if what is None or not signals or _disconnected_again(facts, connection):
+                if (
+                    what is None
+                    or not signals
+                    or _disconnected_again(facts, connection)
+                    or _one_shot(facts, connection)
+                ):
                     continue
                 yield self.finding(
                     facts,
@@ -230,6 +300,45 @@ def _new_object(project: Project, facts: FileFacts, connection: Connection) -> s
     ):
         return "self-method"  # each new instance connects its own bound method
     return None
+
+
+def _once_per_process(graph: Graph, facts: FileFacts, connection: Connection) -> bool:
+    """Code that runs at most once per process, or never: a migration (``RunPython`` runs it once
+    per ``migrate``), a management command's ``handle()``, or a module Django never imports (a
+    tool's fixture under a dot-directory such as ``.semgrep/`` cannot even be imported)."""
+    module = facts.module
+    parts = module.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return True  # ``.semgrep/...``, ``my-tool/...``: no import statement can name it
+    if len(parts) >= 2 and parts[-2] == "migrations":
+        return True
+    function = connection.function or ""
+    if ".management.commands." in f".{module}." and function.rsplit(".", 1)[-1] == "handle":
+        return True
+    # Never imported by what Django loads: trusted only when the project's settings and URLconf
+    # were found (without them, views would look dead too).
+    loading = graph.loading
+    return (
+        loading.from_settings
+        and "ROOT_URLCONF" in loading.why.values()
+        and not facts.is_test
+        and module not in loading.loaded
+    )
+
+
+def _one_shot(facts: FileFacts, connection: Connection) -> bool:
+    """The receiver disconnects itself when it first runs: one receiver per pending event, not a
+    leak (``def handler(...): ...; done.disconnect(handler)``)."""
+    local = connection.receiver.local
+    if local is None:
+        return False
+    return any(
+        other.kind == "disconnect"
+        and other.function == local
+        and other.receiver.local == local
+        and set(other.signals) & set(connection.signals)
+        for other in facts.connections
+    )
 
 
 def _disconnected_again(facts: FileFacts, connection: Connection) -> bool:

@@ -34,7 +34,9 @@ class UnknownLazySender(Rule):
     project does not define: the app label is one of the project's apps and
     it has no model of that name (model names compare case-insensitively,
     app labels exactly), or — when every installed app is part of the
-    analysed code — no installed app has that label. Labels of third-party
+    analysed code — no installed app has that label. A model defined in a
+    sub-package of an app (`shop/preferences/models.py`, no AppConfig of its
+    own) has that app's label, as Django gives it. Labels of third-party
     apps (`"auth.User"` with `django.contrib.auth` installed) are trusted.
     A malformed reference (no dot, or more than one) is SIG009's.
 
@@ -84,6 +86,34 @@ class UnknownLazySender(Rule):
                 pass
             """,
             files=SHOP,
+        ),
+        Valid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save, sender="shop.shop_settings")  # defined in shop/preferences/
+            def on_settings_saved(sender, instance, **kwargs):
+                pass
+            """,
+            files={
+                **SHOP,
+                "shop/models.py": """
+                    from django.db import models
+
+                    from shop.preferences.models import Shop_Settings  # noqa: F401
+
+                    class Order(models.Model):
+                        pass
+                    """,
+                "shop/preferences/__init__.py": "",
+                "shop/preferences/models.py": """
+                    from django.db import models
+
+                    class Shop_Settings(models.Model):  # Django labels it `shop`: no app of its own
+                        pass
+                    """,
+            },
         ),
     )
     INVALID = (

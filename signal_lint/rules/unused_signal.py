@@ -20,9 +20,10 @@ class UnusedSignal(Rule):
     is sent but has no receiver anywhere in the project, has receivers but
     is never sent, or is neither sent nor received. Test modules' sends and
     receivers count; Django's own signals are never reported. In a tree
-    without Django settings (a reusable app or library), a signal that is
-    sent but not received is its public hook for the projects that install
-    it, and is not reported.
+    without Django settings of its own (a reusable app or library: its only
+    settings are under `tests/`, `examples/`, `sandbox/`, `docs/` or a
+    `testproject`-like package), a signal that is sent but not received is
+    its public hook for the projects that install it, and is not reported.
 
     ## Why is this bad?
     A signal with receivers that nothing sends is dead code that looks
@@ -96,6 +97,27 @@ class UnusedSignal(Rule):
                     def place(order):
                         order_placed.send(sender=None, order=order)
                     """,
+            },
+        ),
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal()  # a library's hook: its only settings are its sandbox's
+            """,
+            files={
+                "shop/__init__.py": "",
+                "shop/orders.py": """
+                    from shop.signals import order_placed
+
+                    def place(order):
+                        order_placed.send(sender=None, order=order)
+                    """,
+                "sandbox/__init__.py": "",
+                "sandbox/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "tests/__init__.py": "",
+                "tests/testproject/__init__.py": "",
+                "tests/testproject/settings.py": 'INSTALLED_APPS = ["shop"]\n',
             },
         ),
     )

@@ -170,3 +170,33 @@ def test_test_modules_make_no_edges():
         }
     )
     assert graph.connections == []
+
+
+def test_a_uid_taken_by_an_earlier_migration_leaves_the_later_connection_ignored():
+    """Two RunPython functions connect post_migrate receivers with one uid and the same sender
+    expression: the migration graph runs 0002 first, so Django ignores 0003's (issue 11)."""
+    migration = """
+        from functools import partial
+
+        from django.apps import apps as registry
+        from django.db.models.signals import post_migrate
+
+        def notify(ids, sender=None, **kwargs):
+            pass
+
+        def forward(apps, schema_editor):
+            sender = registry.get_app_config("shop")
+            post_migrate.connect(partial(notify, []), sender=sender, weak=False, dispatch_uid=UID)
+        """
+    graph = graph_of(
+        {
+            "shop/__init__.py": "",
+            "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
+            "shop/migrations/__init__.py": "",
+            "shop/migrations/0002_lines.py": migration.replace("UID", '"notify"'),
+            "shop/migrations/0003_totals.py": migration.replace("UID", '"notify"'),
+            "shop/migrations/0004_other.py": migration.replace("UID", '"other"'),
+        }
+    )
+    statuses = {edge.module.rsplit(".", 1)[-1]: edge.status for edge in graph.connections}
+    assert statuses == {"0002_lines": "live", "0003_totals": "ignored", "0004_other": "live"}

@@ -6,6 +6,8 @@ import textwrap
 
 from conftest import project_findings, project_positions
 
+from signal_lint.rules.dispatch_uid_collision import DispatchUidCollision
+
 APP = {
     "shop/__init__.py": "",
     "shop/apps.py": """
@@ -196,3 +198,12 @@ def test_message_names_receiver_signal_sender_and_uid():
     (finding,) = project_findings({**APP, "shop/receivers.py": HEADER + code}, "SIG102")
     assert "`second`" in finding.message and "`post_save`" in finding.message
     assert "sender `Order`" in finding.message and "`dispatch_uid='x'`" in finding.message
+
+
+def test_in_one_apps_migrations_only_the_later_one_is_reported_and_why():
+    example = DispatchUidCollision.INVALID[-1]
+    files = {**example.files, DispatchUidCollision.example_path: example.source()}
+    findings = project_findings(files, "SIG102")
+    assert [(f.path, f.line) for f in findings] == [("shop/migrations/0003_fix_totals.py", 10)]
+    assert "the migration graph runs `0002_fix_lines` first" in findings[0].message
+    assert "which module Django imports first" not in findings[0].message

@@ -206,3 +206,59 @@ def test_message_names_receiver_signal_and_function():
         and "`view`" in finding.message
     )
     assert "`dispatch_uid`" in finding.message
+
+
+# -- code that runs once per process, or never (issue 11: real projects) -------------------------
+
+NESTED = "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)"
+
+
+def test_a_migration_function_runs_once_per_migrate():
+    code = in_view(NESTED) + "\n\nclass Migration:\n    operations = []\n"
+    assert (
+        sig103(code, "shop/migrations/0002_backfill.py", **{"shop/migrations/__init__.py": ""})
+        == []
+    )
+    assert sig103(code, "shop/helpers.py") == [(18, 5)]  # the same code elsewhere
+
+
+def test_a_management_command_handle_runs_once():
+    code = "class Command:\n    def handle(self, *args, **options):\n" + "".join(
+        f"        {line}\n" for line in NESTED.split("\n")
+    )
+    commands = {"shop/management/__init__.py": "", "shop/management/commands/__init__.py": ""}
+    assert sig103(code, "shop/management/commands/reindex.py", **commands) == []
+    helper = code.replace("def handle(", "def process_one(")  # a helper handle() may call in a loop
+    assert sig103(helper, "shop/management/commands/reindex.py", **commands) == [(19, 9)]
+
+
+def test_a_module_no_import_can_name_is_never_run():
+    assert sig103(in_view(NESTED), ".semgrep/django/connect.py") == []
+    assert sig103(in_view(NESTED), "tools/rule-fixtures/connect.py") == []
+
+
+def test_a_module_django_never_imports_is_not_flagged_once_settings_and_urlconf_are_known():
+    settings = {
+        "config/__init__.py": "",
+        "config/settings.py": 'INSTALLED_APPS = ["shop"]\nROOT_URLCONF = "shop.urls"\n',
+        "shop/urls.py": "from shop import views  # noqa: F401\nurlpatterns = []\n",
+    }
+    assert sig103(in_view(NESTED), "shop/views.py", **settings) == [(18, 5)]
+    assert sig103(in_view(NESTED), "shop/legacy.py", **settings) == []
+    no_urlconf = {**settings, "config/settings.py": 'INSTALLED_APPS = ["shop"]\n'}
+    assert sig103(in_view(NESTED), "shop/legacy.py", **no_urlconf) == [(18, 5)]
+
+
+def test_a_handler_that_disconnects_itself_is_a_one_shot():
+    one_shot = in_view(
+        "def on_save(sender, **kwargs):\n"
+        "    post_save.disconnect(on_save)\n"
+        "post_save.connect(on_save, weak=False)"
+    )
+    assert sig103(one_shot) == []
+    other = in_view(
+        "def on_save(sender, **kwargs):\n"
+        "    post_save.disconnect(notify)\n"
+        "post_save.connect(on_save, weak=False)"
+    )
+    assert sig103(other) == [(18, 5)]  # disconnecting something else is no one-shot
