@@ -95,7 +95,7 @@ class GraphView:
         for name in {c["signal"] for c in connections} | {s["signal"] for s in sends}:
             signal_info.setdefault(name, {"name": name})
 
-        senders: dict[str, Any] = {}  # text -> a sender value of that text
+        senders: dict[str, Any] = {}  # identity text -> a sender value of that identity
         for item in connections + sends:
             senders.setdefault(self._sender_id_key(item.get("sender")), item.get("sender"))
         self.senders: dict[str, Node] = {}
@@ -105,7 +105,7 @@ class GraphView:
             self.senders[text] = Node(
                 f"sender_{index}",
                 "sender",
-                text,
+                text if isinstance(value, Mapping) or key is None else key,
                 key,
                 app=app_of_name(key, apps) if isinstance(value, str) else None,
                 unresolved=isinstance(value, Mapping),
@@ -157,9 +157,10 @@ class GraphView:
             else:
                 self.unattached.extend(findings)
 
-    @staticmethod
-    def _sender_id_key(sender: Any) -> str:
-        return sender_text(sender)
+    def _sender_id_key(self, sender: Any) -> str:
+        """One node per sender identity: a lazy ``"shop.Order"`` is the model's node."""
+        key = sender_key(sender, self.models)
+        return sender_text(sender) if key is None or isinstance(sender, Mapping) else key
 
     def sender_of(self, value: Any) -> Node:
         return self.senders[self._sender_id_key(value)]

@@ -1,9 +1,13 @@
 """The HTML graph report, checked in a real browser (headless Debian ``chromium``).
 
 Chromium loads the report from a ``file://`` URL with networking off; the
-tests read what it rendered after the inline script ran (``--dump-dom``) and
-a ``--screenshot``.  The filter is driven through the URL
-(``report.html#search=on_order``), which the page's script reads.
+tests read what it rendered after the page's script ran (``--dump-dom``)
+and ``--screenshot``s.  Filters, facets, collapsed apps and the selected
+node are driven through the URL hash (``report.html#app=catalog``), which
+the script reads; hovering is driven by a test script appended to a copy of
+the page.  Pages: the example project, a generated 300-receiver project
+(10 apps x 30 receivers, 60 models: ``tests/synthetic_project.py``), hand-made
+data with hostile names, and statuses the analysis may not produce yet.
 
 Chromium is required: without it these tests fail (``.ci/run`` installs it;
 ``SIGNAL_LINT_CHROMIUM`` may name another Chromium/Chrome binary).
@@ -19,18 +23,21 @@ import sys
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
+from importlib import resources
 from pathlib import Path
 
 import pytest
 from browser import browse, chromium, png_pixels
+from synthetic_project import write_synthetic_project
 
 from signal_lint.config import load_config
 from signal_lint.engine import graph_paths
-from signal_lint.graph.query import sender_text
-from signal_lint.report.graph import as_html, graph_data
-from signal_lint.report.html import render
+from signal_lint.report.graph import RenderOptions, as_html, graph_data
+from signal_lint.report.html import EDGE_THRESHOLD, page_data, render
 
-EXAMPLE = Path(__file__).resolve().parent.parent.parent / "fixtures" / "example_project"
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXAMPLE = ROOT / "fixtures" / "example_project"
+DOCS_IMAGES = ROOT / "docs" / "images"
 
 
 class Node:
@@ -57,6 +64,11 @@ class Page(HTMLParser):
         self.elements: dict[str, dict[str, str | None]] = {}
         self.texts: dict[str, list[str]] = {}
         self.body: dict[str, str | None] = {}
+        self.links: list[str] = []
+        self.groups: dict[str, dict[str, str | None]] = {}
+        self.dead: list[dict[str, str | None]] = []
+        self.options: dict[str, list[str]] = {}
+        self._select: str | None = None
         self.scripts = 0
         self._open: list[Node] = []
         self._depth: list[int] = []
@@ -69,6 +81,17 @@ class Page(HTMLParser):
             self.body = attributes
         if tag == "script":
             self.scripts += 1
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        if tag == "div" and "group" in (attributes.get("class") or "").split():
+            self.groups[attributes.get("data-app") or ""] = attributes
+        if tag == "li" and attributes.get("data-id"):
+            self.dead.append(attributes)
+        if tag == "select":
+            self._select = attributes.get("id")
+            self.options[self._select or ""] = []
+        if tag == "option" and self._select:
+            self.options[self._select].append(attributes.get("value") or "")
         if (
             tag == "path"
             and "edge" in (attributes.get("class") or "").split()
@@ -104,99 +127,27 @@ class Page(HTMLParser):
     def text_of(self, identifier: str) -> str:
         return "".join(self.texts.get(identifier, []))
 
-
-def big_graph():
-    """A wagtail-and-then-some graph: 40 signals, 320 receivers, 60 senders."""
-    signals = [
-        {
-            "name": f"app{i % 7}.signals.signal_{i}",
-            "short_name": f"signal_{i}",
-            "builtin": False,
-            "model_signal": False,
-            "path": f"app{i % 7}/signals.py",
-            "line": i + 1,
-        }
-        for i in range(40)
-    ]
-    receivers = [
-        {
-            "name": f"app{i % 9}.receivers.on_event_{i}",
-            "kind": "function",
-            "path": f"app{i % 9}/receivers.py",
-            "line": 10 * i + 2,
-        }
-        for i in range(320)
-    ]
-    statuses = ("live", "live", "live", "collected", "ignored", "never-imported")
-    connections = [
-        {
-            "signal": signals[(i * 7) % 40]["name"],
-            "receiver": r["name"],
-            "sender": f"app{i % 5}.models.Model{i % 60}" if i % 3 else None,
-            "weak": True,
-            "dispatch_uid": None,
-            "path": r["path"],
-            "line": r["line"] - 1,
-            "status": statuses[i % 6],
-            "reason": "" if i % 6 < 3 else "why",
-            "kind": "decorator",
-            "context": "module",
-            "conditional": i % 10 == 0,
-        }
-        for i, r in enumerate(receivers)
-    ]
-    sends = [
-        {
-            "signal": signals[i % 40]["name"],
-            "method": "send",
-            "sender": f"app{i % 5}.models.Model{i % 60}",
-            "arguments": [],
-            "path": "app/models.py",
-            "line": i + 1,
-        }
-        for i in range(80)
-    ]
-    findings = [
-        {
-            "code": "SIG004",
-            "name": "unknown-receiver-argument",
-            "severity": "error",
-            "path": r["path"],
-            "line": r["line"],
-            "column": 1,
-            "message": "parameter `x` is never sent",
-        }
-        for r in receivers[::9]
-    ]
-    return {
-        "signals": signals,
-        "receivers": receivers,
-        "connections": connections,
-        "sends": sends,
-        "findings": findings,
-    }
+    def nodes_by_id(self, identifier: str | None) -> str | None:
+        return next((name for name, node in self.nodes.items() if node.id == identifier), None)
 
 
-# -- the pages -------------------------------------------------------------------------------------
+def project_data(root: Path, config_root: str | None = None) -> dict:
+    paths = [str(root)]
+    config = load_config(paths)
+    graph, findings, messages = graph_paths(paths, config, use_cache=False)
+    assert messages == []
+    return graph_data(graph, findings, config_root or config.root)
 
 
 @pytest.fixture(scope="module")
-def example():
-    paths = [str(EXAMPLE)]
-    graph, findings, _messages = graph_paths(paths, load_config(paths), use_cache=False)
-    return graph, findings
+def data():
+    return project_data(EXAMPLE)
 
 
 @pytest.fixture(scope="module")
-def report(example, tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "report.html"
-    path.write_text(as_html(graph_data(*example)), encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def data(example):
-    return graph_data(*example)
+def synthetic(tmp_path_factory):
+    root = write_synthetic_project(tmp_path_factory.mktemp("synthetic"))
+    return project_data(root, str(root))
 
 
 HOSTILE_NAME = (
@@ -247,22 +198,186 @@ HOSTILE = {
 }
 
 
+# Statuses and senders the analysis may not produce yet (issues 11 and 12): drawn from the data.
+NEW_SHAPES = {
+    "signals": [
+        {
+            "name": "django.db.models.signals.post_save",
+            "short_name": "post_save",
+            "builtin": True,
+            "model_signal": True,
+        }
+    ],
+    "receivers": [
+        {
+            "name": "app.receivers.on_saved",
+            "kind": "function",
+            "path": "app/receivers.py",
+            "line": 4,
+        },
+        {
+            "name": "app.testing.on_saved_in_tests",
+            "kind": "function",
+            "path": "app/testing.py",
+            "line": 4,
+        },
+        {
+            "name": "app.receivers.on_dynamic",
+            "kind": "function",
+            "path": "app/receivers.py",
+            "line": 9,
+        },
+        {
+            "name": "app.receivers.on_weird",
+            "kind": "function",
+            "path": "app/receivers.py",
+            "line": 14,
+        },
+    ],
+    "connections": [
+        {
+            "signal": "django.db.models.signals.post_save",
+            "receiver": "app.receivers.on_saved",
+            "sender": "app.models.Thing",
+            "weak": True,
+            "dispatch_uid": None,
+            "path": "app/receivers.py",
+            "line": 3,
+            "status": "live",
+            "conditional": False,
+        },
+        {
+            "signal": "django.db.models.signals.post_save",
+            "receiver": "app.testing.on_saved_in_tests",
+            "sender": "app.models.Thing",
+            "weak": True,
+            "dispatch_uid": None,
+            "path": "app/testing.py",
+            "line": 3,
+            "status": "test-only",
+            "conditional": False,
+        },
+        {
+            "signal": "django.db.models.signals.post_save",
+            "receiver": "app.receivers.on_dynamic",
+            "sender": {"unresolved": "apps.get_model(label)"},
+            "weak": True,
+            "dispatch_uid": None,
+            "path": "app/receivers.py",
+            "line": 8,
+            "status": "live",
+            "conditional": True,
+            "condition": "settings.AUDIT",
+        },
+        {
+            "signal": "django.db.models.signals.post_save",
+            "receiver": "app.receivers.on_weird",
+            "sender": None,
+            "weak": True,
+            "dispatch_uid": None,
+            "path": "app/receivers.py",
+            "line": 13,
+            "status": "sender-collected",
+            "reason": "the sender was garbage collected",
+            "conditional": False,
+        },
+    ],
+    "sends": [],
+    "findings": [],
+    "apps": [{"label": "app", "package": "app", "path": "app"}],
+    "models": [{"label": "app.Thing", "name": "app.models.Thing"}],
+}
+
+# Appended to a copy of a page: hovers a node, then records what the page drew, and measures
+# whether any identifier in a finding box or a card name is broken across lines.
+PROBE = """<script>
+(function () {
+  var graph = document.getElementById("graph");
+  document.body.setAttribute("data-edges-idle", graph.getAttribute("data-edges"));
+  var target = document.querySelector('article[data-name="%s"]');
+  if (target) {
+    target.dispatchEvent(new MouseEvent("mouseenter"));
+    document.body.setAttribute("data-edges-hover", graph.getAttribute("data-edges"));
+    target.dispatchEvent(new MouseEvent("mouseleave"));
+    document.body.setAttribute("data-edges-after", graph.getAttribute("data-edges"));
+  }
+  var broken = [], checked = 0;
+  document.querySelectorAll(".finding code .seg, .node .name").forEach(function (element) {
+    element.childNodes.forEach(function (child) {
+      if (child.nodeType !== 3 || !child.textContent.trim()) return;
+      var range = document.createRange();
+      range.selectNodeContents(child);
+      var tops = {};
+      Array.prototype.forEach.call(range.getClientRects(), function (r) {
+        if (r.width > 0) tops[Math.round(r.top)] = true;
+      });
+      checked++;
+      if (Object.keys(tops).length > 1) broken.push(child.textContent);
+    });
+  });
+  document.body.setAttribute("data-checked", String(checked));
+  document.body.setAttribute("data-broken", JSON.stringify(broken));
+})();
+</script></body>"""
+
+
+def page_file(directory: Path, name: str, text: str, probe: str | None = None) -> Path:
+    if probe is not None:
+        text = text.replace("</body>", PROBE % probe, 1)
+    path = directory / f"{name}.html"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
-def pages(report, tmp_path_factory) -> dict[str, Page]:
-    """Every DOM the tests read, dumped by chromium in parallel."""
-    hostile = tmp_path_factory.mktemp("hostile") / "report.html"
-    hostile.write_text(render(HOSTILE), encoding="utf-8")
-    big = tmp_path_factory.mktemp("big") / "report.html"
-    big.write_text(render(big_graph()), encoding="utf-8")
+def files(data, synthetic, tmp_path_factory) -> dict[str, Path]:
+    directory = tmp_path_factory.mktemp("pages")
+    first_receiver = next(r["name"] for r in synthetic["receivers"] if "app03" in r["name"])
+    return {
+        "example": page_file(
+            directory, "example", render(data), probe="shop.receivers.on_order_saved_first"
+        ),
+        "synthetic": page_file(directory, "synthetic", render(synthetic), probe=first_receiver),
+        "hostile": page_file(directory, "hostile", render(HOSTILE)),
+        "shapes": page_file(directory, "shapes", render(NEW_SHAPES)),
+        "links": page_file(
+            directory,
+            "links",
+            render(
+                data,
+                RenderOptions(
+                    link_template="https://example.com/r/blob/{rev}/{path}#L{line}|vscode://file/{abspath}:{line}",
+                    root="/work/my project",
+                    rev="abc123",
+                ),
+            ),
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def pages(files, synthetic) -> dict[str, Page]:
+    """Every DOM the tests read, dumped by chromium two at a time."""
+    receiver = next(r["name"] for r in synthetic["receivers"] if "app05" in r["name"])
     urls = {
-        "plain": report.as_uri(),
-        "search": report.as_uri() + "#search=on_order_saved",
-        "problems": report.as_uri() + "#problems=1",
-        "hostile": hostile.as_uri(),
-        "big": big.as_uri() + "#search=on_event_1",
+        "plain": files["example"].as_uri(),
+        "search": files["example"].as_uri() + "#search=on_order_saved",
+        "problems": files["example"].as_uri() + "#problems=1",
+        "app": files["example"].as_uri() + "#app=catalog",
+        "signal": files["example"].as_uri() + "#signal=django.db.models.signals.post_delete",
+        "model": files["example"].as_uri() + "#model=shop.models.Customer",
+        "hostile": files["hostile"].as_uri(),
+        "shapes": files["shapes"].as_uri(),
+        "shapes-tests": files["shapes"].as_uri() + "#tests=1",
+        "links": files["links"].as_uri(),
+        "big": files["synthetic"].as_uri(),
+        "big-selected": files["synthetic"].as_uri() + "#select=" + receiver,
+        "big-collapsed": files["synthetic"].as_uri() + "#collapse=*",
+        "big-app": files["synthetic"].as_uri() + "#app=app03",
+        "big-search": files["synthetic"].as_uri() + "#search=on_event_app01",
     }
     with ThreadPoolExecutor(max_workers=2) as pool:
-        dumps = dict(zip(urls, pool.map(browse, urls.values()), strict=False))
+        dumps = dict(zip(urls, pool.map(browse, urls.values()), strict=True))
     return {key: Page(dom) for key, dom in dumps.items()}
 
 
@@ -275,16 +390,19 @@ def test_chromium_is_installed():
     assert version.returncode == 0 and b"Chrom" in version.stdout, version
 
 
-def test_same_data_same_bytes(example, data):
-    first = as_html(graph_data(*example))
-    assert first == as_html(graph_data(*example)) == render(json.loads(json.dumps(data)))
+def test_same_data_same_bytes(data):
+    first = as_html(data)
+    assert first == as_html(data) == render(json.loads(json.dumps(data)))
     assert first.startswith("<!DOCTYPE html>\n") and first.endswith("</html>\n")
 
 
 def test_same_bytes_whatever_the_hash_seed(data, tmp_path):
     source = tmp_path / "graph.json"
     source.write_text(json.dumps(data), encoding="utf-8")
-    script = "import json, sys; from signal_lint.report.html import render; sys.stdout.write(render(json.load(open(sys.argv[1]))))"
+    script = (
+        "import json, sys; from signal_lint.report.html import render; "
+        "sys.stdout.write(render(json.load(open(sys.argv[1]))))"
+    )
     outputs = {
         subprocess.run(
             [sys.executable, "-c", script, str(source)],
@@ -297,13 +415,25 @@ def test_same_bytes_whatever_the_hash_seed(data, tmp_path):
     assert len(outputs) == 1
 
 
-def test_self_contained(report):
-    page = report.read_text(encoding="utf-8")
+def test_the_page_is_package_data_filled_in(data):
+    """HTML, CSS and JS are template files shipped with the package; Python fills placeholders."""
+    templates = resources.files("signal_lint.report").joinpath("templates")
+    page = render(data)
+    for name in ("graph.css", "graph.js"):
+        assert templates.joinpath(name).read_text("utf-8") in page
+    skeleton = templates.joinpath("graph.html").read_text("utf-8")
+    assert set(re.findall(r"\{\{(\w+)\}\}", skeleton)) == {"TITLE", "CSS", "JS", "DATA"}
+    assert "{{" not in page.replace(templates.joinpath("graph.js").read_text("utf-8"), "")
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert '"report/templates/*"' in pyproject
+    assert len((ROOT / "signal_lint" / "report" / "html.py").read_text().splitlines()) < 400
+
+
+def test_self_contained(data):
+    page = render(data)
     assert not re.search(r"""\b(src|href|srcset|action)\s*=""", page)
     assert not re.search(r"@import|url\((?!#)|//fonts\.|<link|<iframe|<object|<embed", page)
-    assert re.findall(r"https?://[^\s\"'<>]+", page) == [
-        "http://www.w3.org/2000/svg"
-    ]  # the SVG namespace, in the script
+    assert re.findall(r"https?://[^\s\"'<>]+", page) == ["http://www.w3.org/2000/svg"]
     assert "default-src 'none'" in page  # CSP: the browser refuses any load
 
 
@@ -311,86 +441,73 @@ def test_names_and_messages_are_escaped():
     page = render(HOSTILE)
     for fragment in ("<img src=x", "<svg onload", "<b>receivers</b>", "<i>x</i>", "<!--"):
         assert fragment not in page, fragment
-    assert page.count("<script") == 2  # the data block and the page's own script
+    assert page.count("<script") == 2  # the data island and the page's own script
     assert "</script><script>document" not in page
-    assert "\u2028" not in page.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
+    island = page.split('id="graph-data">', 1)[1].split("</script>", 1)[0]
+    assert "\u2028" not in island and "<" not in island
+    assert json.loads(island)["nodes"]
 
 
-def test_findings_beside_the_nodes_they_concern(data):
-    from signal_lint.report.html import _View
-
-    view = _View(data)
+def test_findings_attached_to_the_nodes_they_concern(data):
+    island = page_data(data)
     codes = {
-        node.name: {f["code"] for f in node.findings}
-        for group in (view.senders, view.signals, view.receivers)
-        for node in group.values()
+        n["name"]: {island["findings"][i]["code"] for i in n["findings"]}
+        for n in island["nodes"].values()
     }
     expected = {
         "shop.receivers.on_order_saved_wrong_arg_create": "SIG004",  # on the def line
         "shop.receivers.on_order_item_saved_resaves": "SIG008",  # inside the body
-        "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested": "SIG002",  # on the connect() in ready()
+        "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested": "SIG002",  # the connect() in ready()
         "shop.receivers.OrderAuditTrail.on_order_pre_delete_method": "SIG005",
         "shop.receivers.on_order_paid()": "SIG012",
-        "shop.handlers_unused.on_order_item_deleted_never_imported": "SIG101",  # a module-level finding naming both
-        "shop.handlers_unused.on_customer_pre_delete_never_imported": "SIG101",
+        "shop.handlers_unused.on_order_item_deleted_never_imported": "SIG101",
         "shop.signals.order_placed": "SIG016",  # a send site
         "django.db.models.signals.post_save": "SIG010",
         "shop.legacy_signals.order_cancelled": "SIG011",  # the definition
     }
     for name, code in expected.items():
         assert code in codes[name], (name, codes[name])
-    assert "SIG017" in codes["shop.signals.order_placed"]
     assert "SIG004" not in codes["shop.receivers.on_order_saved_first"]
-    attached = [
-        f
-        for group in (view.senders, view.signals, view.receivers)
-        for node in group.values()
-        for f in node.findings
-    ]
-    assert {id(f) for f in attached} | {id(f) for f in view.unattached} == {
-        id(f) for f in view.findings
-    }
-    per_file = [f for f in view.unattached if f["code"] < "SIG100"]
-    assert per_file == []
+    attached = {i for n in island["nodes"].values() for i in n["findings"]}
+    assert attached | set(island["unattached"]) == set(range(len(island["findings"])))
+    assert [
+        island["findings"][i]["code"]
+        for i in island["unattached"]
+        if island["findings"][i]["code"] < "SIG100"
+    ] == []
 
 
-# -- in the browser --------------------------------------------------------------------------------
+# -- in the browser: the example project -----------------------------------------------------------
 
 
 def test_the_script_ran_and_drew_every_node_and_edge(pages, data):
     page = pages["plain"]
     assert page.body.get("data-ready") == "1"
     names = {r["name"] for r in data["receivers"]} | {s["name"] for s in data["signals"]}
-    names |= {sender_text(c["sender"]) for c in data["connections"] if c["sender"]} | {
-        sender_text(s["sender"]) for s in data["sends"] if s["sender"]
+    names |= {c["sender"] for c in data["connections"] if c["sender"]} | {
+        s["sender"] for s in data["sends"] if s["sender"]
     }
+    names = {"shop.models.Order" if n == "shop.Order" else n for n in names}
     assert names <= set(page.nodes)
     assert not any(node.hidden for node in page.nodes.values())
-    columns = {
-        name: next(iter({"sender", "signal", "receiver"} & node.classes))
-        for name, node in page.nodes.items()
-    }
-    assert (
-        columns["shop.models.Order"] == "sender"
-        and columns["shop.signals.order_placed"] == "signal"
-    )
-    assert columns["shop.receivers.send_order_receipt"] == "receiver"
+    assert len(data["receivers"]) <= EDGE_THRESHOLD  # a small project: every edge is drawn
     graph = page.elements["graph"]
-    assert graph.get("class", "").split().count("laid-out") == 1
-    assert int(graph["data-edges"]) == len(page.edges) > len(data["connections"]) // 2
+    assert int(graph["data-edges"]) == len(page.edges)
     ids = {node.id: name for name, node in page.nodes.items()}
     pairs = {(ids[e["data-from"]], ids[e["data-to"]]) for e in page.edges}
     for c in data["connections"]:
         assert (c["signal"], c["receiver"]) in pairs
         if c["sender"]:
-            assert (sender_text(c["sender"]), c["signal"]) in pairs
+            assert (c["sender"], c["signal"]) in pairs or c["sender"].count(".") == 1
     assert ("shop.models.Order", "django.db.models.signals.post_save") in pairs
     for edge in page.edges:
         assert re.fullmatch(r"M[\d.]+ [\d.]+ C[\d. -]+", edge["d"]), edge["d"]
+    assert set(page.groups) == {"catalog", "shop"}  # receivers grouped by app
 
 
-def test_dead_receivers_are_marked_with_their_reason(pages):
-    nodes = pages["plain"].nodes
+def test_dead_receivers_are_marked_and_listed(pages):
+    page = pages["plain"]
+    nodes = page.nodes
     expected = {
         "shop.apps.ShopConfig.ready.<locals>.on_customer_saved_nested": (
             "collected",
@@ -420,22 +537,14 @@ def test_dead_receivers_are_marked_with_their_reason(pages):
         assert node.attrs.get("data-status") == status
         assert label.upper() in node.text.upper() and reason in node.text, (name, node.text)
     conditional = nodes["shop.views.order_detail.<locals>.on_order_changed_while_viewing"]
-    assert (
-        "status-later" in conditional.classes
-        and "dead" not in conditional.classes
-        and "connected later" in conditional.text
-    )
-    live = nodes["shop.receivers.on_order_saved_first"]
-    assert "status-live" in live.classes and "dead" not in live.classes
-    dead_edges = {
-        e["data-to"]
-        for e in pages["plain"].edges
-        if re.search(r"edge-(collected|ignored|pending|never-imported)", e["class"])
-    }
+    assert "status-later" in conditional.classes and "dead" not in conditional.classes
+    assert "connected later" in conditional.text
+    assert "status-live" in nodes["shop.receivers.on_order_saved_first"].classes
+    dead_edges = {e["data-to"] for e in page.edges if "edge-dead" in e["class"]}
     assert {nodes[name].id for name in expected} <= dead_edges
-    assert nodes["shop.views.order_detail.<locals>.on_order_changed_while_viewing"].id in {
-        e["data-to"] for e in pages["plain"].edges if "edge-later" in e["class"]
-    }
+    listed = {page.nodes_by_id(item["data-id"]) for item in page.dead}
+    assert listed == set(expected)
+    assert page.text_of("dead-count").startswith("5")
 
 
 def test_findings_are_shown_in_their_cards(pages):
@@ -449,22 +558,20 @@ def test_findings_are_shown_in_their_cards(pages):
         "SIG016" in nodes["shop.signals.order_placed"].text
         and "SIG017" in nodes["shop.signals.order_placed"].text
     )
-    assert "SIG101" in nodes["shop.handlers_unused.on_order_item_deleted_never_imported"].text
 
 
 def test_summary_counts(pages, data):
-    page = pages["plain"]
-    header = re.sub(r"\s+", " ", page.text_of("summary"))
-    assert f"{len(data['signals'])} signals" in header.lower()
-    assert f"{len(data['receivers'])} receivers" in header.lower()
-    assert f"{len(data['connections'])} connections" in header.lower()
+    header = re.sub(r"\s+", " ", pages["plain"].text_of("summary")).lower()
+    assert f"{len(data['signals'])} signals" in header
+    assert f"{len(data['receivers'])} receivers" in header
+    assert f"{len(data['connections'])} connections" in header
     assert (
         "5 dead" in header
         and "1 collected" in header
         and "1 ignored" in header
         and "2 never imported" in header
     )
-    assert f"{len(data['findings'])} findings" in header.lower()
+    assert f"{len(data['findings'])} findings" in header
 
 
 def test_search_from_the_url_hides_what_does_not_match(pages):
@@ -474,20 +581,18 @@ def test_search_from_the_url_hides_what_does_not_match(pages):
     assert len(matching) == 4
     for name in matching:
         assert not nodes[name].hidden and "match" in nodes[name].classes, name
-    # what they are connected to stays, dimmed: their signal and the sender they listen for
     for name in ("django.db.models.signals.post_save", "shop.models.Order"):
         assert not nodes[name].hidden and "context" in nodes[name].classes
     for name in (
         "catalog.receivers.fill_product_slug",
         "shop.receivers.send_order_receipt",
         "shop.signals.order_placed",
-        "catalog.models.Product",
     ):
         assert nodes[name].hidden, name
     assert page.text_of("match-count").startswith("4 matches, 6 shown")
-    ids = {node.id for node in nodes.values() if not node.hidden}
-    assert page.edges and all(e["data-from"] in ids and e["data-to"] in ids for e in page.edges)
-    assert int(page.elements["graph"]["data-edges"]) == len(page.edges) == 5
+    shown = {node.id for node in nodes.values() if not node.hidden}
+    assert page.edges and all(e["data-from"] in shown and e["data-to"] in shown for e in page.edges)
+    assert page.groups["catalog"].get("hidden") is not None  # no catalog receiver shown: no header
 
 
 def test_problems_only(pages):
@@ -495,41 +600,167 @@ def test_problems_only(pages):
     assert not nodes["shop.receivers.on_order_saved_dispatch_uid_loser"].hidden
     assert not nodes["shop.receivers.on_order_saved_wrong_arg_create"].hidden
     assert nodes["catalog.receivers.announce_product_published"].hidden
-    assert nodes["catalog.receivers.fill_product_slug"].hidden
+
+
+def test_facets_from_the_url_match_exactly(pages):
+    app = pages["app"]
+    assert app.options["facet-app"] == ["", "catalog", "shop"]
+    shown = {name for name, node in app.nodes.items() if not node.hidden}
+    matched = {
+        name
+        for name, node in app.nodes.items()
+        if "context" not in node.classes and not node.hidden
+    }
+    assert {name for name in matched if ".receivers." in name} == {
+        name for name in app.nodes if name.startswith("catalog.receivers.")
+    }
+    assert not any(name.startswith("shop.receivers.") for name in shown)
+    signal = pages["signal"]
+    receivers = {
+        name
+        for name, node in signal.nodes.items()
+        if not node.hidden and (".receivers." in name or ".handlers_unused." in name)
+    }
+    assert "catalog.receivers.forget_deleted_product" in receivers
+    assert "shop.receivers.on_order_deleted_missing_kwargs" in receivers
+    assert "shop.receivers.on_order_saved_first" not in receivers  # post_save, not post_delete
+    model = pages["model"]
+    assert not model.nodes["shop.receivers.on_customer_saved_wrapped"].hidden
+    assert model.nodes["shop.receivers.on_order_saved_first"].hidden
+    assert "django.db.models.signals.post_save" in model.options["facet-signal"]
+    assert "shop.models.Customer" in model.options["facet-model"]
+
+
+def test_no_mid_identifier_wrapping_and_hover(files):
+    page = Page(browse(files["example"].as_uri(), size=(1000, 900)))
+    assert int(page.body["data-checked"]) > 100
+    assert json.loads(page.body["data-broken"]) == []
+    assert page.body["data-edges-hover"] == page.body["data-edges-idle"]  # a small graph: all drawn
 
 
 def test_hostile_names_stay_text(pages):
     page = pages["hostile"]
     assert page.body.get("data-ready") == "1" and "data-pwned" not in page.body
     assert page.scripts == 2
-    assert HOSTILE_NAME in page.nodes
     node = page.nodes[HOSTILE_NAME]
     assert "dead" in node.classes and "<img src=x onerror=alert(5)>" in node.text
 
 
-def test_screenshot_is_not_blank(report, tmp_path):
-    shot = tmp_path / "report.png"
-    browse(report.as_uri(), screenshot=shot, size=(1100, 800))
-    width, height, pixels = png_pixels(shot)
-    assert (width, height) == (1100, 800)
-    colours = Counter(pixels)
-    assert len(colours) > 200, len(colours)  # text, cards, coloured marks and edges, anti-aliased
-    assert colours.most_common(1)[0][1] < 0.9 * len(pixels)  # not one flat colour
-    reds = sum(n for p, n in colours.items() if p[0] > 180 and p[1] < 90 and p[2] < 90)
-    assert reds > 50  # the red "collected"/error marks are drawn
+def test_new_statuses_and_sender_shapes_are_drawn(pages):
+    page = pages["shapes"]
+    tests_only = page.nodes["app.testing.on_saved_in_tests"]
+    assert tests_only.hidden and "test-only" in tests_only.classes  # hidden by default
+    assert "show 1 test-only receiver" in page.text_of("tests-label")
+    weird = page.nodes["app.receivers.on_weird"]
+    assert "dead" in weird.classes and weird.attrs["data-status"] == "sender-collected"
+    assert (
+        "SENDER-COLLECTED" in weird.text.upper()
+        and "the sender was garbage collected" in weird.text
+    )
+    dynamic = page.nodes["app.receivers.on_dynamic"]
+    assert (
+        "(unresolved: apps.get_model(label))" in dynamic.text
+        and "if settings.AUDIT" in dynamic.text
+    )
+    shown = pages["shapes-tests"].nodes["app.testing.on_saved_in_tests"]
+    assert not shown.hidden and "TEST-ONLY" in shown.text.upper()
 
 
-def test_a_few_hundred_nodes(pages):
+def test_link_template(pages, data):
+    links = pages["links"].links
+    assert links and all(link.startswith("https://example.com/r/blob/abc123/") for link in links)
+    assert (
+        "https://example.com/r/blob/abc123/shop/receivers.py#L43|vscode://file/%2Fwork%2Fmy%20project/shop/receivers.py:43"
+        not in links
+    )
+    assert any(
+        link.startswith("https://example.com/r/blob/abc123/shop/receivers.py#L")
+        and "|vscode://file//work/my%20project/shop/receivers.py:" in link
+        for link in links
+    )
+    assert pages["plain"].links == []  # off by default
+
+
+# -- in the browser: 300 receivers -----------------------------------------------------------------
+
+
+def test_three_hundred_receivers_default_view(pages, synthetic):
     page = pages["big"]
     assert page.body.get("data-ready") == "1"
-    assert len(page.nodes) == 40 + 320 + 60
-    matching = {name for name in page.nodes if "on_event_1" in name}
-    assert len(matching) == 111
-    assert {name for name, node in page.nodes.items() if "match" in node.classes} == matching
-    assert all(
-        page.nodes[name].hidden
+    receivers = [
+        name
         for name in page.nodes
-        if ".receivers." in name and name not in matching
-    )
-    assert not any(page.nodes[name].hidden for name in matching)
-    assert len(page.edges) == int(page.elements["graph"]["data-edges"]) > 111
+        if ".receivers." in name or ".handlers_unused." in name or "<locals>" in name
+    ]
+    assert len(receivers) == 300 and len(synthetic["models"]) == 60
+    assert len(page.groups) == 10
+    # nothing selected: no edge is drawn (a grey wall of 600 edges would hide everything)
+    assert int(page.elements["graph"]["data-edges"]) == len(page.edges) == 0
+    assert "hidden" not in page.elements["edge-hint"]
+    assert "edges are drawn for the node you hover or click" in page.text_of("edge-hint")
+
+
+def test_three_hundred_receivers_selected_hovered_collapsed_and_faceted(pages, files, synthetic):
+    selected = pages["big-selected"]
+    island = page_data(synthetic)
+    focus = selected.elements["graph"]["data-focus"]
+    (focus_id,) = [i for i, n in island["nodes"].items() if n["name"] == focus]
+    near = {focus_id, *island["nodes"][focus_id]["related"]}
+    drawn = int(selected.elements["graph"]["data-edges"])
+    assert focus.startswith("app05.") and 1 <= drawn == len(selected.edges) <= 10
+    assert all(e["data-from"] in near and e["data-to"] in near for e in selected.edges)
+    collapsed = pages["big-collapsed"]
+    assert all("collapsed" in (g.get("class") or "") for g in collapsed.groups.values())
+    assert all(collapsed.nodes[name].hidden for name in collapsed.nodes if ".receivers." in name)
+    assert (
+        0 < len(collapsed.edges) <= 2 * 14 * 10 + 100
+    )  # into 10 app cards, at most one per signal and style
+    app = pages["big-app"]
+    shown = [
+        name for name, node in app.nodes.items() if not node.hidden and name.startswith("app03.")
+    ]
+    assert len([n for n in shown if ".receivers." in n or ".handlers_unused." in n]) == 29
+    assert 0 < len(app.edges) == int(app.elements["graph"]["data-edges"])  # few enough: all drawn
+    search = pages["big-search"]
+    assert {name for name, node in search.nodes.items() if "match" in node.classes} == {
+        name for name in search.nodes if "on_event_app01" in name
+    }
+    hovered = Page(browse(files["synthetic"].as_uri()))
+    assert hovered.body["data-edges-idle"] == "0" and hovered.body["data-edges-after"] == "0"
+    assert 1 <= int(hovered.body["data-edges-hover"]) <= 10
+
+
+# -- screenshots -----------------------------------------------------------------------------------
+
+
+def assert_readable(shot: Path, size: tuple[int, int]) -> None:
+    width, height, pixels = png_pixels(shot)
+    assert (width, height) == size
+    colours = Counter(pixels)
+    assert len(colours) > 200, len(colours)  # text, cards, coloured marks, anti-aliased
+    assert colours.most_common(1)[0][1] < 0.9 * len(pixels)  # not one flat colour
+    reds = sum(n for p, n in colours.items() if p[0] > 180 and p[1] < 90 and p[2] < 90)
+    assert reds > 50  # red marks (dead receivers, errors) are drawn
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "fragment", "size"),
+    [
+        ("example", "graph-example.png", "", (1440, 1400)),
+        (
+            "example",
+            "graph-example-facet.png",
+            "#signal=django.db.models.signals.post_save",
+            (1440, 1100),
+        ),
+        ("synthetic", "graph-300.png", "", (1440, 1100)),
+        ("synthetic", "graph-300-collapsed.png", "#collapse=*", (1440, 1100)),
+    ],
+)
+def test_screenshots_are_not_blank(files, tmp_path, page, name, fragment, size):
+    """Also the pictures of docs/graph.md: ``SIGNAL_LINT_UPDATE_SCREENSHOTS=1`` writes them there."""
+    shot = tmp_path / name
+    browse(files[page].as_uri() + fragment, screenshot=shot, size=size)
+    assert_readable(shot, size)
+    if os.environ.get("SIGNAL_LINT_UPDATE_SCREENSHOTS"):
+        (DOCS_IMAGES / name).write_bytes(shot.read_bytes())
