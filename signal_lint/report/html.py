@@ -124,9 +124,7 @@ def page_data(data: Mapping[str, Any], options: Any = None) -> dict[str, Any]:
         return found
 
     for index, s in enumerate(sends):
-        sender = (
-            senders[view.sender_of(s["sender"]).id] if s.get("sender") is not None else unresolved
-        )
+        sender = view.sender_of(s.get("sender"))
         edge(sender.id, view.signals[s["signal"]].id, "send")["sends"].append(index)
     for index, c in enumerate(connections):
         signal, receiver = view.signals[c["signal"]], view.receivers[c["receiver"]]
@@ -166,12 +164,7 @@ def page_data(data: Mapping[str, Any], options: Any = None) -> dict[str, Any]:
                 if c.get("sender") is not None and view.sender_of(c["sender"]).id == node.id
             ]
             record["sends"] = [
-                i
-                for i, s in enumerate(sends)
-                if (
-                    view.sender_of(s["sender"]).id if s.get("sender") is not None else unresolved.id
-                )
-                == node.id
+                i for i, s in enumerate(sends) if view.sender_of(s.get("sender")).id == node.id
             ]
         record["related"] = sorted(related[node.id])
         record["problem"] = bool(record["findings"]) or (
