@@ -372,11 +372,13 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
         if item.temporary or item.frame_bound:
             model.collect(item.symbol)
         results.append((item, "", str(len(owners[item.signal]) - 1)))
+    # one snapshot per signal: a snapshot per connection made N receivers of one signal cost N²
+    records = {signal: model.connections() for signal, model in models.items()}
     for item, status, detail in results:
         if status:
             graph.connections.append(_edge(item, status, detail, sequence[id(item)]))
             continue
-        record = models[item.signal].connections()[int(detail)]
+        record = records[item.signal][int(detail)]
         reason = ""
         if record.status == COLLECTED:
             reason = (
