@@ -2,12 +2,13 @@
 
 A finding's ``Fix`` names the edit and the position of the node it applies
 to (the ``def`` line, or the start of the ``connect``/``receiver``/``Signal``
-call).  Files are rewritten atomically, and fixing a fixed file changes
-nothing.
+call).  Files are rewritten with ``atomic.write_in_place`` (a symlink's
+target in place, hard links kept), and fixing a fixed file changes nothing.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Union
@@ -15,8 +16,9 @@ from typing import Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from signal_lint.atomic import write_atomically
+from signal_lint.atomic import write_in_place
 from signal_lint.findings import Finding
+from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 
 Source = Union[str, bytes]
 
@@ -42,15 +44,21 @@ def apply_fixes(
     for finding in findings:
         if finding.fix is not None:
             by_path[finding.path].append(finding)
+    limit = getattr(config, "max_file_size", DEFAULT_MAX_FILE_SIZE)
     for path, file_findings in sorted(by_path.items()):
-        with open(path, "rb") as handle:
-            source = handle.read()
+        try:
+            source = read_regular_file(path, limit)
+        except OSError:  # gone or changed into something else since it was checked
+            continue
         try:
             fixed = fix_source(source, file_findings)
-        except cst.ParserSyntaxError:
+        except Exception:  # libcst refuses what ast accepted: leave the file as it is
             continue
         if fixed != source:
-            write_atomically(path, fixed)  # type: ignore[arg-type]
+            try:
+                write_in_place(path, fixed)  # type: ignore[arg-type]
+            except OSError as error:
+                print(f"signal-lint: cannot fix {path}: {error.strerror or error}", file=sys.stderr)
     remaining = check_paths(paths, config).findings  # type: ignore[arg-type]
     return len(findings) - len(remaining), remaining
 

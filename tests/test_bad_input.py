@@ -284,3 +284,25 @@ def test_output_is_identical_with_one_or_two_jobs(tmp_path):
         assert b"Traceback" not in result.stderr
     assert outputs[0] == outputs[1]
     assert outputs[0].count(b"SIG000") == 27 and outputs[0].count(b"SIG001") == 53
+
+
+# --- symlinks --------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self"), reason="needs /proc")
+def test_a_link_to_proc_self_is_not_walked(tmp_path):
+    (tmp_path / "good.py").write_bytes(GOOD)
+    (tmp_path / "proc_link").symlink_to("/proc/self")
+    result = run_signal_lint("check", ".", "--no-cache", cwd=tmp_path, timeout=30)
+    assert result.stdout.decode().count("SIG001") == 1
+    assert result.stderr == (
+        b"signal-lint: proc_link: skipped, symlink to a directory outside . (/proc/self)\n"
+    )
+
+
+def test_a_self_looping_py_link_is_reported(tmp_path, capsys):
+    project(tmp_path, "other.py", b"x = 1\n")
+    (tmp_path / "loop.py").symlink_to("loop.py")
+    _code, findings, _err = run([tmp_path], capsys)
+    assert codes_by_file(findings) == {"good.py": ["SIG001"], "loop.py": ["SIG000"]}
+    assert "could not read file: Too many levels of symbolic links" in findings[1]["message"]
