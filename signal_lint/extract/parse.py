@@ -11,7 +11,6 @@ so newer syntax never becomes a ``SIG000``.
 from __future__ import annotations
 
 import ast
-import sys
 
 from signal_lint.extract.facts import ParseError
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
@@ -67,8 +66,6 @@ def _syntax_error(error: SyntaxError) -> ParseError:
 
 def _parse_newer_syntax(source: bytes, path: str) -> ast.Module | None:
     """libcst fallback for syntax newer than the running Python."""
-    if sys.version_info >= (3, 14):  # nothing newer for libcst to know
-        return None
     try:
         import libcst  # imported only here: most runs never need it
 
@@ -82,7 +79,9 @@ def _parse_newer_syntax(source: bytes, path: str) -> ast.Module | None:
     try:
         code = downgrade(module)
         return ast.parse(code, filename=path)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    except Exception:  # libcst refusing its own rewrite (CSTValidationError): the SyntaxError stands
         return None
 
 
