@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from signal_lint.findings import Finding
+from signal_lint.report.escape import printable
 
 FORMAT = 1  # the "signal-lint-baseline" value of the file
 
@@ -76,9 +77,9 @@ def write_baseline(path: str, findings: Sequence[Finding], root: str) -> None:
         {
             "fingerprint": fingerprint,
             "code": f.code,
-            "path": relative_path(f.path, root),
+            "path": printable(relative_path(f.path, root)),
             "line": f.line,
-            "message": f.message,
+            "message": printable(f.message),
         }
         for f, fingerprint in zip(findings, fingerprints(findings, root), strict=False)
     ]

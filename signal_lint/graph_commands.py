@@ -15,6 +15,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from signal_lint.cli import add_input_options, load_run_config
+from signal_lint.report.escape import printable, printable_data
 
 if TYPE_CHECKING:
     from signal_lint.graph import Edge
@@ -109,7 +110,7 @@ def run_graph(args: argparse.Namespace) -> int:
     for message in messages:
         print(f"signal-lint: {message}", file=sys.stderr)
     root = project_root(args.paths, config.root, config.path)
-    data = graph_data(graph, findings, root)
+    data = printable_data(graph_data(graph, findings, root))  # non-UTF-8 file names: valid JSON
     try:
         query = resolve(
             Query(tuple(args.sender), tuple(args.signal), tuple(args.receiver), tuple(args.app)),
@@ -159,6 +160,7 @@ def _too_big(count: int, limit: int, data: dict[str, Any]) -> str:
 
 
 def _write(output: str, target: str | None) -> int:
+    output = printable(output)  # what was drawn from the graph itself (``what runs when``)
     if not target:
         sys.stdout.write(output)
         return EXIT_CLEAN

@@ -306,3 +306,62 @@ def test_a_self_looping_py_link_is_reported(tmp_path, capsys):
     _code, findings, _err = run([tmp_path], capsys)
     assert codes_by_file(findings) == {"good.py": ["SIG001"], "loop.py": ["SIG000"]}
     assert "could not read file: Too many levels of symbolic links" in findings[1]["message"]
+
+
+# --- file names that are not UTF-8 -------------------------------------------------------------
+
+
+@pytest.fixture
+def undecodable(tmp_path):
+    """A project whose module ``bad\\xff.py`` (not valid UTF-8) has a finding."""
+    name = b"bad\xff.py"
+    try:
+        (tmp_path / os.fsdecode(name)).write_bytes(GOOD)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system refuses names that are not UTF-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "gitlab"])
+def test_a_file_name_that_is_not_utf8_gives_valid_output(undecodable, fmt):
+    result = run_signal_lint(
+        "check", ".", "--no-cache", "--format", fmt, cwd=undecodable, env={"LC_ALL": "C.UTF-8"}
+    )
+    assert result.returncode == 1, result.stderr
+    text = result.stdout.decode("utf-8")  # valid UTF-8, or this raises
+    if fmt != "sarif":  # SARIF names files by URI only
+        assert "bad\\xff.py" in text.replace("\\\\", "\\")  # the one escape, in every format
+    if fmt in ("json", "sarif", "gitlab"):
+        data = json.loads(text)
+        assert "\udcff" not in json.dumps(data, ensure_ascii=False)
+    if fmt == "sarif":
+        import jsonschema
+
+        schema = json.loads(
+            (Path(__file__).parent / "report" / "sarif-schema-2.1.0.json").read_text()
+        )
+        jsonschema.Draft4Validator(schema).validate(data)
+        location = data["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uri"] == "bad%FF.py"  # the file's own bytes
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "dot", "mermaid", "html"])
+def test_a_file_name_that_is_not_utf8_gives_a_valid_graph(undecodable, fmt):
+    result = run_signal_lint(
+        "graph", ".", "--no-cache", "--format", fmt, cwd=undecodable, env={"LC_ALL": "C.UTF-8"}
+    )
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")
+    if fmt == "json":
+        assert "bad\\xff.py" in json.dumps(json.loads(text), ensure_ascii=False).replace(
+            "\\\\", "\\"
+        )
+
+
+def test_a_baseline_of_a_file_name_that_is_not_utf8(undecodable, monkeypatch, capsys):
+    monkeypatch.chdir(undecodable)
+    assert main(["check", "--no-cache", "--write-baseline", "baseline.json", "."]) == 0
+    stored = json.loads((undecodable / "baseline.json").read_bytes().decode("utf-8"))
+    assert stored["findings"][0]["path"] == "bad\\xff.py"
+    assert main(["check", "--no-cache", "--baseline", "baseline.json", "."]) == 0
+    assert "Traceback" not in capsys.readouterr().err

@@ -8,15 +8,17 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Dict
 
 from signal_lint.findings import Finding
+from signal_lint.report.escape import printable
 from signal_lint.report.gitlab import as_gitlab
 from signal_lint.report.sarif import as_sarif
 
 
 def as_text(findings: Sequence[Finding]) -> str:
-    return "".join(f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}\n" for f in findings)
+    return "".join(
+        printable(f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}\n") for f in findings
+    )
 
 
 def as_json(findings: Sequence[Finding]) -> str:
@@ -25,10 +27,10 @@ def as_json(findings: Sequence[Finding]) -> str:
             "code": f.code,
             "name": f.name,
             "severity": f.severity,
-            "path": f.path,
+            "path": printable(f.path),
             "line": f.line,
             "column": f.column + 1,
-            "message": f.message,
+            "message": printable(f.message),
             "fixable": f.fix is not None,
         }
         for f in findings
@@ -41,8 +43,8 @@ def as_github(findings: Sequence[Finding]) -> str:
     levels = {"error": "error", "warning": "warning", "info": "notice"}
     lines = []
     for f in findings:
-        message = f.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = f.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        message = printable(f.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = printable(f.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         lines.append(
             f"::{levels[f.severity]} file={path},line={f.line},col={f.column + 1},title={f.code} {f.name}::{f.code} {message}\n"
         )

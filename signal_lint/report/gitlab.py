@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from signal_lint.baseline import fingerprints
 from signal_lint.findings import Finding
+from signal_lint.report.escape import printable
 
 # GitLab's severities: info, minor, major, critical, blocker.
 SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
@@ -20,11 +21,11 @@ def as_gitlab(findings: Sequence[Finding]) -> str:
         {
             "type": "issue",
             "check_name": f.code,
-            "description": f"{f.code} {f.message}",
+            "description": printable(f"{f.code} {f.message}"),
             "categories": ["Bug Risk"],
             "severity": SEVERITIES[f.severity],
             "fingerprint": fingerprint,
-            "location": {"path": f.path, "lines": {"begin": f.line}},
+            "location": {"path": printable(f.path), "lines": {"begin": f.line}},
         }
         for f, fingerprint in zip(findings, fingerprints(findings), strict=False)
     ]

@@ -14,13 +14,12 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from signal_lint import __version__
 from signal_lint.baseline import fingerprints
 from signal_lint.findings import Finding
+from signal_lint.report.escape import path_uri, printable
 from signal_lint.rules.base import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -84,7 +83,7 @@ def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[s
     result.update(
         {
             "level": LEVELS[finding.severity],
-            "message": {"text": finding.message},
+            "message": {"text": printable(finding.message)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -104,8 +103,8 @@ def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[s
 
 def _artifact(path: str) -> dict[str, str]:
     if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path.replace(os.sep, "/"), safe="/"), "uriBaseId": "%SRCROOT%"}
+        return {"uri": path_uri(path)}
+    return {"uri": path_uri(path), "uriBaseId": "%SRCROOT%"}
 
 
 def _section(doc: str, heading: str) -> str:
