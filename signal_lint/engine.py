@@ -296,7 +296,7 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
 
     try:
         with ProcessPoolExecutor(
-            max_workers=jobs, initializer=gc.disable
+            max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
         ) as pool:  # whatever the start method
             return list(
                 pool.map(_extract, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8))))
@@ -304,6 +304,61 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
         print(f"signal-lint: running serially ({error})", file=sys.stderr)
         return [_extract(task) for task in tasks]
+
+
+def _worker_start(main: int) -> None:
+    """In each worker: no cyclic collector (see ``collector_paused``), and die with the run.
+
+    A worker blocks reading its next task; when the run is killed (``kill -9``,
+    a CI timeout) nothing would ever end that read, and the workers would live
+    on.  On Linux the kernel kills a worker when its parent dies
+    (``PR_SET_PDEATHSIG``); elsewhere a thread watches for the worker being
+    orphaned.
+    """
+    gc.disable()
+    parent = os.getppid()
+    if not _die_with_parent():
+        import threading
+
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+    # the run may have died before this worker could ask to die with it
+    if os.getppid() != parent or (parent != main and not _alive(main)):
+        os._exit(1)
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux to kill this process when its parent dies; False where that is not possible."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        return libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    if os.name != "posix":  # Windows' os.kill(pid, 0) would terminate it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and is not ours to signal
+        return True
+    return True
 
 
 def _extract(task: Task) -> FileFacts:
