@@ -81,7 +81,9 @@ def _parse_newer_syntax(source: bytes, path: str) -> ast.Module | None:
         return ast.parse(code, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
-    except Exception:  # libcst refusing its own rewrite (CSTValidationError): the SyntaxError stands
+    except (
+        Exception
+    ):  # libcst refusing its own rewrite (CSTValidationError): the SyntaxError stands
         return None
 
 
