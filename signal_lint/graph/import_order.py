@@ -64,9 +64,9 @@ class _Runner:
             if entry.startswith("django.contrib.admin") and not admin_done:
                 admin_done = True
                 self._autodiscover()
-            app = by_entry.get(entry)
-            if app is not None and app.config:
-                self.call(self._method(app.config, "ready"))
+            found = by_entry.get(entry)
+            if found is not None and found.config:
+                self.call(self._method(found.config, "ready"))
         installed = set(self.loading.installed)
         for app in apps:
             if app.config and app.config not in installed and app.package not in installed:

@@ -74,31 +74,30 @@ def model_table(data: Mapping[str, Any]) -> dict[str, str]:
 
 def app_of_path(path: Any, apps: Sequence[Mapping[str, Any]]) -> str | None:
     """The label of the app whose directory holds ``path`` (the innermost one)."""
-    if not isinstance(path, str):
-        return None
-    best: tuple[int, str] | None = None
-    for app in apps:
-        directory = str(app.get("path") or "")
-        if directory and (path == directory or path.startswith(directory.rstrip("/") + "/")):
-            if best is None or len(directory) > best[0]:
-                best = (len(directory), str(app["label"]))
-    return best[1] if best else None
+    return _innermost(path, apps, "path", "/")
 
 
 def app_of_name(name: Any, apps: Sequence[Mapping[str, Any]]) -> str | None:
     """The label of the app whose package holds the dotted ``name`` (or a lazy label's app)."""
-    if not isinstance(name, str):
-        return None
-    best: tuple[int, str] | None = None
-    for app in apps:
-        package = str(app.get("package") or "")
-        if package and (name == package or name.startswith(package + ".")):
-            if best is None or len(package) > best[0]:
-                best = (len(package), str(app["label"]))
-    if best is None and name.count(".") == 1:
+    found = _innermost(name, apps, "package", ".")
+    if found is None and isinstance(name, str) and name.count(".") == 1:
         label = name.split(".")[0]
         if any(app.get("label") == label for app in apps):
             return label
+    return found
+
+
+def _innermost(value: Any, apps: Sequence[Mapping[str, Any]], field: str, sep: str) -> str | None:
+    """The label of the app whose ``field`` (a directory or a package) is the longest prefix of
+    ``value`` ending at a separator."""
+    if not isinstance(value, str):
+        return None
+    best: tuple[int, str] | None = None
+    for app in apps:
+        prefix = str(app.get(field) or "").rstrip(sep)
+        if prefix and (value == prefix or value.startswith(prefix + sep)):
+            if best is None or len(prefix) > best[0]:
+                best = (len(prefix), str(app["label"]))
     return best[1] if best else None
 
 

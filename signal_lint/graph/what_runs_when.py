@@ -156,7 +156,7 @@ class _Builder:
                     key
                     for edge in self.graph.connections
                     if edge.signal == M2M_CHANGED
-                    and (key := self.graph.sender_key(edge))
+                    and isinstance(key := self.graph.sender_key(edge), str)
                     and key.startswith(sender + ".")
                     and key.endswith(".through")
                 }

@@ -193,6 +193,8 @@ def as_text(data: Mapping[str, Any], options: RenderOptions | None = None) -> st
                 else f"  [{edge['status']}]"
             )
             later = "  (connected later, conditionally)" if edge.get("conditional") else ""
+            if edge.get("condition"):  # the test of an enclosing ``if``, when recorded
+                later += f"  (if {edge['condition']})"
             lines.append(
                 f"  {sender_text(edge['sender'])} -> {edge['receiver']}  ({edge['path']}:{edge['line']}){status}{later}"
             )

@@ -110,34 +110,11 @@ class GraphView:
                 app=app_of_name(key, apps) if isinstance(value, str) else None,
                 unresolved=isinstance(value, Mapping),
             )
-        self.signals: dict[str, Node] = {}
-        for index, name in enumerate(sorted(signal_info)):
-            info = signal_info[name]
-            self.signals[name] = Node(
-                f"signal_{index}",
-                "signal",
-                name,
-                name,
-                app=app_of_path(info.get("path"), apps) or app_of_name(name, apps),
-                path=info.get("path"),
-                line=info.get("line"),
-            )
-        self.receivers: dict[str, Node] = {}
         by_receiver: dict[str, list[Mapping[str, Any]]] = {}
         for c in connections:
             by_receiver.setdefault(c["receiver"], []).append(c)
-        for index, name in enumerate(sorted(receiver_info)):
-            info = receiver_info[name]
-            self.receivers[name] = Node(
-                f"receiver_{index}",
-                "receiver",
-                name,
-                name,
-                app=app_of_path(info.get("path"), apps) or app_of_name(name, apps),
-                path=info.get("path"),
-                line=info.get("line"),
-                status=receiver_status(by_receiver.get(name, [])),
-            )
+        self.signals = _nodes("signal", signal_info, apps)
+        self.receivers = _nodes("receiver", receiver_info, apps, by_receiver)
         self.pairs = [
             Pair(
                 self.senders[self._sender_id_key(c.get("sender"))],
@@ -177,6 +154,30 @@ class GraphView:
             self.sender_of(s.get("sender")).id for s in self.sends if s["signal"] in lonely
         }
         return [n for n in self.senders.values() if n.id in wanted]
+
+
+def _nodes(
+    kind: str,
+    table: Mapping[str, Mapping[str, Any]],
+    apps: list[Any],
+    connections: Mapping[str, list[Mapping[str, Any]]] | None = None,
+) -> dict[str, Node]:
+    """Signal or receiver nodes by name, numbered in name order; a receiver's status from its
+    connections."""
+    nodes = {}
+    for index, name in enumerate(sorted(table)):
+        info = table[name]
+        nodes[name] = Node(
+            f"{kind}_{index}",
+            kind,
+            name,
+            name,
+            app=app_of_path(info.get("path"), apps) or app_of_name(name, apps),
+            path=info.get("path"),
+            line=info.get("line"),
+            status=receiver_status(connections.get(name, [])) if connections is not None else LIVE,
+        )
+    return nodes
 
 
 def receiver_status(connections: list[Mapping[str, Any]]) -> str:

@@ -315,7 +315,7 @@ def _order(
     receivers = sweep(receivers, [signals], [into])
     senders = sweep(senders, [signals], [out])
     first: dict[str, int] = {}
-    for index, node in enumerate(receivers):
-        first.setdefault(nodes[node]["app"] or "", index)
+    for index, receiver in enumerate(receivers):
+        first.setdefault(nodes[receiver]["app"] or "", index)
     receivers = sorted(receivers, key=lambda n: first[nodes[n]["app"] or ""])  # stable: groups
     return [senders, signals, receivers]

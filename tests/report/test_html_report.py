@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 from browser import browse, chromium, png_pixels
+from graph_shapes import HAND_MADE
 from synthetic_project import write_synthetic_project
 
 from signal_lint.config import load_config
@@ -199,96 +200,6 @@ HOSTILE = {
 }
 
 
-# Statuses and senders the analysis may not produce yet (issues 11 and 12): drawn from the data.
-NEW_SHAPES = {
-    "signals": [
-        {
-            "name": "django.db.models.signals.post_save",
-            "short_name": "post_save",
-            "builtin": True,
-            "model_signal": True,
-        }
-    ],
-    "receivers": [
-        {
-            "name": "app.receivers.on_saved",
-            "kind": "function",
-            "path": "app/receivers.py",
-            "line": 4,
-        },
-        {
-            "name": "app.testing.on_saved_in_tests",
-            "kind": "function",
-            "path": "app/testing.py",
-            "line": 4,
-        },
-        {
-            "name": "app.receivers.on_dynamic",
-            "kind": "function",
-            "path": "app/receivers.py",
-            "line": 9,
-        },
-        {
-            "name": "app.receivers.on_weird",
-            "kind": "function",
-            "path": "app/receivers.py",
-            "line": 14,
-        },
-    ],
-    "connections": [
-        {
-            "signal": "django.db.models.signals.post_save",
-            "receiver": "app.receivers.on_saved",
-            "sender": "app.models.Thing",
-            "weak": True,
-            "dispatch_uid": None,
-            "path": "app/receivers.py",
-            "line": 3,
-            "status": "live",
-            "conditional": False,
-        },
-        {
-            "signal": "django.db.models.signals.post_save",
-            "receiver": "app.testing.on_saved_in_tests",
-            "sender": "app.models.Thing",
-            "weak": True,
-            "dispatch_uid": None,
-            "path": "app/testing.py",
-            "line": 3,
-            "status": "test-only",
-            "conditional": False,
-        },
-        {
-            "signal": "django.db.models.signals.post_save",
-            "receiver": "app.receivers.on_dynamic",
-            "sender": {"unresolved": "apps.get_model(label)"},
-            "weak": True,
-            "dispatch_uid": None,
-            "path": "app/receivers.py",
-            "line": 8,
-            "status": "live",
-            "conditional": True,
-            "condition": "settings.AUDIT",
-        },
-        {
-            "signal": "django.db.models.signals.post_save",
-            "receiver": "app.receivers.on_weird",
-            "sender": None,
-            "weak": True,
-            "dispatch_uid": None,
-            "path": "app/receivers.py",
-            "line": 13,
-            "status": "sender-collected",
-            "reason": "the sender was garbage collected",
-            "conditional": False,
-        },
-    ],
-    "sends": [],
-    "findings": [],
-    "apps": [{"label": "app", "package": "app", "path": "app"}],
-    "models": [{"label": "app.Thing", "name": "app.models.Thing"}],
-}
-
 # Appended to a copy of a page: hovers a node, then records what the page drew, and measures
 # whether any identifier in a finding box or a card name is broken across lines.
 PROBE = """<script>
@@ -340,7 +251,7 @@ def files(data, synthetic, tmp_path_factory) -> dict[str, Path]:
         ),
         "synthetic": page_file(directory, "synthetic", render(synthetic), probe=first_receiver),
         "hostile": page_file(directory, "hostile", render(HOSTILE)),
-        "shapes": page_file(directory, "shapes", render(NEW_SHAPES)),
+        "shapes": page_file(directory, "shapes", render(HAND_MADE)),
         "links": page_file(
             directory,
             "links",
@@ -648,7 +559,7 @@ def test_hostile_names_stay_text(pages):
 
 def test_new_statuses_and_sender_shapes_are_drawn(pages):
     page = pages["shapes"]
-    tests_only = page.nodes["app.testing.on_saved_in_tests"]
+    tests_only = page.nodes["app.tests.helpers.on_saved_in_tests"]
     assert tests_only.hidden and "test-only" in tests_only.classes  # hidden by default
     assert "show 1 test-only receiver" in page.text_of("tests-label")
     weird = page.nodes["app.receivers.on_weird"]
@@ -657,12 +568,12 @@ def test_new_statuses_and_sender_shapes_are_drawn(pages):
         "SENDER-COLLECTED" in weird.text.upper()
         and "the sender was garbage collected" in weird.text
     )
-    dynamic = page.nodes["app.receivers.on_dynamic"]
+    dynamic = page.nodes["app.receivers.on_dynamic_model"]
     assert (
-        "(unresolved: apps.get_model(label))" in dynamic.text
+        '(unresolved: apps.get_model("app", "Thing"))' in dynamic.text
         and "if settings.AUDIT" in dynamic.text
     )
-    shown = pages["shapes-tests"].nodes["app.testing.on_saved_in_tests"]
+    shown = pages["shapes-tests"].nodes["app.tests.helpers.on_saved_in_tests"]
     assert not shown.hidden and "TEST-ONLY" in shown.text.upper()
 
 
