@@ -246,3 +246,50 @@ def test_a_sender_that_is_not_a_model(tmp_path, monkeypatch, capsys):
         "  1. app.boot.on_booted  [live]  app/boot.py:11",
     ]
     assert "pre_save" not in out
+
+
+def test_an_unresolved_m2m_sender_is_not_a_through_model(tmp_path, monkeypatch, capsys):
+    """An m2m_changed sender that cannot be resolved (``sender=through()``) is not one of the
+    model's through models, and must not crash the listing of those that are."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/models.py": textwrap.dedent(
+            """
+            from django.db import models
+
+            class Tag(models.Model):
+                pass
+
+            class Order(models.Model):
+                tags = models.ManyToManyField(Tag)
+            """
+        ),
+        "shop/signals.py": textwrap.dedent(
+            """
+            from django.db.models.signals import m2m_changed
+            from shop.models import Order
+
+            def through():
+                return Order.tags.through
+
+            def on_tags(sender, **kwargs):
+                pass
+
+            m2m_changed.connect(on_tags, sender=through())
+            m2m_changed.connect(on_tags, sender=Order.tags.through)
+            """
+        ),
+    }
+    for path, text in files.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(text)
+    monkeypatch.chdir(tmp_path)
+    code = main(["graph", "--no-cache", "--sender", "Order", "--format", "text"])
+    out = capsys.readouterr().out
+    assert code == 0
+    throughs = [line for line in out.splitlines() if line.startswith(M2M_HEADING)]
+    assert throughs == [f"{M2M_HEADING} for shop.models.Order.tags.through: " + M2M_SENT]
+
+
+M2M_HEADING = "django.db.models.signals.m2m_changed"
+M2M_SENT = "sent by Django when a many-to-many relation changes"
