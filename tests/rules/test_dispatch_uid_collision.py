@@ -73,6 +73,16 @@ def test_a_lazy_sender_is_the_same_sender_as_the_class():
     assert sig102(code) == [("shop/receivers.py", 10, 2)]
 
 
+def test_an_unresolved_sender_is_named_by_its_source_text():
+    code = decorated("first", 'post_save, sender=sender_of(), dispatch_uid="x"') + decorated(
+        "second", 'post_save, sender=sender_of(), dispatch_uid="x"'
+    )
+    files = {**APP, "shop/receivers.py": "from shop.models import sender_of\n" + HEADER + code}
+    [finding] = project_findings(files, "SIG102")
+    assert (finding.line, finding.column + 1) == (12, 2)
+    assert " for sender `sender_of()`" in finding.message
+
+
 def test_other_signal_other_sender_or_any_sender_is_no_collision():
     code = (
         decorated("first", 'post_save, sender=Order, dispatch_uid="x"')
