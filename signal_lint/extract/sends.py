@@ -110,17 +110,17 @@ class Sends(WalkState):
     def _cheap_bulk_writes(self) -> None:
         """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""
         lines = set(lines_of(self.source, _BULK_WRITE_TEXT))
-        stack: list[ast.AST] = list(self.tree.body)
+        stack: list[ast.stmt | ast.excepthandler] = list(self.tree.body)
         while stack:
             stmt = stack.pop()
-            first, last = stmt.lineno, getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
+            first, last = stmt.lineno, stmt.end_lineno or stmt.lineno
             if not any(first <= line <= last for line in lines):
                 continue
-            children = [
-                c
-                for f in ("body", "orelse", "finalbody", "handlers", "cases")
-                for c in getattr(stmt, f, None) or ()
+            children: list[ast.stmt | ast.excepthandler] = [
+                c for f in ("body", "orelse", "finalbody", "handlers") for c in getattr(stmt, f, ())
             ]
+            if isinstance(stmt, ast.Match):  # a case has no position of its own: walk its body
+                children += [child for case in stmt.cases for child in case.body]
             if children and isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 stack.extend(children)  # the write is in the body, not the signature
                 continue

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from conftest import project_findings, project_positions
+from module_files import facts_of
+
+from signal_lint.catalog import load_catalog
+from signal_lint.config import Config
+from signal_lint.engine import check_facts
 
 APP = {
     "shop/__init__.py": "",
@@ -95,3 +100,26 @@ def test_message_names_the_method_model_and_receivers_and_is_info():
         and "`handler`" in finding.message
     )
     assert finding.severity == "info"
+
+
+def test_a_write_in_a_match_case_of_a_file_without_signal_code_is_flagged():
+    """Such a file gets the cheap pass, which finds bulk writes by their lines; a ``case`` has no
+    line of its own (it raised AttributeError, a traceback for the whole run)."""
+    files = {
+        **APP,
+        "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)"),
+        "shop/views.py": """
+            from shop.models import Order
+
+            def write(command, ids):
+                match command:
+                    case "close":
+                        Order.objects.filter(pk__in=ids).update(status="closed")
+            """,
+    }
+    facts = facts_of(files)  # as a run extracts them: the prefilter decides the pass
+    assert [f.detailed for f in facts if f.path == "shop/views.py"] == [False]
+    findings = check_facts(facts, load_catalog(), Config())
+    assert [(f.path, f.line, f.column + 1) for f in findings if f.code == "SIG107"] == [
+        ("shop/views.py", 6, 13)
+    ]
