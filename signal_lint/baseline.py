@@ -64,7 +64,7 @@ def fingerprints(findings: Sequence[Finding], root: str = ".") -> list[str]:
         ).hexdigest()[:20]
         keys.append(key)
     order = sorted(range(len(findings)), key=lambda index: findings[index].sort_key())
-    seen: Counter = Counter()
+    seen: Counter[str] = Counter()
     result = [""] * len(findings)
     for index in order:
         result[index] = f"{keys[index]}:{seen[keys[index]]}"

@@ -25,7 +25,7 @@ import types
 import typing
 from collections.abc import Callable
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 Decoder = Callable[[Any], Any]
@@ -52,7 +52,7 @@ def _plain(value: object) -> object:
     if getter is None:
         if not dataclasses.is_dataclass(value):
             raise TypeError(f"cannot encode {type(value).__name__}")
-        _decoder(type(value))  # checks the field types and registers the getter
+        _decoder(cast(Any, type(value)))  # checks the field types and registers the getter
         getter = _getters[type(value)]
     return getter(value)
 
@@ -62,7 +62,10 @@ _getters: dict[type, Callable[[Any], Any]] = {}
 
 def decoder(kind: type[T]) -> Callable[[Any], T]:
     """A function turning JSON data written by ``encode`` back into a ``kind``, or raising ``Invalid``."""
-    return _decoder(kind)  # type: ignore[no-any-return]
+    # cast: typeshed's functools.cache wants Hashable arguments, and mypy does not count a
+    # type[...] as one
+    decode: Callable[[Any], T] = _decoder(cast(Any, kind))
+    return decode
 
 
 @cache
@@ -72,7 +75,7 @@ def schema(kind: type) -> str:
 
 
 def _describe(kind: Any) -> str:
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
         hints = typing.get_type_hints(kind)
         fields = ",".join(f"{f.name}:{_describe(hints[f.name])}" for f in dataclasses.fields(kind))
         return f"{kind.__name__}({fields})"

@@ -60,20 +60,20 @@ def rule_page(rule: type) -> str:
                 "",
             ]
     lines += ["## Not flagged", ""]
-    for example in rule.VALID:
-        if example.files:
-            lines += ["This project:", ""] + _project_files(rule, example)
+    for valid in rule.VALID:
+        if valid.files:
+            lines += ["This project:", ""] + _project_files(rule, valid)
         else:
-            lines += ["```python", example.source().rstrip(), "```", ""]
+            lines += ["```python", valid.source().rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _project_position(rule: type, position: Sequence[object]) -> str:
+def _project_position(rule: type[Rule], position: Sequence[object]) -> str:
     path, line, column = position if len(position) == 3 else (rule.example_path, *position)
     return f"`{path}:{line}:{column}`"
 
 
-def _project_files(rule: type, example: Invalid | Valid) -> list[str]:
+def _project_files(rule: type[Rule], example: Invalid | Valid) -> list[str]:
     """A project example's modules, the rule's own example module first."""
     files = {rule.example_path: example.source()}
     files.update(

@@ -336,7 +336,7 @@ def _die_with_parent() -> bool:
 
         libc = ctypes.CDLL(None, use_errno=True)
         pr_set_pdeathsig = 1
-        return libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
+        return bool(libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0)
     except (OSError, AttributeError, ValueError):
         return False
 
@@ -448,7 +448,7 @@ def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) 
     """Per-file rules on one file alone (the flake8 view and the rule examples)."""
     config = config or Config()
     ctx = RuleContext.for_file(catalog, facts)
-    findings = []
+    findings: list[Finding] = []
     noqa = dict(facts.noqa)
     for rule_class in all_rules():
         if rule_class.project or not _enabled(rule_class.code, config):

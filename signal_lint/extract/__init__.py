@@ -51,14 +51,13 @@ def extract_source(
 
     if is_test is None:
         is_test = is_test_path(path)
-    if tree is None:
-        tree = parse_source(source, path)
-    if isinstance(tree, ParseError):
-        return FileFacts(path, module, is_package, is_test, parse_error=tree)
+    parsed = parse_source(source, path) if tree is None else tree
+    if isinstance(parsed, ParseError):
+        return FileFacts(path, module, is_package, is_test, parse_error=parsed)
     if detailed is None:
         detailed = mentions_signals(source)
     try:
-        facts = FactsVisitor(tree, source, path, module, is_package, is_test, detailed).facts()
+        facts = FactsVisitor(parsed, source, path, module, is_package, is_test, detailed).facts()
     except RecursionError:
         error = ParseError("could not parse: too deeply nested to analyse", 1, 0)
         return FileFacts(path, module, is_package, is_test, parse_error=error)

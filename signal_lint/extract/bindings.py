@@ -9,9 +9,10 @@ through ``names.Resolver``.  Imports are recorded with where they run
 from __future__ import annotations
 
 import ast
+from collections.abc import Sequence
 
 from signal_lint.extract import facts as F
-from signal_lint.extract.names import LOCAL, NestedDef, Scope
+from signal_lint.extract.names import LOCAL, Binding, NestedDef, Scope
 from signal_lint.extract.state import WalkState
 from signal_lint.extract.syntax import scope_statements, target_names
 
@@ -93,10 +94,10 @@ class Bindings(WalkState):
         self,
         name: str,
         value: ast.AST | None,
-        targets: list[ast.AST],
+        targets: Sequence[ast.AST],
         in_function: bool,
         prefix: str,
-    ):
+    ) -> Binding:
         simple = len(targets) == 1 and isinstance(targets[0], ast.Name)
         if simple and isinstance(value, (ast.Name, ast.Attribute)):
             resolved = self.names.resolve(value)

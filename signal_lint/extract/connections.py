@@ -9,6 +9,7 @@ https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-fun
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 
 from signal_lint.catalog.loader import RECEIVER_DECORATORS
 from signal_lint.extract import facts as F
@@ -48,9 +49,8 @@ class Connections(WalkState):
             )
         self._connection("decorator", signal_nodes, receiver, keywords, node, index)
 
-    def _connect_call(self, node: ast.Call, method: str, guards: Guards) -> None:
+    def _connect_call(self, node: ast.Call, target: ast.expr, method: str) -> None:
         """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
-        target = node.func.value  # type: ignore[attr-defined]
         signal = self._signal_target(target)
         if signal is None:
             return
@@ -74,7 +74,7 @@ class Connections(WalkState):
         kind: str,
         signal_nodes: list[ast.AST],
         receiver: F.Receiver,
-        arguments: dict[str, ast.AST],
+        arguments: Mapping[str, ast.AST],
         node: ast.Call,
         index: int,
     ) -> None:

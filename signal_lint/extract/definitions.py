@@ -52,10 +52,8 @@ class Definitions(Bindings, Connections):
         self.names.scopes.append(scope)
         self._bind_block(node.body, scope, f"{qualname}.")
         if self.func_stack:  # a class inside a function: its names are run-time objects
-            for key in list(scope.bindings):
-                if isinstance(scope.bindings[key], str) and scope.bindings[key].startswith(
-                    self.module + "."
-                ):
+            for key, bound in list(scope.bindings.items()):
+                if isinstance(bound, str) and bound.startswith(self.module + "."):
                     scope.bindings[key] = LOCAL
         self.class_stack.append((qualname, bases))
         self._block(node.body, guards if self.func_stack else NO_GUARDS)
@@ -119,10 +117,15 @@ class Definitions(Bindings, Connections):
             and isinstance(first, (ast.List, ast.Tuple))
             and first.elts
         ):
-            if all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in first.elts):
+            strings = [
+                e.value
+                for e in first.elts
+                if isinstance(e, ast.Constant) and isinstance(e.value, str)
+            ]
+            if len(strings) == len(first.elts):
                 # ``Signal(["order"])``: providing_args by position (Django < 4.0); now it is ``use_caching``
                 providing, positional = F.Span(first.lineno, self._col(first)), True
-                names = tuple(e.value for e in first.elts)  # type: ignore[attr-defined]
+                names = tuple(strings)
         prefix = self._prefix()
         self.signal_defs.append(
             F.SignalDef(

@@ -129,9 +129,8 @@ class Function:
     names_read: frozenset[str] = frozenset()  # names read, incl. kwargs["x"] keys as "x"
     attr_assigns: tuple[tuple[str, str, int], ...] = ()  # (base, attr, line)
     returns_value: bool = False
-    escaping_names: frozenset[str] = (
-        frozenset()
-    )  # local names returned, stored or passed to non-signal calls
+    # local names returned, stored or passed to non-signal calls
+    escaping_names: frozenset[str] = frozenset()
     # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified
     # names, or "self.x"/"cls.x"/"x" when unresolved (the graph follows ready()'s helpers through them)
     callees: tuple[str, ...] = ()

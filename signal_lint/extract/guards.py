@@ -30,7 +30,7 @@ class Guards:
     def __init__(
         self,
         names: frozenset[str] = frozenset(),
-        attrs: frozenset = frozenset(),
+        attrs: frozenset[tuple[str, str]] = frozenset(),
         strings: frozenset[str] = frozenset(),
         known: frozenset[tuple[str, ...]] = frozenset(),
     ) -> None:

@@ -111,7 +111,7 @@ def dotted_text(node: ast.AST) -> str:
     return type(node).__name__.lower()
 
 
-def chain(node: ast.AST) -> tuple:
+def chain(node: ast.AST) -> tuple[str, ...]:
     """``a.b.c`` -> ("a", "b", "c"); ``a.b().c`` -> ("a", "b", "()", "c"); else ()."""
     parts: list[str] = []
     while True:

@@ -49,20 +49,19 @@ class Sends(WalkState):
             return
         to_sync = THREAD_BRIDGES[name] == "to_sync"
         self._send_call(
-            node, sent.attr, "await" if to_sync else usage, target=sent.value, in_thread=not to_sync
+            node, sent.value, sent.attr, "await" if to_sync else usage, in_thread=not to_sync
         )
 
     def _send_call(
         self,
         node: ast.Call,
+        target: ast.expr,
         method: str,
         usage: str,
-        target: ast.AST | None = None,
         in_thread: bool = False,
     ) -> None:
-        """``in_thread``: the send runs in a worker thread (``sync_to_async``), not in the calling function."""
-        if target is None:
-            target = node.func.value  # type: ignore[attr-defined]
+        """``target.method(...)``; ``in_thread``: the send runs in a worker thread (``sync_to_async``),
+        not in the calling function."""
         signal = self._signal_target(target)
         if signal is None:
             return

@@ -116,7 +116,8 @@ class WalkState:
     # --------------------------------------------------------------- positions
     def _col(self, node: ast.AST) -> int:
         """ast columns count UTF-8 bytes; report characters like every editor."""
-        line, col = node.lineno, node.col_offset  # type: ignore[attr-defined]
+        line: int = node.lineno  # type: ignore[attr-defined]
+        col: int = node.col_offset  # type: ignore[attr-defined]
         if 0 < line <= len(self.lines):
             text = self.lines[line - 1]
             if not text.isascii():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 
 # Fields that hold no expression (``ctx=Load()``, ``op=Add()``, ``ops=[Eq()]``): not walked.
 _NOT_EXPRESSIONS = frozenset(
@@ -42,7 +43,7 @@ def lines_of(source: bytes, pattern: re.Pattern[bytes]) -> list[int]:
     return lines
 
 
-def own_expressions(stmt: ast.AST):  # type: ignore[no-untyped-def]
+def own_expressions(stmt: ast.AST) -> Iterator[ast.AST]:
     """Every node of a compound statement's header (``if``/``for``/``with`` tests), not its bodies."""
     for name, value in ast.iter_fields(stmt):
         if name in ("body", "orelse", "finalbody", "handlers", "cases"):
@@ -62,7 +63,7 @@ def target_names(target: ast.AST) -> list[str]:
     return []
 
 
-def scope_statements(body: list[ast.stmt]):  # type: ignore[no-untyped-def]
+def scope_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """Statements (and binding expressions) that bind names in this scope, not nested scopes."""
     stack = list(reversed(body))
     while stack:

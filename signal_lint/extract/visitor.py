@@ -17,6 +17,7 @@ comparisons in receiver bodies, with their ``guards``).
 from __future__ import annotations
 
 import ast
+import sys
 from bisect import bisect_left
 
 from signal_lint.extract import facts as F
@@ -35,6 +36,12 @@ from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
 from signal_lint.extract.syntax import is_main_test, subexpressions, target_names
+
+# ``try``, and ``try``/``except*`` from Python 3.11 on.
+if sys.version_info >= (3, 11):
+    TRY_STATEMENTS: tuple[type[ast.Try | ast.TryStar], ...] = (ast.Try, ast.TryStar)
+else:
+    TRY_STATEMENTS = (ast.Try,)
 
 
 class FactsVisitor(Definitions, Sends, Bodies):
@@ -77,14 +84,17 @@ class FactsVisitor(Definitions, Sends, Bodies):
             detailed=self.detailed,
         )
 
-    def _import_time_call(self, stmt: ast.stmt) -> bool:
-        """A call statement that runs when the module is imported (module level or a class body)."""
-        return (
+    def _import_time_callee(self, stmt: ast.stmt) -> ast.expr | None:
+        """What a call statement that runs when the module is imported (module level or a class
+        body) calls, by name: ``register(...)``, ``admin.site.register(...)``."""
+        if (
             not self.func_stack
             and isinstance(stmt, ast.Expr)
             and isinstance(stmt.value, ast.Call)
             and isinstance(stmt.value.func, (ast.Name, ast.Attribute))
-        )
+        ):
+            return stmt.value.func
+        return None
 
     def _holds_import(self, stmt: ast.stmt) -> bool:
         lines = self.import_lines or []
@@ -100,7 +110,7 @@ class FactsVisitor(Definitions, Sends, Bodies):
                 self.import_lines is not None
                 and not isinstance(stmt, ast.ClassDef)
                 and not self._holds_import(stmt)
-                and not self._import_time_call(stmt)
+                and self._import_time_callee(stmt) is None
             ):
                 continue  # the cheap pass wants classes and imports only: skip code without either
             self._stmt(stmt, guards)
@@ -141,19 +151,20 @@ class FactsVisitor(Definitions, Sends, Bodies):
             for item in node.items:
                 self._expr(item.context_expr, guards)
             self._block(node.body, guards)
-        elif isinstance(node, ast.Try) or type(node).__name__ == "TryStar":
-            catches = any(catches_attribute_error(h) for h in node.handlers)  # type: ignore[attr-defined]
-            self._conditional(node.body, guards.with_name("<try>") if catches else guards)  # type: ignore[attr-defined]
-            for handler in node.handlers:  # type: ignore[attr-defined]
+        elif isinstance(node, TRY_STATEMENTS):
+            catches = any(catches_attribute_error(h) for h in node.handlers)
+            self._conditional(node.body, guards.with_name("<try>") if catches else guards)
+            for handler in node.handlers:
                 self._conditional(handler.body, guards)
-            self._conditional(node.orelse, guards)  # type: ignore[attr-defined]
-            self._block(node.finalbody, guards)  # type: ignore[attr-defined]
-        elif type(node).__name__ == "Match":
+            self._conditional(node.orelse, guards)
+            self._block(node.finalbody, guards)
+        elif isinstance(node, ast.Match):
             self._match(node, guards)
         elif not self.detailed:
             # ``register()`` at the bottom of models.py: the graph follows it
-            if self._import_time_call(node):
-                qualname = self.names.qualname(node.value.func)  # type: ignore[attr-defined]
+            callee = self._import_time_callee(node)
+            if callee is not None:
+                qualname = self.names.qualname(callee)
                 if qualname is not None and not self.script_only:
                     self.module_calls.append((qualname, node.lineno))
             return
@@ -190,13 +201,13 @@ class FactsVisitor(Definitions, Sends, Bodies):
         else:
             self._block(body, guards)
 
-    def _match(self, node: ast.AST, guards: Guards) -> None:
-        subject = node.subject  # type: ignore[attr-defined]
+    def _match(self, node: ast.Match, guards: Guards) -> None:
+        subject = node.subject
         self._expr(subject, guards)
         func = self.func_stack[-1] if self.func_stack else None
         name = subject_name(subject, func.var_kw if func else None)
         inner = self._guard(guards, subject, self._var_kw())
-        for case in node.cases:  # type: ignore[attr-defined]
+        for case in node.cases:
             if func is not None and name and func.body_facts:
                 self._case_compares(case, name, func)
             self._conditional(case.body, inner)
@@ -320,9 +331,9 @@ class FactsVisitor(Definitions, Sends, Bodies):
         if isinstance(callee, ast.Attribute):
             method = callee.attr
             if method in ("connect", "disconnect"):
-                self._connect_call(node, method, guards)
+                self._connect_call(node, callee.value, method)
             elif method in SEND_METHODS:
-                self._send_call(node, method, usage)
+                self._send_call(node, callee.value, method, usage)
             elif method in BULK_WRITES:
                 self._bulk_write(node, method)
         elif isinstance(callee, ast.Call):

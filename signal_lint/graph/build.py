@@ -442,9 +442,10 @@ def _uid(text: str | None) -> object | None:
     if text is None:
         return None
     try:
-        return ast.literal_eval(text)
+        value: object = ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text  # "<expr>": a computed uid
+    return value
 
 
 def _receiver(
@@ -484,7 +485,7 @@ def _receiver_line(facts: F.FileFacts, connection: F.Connection) -> int:
     return function.line if function is not None else connection.line
 
 
-def _class_symbol(qualname: str) -> Hashable:
+def _class_symbol(qualname: str | None) -> Hashable:
     """A class (or other named object) as a sender: distinct from a lazy string reference."""
     return ("object", qualname)
 

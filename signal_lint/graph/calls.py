@@ -50,10 +50,10 @@ def compute_calls(project: Project, loading: Loading) -> Calls:
     for module, facts in sorted(project.modules.items()):
         if facts.is_test:
             continue
-        for function in facts.functions:
-            caller = f"{module}.{function.qualname}"
-            for called in function.callees:
-                callee = callee_of(project, facts, function, called)
+        for definition in facts.functions:
+            caller = f"{module}.{definition.qualname}"
+            for called in definition.callees:
+                callee = callee_of(project, facts, definition, called)
                 if callee is not None and callee != caller:
                     edges.setdefault(caller, []).append(callee)
                     calls.callers.setdefault(callee, set()).add(caller)

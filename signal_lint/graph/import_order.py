@@ -108,7 +108,7 @@ class _Runner:
         for called in definition.callees:
             self.call(callee_of(self.project, facts, definition, called))
         self.depth -= 1
-        self.running.discard(function)  # type: ignore[arg-type]
+        self.running.discard(function)
 
     def body(self, facts: FileFacts, function: str | None) -> None:
         """The statements of a module body (``function`` None) or function body, in line order."""

@@ -91,9 +91,9 @@ class Loading:
                 self._by_package.setdefault(app.package, app)
         name = module
         while name:
-            app = self._by_package.get(name)
-            if app is not None:
-                return app
+            found = self._by_package.get(name)
+            if found is not None:
+                return found
             name = name.rpartition(".")[0]
         return None
 
@@ -224,10 +224,10 @@ def _inactive_configs(project: Project, apps: list[App]) -> dict[str, str]:
     """The AppConfig classes in installed apps' packages that Django does not use for any entry
     (nor as a base of one it uses): Django never instantiates them, so their ``ready()`` never runs."""
     active: set[str] = set()
-    for app in apps:
-        if app.config:
-            active.add(app.config)
-            active.update(project.bases(app.config))
+    for installed in apps:
+        if installed.config:
+            active.add(installed.config)
+            active.update(project.bases(installed.config))
     by_package = {app.package: app for app in apps}
     inactive: dict[str, str] = {}
     for qualname, (facts, _) in sorted(project.classes.items()):

@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable
 ModelKey = tuple[str, str]
 # A queued operation: the function to call with the model, and a callback to
 # run once the whole batch of operations waiting for that model has run.
-_Pending = tuple[Callable[[Hashable], None], Callable[[], None] | None]
+_Pending = tuple[Callable[[Hashable], object], Callable[[], None] | None]
 
 
 def make_model_tuple(reference: str) -> ModelKey:
@@ -110,7 +110,7 @@ class ModelRegistry:
 
     def lazy_model_operation(
         self,
-        function: Callable[[Hashable], None],
+        function: Callable[[Hashable], object],
         model_key: ModelKey,
         release: Callable[[], None] | None = None,
     ) -> None:

@@ -66,7 +66,13 @@ def render(data: Mapping[str, Any], options: Any = None) -> str:
 
 @cache
 def _template(name: str) -> str:
-    return resources.files("signal_lint.report").joinpath("templates", name).read_text("utf-8")
+    # one name per joinpath(): Traversable takes several only from Python 3.11 on
+    return (
+        resources.files("signal_lint.report")
+        .joinpath("templates")
+        .joinpath(name)
+        .read_text("utf-8")
+    )
 
 
 def script_json(value: Any) -> str:

@@ -20,7 +20,7 @@ from signal_lint import __version__
 from signal_lint.baseline import fingerprints
 from signal_lint.findings import Finding
 from signal_lint.report.escape import path_uri, printable
-from signal_lint.rules.base import all_rules
+from signal_lint.rules.base import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/signal-lint/signal-lint"
@@ -58,19 +58,19 @@ def as_sarif(findings: Sequence[Finding]) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule: type) -> dict[str, Any]:
-    doc = rule.doc()  # type: ignore[attr-defined]
+def _descriptor(rule: type[Rule]) -> dict[str, Any]:
+    doc = rule.doc()
     what = _section(doc, "What it does")
     return {
-        "id": rule.code,  # type: ignore[attr-defined]
-        "name": rule.name,  # type: ignore[attr-defined]
+        "id": rule.code,
+        "name": rule.name,
         "shortDescription": {"text": _first_sentence(what)},
         "fullDescription": {"text": what},
         "help": {"text": doc, "markdown": doc},
-        "helpUri": RULE_DOCS_URI.format(code=rule.code),  # type: ignore[attr-defined]
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},  # type: ignore[attr-defined]
+        "helpUri": RULE_DOCS_URI.format(code=rule.code),
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
-            "tags": ["django", "signals", "project" if rule.project else "per-file"],  # type: ignore[attr-defined]
+            "tags": ["django", "signals", "project" if rule.project else "per-file"],
             "precision": "high",
         },
     }

@@ -111,11 +111,11 @@ class Rule:
 
 
 @cache
-def all_rules() -> tuple[type, ...]:
+def all_rules() -> tuple[type[Rule], ...]:
     """Every rule class in this package, sorted by code."""
     import signal_lint.rules as package
 
-    found: list[type] = []
+    found: list[type[Rule]] = []
     for info in pkgutil.iter_modules(package.__path__):
         if info.name in ("base", "context", "receivers") or info.name.startswith("_"):
             continue
@@ -131,7 +131,7 @@ def all_rules() -> tuple[type, ...]:
     return tuple(sorted(found, key=lambda rule: rule.code))
 
 
-def rule_by_code(code: str) -> type | None:
+def rule_by_code(code: str) -> type[Rule] | None:
     for rule in all_rules():
         if rule.code == code.upper():
             return rule

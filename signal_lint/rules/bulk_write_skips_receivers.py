@@ -176,20 +176,22 @@ class BulkWriteSkipsReceivers(Rule):
                 continue  # tests bulk-load fixtures on purpose
             for model, method, line, column in facts.bulk_writes:
                 resolved = project.resolve(model)
+                if resolved is None:
+                    continue
                 skipped = [
                     name
-                    for name in receivers.get(resolved or "", ())
+                    for name in receivers.get(resolved, ())
                     if method == "bulk_create" or name not in created_only
                 ]  # update()/bulk_update() never create: a created-only receiver would do nothing
                 if skipped:
-                    names = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in skipped)
+                    listed = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in skipped)
                     yield self.finding(
                         facts,
                         line,
                         column,
                         method=method,
                         model=resolved.rsplit(".", 1)[-1],
-                        receivers=names,
+                        receivers=listed,
                     )
 
 

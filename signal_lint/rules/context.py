@@ -107,7 +107,7 @@ class ReceiverUse:
     bound: bool  # connected as a bound method: its first parameter is not passed by the signal
 
     def signals(self) -> list[str]:
-        names = []
+        names: list[str] = []
         for connection in self.connections:
             names.extend(s for s in connection.signals if s)
         return names

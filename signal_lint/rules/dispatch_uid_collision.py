@@ -273,7 +273,7 @@ def _migrations_package(module: str) -> str | None:
     return package if package.rpartition(".")[2] == "migrations" else None
 
 
-def _sender_text(sender: SenderName) -> str:
+def _sender_text(sender: str | Unresolved) -> str:
     return sender.text if isinstance(sender, Unresolved) else sender.rsplit(".", 1)[-1]
 
 
