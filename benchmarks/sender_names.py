@@ -120,8 +120,12 @@ def _class_names(body: list[ast.stmt], prefix: str) -> Iterator[str]:
 
 
 def graph_of(project: str) -> dict:
-    command = [sys.executable, "-m", "signal_lint", "graph", project, "--format", "json"]
-    result = subprocess.run(command, capture_output=True, text=True, cwd=REPO, check=False)
+    """The graph JSON of ``project``, made from inside it (its paths are then relative to it)."""
+    command = [sys.executable, "-m", "signal_lint", "graph", ".", "--format", "json"]
+    environment = {**os.environ, "PYTHONPATH": REPO + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    result = subprocess.run(
+        command, capture_output=True, text=True, cwd=project, env=environment, check=False
+    )
     if result.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr}")
     return json.loads(result.stdout)
@@ -186,9 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.graph:
             with open(args.graph, encoding="utf-8") as handle:
                 graph = json.load(handle)
+            base = args.paths_from
         else:
-            graph = graph_of(project)
-        counts = tally(project, graph, args.paths_from)
+            graph, base = graph_of(project), project
+        counts = tally(project, graph, base)
         total.add(counts)
         name = os.path.basename(os.path.normpath(project))
         print(

@@ -22,6 +22,47 @@ DYNAMIC_IMPORTS = frozenset(
 AUTODISCOVER = "django.utils.module_loading.autodiscover_modules"
 
 
+def module_exports(tree: ast.Module, source: bytes) -> tuple[str, ...] | None:
+    """The names of the module's ``__all__`` (what ``from module import *`` binds), when it is a
+    literal list or tuple of strings (``+=`` and ``.extend()`` of literals add to it); None when
+    the module has none, or builds it in a way the analysis cannot read."""
+    if b"__all__" not in source:
+        return None
+    names: list[str] | None = None
+    for node in tree.body:
+        target, value, extend = None, None, False
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            target, value, extend = node.target, node.value, isinstance(node, ast.AugAssign)
+        elif (
+            isinstance(node, ast.Expr)
+            and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Attribute)
+            and node.value.func.attr in ("extend", "append")
+            and len(node.value.args) == 1
+        ):
+            target, extend = node.value.func.value, True
+            arg = node.value.args[0]
+            value = ast.List([arg], ast.Load()) if node.value.func.attr == "append" else arg
+        if not (isinstance(target, ast.Name) and target.id == "__all__"):
+            continue
+        strings = _literal_strings(value)
+        if strings is None:
+            return None  # computed: unknown
+        names = (names or []) + strings if extend else strings
+    return tuple(names) if names is not None else None
+
+
+def _literal_strings(node: ast.AST | None) -> list[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    strings = [
+        e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+    ]
+    return strings if len(strings) == len(node.elts) else None
+
+
 class Bindings(WalkState):
     """Pre-binds each scope's names and records the module's imports."""
 

@@ -162,6 +162,9 @@ class Sender:
     value: str | None = None  # qualified name, or the string literal
     line: int = 0
     column: int = 0
+    # the expression's source text, as ``ast.unparse`` prints it (cut at 200 characters): what
+    # the graph shows for a sender it cannot resolve (``apps.get_model('shop', 'Order')``)
+    text: str = ""
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -274,6 +277,8 @@ class FileFacts:
     # (callee qualified name, line) of calls that run when the module is imported (module level and
     # class bodies): ``connect_signals()`` at the bottom of ``signals.py`` (the graph follows them)
     module_calls: tuple[tuple[str, int], ...] = ()
+    # the module's ``__all__`` when it is a literal (what a star import of it binds); None: none
+    exports: tuple[str, ...] | None = None
     # callee name -> (keywords, most positional arguments) over every direct call in the file's functions
     call_arguments: tuple[tuple[str, tuple[str, ...], int], ...] = ()
     detailed: bool = False  # False: cheap pass (imports, classes, signatures only)

@@ -14,7 +14,7 @@ import re
 from signal_lint.extract import facts as F
 from signal_lint.extract.guards import Guards
 from signal_lint.extract.names import Resolver, dotted_text
-from signal_lint.extract.syntax import lines_of
+from signal_lint.extract.syntax import lines_of, source_text
 
 TEST_METHODS = frozenset(
     {
@@ -195,16 +195,17 @@ class WalkState:
             if node.value is None:
                 return F.Sender("any", None, line, column)
             if isinstance(node.value, str):
-                return F.Sender("string", node.value, line, column)
-            return F.Sender("literal", repr(node.value), line, column)
+                return F.Sender("string", node.value, line, column, source_text(node))
+            return F.Sender("literal", repr(node.value), line, column, source_text(node))
+        text = source_text(node)
         if isinstance(
             node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)
         ):
-            return F.Sender("literal", dotted_text(node), line, column)
+            return F.Sender("literal", dotted_text(node), line, column, text)
         resolved = self.names.resolve(node)
         if isinstance(resolved, str):
-            return F.Sender("name", resolved, line, column)
-        return F.Sender("expr", dotted_text(node), line, column)
+            return F.Sender("name", resolved, line, column, text)
+        return F.Sender("expr", dotted_text(node), line, column, text)
 
     # The walk itself (``visitor.py``); the concerns call back into it for nested code.
     def _block(self, body: list[ast.stmt], guards: Guards) -> None:

@@ -89,3 +89,16 @@ def is_main_test(test: ast.AST) -> bool:
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
         isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
     )
+
+
+SOURCE_TEXT_LIMIT = 200
+
+
+def source_text(node: ast.AST) -> str:
+    """An expression's source text as ``ast.unparse`` prints it, on one line, cut at
+    ``SOURCE_TEXT_LIMIT`` characters (an expression in a report, not a file's worth of it)."""
+    try:
+        text = " ".join(ast.unparse(node).split())
+    except (ValueError, TypeError, AttributeError, RecursionError):
+        return type(node).__name__.lower()
+    return text if len(text) <= SOURCE_TEXT_LIMIT else text[: SOURCE_TEXT_LIMIT - 3] + "..."

@@ -21,7 +21,7 @@ import sys
 from bisect import bisect_left
 
 from signal_lint.extract import facts as F
-from signal_lint.extract.bindings import AUTODISCOVER, DYNAMIC_IMPORTS
+from signal_lint.extract.bindings import AUTODISCOVER, DYNAMIC_IMPORTS, module_exports
 from signal_lint.extract.bodies import Bodies
 from signal_lint.extract.definitions import Definitions
 from signal_lint.extract.guards import (
@@ -81,6 +81,7 @@ class FactsVisitor(Definitions, Sends, Bodies):
                 )
             ),
             module_calls=tuple(self.module_calls),
+            exports=module_exports(self.tree, self.source),
             detailed=self.detailed,
         )
 

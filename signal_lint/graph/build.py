@@ -525,30 +525,31 @@ def _sender(
     if sender.kind in ("any", "missing") or sender.value is None:
         return None
     if sender.kind == "name":
-        return _named(project, sender.value)
+        return _named(project, sender.value, sender.text)
     if sender.kind == "string":
         model = graph.model_for(sender.value)
-        return model if model is not None else Unresolved(repr(sender.value))
+        return model if model is not None else Unresolved(sender.text or repr(sender.value))
     if sender.kind == "expr" and sender.value == "self" and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
             return f"{facts.module}.{owner.class_name}"
-    return Unresolved(sender.value)  # an expression's (or literal's) text
+    return Unresolved(sender.text or sender.value)  # an expression's (or literal's) source text
 
 
-def _named(project: Project, name: str) -> SenderName:
+def _named(project: Project, name: str, text: str) -> SenderName:
     """A resolved name: a class where it is defined (or the ``through`` model of one's field), or
     unresolved when it names something of the project that is no class (``User = get_user_model()``)."""
     resolved = project.resolve(name) or name
     if resolved in project.classes:
         return resolved
-    owner, _, field = resolved.removesuffix(".through").rpartition(".")
-    if resolved.endswith(".through") and field and owner in project.classes:
-        return resolved  # ``Order.tags.through``: the through model Django makes for a field
+    owner, _, field = name.removesuffix(".through").rpartition(".")
+    owner = project.resolve(owner) or owner
+    if name.endswith(".through") and field and owner in project.classes:
+        return f"{owner}.{field}.through"  # ``Order.tags.through``: the model Django makes for it
     module = project.module_of(resolved)
     if module is None:
         return resolved  # another package's object (``django.contrib.auth.models.User``)
-    return Unresolved(resolved[len(module) + 1 :] or resolved)
+    return Unresolved(text or resolved[len(module) + 1 :] or resolved)
 
 
 def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:

@@ -34,6 +34,7 @@ class Project:
         # level by the modules star imports are followed into (computed when first asked: memory)
         self.star_imports: dict[str, list[str]] = {}
         self._defined: dict[str, set[str]] = {}
+        self._binds: dict[tuple[str, str], bool] = {}  # (module, name) -> a star import binds it
         for module, facts in sorted(self.modules.items()):
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
@@ -66,12 +67,36 @@ class Project:
         return qualname
 
     def _through_star_import(self, module: str, name: str) -> str | None:
+        """The module ``name`` comes from when ``module`` gets it by ``from x import *``: the last
+        star import that binds it (a later one rebinds the name), honouring ``__all__``."""
         if name in self.defined(module) or f"{module}.{name}" in self.modules:
             return None
-        for star in self.star_imports[module]:
-            if name in self.defined(star) or star in self.star_imports:
+        for star in reversed(self.star_imports[module]):
+            if self._star_binds(star, name):
                 return f"{star}.{name}"
         return None
+
+    def _star_binds(self, module: str, name: str) -> bool:
+        """Whether ``from module import *`` binds ``name``: its ``__all__`` when it has one, else
+        its public names, its own star imports' included (memoised; a cycle binds nothing more)."""
+        key = (module, name)
+        found = self._binds.get(key)
+        if found is not None:
+            return found
+        self._binds[key] = False  # while deciding: a star-import cycle adds nothing
+        facts = self.modules.get(module)
+        if facts is None:
+            found = False  # outside the project: not known to
+        elif facts.exports is not None:
+            found = name in facts.exports  # whatever binds it in ``module``
+        elif name.startswith("_"):
+            found = False
+        else:
+            found = name in self.defined(module) or any(
+                self._star_binds(star, name) for star in self.star_imports.get(module, ())
+            )
+        self._binds[key] = found
+        return found
 
     def defined(self, module: str) -> set[str]:
         """The names ``module`` binds at module level (none for a module outside the project)."""

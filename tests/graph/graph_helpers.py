@@ -56,3 +56,8 @@ def reexports_project() -> Graph:
 @pytest.fixture(scope="session")
 def appconfigs_project() -> Graph:
     return graph_of_directory(PROJECTS / "appconfigs")
+
+
+@pytest.fixture(scope="session")
+def star_imports_project() -> Graph:
+    return graph_of_directory(PROJECTS / "star_imports")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from graph_helpers import graph_of, reexports_project  # noqa: F401  (a fixture)
+from graph_helpers import (  # noqa: F401  (fixtures)
+    graph_of,
+    reexports_project,
+    star_imports_project,
+)
 from module_files import facts_of
 
 from signal_lint.graph.project import Project
@@ -123,3 +127,35 @@ def test_djangos_re_exports_resolve_to_the_catalogs_names():
         "django.core.signals.setting_changed",
         "django.db.models.signals.post_save",
     ]
+
+
+def test_star_imports_name_the_module_that_defines_the_class(star_imports_project):  # noqa: F811
+    """``models/__init__.py`` star-imports ``cables`` (which star-imports helpers and imports
+    ``Device`` outside its ``__all__``) and then ``devices``: ``Device`` is ``devices.Device``."""
+    assert [(edge.receiver, edge.sender) for edge in star_imports_project.connections] == [
+        ("dcim.signals.update_cached_site", "dcim.models.devices.Device")
+    ]
+    project = star_imports_project.project
+    assert project.resolve("dcim.models.Device") == "dcim.models.devices.Device"
+    assert project.resolve("dcim.models.Cable") == "dcim.models.cables.Cable"
+    assert (
+        project.resolve("dcim.models.STATUS_ACTIVE") == "dcim.models.STATUS_ACTIVE"
+    )  # not exported
+
+
+def test_star_imports_follow_all_and_the_last_import_wins():
+    project = Project(
+        facts_of(
+            {
+                "pkg/__init__.py": "from .a import *\nfrom .b import *\n",
+                "pkg/a.py": "__all__ = ['Shared', 'Only']\nclass Shared: pass\nclass Only: pass\nclass Hidden: pass\n",
+                "pkg/b.py": "from .c import *\nclass Shared: pass\nclass _Private: pass\n",
+                "pkg/c.py": "class Deep: pass\n",
+            }
+        )
+    )
+    assert project.resolve("pkg.Shared") == "pkg.b.Shared"  # the later star import rebinds it
+    assert project.resolve("pkg.Only") == "pkg.a.Only"
+    assert project.resolve("pkg.Deep") == "pkg.c.Deep"  # through b's own star import of c
+    assert project.resolve("pkg.Hidden") == "pkg.Hidden"  # outside a's __all__: not bound
+    assert project.resolve("pkg._Private") == "pkg._Private"  # private: not star-imported

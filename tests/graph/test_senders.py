@@ -90,6 +90,7 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
     found = senders(
         {
             "shop/receivers.py": """
+                from django.apps import apps
                 from django.db.models.signals import m2m_changed, post_save
                 from django.dispatch import receiver
 
@@ -108,6 +109,10 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
                 def unknown_lazy(sender, **kwargs):
                     pass
 
+                @receiver(post_save, sender=apps.get_model("shop", "Order"))
+                def looked_up(sender, **kwargs):
+                    pass
+
                 def connect_all(models):
                     def local_model(sender, **kwargs):
                         pass
@@ -121,6 +126,7 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
     assert found["through_model"] == "shop.models.Order.tags.through"  # the field's through model
     assert found["unknown_lazy"] == {"unresolved": "'shop.Refund'"}
     assert found["local_model"] == {"unresolved": "model"}
+    assert found["looked_up"] == {"unresolved": "apps.get_model('shop', 'Order')"}
 
 
 def test_sends_name_their_sender_the_same_way():
@@ -139,7 +145,10 @@ def test_sends_name_their_sender_the_same_way():
         }
     )
     data = graph_data(graph)
-    assert [s["sender"] for s in data["sends"]] == ["shop.models.Order", {"unresolved": "type()"}]
+    assert [s["sender"] for s in data["sends"]] == [
+        "shop.models.Order",
+        {"unresolved": "type(order)"},
+    ]
 
 
 def test_renderers_show_unresolved_senders_as_their_text():
@@ -168,3 +177,22 @@ def test_renderers_show_unresolved_senders_as_their_text():
         )
     )
     assert "  (unresolved: User) -> shop.receivers.on_user" in text
+
+
+def test_a_through_model_is_named_by_the_class_that_defines_its_field():
+    found = senders(
+        {
+            "shop/api.py": "from shop.models import Order  # noqa: F401\n",
+            "shop/receivers.py": """
+                from django.db.models.signals import m2m_changed
+                from django.dispatch import receiver
+
+                from shop.api import Order
+
+                @receiver(m2m_changed, sender=Order.tags.through)
+                def tags_changed(sender, **kwargs):
+                    pass
+                """,
+        }
+    )
+    assert found["tags_changed"] == "shop.models.Order.tags.through"

@@ -123,3 +123,18 @@ def test_a_write_in_a_match_case_of_a_file_without_signal_code_is_flagged():
     assert [(f.path, f.line, f.column + 1) for f in findings if f.code == "SIG107"] == [
         ("shop/views.py", 6, 13)
     ]
+
+
+def test_writes_to_a_model_reached_through_star_imports_are_linked_to_its_receivers():
+    """fixtures/projects/star_imports: ``Device`` comes through two star imports; its update()
+    is linked to its post_save receiver only when the sender names the defining module."""
+    from pathlib import Path
+
+    from signal_lint.engine import check_paths
+
+    project = Path(__file__).resolve().parents[2] / "fixtures" / "projects" / "star_imports"
+    result = check_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
+    found = [
+        (Path(f.path).relative_to(project).as_posix(), f.line, f.code) for f in result.findings
+    ]
+    assert found == [("dcim/utils.py", 5, "SIG107")]
