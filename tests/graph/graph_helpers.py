@@ -1,13 +1,13 @@
 """Helpers for the graph tests: the graph of a fixture project, or of a few modules given as text.
 
-Not a conftest.py: tests/rules/ imports its own ``conftest`` by name, and two would clash.
+Not a conftest.py: tests/rules/ imports its own ``conftest`` by name, and two would clash.  The
+fixture projects are in ``graph_fixtures`` (a test module names it in ``pytest_plugins``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from module_files import facts_of
 
 from signal_lint.catalog import load_catalog
@@ -36,28 +36,3 @@ def edges_by_receiver(graph: Graph) -> dict[str, tuple]:
     return {
         edge.receiver: (edge.status, edge.conditional, edge.phase) for edge in graph.connections
     }
-
-
-@pytest.fixture(scope="session")
-def loading_project() -> Graph:
-    return graph_of_directory(PROJECTS / "loading")
-
-
-@pytest.fixture(scope="session")
-def ready_helpers_project() -> Graph:
-    return graph_of_directory(PROJECTS / "ready_helpers")
-
-
-@pytest.fixture(scope="session")
-def reexports_project() -> Graph:
-    return graph_of_directory(PROJECTS / "reexports")
-
-
-@pytest.fixture(scope="session")
-def appconfigs_project() -> Graph:
-    return graph_of_directory(PROJECTS / "appconfigs")
-
-
-@pytest.fixture(scope="session")
-def star_imports_project() -> Graph:
-    return graph_of_directory(PROJECTS / "star_imports")

@@ -3,7 +3,9 @@ whether it is conditional, and when it runs; helpers that ``ready()`` runs are f
 
 from __future__ import annotations
 
-from graph_helpers import edges_by_receiver, graph_of, ready_helpers_project  # noqa: F401  (a fixture)
+from graph_helpers import edges_by_receiver, graph_of
+
+pytest_plugins = ["graph_fixtures"]  # the fixture projects' graphs
 
 LIVE_READY = ("live", False, "ready")
 

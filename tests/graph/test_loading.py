@@ -4,13 +4,11 @@ and on small projects given inline."""
 from __future__ import annotations
 
 import pytest
-from graph_helpers import (  # noqa: F401  (fixtures)
-    appconfigs_project,
-    graph_of,
-    loading_project,
-)
+from graph_helpers import graph_of
 
 from signal_lint.graph.loading import LATER, POPULATE, READY_PHASE
+
+pytest_plugins = ["graph_fixtures"]  # the fixture projects' graphs
 
 # fixtures/projects/loading: module -> the phase Django first imports it in
 EXPECTED_PHASES = {

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from graph_helpers import (  # noqa: F401  (fixtures)
-    graph_of,
-    reexports_project,
-    star_imports_project,
-)
+from graph_helpers import graph_of
 from module_files import facts_of
 
 from signal_lint.graph.project import Project
+
+pytest_plugins = ["graph_fixtures"]  # the fixture projects' graphs
 
 
 def test_reexports_project_edges_name_the_defining_signal_and_function(reexports_project):
@@ -129,7 +127,7 @@ def test_djangos_re_exports_resolve_to_the_catalogs_names():
     ]
 
 
-def test_star_imports_name_the_module_that_defines_the_class(star_imports_project):  # noqa: F811
+def test_star_imports_name_the_module_that_defines_the_class(star_imports_project):
     """``models/__init__.py`` star-imports ``cables`` (which star-imports helpers and imports
     ``Device`` outside its ``__all__``) and then ``devices``: ``Device`` is ``devices.Device``."""
     assert [(edge.receiver, edge.sender) for edge in star_imports_project.connections] == [

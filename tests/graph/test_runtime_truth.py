@@ -25,9 +25,8 @@ import textwrap
 from collections import defaultdict
 from pathlib import Path
 
+import django
 import pytest
-
-django = pytest.importorskip("django")
 
 from signal_lint.catalog import load_catalog
 
