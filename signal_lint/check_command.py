@@ -165,7 +165,10 @@ def run(args: argparse.Namespace) -> int:
         findings, fixed = compare(findings, baseline, config.root, paths)
         if fixed:
             print(
-                f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run --write-baseline {args.baseline} to drop them):",
+                (
+                    f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run "
+                    f"--write-baseline {args.baseline} to drop them):"
+                ),
                 file=sys.stderr,
             )
             for entry in fixed:

@@ -26,7 +26,10 @@ def rule_page(rule: type) -> str:
     lines = [
         f"# {rule.code} {rule.name}",
         "",
-        f"Severity: **{rule.severity}** · Scope: {scope} · Fixable: {'yes (`signal-lint check --fix`)' if rule.fixable() else 'no'}",
+        (
+            f"Severity: **{rule.severity}** · Scope: {scope} · Fixable: "
+            f"{'yes (`signal-lint check --fix`)' if rule.fixable() else 'no'}"
+        ),
         "",
         rule.doc(),
         "",
@@ -98,7 +101,8 @@ def index_page() -> str:
     for rule in all_rules():
         scope = "project" if rule.project else "file"
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | {'yes' if rule.fixable() else ''} |"
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | "
+            f"{'yes' if rule.fixable() else ''} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -402,7 +402,8 @@ def project_context(
 def check_facts(
     all_facts: Sequence[FileFacts], catalog: Catalog, config: Config, graph: Graph | None = None
 ) -> list[Finding]:
-    """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph report), so it is built once."""
+    """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph
+    report), so it is built once."""
     if graph is not None and graph.project is not None:
         modules, aliases = graph.project.modules, graph.project.aliases
     else:

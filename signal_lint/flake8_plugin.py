@@ -69,7 +69,10 @@ class Plugin:
             type=_django_version,
             metavar="X.Y",
             parse_from_config=True,
-            help="Django version whose signal arguments signal-lint checks against (default: [tool.signal-lint] django-version, else the newest)",
+            help=(
+                "Django version whose signal arguments signal-lint checks against (default: "
+                "[tool.signal-lint] django-version, else the newest)"
+            ),
         )
         manager.add_option(
             "--signal-lint-project",

@@ -13,7 +13,10 @@ from running import run_signal_lint
 
 from signal_lint.cli import main
 
-GOOD = b"from django.db.models.signals import post_save\n\ndef on_save(sender):\n    pass\n\npost_save.connect(on_save)\n"
+GOOD = (
+    b"from django.db.models.signals import post_save\n\ndef on_save(sender):\n    pass\n\n"
+    b"post_save.connect(on_save)\n"
+)
 
 
 def run(paths, capsys, *extra):

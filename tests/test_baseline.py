@@ -118,7 +118,10 @@ def test_only_new_findings_are_reported(app, capsys):
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
     assert code == 1
     assert out.splitlines() == [
-        "shop/signals.py:20:30: SIG004 parameter `request` of receiver `on_new` is never sent by `post_save`: dispatch raises `TypeError`",
+        (
+            "shop/signals.py:20:30: SIG004 parameter `request` of receiver `on_new` is never "
+            "sent by `post_save`: dispatch raises `TypeError`"
+        ),
     ]
     assert err == ""
 
@@ -140,7 +143,10 @@ def test_fixed_findings_are_counted_on_stderr(app, capsys):
     assert (code, out) == (0, "")
     assert err.splitlines() == [
         "signal-lint: 1 finding(s) of the baseline are fixed (run --write-baseline baseline.json to drop them):",
-        "  shop/signals.py:14: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so Django ignores it and does not de-duplicate: use a unique non-empty string",
+        (
+            "  shop/signals.py:14: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so "
+            "Django ignores it and does not de-duplicate: use a unique non-empty string"
+        ),
     ]
 
 

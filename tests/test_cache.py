@@ -14,7 +14,10 @@ import signal_lint.cache
 from signal_lint import engine
 from signal_lint.cli import main
 
-BAD = "from django.db.models.signals import post_save\n\ndef on_save(sender, instance, create, **kwargs):\n    pass\n\npost_save.connect(on_save)\n"
+BAD = (
+    "from django.db.models.signals import post_save\n\n"
+    "def on_save(sender, instance, create, **kwargs):\n    pass\n\npost_save.connect(on_save)\n"
+)
 GOOD = BAD.replace("create,", "created,")
 
 

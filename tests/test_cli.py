@@ -49,8 +49,14 @@ def run(capsys, *argv):
 def test_text_output_is_flake8_style_and_sorted(app, capsys):
     code, out, _err = run(capsys, "check", "shop")
     assert out.splitlines() == [
-        "shop/signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)",
-        "shop/signals.py:10:2: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so Django ignores it and does not de-duplicate: use a unique non-empty string",
+        (
+            "shop/signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent "
+            "by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+        ),
+        (
+            "shop/signals.py:10:2: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so "
+            "Django ignores it and does not de-duplicate: use a unique non-empty string"
+        ),
     ]
     assert code == 1
 
@@ -168,12 +174,13 @@ def test_rules_and_rule(capsys):
 def test_fix_rewrites_the_file_and_a_second_run_changes_nothing(tmp_path, capsys):
     target = tmp_path / "receivers.py"
     target.write_bytes(
-        b"from django.db.models.signals import post_save\r\n\r\ndef h(sender):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
+        b"from django.db.models.signals import post_save\r\n\r\ndef h(sender):  # keep me\r\n"
+        b"    pass\r\n\r\npost_save.connect(h)\r\n"
     )
     code, out, _err = run(capsys, "check", "--fix", str(target))
-    assert (
-        target.read_bytes()
-        == b"from django.db.models.signals import post_save\r\n\r\ndef h(sender, **kwargs):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
+    assert target.read_bytes() == (
+        b"from django.db.models.signals import post_save\r\n\r\n"
+        b"def h(sender, **kwargs):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
     )
     assert code == 0 and out == ""
     run(capsys, "check", "--fix", str(target))

@@ -39,8 +39,14 @@ RECEIVERS = textwrap.dedent(
         pass
     """
 )
-ON_SAVE = "signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
-ON_TAGS_60 = "signals.py:11:29: SIG004 parameter `raw` of receiver `on_tags` is never sent by `m2m_changed`, so it always keeps its default"
+ON_SAVE = (
+    "signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent by "
+    "`post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+)
+ON_TAGS_60 = (
+    "signals.py:11:29: SIG004 parameter `raw` of receiver `on_tags` is never sent by "
+    "`m2m_changed`, so it always keeps its default"
+)
 
 # Runs flake8's own main() after recording, in a file, each analysis of a whole
 # project and the process each file is checked in.

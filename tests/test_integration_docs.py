@@ -112,7 +112,10 @@ def test_baseline_guide(project, shell):
     receivers = project / "shop" / "receivers.py"
     receivers.write_text(
         receivers.read_text()
-        + "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, instance, request, **kwargs):\n    pass\n"
+        + (
+            "\n\n@receiver(post_save, sender=Order)\ndef on_order_saved_again(sender, instance, "
+            "request, **kwargs):\n    pass\n"
+        )
     )
     result = shell(check)
     assert result.returncode == 1

@@ -68,7 +68,10 @@ OTHER = textwrap.dedent(
         pass
     """
 )
-FINDING = "shop/signals.py:8:38: SIG004 parameter `create` of receiver `on_order_saved` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+FINDING = (
+    "shop/signals.py:8:38: SIG004 parameter `create` of receiver `on_order_saved` is never sent "
+    "by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+)
 
 
 def write_app(directory: Path, signals: str = BAD_SIGNALS) -> None:
@@ -113,7 +116,8 @@ def test_project_root_sees_the_whole_project(app, capsys):
         "def on_saved(sender, instance, create, **kwargs):\n    pass\n"
     )
     (app / "shop" / "signals.py").write_text(
-        "from django.db.models.signals import post_save\n\nfrom shop.handlers import on_saved\n\npost_save.connect(on_saved)\n"
+        "from django.db.models.signals import post_save\n\n"
+        "from shop.handlers import on_saved\n\npost_save.connect(on_saved)\n"
     )
     assert run(capsys, "--no-cache", "shop/handlers.py")[1] == ""
     code, out, _err = run(capsys, "--project-root", ".", "shop/handlers.py")

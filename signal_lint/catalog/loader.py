@@ -312,7 +312,8 @@ def load_catalog(
         spec = parse_signal_entry(entry, where=f"extra signal #{index + 1}", builtin=False)
         if spec.qualname in seen:
             raise ValueError(
-                f"extra signal #{index + 1}: `{spec.qualname}` is already declared by extra signal #{seen[spec.qualname]}"
+                f"extra signal #{index + 1}: `{spec.qualname}` is already declared by extra "
+                f"signal #{seen[spec.qualname]}"
             )
         seen[spec.qualname] = index + 1
         specs.append(spec)

@@ -271,8 +271,10 @@ class FileFacts:
     sends: tuple[Send, ...] = ()
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: tuple[tuple[str | None, str, int, int], ...] = ()
-    # the module-level settings the graph reads, when they hold strings: ("INSTALLED_APPS", ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)),
-    # and os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as ("DJANGO_SETTINGS_MODULE", (...))
+    # the module-level settings the graph reads, when they hold strings: ("INSTALLED_APPS",
+    # ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)), and
+    # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as
+    # ("DJANGO_SETTINGS_MODULE", (...))
     settings: tuple[tuple[str, tuple[str, ...]], ...] = ()
     # (callee qualified name, line) of calls that run when the module is imported (module level and
     # class bodies): ``connect_signals()`` at the bottom of ``signals.py`` (the graph follows them)

@@ -387,7 +387,10 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
                 else "a nested function, collected when its enclosing function returns"
             )
         elif record.status == IGNORED and record.duplicate_of is not None:
-            reason = f"`dispatch_uid` {item.connection.dispatch_uid} already taken by `{owners[item.signal][record.duplicate_of]}`"
+            reason = (
+                f"`dispatch_uid` {item.connection.dispatch_uid} already taken by `"
+                f"{owners[item.signal][record.duplicate_of]}`"
+            )
         elif record.status == PENDING:
             reason = f"no model `{item.connection.sender.value}` is registered, so the lazy sender never resolves"
         status = record.status if record.status in (COLLECTED, IGNORED, PENDING) else LIVE

@@ -46,7 +46,8 @@ def as_github(findings: Sequence[Finding]) -> str:
         message = printable(f.message).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         path = printable(f.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         lines.append(
-            f"::{levels[f.severity]} file={path},line={f.line},col={f.column + 1},title={f.code} {f.name}::{f.code} {message}\n"
+            f"::{levels[f.severity]} file={path},line={f.line},col={f.column + 1},title="
+            f"{f.code} {f.name}::{f.code} {message}\n"
         )
     return "".join(lines)
 

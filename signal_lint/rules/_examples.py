@@ -20,7 +20,8 @@ _READY = """
 def shop_app(
     models: str = "class Order(models.Model):\n    pass\n", imports_receivers: bool = False
 ) -> dict[str, str]:
-    """``shop/__init__.py``, ``shop/apps.py`` (its ``ready()`` importing ``shop.receivers`` if asked) and ``shop/models.py``."""
+    """``shop/__init__.py``, ``shop/apps.py`` (its ``ready()`` importing ``shop.receivers`` if
+    asked) and ``shop/models.py``."""
     body = "\n".join("    " + line if line else "" for line in models.splitlines())
     return {
         "shop/__init__.py": "",

@@ -95,7 +95,11 @@ class BulkWriteSkipsReceivers(Rule):
     severity = INFO
     project = True
     example_path = "shop/views.py"
-    MESSAGE = "`{method}()` writes `{model}` rows without sending `pre_save`/`post_save`, so its receivers {receivers} do not run for them: save the instances one by one, or do the receivers' work here too"
+    MESSAGE = (
+        "`{method}()` writes `{model}` rows without sending `pre_save`/`post_save`, so its "
+        "receivers {receivers} do not run for them: save the instances one by one, or do the "
+        "receivers' work here too"
+    )
 
     VALID = (
         Valid(

@@ -63,7 +63,10 @@ class ClassPreparedInReady(Rule):
     code = "SIG003"
     name = "class-prepared-in-ready"
     severity = ERROR
-    MESSAGE = "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal for every model: connect it in `AppConfig.__init__` or in a models module"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal "
+        "for every model: connect it in `AppConfig.__init__` or in a models module"
+    )
 
     VALID = (
         Valid(
@@ -199,7 +202,10 @@ def _where(graph: Graph, edge: Edge) -> str:
             if edge.phase == "ready"
             else "after the app registry is ready"
         )
-        return f"when `{edge.module}` is imported, which Django first does {when} ({graph.loading.why.get(edge.module, 'imported')})"
+        return (
+            f"when `{edge.module}` is imported, which Django first does {when} ("
+            f"{graph.loading.why.get(edge.module, 'imported')})"
+        )
     return (
         f"in `{(edge.function or '').replace('.<locals>', '')}()`, which runs from `AppConfig.ready()`"
         if edge.phase == "ready"

@@ -199,7 +199,11 @@ class CustomSignalArgumentMismatch(Rule):
                         advice="make it a normal parameter",
                     )
                 elif param.name not in provided:
-                    problem = f"is required, but no `{short}.send()` passes it, so dispatch raises `TypeError`{did_you_mean(param.name, provided | set(DISPATCH_ARGUMENTS))}"
+                    problem = (
+                        f"is required, but no `{short}.send()` passes it, so dispatch raises "
+                        "`TypeError`"
+                        f"{did_you_mean(param.name, provided | set(DISPATCH_ARGUMENTS))}"
+                    )
                     yield self.finding(
                         facts,
                         param.line,
@@ -225,7 +229,10 @@ class CustomSignalArgumentMismatch(Rule):
                         send.line,
                         send.column,
                         subject=f"`{short}.{send.method}()`",
-                        problem=f"omits {names}, which other send sites pass and receiver {owners} requires, so dispatch raises `TypeError`",
+                        problem=(
+                            f"omits {names}, which other send sites pass and receiver {owners} "
+                            "requires, so dispatch raises `TypeError`"
+                        ),
                         advice="pass it here too, or give the parameter a default",
                     )
 

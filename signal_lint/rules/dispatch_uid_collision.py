@@ -67,7 +67,10 @@ class DispatchUidCollision(Rule):
     severity = ERROR
     project = True
     example_path = "shop/receivers.py"
-    MESSAGE = "receiver `{receiver}` of `{signal}`{sender} shares `dispatch_uid={uid}` with {others}, so {outcome}: give each receiver its own `dispatch_uid`"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}`{sender} shares `dispatch_uid={uid}` with {others}, "
+        "so {outcome}: give each receiver its own `dispatch_uid`"
+    )
 
     VALID = (
         Valid(
@@ -231,7 +234,10 @@ class DispatchUidCollision(Rule):
                 continue
             for edge in edges:
                 others = [other for other in edges if other.receiver != edge.receiver]
-                outcome = "whichever is connected later is silently ignored, and the order depends on which module Django imports first"
+                outcome = (
+                    "whichever is connected later is silently ignored, and the order depends on "
+                    "which module Django imports first"
+                )
                 yield self._finding(graph, edge, signal, sender, uid, others, outcome)
 
     def _finding(

@@ -41,7 +41,10 @@ class FalsyDispatchUid(Rule):
     code = "SIG015"
     name = "falsy-dispatch-uid"
     severity = WARNING
-    MESSAGE = "`dispatch_uid={uid}` for receiver `{receiver}` is falsy, so Django ignores it and does not de-duplicate: use a unique non-empty string"
+    MESSAGE = (
+        "`dispatch_uid={uid}` for receiver `{receiver}` is falsy, so Django ignores it and does "
+        "not de-duplicate: use a unique non-empty string"
+    )
 
     VALID = (
         Valid(

@@ -116,10 +116,17 @@ class LazySenderOnPlainSignal(Rule):
                 elif ctx.builtin(signal) is not None or ctx.project_signal(signal) is not None:
                     plain.append(text)
             if model and not well_formed:
-                problem = f'`{spelling}` is not an `"app_label.ModelName"` reference: `{model[0]}.connect()` raises `ValueError`; use `"app_label.ModelName"`'
+                problem = (
+                    f'`{spelling}` is not an `"app_label.ModelName"` reference: `{model[0]}'
+                    '.connect()` raises `ValueError`; use `"app_label.ModelName"`'
+                )
                 yield self.finding(facts, sender.line, sender.column, problem=problem)
             if plain:
                 names = ", ".join(f"`{text}`" for text in plain)
                 verb = "is not a model signal" if len(plain) == 1 else "are not model signals"
-                problem = f"{names} {verb}, so the string sender `{spelling}` is compared by identity and never matches: receiver `{connection.receiver.text}` never runs{' for ' + names if model else ''}; pass the sender object itself"
+                problem = (
+                    f"{names} {verb}, so the string sender `{spelling}` is compared by identity "
+                    f"and never matches: receiver `{connection.receiver.text}` never runs"
+                    f"{' for ' + names if model else ''}; pass the sender object itself"
+                )
                 yield self.finding(facts, sender.line, sender.column, problem=problem)

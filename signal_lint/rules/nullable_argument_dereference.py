@@ -55,7 +55,10 @@ class NullableArgumentDereference(Rule):
     code = "SIG014"
     name = "nullable-argument-dereference"
     severity = WARNING
-    MESSAGE = "`{argument}` of `{signal}` can be `None`, but receiver `{receiver}` reads `{argument}.{attr}` without a `None` check"
+    MESSAGE = (
+        "`{argument}` of `{signal}` can be `None`, but receiver `{receiver}` reads "
+        "`{argument}.{attr}` without a `None` check"
+    )
 
     VALID = (
         Valid(

@@ -54,7 +54,11 @@ class ReceiverDecoratorOrder(Rule):
     code = "SIG007"
     name = "receiver-decorator-order"
     severity = WARNING
-    MESSAGE = "`@receiver` is not the outermost decorator of `{receiver}`: the decorators above it wrap a function that is already registered, so the signal calls the unwrapped one; move `@receiver` to the top"
+    MESSAGE = (
+        "`@receiver` is not the outermost decorator of `{receiver}`: the decorators above it "
+        "wrap a function that is already registered, so the signal calls the unwrapped one; move "
+        "`@receiver` to the top"
+    )
 
     VALID = (
         Valid(
@@ -100,5 +104,7 @@ class ReceiverDecoratorOrder(Rule):
                 continue
             above = function.decorators[: connection.decorator_index]
             if all(name in RECEIVER_DECORATORS or name == STATICMETHOD for name in above):
-                continue  # other receivers; ``staticmethod`` only changes class attribute access (and Python < 3.10 cannot call a staticmethod object)
+                # other receivers; ``staticmethod`` only changes class attribute access (and
+                # Python < 3.10 cannot call a staticmethod object)
+                continue
             yield self.finding(facts, connection.line, connection.column, receiver=function.name)

@@ -52,7 +52,11 @@ class ReceiverOnMethod(Rule):
     code = "SIG005"
     name = "receiver-on-method"
     severity = ERROR
-    MESSAGE = "`@receiver` registers `{receiver}` as a plain function, so Django calls it without `self`: connect the bound method `self.{name}` from `__init__`, or move the receiver to module level"
+    MESSAGE = (
+        "`@receiver` registers `{receiver}` as a plain function, so Django calls it without "
+        "`self`: connect the bound method `self.{name}` from `__init__`, or move the receiver to "
+        "module level"
+    )
 
     VALID = (
         Valid(

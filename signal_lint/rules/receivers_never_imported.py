@@ -86,7 +86,10 @@ class ReceiversNeverImported(Rule):
     severity = ERROR
     project = True
     example_path = "shop/signals.py"
-    MESSAGE = "`{module}` connects {receivers} at import time, but nothing Django loads imports it, so they never run: import it in `AppConfig.ready()`"
+    MESSAGE = (
+        "`{module}` connects {receivers} at import time, but nothing Django loads imports it, so "
+        "they never run: import it in `AppConfig.ready()`"
+    )
     # a config Django never selects: one finding per config, at line 1 of its module
     UNSELECTED = (
         "{configs} {connect} {receivers}, but Django never uses {which} ({why}), so {never}: "

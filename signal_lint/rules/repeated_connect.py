@@ -79,7 +79,11 @@ class RepeatedConnect(Rule):
     severity = WARNING
     project = True
     example_path = "shop/views.py"
-    MESSAGE = "receiver `{receiver}` of `{signal}` is {what} each time `{function}` runs, connected with `weak=False` and no `dispatch_uid`, so every call adds another receiver: connect once in `AppConfig.ready()`, pass a `dispatch_uid`, or disconnect it"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}` is {what} each time `{function}` runs, connected "
+        "with `weak=False` and no `dispatch_uid`, so every call adds another receiver: connect "
+        "once in `AppConfig.ready()`, pass a `dispatch_uid`, or disconnect it"
+    )
 
     VALID = (
         Valid(

@@ -61,7 +61,10 @@ class SaveInSaveSignal(Rule):
     code = "SIG008"
     name = "save-in-save-signal"
     severity = WARNING
-    MESSAGE = "receiver `{receiver}` of `{signal}` saves the instance it received, which sends `{signal}` again: guard the save (e.g. `if created:`) or use `QuerySet.update()`"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}` saves the instance it received, which sends "
+        "`{signal}` again: guard the save (e.g. `if created:`) or use `QuerySet.update()`"
+    )
 
     VALID = (
         Valid(

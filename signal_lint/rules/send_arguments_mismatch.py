@@ -58,7 +58,10 @@ class SendArgumentsMismatch(Rule):
             from django.db.models.signals import post_save
 
             def resave(order, **options):
-                post_save.send(sender=type(order), instance=order, created=False, raw=False, using="default", update_fields=None)
+                post_save.send(
+                    sender=type(order), instance=order, created=False, raw=False, using="default",
+                    update_fields=None,
+                )
                 post_save.send(type(order), **options)
                 request_finished.send(sender=None)
             """
@@ -146,11 +149,15 @@ def _problems(send: Send, spec: SignalSpec, sender_is_instance: bool = False) ->
             )
         elif send.sender.kind == "name" and send.sender.value in LAZY_SETTINGS:
             problems.append(
-                f"sends model signal `{spec.name}` with `sender={LAZY_SETTINGS[send.sender.value]}`, a string, but model signals need the model class"
+                f"sends model signal `{spec.name}` with `sender="
+                f"{LAZY_SETTINGS[send.sender.value]}`, a string, but model signals need the "
+                "model class"
             )
         elif sender_is_instance:
             problems.append(
-                f"sends model signal `{spec.name}` with `sender={send.sender.value}`, an instance, but model signals need the model class (`type({send.sender.value})`)"
+                f"sends model signal `{spec.name}` with `sender={send.sender.value}`, an "
+                f"instance, but model signals need the model class (`type({send.sender.value}"
+                ")`)"
             )
     if not send.has_star_kwargs:
         passed = set(send.keywords) - {"sender"}

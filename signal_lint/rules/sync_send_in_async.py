@@ -47,7 +47,10 @@ class SyncSendInAsync(Rule):
     code = "SIG016"
     name = "sync-send-in-async"
     severity = WARNING
-    MESSAGE = "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails once an async receiver is connected: use `await {signal}.a{method}()`"
+    MESSAGE = (
+        "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails "
+        "once an async receiver is connected: use `await {signal}.a{method}()`"
+    )
 
     VALID = (
         Valid(

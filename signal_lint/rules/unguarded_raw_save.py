@@ -70,7 +70,10 @@ class UnguardedRawSave(Rule):
     code = "SIG013"
     name = "unguarded-raw-save"
     severity = WARNING
-    MESSAGE = "receiver `{receiver}` of `{signal}` {what} but never reads `raw`: when fixtures load (`raw=True`) the database may be inconsistent; return early `if raw:`"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}` {what} but never reads `raw`: when fixtures load "
+        "(`raw=True`) the database may be inconsistent; return early `if raw:`"
+    )
 
     VALID = (
         Valid(
@@ -167,7 +170,9 @@ def _orm_use(call: CallUse) -> str | None:
             or call.qualname is not None
             or call.nargs
         ):
-            return None  # FieldFile.delete(save=False), PIL's image.save(buffer); the instance itself is SIG008's; cache is not the ORM
+            # FieldFile.delete(save=False), PIL's image.save(buffer); the instance itself is
+            # SIG008's; cache is not the ORM
+            return None
         return f"calls `.{method}()` on another record"
     if parts[0] == "instance" and len(parts) >= 3 and parts[1] != "()":
         if parts[2] in QUERY_METHODS or (

@@ -69,7 +69,10 @@ class UnknownLazySender(Rule):
     severity = ERROR
     project = True
     example_path = "shop/receivers.py"
-    MESSAGE = "lazy sender `{reference!r}` of receiver `{receiver}` {problem}, so Django never connects it (`signals.E001`): name an existing model as `app_label.ModelName`"
+    MESSAGE = (
+        "lazy sender `{reference!r}` of receiver `{receiver}` {problem}, so Django never "
+        "connects it (`signals.E001`): name an existing model as `app_label.ModelName`"
+    )
 
     VALID = (
         Valid(

@@ -252,7 +252,10 @@ class UnknownReceiverArgument(Rule):
         if all(param.name in spec.always for spec in specs):
             return None
         if any(spec.sends(param.name) for spec in specs):
-            return f"is sent by only some of {names}'s send sites: dispatch raises `TypeError` without it; give it a default"
+            return (
+                f"is sent by only some of {names}'s send sites: dispatch raises `TypeError` "
+                "without it; give it a default"
+            )
         return f"is never sent by {names}: dispatch raises `TypeError`"
 
     @staticmethod

@@ -76,7 +76,10 @@ class WeakTemporaryReceiver(Rule):
     code = "SIG002"
     name = "weak-temporary-receiver"
     severity = ERROR
-    MESSAGE = "receiver `{receiver}` of `{signal}` is {what} connected with `weak=True`: it is garbage collected and never runs; pass `weak=False` or connect a module-level function"
+    MESSAGE = (
+        "receiver `{receiver}` of `{signal}` is {what} connected with `weak=True`: it is garbage "
+        "collected and never runs; pass `weak=False` or connect a module-level function"
+    )
 
     VALID = (
         Valid(

@@ -432,8 +432,9 @@ def render_docs() -> str:
         flag = "yes" if spec.model_signal else "no"
         if spec.sent_before_ready:
             flag += " (sent before `ready()`)"
+        stable_url = spec.doc_url.replace(f"/en/{newest.django_version}/", "/en/stable/")
         lines.append(
-            f"| [`{spec.qualname}`]({spec.doc_url.replace(f'/en/{newest.django_version}/', '/en/stable/')}) | {flag} | {_args(spec.always)} "
+            f"| [`{spec.qualname}`]({stable_url}) | {flag} | {_args(spec.always)} "
             f"| {_args(spec.sometimes)} | {_args(spec.nullable)} | {values} | {_version_notes(spec.qualname)} |"
         )
     lines += ["", "| signal | sender | notes |", "|---|---|---|"]

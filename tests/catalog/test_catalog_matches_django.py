@@ -341,7 +341,8 @@ def derive(package: Path) -> Derived:
                 caller_call = call_at(caller_ff, caller.line, None, name=helper.rsplit(".", 1)[1])  # type: ignore[union-attr]
                 if caller_call is None or any(k.arg is None for k in caller_call.keywords):
                     derived.problems.append(
-                        f"{caller_ff.path}:{caller.line}: call of {helper} passes **kwargs (or was not found); teach the derivation"
+                        f"{caller_ff.path}:{caller.line}: call of {helper} passes **kwargs "
+                        "(or was not found); teach the derivation"
                     )
                     continue
                 extra = frozenset(caller.keywords) - named

@@ -68,13 +68,19 @@ def test_the_call_analysis_knows_what_runs_once(ready_helpers_project):
 
 APP = {
     "shop/__init__.py": "",
-    "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop import receivers  # noqa: F401\n",
+    "shop/apps.py": (
+        "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n        from shop import receivers  # noqa: F401\n"
+    ),
     "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
 }
 
 
 def receivers(code: str) -> dict:
-    header = "from functools import partial\n\nfrom django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+    header = (
+        "from functools import partial\n\nfrom django.db.models.signals import post_save\n"
+        "from django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+    )
     return edges_by_receiver(graph_of({**APP, "shop/receivers.py": header + code}))
 
 
@@ -99,7 +105,10 @@ def test_a_second_receiver_with_a_taken_dispatch_uid_is_ignored_with_its_reason(
     graph = graph_of(
         {
             **APP,
-            "shop/receivers.py": "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+            "shop/receivers.py": (
+                "from django.db.models.signals import post_save\n"
+                "from django.dispatch import receiver\n\nfrom shop.models import Order\n\n"
+            )
             + code,
         }
     )
@@ -109,7 +118,10 @@ def test_a_second_receiver_with_a_taken_dispatch_uid_is_ignored_with_its_reason(
 
 
 def test_a_lazy_sender_resolves_to_the_model_or_stays_pending():
-    code = "@receiver(post_save, sender='shop.Order')\ndef known(sender, **kwargs):\n    pass\n\n@receiver(post_save, sender='shop.Refund')\ndef unknown(sender, **kwargs):\n    pass\n"
+    code = (
+        "@receiver(post_save, sender='shop.Order')\ndef known(sender, **kwargs):\n    pass\n\n"
+        "@receiver(post_save, sender='shop.Refund')\ndef unknown(sender, **kwargs):\n    pass\n"
+    )
     found = receivers(code)
     assert found["shop.receivers.known"] == LIVE_READY
     assert found["shop.receivers.unknown"] == ("pending", False, "ready")
@@ -131,7 +143,10 @@ def test_a_module_level_call_of_a_helper_in_another_module_is_followed():
     files = {
         **APP,
         "shop/receivers.py": "from shop.wiring import connect_all\n\nconnect_all()\n",
-        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+        "shop/wiring.py": (
+            "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n"
+            "    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n"
+        ),
     }
     assert edges_by_receiver(graph_of(files)) == {"shop.wiring.on_save": LIVE_READY}
 
@@ -140,7 +155,10 @@ def test_a_call_under_if_name_main_does_not_run_on_import():
     files = {
         **APP,
         "shop/receivers.py": "from shop.wiring import connect_all\n\nif __name__ == '__main__':\n    connect_all()\n",
-        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+        "shop/wiring.py": (
+            "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n"
+            "    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n"
+        ),
     }
     assert edges_by_receiver(graph_of(files)) == {"shop.wiring.on_save": ("live", True, "later")}
 
@@ -148,10 +166,20 @@ def test_a_call_under_if_name_main_does_not_run_on_import():
 def test_a_helper_that_a_view_calls_too_is_reached_but_not_run_once():
     files = {
         **APP,
-        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop.wiring import connect_all\n        connect_all()\n",
-        "shop/wiring.py": "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n",
+        "shop/apps.py": (
+            "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n"
+            "    name = 'shop'\n\n    def ready(self):\n"
+            "        from shop.wiring import connect_all\n        connect_all()\n"
+        ),
+        "shop/wiring.py": (
+            "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n"
+            "    pass\n\ndef connect_all():\n    post_save.connect(on_save)\n"
+        ),
         # (callers are known in files that get the detailed pass: ones that mention signals)
-        "shop/views.py": "from shop.wiring import connect_all\n\ndef view(request):\n    connect_all()  # re-connects the signals\n",
+        "shop/views.py": (
+            "from shop.wiring import connect_all\n\ndef view(request):\n"
+            "    connect_all()  # re-connects the signals\n"
+        ),
     }
     graph = graph_of(files)
     assert edges_by_receiver(graph) == {"shop.wiring.on_save": LIVE_READY}
@@ -168,7 +196,10 @@ def test_test_modules_make_no_edges():
         {
             **APP,
             "shop/receivers.py": "",
-            "shop/tests.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n",
+            "shop/tests.py": (
+                "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n"
+                "    pass\n\npost_save.connect(h)\n"
+            ),
         }
     )
     assert graph.connections == []

@@ -121,7 +121,11 @@ def test_a_module_reached_from_a_models_module_and_from_ready_loads_with_the_mod
     files = {
         **SETTINGS,
         "shop/models.py": "import shop.common  # noqa: F401\n",
-        "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        import shop.common  # noqa: F401\n",
+        "shop/apps.py": (
+            "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n"
+            "    name = 'shop'\n\n    def ready(self):\n"
+            "        import shop.common  # noqa: F401\n"
+        ),
         "shop/common.py": "",
     }
     assert graph_of(files).loading.phase["shop.common"] == POPULATE
@@ -160,7 +164,10 @@ def test_without_any_app_every_module_counts_as_loaded():
     graph = graph_of(
         {
             "lib/__init__.py": "",
-            "lib/hooks.py": "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n",
+            "lib/hooks.py": (
+                "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n"
+                "    pass\n\npost_save.connect(h)\n"
+            ),
         }
     )
     assert graph.loading.loaded == {"lib", "lib.hooks"}
@@ -177,7 +184,9 @@ def test_without_settings_apps_are_packages_that_define_an_appconfig_a_model_or_
         "blog/models/post.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
         "legacy/__init__.py": "",
         "legacy/migrations/__init__.py": "",
-        "legacy/migrations/0001_initial.py": "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    pass\n",
+        "legacy/migrations/0001_initial.py": (
+            "from django.db import migrations\n\nclass Migration(migrations.Migration):\n    pass\n"
+        ),
         # not apps: an app registry package, model forms, the migration framework itself
         "framework/__init__.py": "",
         "framework/apps/__init__.py": "class Registry:\n    pass\n",

@@ -88,8 +88,14 @@ def test_class_attribute_bound_to_a_signal_resolves_in_other_modules():
     graph = graph_of(
         {
             "a/__init__.py": "",
-            "a/signals.py": "from django.dispatch import Signal\n\nplaced = Signal()\n\nclass Events:\n    on_placed = placed\n",
-            "a/receivers.py": "from a.signals import Events\n\ndef h(sender, **kwargs):\n    pass\n\nEvents.on_placed.connect(h)\n",
+            "a/signals.py": (
+                "from django.dispatch import Signal\n\nplaced = Signal()\n\nclass Events:\n"
+                "    on_placed = placed\n"
+            ),
+            "a/receivers.py": (
+                "from a.signals import Events\n\ndef h(sender, **kwargs):\n    pass\n\n"
+                "Events.on_placed.connect(h)\n"
+            ),
             "a/sending.py": "import a.signals as s\n\ndef go():\n    s.Events.on_placed.send(sender=None)\n",
         }
     )
@@ -105,7 +111,10 @@ def test_relative_imports_two_levels_up_and_dotted_imports():
             "shop/__init__.py": "",
             "shop/signals.py": "from django.dispatch import Signal\n\nplaced = Signal()\n",
             "shop/sub/__init__.py": "",
-            "shop/sub/deep.py": "from ..signals import placed\n\ndef h(sender, **kwargs):\n    pass\n\nplaced.connect(h)\n",
+            "shop/sub/deep.py": (
+                "from ..signals import placed\n\ndef h(sender, **kwargs):\n    pass\n\n"
+                "placed.connect(h)\n"
+            ),
             "other.py": "import shop.signals\n\ndef go():\n    shop.signals.placed.send(sender=None)\n",
         }
     )
@@ -118,7 +127,11 @@ def test_relative_imports_two_levels_up_and_dotted_imports():
 def test_djangos_re_exports_resolve_to_the_catalogs_names():
     graph = graph_of(
         {
-            "a.py": "from django.test.signals import setting_changed\nfrom django.db.models import signals\n\ndef h(sender, **kwargs):\n    pass\n\nsetting_changed.connect(h)\nsignals.post_save.connect(h)\n"
+            "a.py": (
+                "from django.test.signals import setting_changed\n"
+                "from django.db.models import signals\n\ndef h(sender, **kwargs):\n    pass\n\n"
+                "setting_changed.connect(h)\nsignals.post_save.connect(h)\n"
+            )
         }
     )
     assert sorted(e.signal for e in graph.connections) == [

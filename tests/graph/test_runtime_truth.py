@@ -119,7 +119,8 @@ def test_example_project_static_live_edges_are_exactly_the_runtime_receivers(
     runtime = project_receivers(example_runtime)
     static = static_live(example_static)
     print(
-        f"\nexample project: {sum(map(len, runtime.values()))} receivers live at runtime, {sum(map(len, static.values()))} in the static graph"
+        f"\nexample project: {sum(map(len, runtime.values()))} receivers live at runtime, "
+        f"{sum(map(len, static.values()))} in the static graph"
     )
     assert static == runtime
 

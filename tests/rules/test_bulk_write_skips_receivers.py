@@ -11,8 +11,14 @@ from signal_lint.engine import check_facts
 
 APP = {
     "shop/__init__.py": "",
-    "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop import receivers  # noqa: F401\n",
-    "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n\nclass Tag(models.Model):\n    pass\n",
+    "shop/apps.py": (
+        "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n        from shop import receivers  # noqa: F401\n"
+    ),
+    "shop/models.py": (
+        "from django.db import models\n\nclass Order(models.Model):\n    pass\n\n"
+        "class Tag(models.Model):\n    pass\n"
+    ),
 }
 
 RECEIVERS = """

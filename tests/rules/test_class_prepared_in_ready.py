@@ -163,7 +163,10 @@ PROJECT = {
     "core/__init__.py": "",
     "core/models.py": "from django.db import models\n\nclass Article(models.Model):\n    pass\n",
 }
-HOOKS = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\nclass_prepared.connect(add_fields)\n"
+HOOKS = (
+    "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n"
+    "    pass\n\nclass_prepared.connect(add_fields)\n"
+)
 
 
 def apps_with_ready(body: str) -> str:
@@ -216,7 +219,11 @@ def test_admin_modules_are_imported_from_admins_ready():
 
 
 def test_helper_function_that_ready_calls_is_flagged_at_its_connect():
-    helper = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_project_signals():\n    class_prepared.connect(add_fields)\n"
+    helper = (
+        "from django.db.models.signals import class_prepared\n\n"
+        "def add_fields(sender, **kwargs):\n    pass\n\ndef connect_project_signals():\n"
+        "    class_prepared.connect(add_fields)\n"
+    )
     files = {
         "core/apps.py": apps_with_ready(
             "from core.wiring import connect_project_signals\nconnect_project_signals()"
@@ -232,16 +239,26 @@ def test_helper_function_that_ready_calls_is_flagged_at_its_connect():
 
 
 def test_helper_called_from_appconfig_init_is_not_flagged():
-    helper = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_early():\n    class_prepared.connect(add_fields)\n"
+    helper = (
+        "from django.db.models.signals import class_prepared\n\n"
+        "def add_fields(sender, **kwargs):\n    pass\n\ndef connect_early():\n"
+        "    class_prepared.connect(add_fields)\n"
+    )
     apps = (
-        "from django.apps import AppConfig\n\nfrom core.wiring import connect_early\n\nclass CoreConfig(AppConfig):\n    name = 'core'\n\n"
-        "    def __init__(self, app_name, app_module):\n        super().__init__(app_name, app_module)\n        connect_early()\n"
+        "from django.apps import AppConfig\n\nfrom core.wiring import connect_early\n\n"
+        "class CoreConfig(AppConfig):\n    name = 'core'\n\n"
+        "    def __init__(self, app_name, app_module):\n"
+        "        super().__init__(app_name, app_module)\n        connect_early()\n"
     )
     assert project_sig003(**{"core/apps.py": apps, "core/wiring.py": helper}) == []
 
 
 def test_a_function_nothing_calls_at_start_up_is_not_judged():
-    later = "from django.db.models.signals import class_prepared\n\ndef add_fields(sender, **kwargs):\n    pass\n\ndef connect_later():\n    class_prepared.connect(add_fields)\n"
+    later = (
+        "from django.db.models.signals import class_prepared\n\n"
+        "def add_fields(sender, **kwargs):\n    pass\n\ndef connect_later():\n"
+        "    class_prepared.connect(add_fields)\n"
+    )
     assert (
         project_sig003(
             **{
@@ -294,7 +311,11 @@ def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtim
         ("late_hooks.py", "SIG003"),
         ("wiring.py", "SIG003"),
     }
-    script = "import django, json; django.setup(); import core.early_hooks as e, core.late_hooks as l, core.wiring as w; print(json.dumps({'core/early_hooks.py': e.SEEN, 'core/late_hooks.py': l.SEEN, 'core/wiring.py': w.SEEN}))"
+    script = (
+        "import django, json; django.setup(); import core.early_hooks as e, core.late_hooks as "
+        "l, core.wiring as w; print(json.dumps({'core/early_hooks.py': e.SEEN, "
+        "'core/late_hooks.py': l.SEEN, 'core/wiring.py': w.SEEN}))"
+    )
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings",

@@ -77,13 +77,19 @@ def test_arguments_every_receiver_gets_are_not_flagged():
 
 
 def test_an_argument_any_send_site_passes_satisfies_the_receiver_side():
-    sends = "order_shipped.send(sender=None, order=order, tracking_number=number)\norder_shipped.send_robust(sender=None, order=order)"
+    sends = (
+        "order_shipped.send(sender=None, order=order, tracking_number=number)\n"
+        "order_shipped.send_robust(sender=None, order=order)"
+    )
     found = sig104(receiver("sender, order, tracking_number, **kwargs"), sends)
     assert found == [("shop/views.py", 6, 5)]  # the send site that omits it
 
 
 def test_send_side_message_names_the_missing_argument_and_the_receiver():
-    sends = "order_shipped.send(sender=None, order=order, tracking_number=number)\norder_shipped.send(sender=None, order=order)"
+    sends = (
+        "order_shipped.send(sender=None, order=order, tracking_number=number)\n"
+        "order_shipped.send(sender=None, order=order)"
+    )
     (finding,) = project_findings(
         project(receiver("sender, order, tracking_number, **kwargs"), sends), "SIG104"
     )
@@ -141,7 +147,9 @@ def test_receiver_connected_from_another_module_and_aliases_are_followed():
 def test_builtin_signals_are_sig004s():
     files = project("", "pass")
     files["shop/receivers.py"] = (
-        "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n@receiver(post_save)\ndef on_save(sender, instance, create, **kwargs):\n    pass\n"
+        "from django.db.models.signals import post_save\n"
+        "from django.dispatch import receiver\n\n@receiver(post_save)\n"
+        "def on_save(sender, instance, create, **kwargs):\n    pass\n"
     )
     assert project_positions(files, "SIG104") == []
     assert [f.code for f in project_findings(files)] == ["SIG004", "SIG105"]

@@ -40,7 +40,10 @@ def test_equality_with_a_typo_is_flagged_at_the_string():
 
 def test_message_names_argument_signal_value_receiver_and_hint():
     assert messages('if action == "post-add":\n    pass') == [
-        "`action` of `m2m_changed` is never `'post-add'` in receiver `on_change`, so this comparison never matches (did you mean `'post_add'`?)"
+        (
+            "`action` of `m2m_changed` is never `'post-add'` in receiver `on_change`, so this "
+            "comparison never matches (did you mean `'post_add'`?)"
+        )
     ]
 
 
@@ -80,7 +83,10 @@ def test_substring_that_some_action_contains_is_fine():
 
 def test_substring_that_no_action_contains_is_flagged():
     assert messages('if "pre add" in action:\n    pass') == [
-        "`action` of `m2m_changed` never contains `'pre add'` in receiver `on_change`, so this comparison never matches (did you mean `'pre_add'`?)"
+        (
+            "`action` of `m2m_changed` never contains `'pre add'` in receiver `on_change`, so "
+            "this comparison never matches (did you mean `'pre_add'`?)"
+        )
     ]
 
 

@@ -64,8 +64,8 @@ def test_other_settings_are_not_judged():
 
 def test_dotted_path_on_a_model_signal_raises_at_connect():
     assert messages(connect("post_save", '"shop.models.Order"')) == [
-        "`'shop.models.Order'` is not an `\"app_label.ModelName\"` reference: `post_save.connect()` raises `ValueError`; "
-        'use `"app_label.ModelName"`'
+        "`'shop.models.Order'` is not an `\"app_label.ModelName\"` reference: "
+        '`post_save.connect()` raises `ValueError`; use `"app_label.ModelName"`'
     ]
 
 

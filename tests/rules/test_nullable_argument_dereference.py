@@ -28,7 +28,8 @@ def test_unchecked_attribute_access_is_flagged_at_the_attribute():
 def test_message_names_argument_signal_receiver_and_attribute():
     (finding,) = findings_for(logout_receiver("print(user.username)"), code="SIG014")
     assert finding.message == (
-        "`user` of `user_logged_out` can be `None`, but receiver `on_logout` reads `user.username` without a `None` check"
+        "`user` of `user_logged_out` can be `None`, but receiver `on_logout` reads "
+        "`user.username` without a `None` check"
     )
 
 

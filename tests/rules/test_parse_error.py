@@ -29,7 +29,10 @@ def test_message_is_prefixed_with_could_not_parse():
 
 
 def test_a_file_that_does_not_parse_gets_no_other_finding():
-    source = b"from django.db.models.signals import post_save\n\ndef on_save(sender):\n    pass\n\npost_save.connect(on_save\n"
+    source = (
+        b"from django.db.models.signals import post_save\n\ndef on_save(sender):\n    pass\n\n"
+        b"post_save.connect(on_save\n"
+    )
     assert [code for _, _, code, _ in found(source)] == ["SIG000"]
 
 

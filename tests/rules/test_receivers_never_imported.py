@@ -12,7 +12,10 @@ APP = {
     "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
 }
 
-RECEIVERS = "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n@receiver(post_save)\ndef on_save(sender, **kwargs):\n    pass\n"
+RECEIVERS = (
+    "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n"
+    "@receiver(post_save)\ndef on_save(sender, **kwargs):\n    pass\n"
+)
 
 
 def sig101(**files: str):
@@ -47,7 +50,10 @@ def test_imported_only_by_tests_is_flagged():
 
 
 def test_a_module_that_connects_nothing_at_import_is_not_flagged():
-    later = "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n    pass\n\ndef connect():\n    post_save.connect(on_save)\n"
+    later = (
+        "from django.db.models.signals import post_save\n\ndef on_save(sender, **kwargs):\n"
+        "    pass\n\ndef connect():\n    post_save.connect(on_save)\n"
+    )
     assert sig101(**{"shop/receivers.py": later}) == []
 
 

@@ -75,12 +75,18 @@ def test_a_local_name_bound_to_a_new_partial_is_flagged():
 
 
 def test_bound_method_connected_in_init_is_flagged():
-    code = "class Tracker:\n    def __init__(self):\n        post_save.connect(self.on_save, weak=False)\n\n    def on_save(self, sender, **kwargs):\n        pass\n"
+    code = (
+        "class Tracker:\n    def __init__(self):\n        post_save.connect(self.on_save, "
+        "weak=False)\n\n    def on_save(self, sender, **kwargs):\n        pass\n"
+    )
     assert sig103(code) == [(17, 9)]
 
 
 def test_bound_method_connected_in_another_method_is_not_flagged():
-    code = "class Tracker:\n    def start(self):\n        post_save.connect(self.on_save, weak=False)\n\n    def on_save(self, sender, **kwargs):\n        pass\n"
+    code = (
+        "class Tracker:\n    def start(self):\n        post_save.connect(self.on_save, "
+        "weak=False)\n\n    def on_save(self, sender, **kwargs):\n        pass\n"
+    )
     assert sig103(code) == []  # the same instance again is de-duplicated
 
 
@@ -117,7 +123,8 @@ def test_a_non_literal_weak_is_not_judged():
 
 def test_disconnected_in_the_same_function_is_not_flagged():
     code = in_view(
-        "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)\npost_save.disconnect(on_save)"
+        "def on_save(sender, **kwargs):\n    pass\npost_save.connect(on_save, weak=False)\n"
+        "post_save.disconnect(on_save)"
     )
     assert sig103(code) == []
 
@@ -165,7 +172,10 @@ READY_CALLS = """
 
 
 def test_helpers_only_ready_calls_run_once_and_are_not_flagged():
-    code = 'def connect_signals():\n    post_save.connect(partial(notify, "a"), weak=False)\n\n\ndef connect_others():\n    post_save.connect(partial(notify, "b"), weak=False)\n'
+    code = (
+        'def connect_signals():\n    post_save.connect(partial(notify, "a"), weak=False)\n\n\n'
+        'def connect_others():\n    post_save.connect(partial(notify, "b"), weak=False)\n'
+    )
     assert sig103(code, **{"shop/apps.py": READY_CALLS}) == []
 
 

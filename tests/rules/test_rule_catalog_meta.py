@@ -1,9 +1,9 @@
 """Every rule carries what the conventions promise: the catalog's code, name and
 severity, a message, examples both ways, ruff-style doc headings, a fixture and a
 test module.  Project rules too: their fixture is a directory holding a small
-project (``fixtures/rules/SIG102/``), their examples are multi-module projects.  The table is RULES.md's, copied here on purpose: the codes and
-names are a public interface, and this test must not depend on a file outside
-the repository.
+project (``fixtures/rules/SIG102/``), their examples are multi-module projects.  The table is
+RULES.md's, copied here on purpose: the codes and names are a public interface, and this test
+must not depend on a file outside the repository.
 """
 
 from __future__ import annotations

@@ -43,7 +43,10 @@ def test_missing_argument_is_flagged_at_the_send_call():
 
 def test_message_names_every_missing_argument():
     assert messages(send("post_save.send(sender=Order, instance=order)")) == [
-        "`post_save.send()` omits `created`, `raw`, `update_fields`, `using`, which Django always sends with `post_save`"
+        (
+            "`post_save.send()` omits `created`, `raw`, `update_fields`, `using`, which Django "
+            "always sends with `post_save`"
+        )
     ]
 
 

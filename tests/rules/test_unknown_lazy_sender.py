@@ -11,10 +11,19 @@ APPS = {
     "config/__init__.py": "",
     "shop/__init__.py": "",
     "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n",
-    "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n\nclass Base(models.Model):\n    class Meta:\n        abstract = True\n",
+    "shop/models.py": (
+        "from django.db import models\n\nclass Order(models.Model):\n    pass\n\n"
+        "class Base(models.Model):\n    class Meta:\n        abstract = True\n"
+    ),
     "catalog/__init__.py": "",
-    "catalog/apps.py": "from django.apps import AppConfig\n\nclass CatalogConfig(AppConfig):\n    name = 'catalog'\n    label = 'products'\n",
-    "catalog/models.py": "from django.db import models\n\nimport shop.receivers  # noqa: F401\n\nclass Product(models.Model):\n    pass\n",
+    "catalog/apps.py": (
+        "from django.apps import AppConfig\n\nclass CatalogConfig(AppConfig):\n"
+        "    name = 'catalog'\n    label = 'products'\n"
+    ),
+    "catalog/models.py": (
+        "from django.db import models\n\nimport shop.receivers  # noqa: F401\n\n"
+        "class Product(models.Model):\n    pass\n"
+    ),
 }
 
 
@@ -100,8 +109,14 @@ def test_every_model_signal_and_a_project_model_signal_resolve_lazily():
     files = {
         **APPS,
         "config/settings.py": SETTINGS,
-        "shop/signals.py": "from django.db.models.signals import ModelSignal\n\nrefunded = ModelSignal(use_caching=True)\n",
-        "shop/receivers.py": "from shop.signals import refunded\n\ndef on_it(sender, **kwargs):\n    pass\n\nrefunded.connect(on_it, sender='shop.Refund')\n",
+        "shop/signals.py": (
+            "from django.db.models.signals import ModelSignal\n\n"
+            "refunded = ModelSignal(use_caching=True)\n"
+        ),
+        "shop/receivers.py": (
+            "from shop.signals import refunded\n\ndef on_it(sender, **kwargs):\n    pass\n\n"
+            "refunded.connect(on_it, sender='shop.Refund')\n"
+        ),
     }
     assert project_positions(files, "SIG106") == [("shop/receivers.py", 6, 32)]
 

@@ -31,7 +31,10 @@ def receiver_of(signal: str, params: str, module: str = "django.db.models.signal
 
 def test_typo_of_a_sent_argument_gets_a_did_you_mean_hint():
     assert messages(receiver_of("post_save", "sender, instance, create, **kwargs")) == [
-        "parameter `create` of receiver `handler` is never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+        (
+            "parameter `create` of receiver `handler` is never sent by `post_save`: dispatch "
+            "raises `TypeError` (did you mean `created`?)"
+        )
     ]
 
 

@@ -17,7 +17,10 @@ def sig105(signals: str, **files: str):
 
 
 SENDS = "from shop.signals import order_placed\n\ndef place(order):\n    order_placed.send(sender=None, order=order)\n"
-RECEIVES = "from django.dispatch import receiver\n\nfrom shop.signals import order_placed\n\n@receiver(order_placed)\ndef on_placed(sender, **kwargs):\n    pass\n"
+RECEIVES = (
+    "from django.dispatch import receiver\n\nfrom shop.signals import order_placed\n\n"
+    "@receiver(order_placed)\ndef on_placed(sender, **kwargs):\n    pass\n"
+)
 
 
 def test_sent_and_received_is_not_flagged():
@@ -79,13 +82,23 @@ def test_severity_is_info():
 
 def test_aliases_re_exports_and_class_attributes_count():
     signals = "order_placed = Signal()\nplaced = order_placed\n\n\nclass Events:\n    archived = Signal()\n"
-    sends = "from shop import signals\nfrom shop.signals import Events, placed\n\ndef place(order):\n    placed.send(sender=None)\n    Events.archived.send(sender=None)\n"
-    receives = "from shop.signals import Events, order_placed\n\ndef on(sender, **kwargs):\n    pass\n\norder_placed.connect(on)\nEvents.archived.connect(on)\n"
+    sends = (
+        "from shop import signals\nfrom shop.signals import Events, placed\n\ndef place(order):\n"
+        "    placed.send(sender=None)\n    Events.archived.send(sender=None)\n"
+    )
+    receives = (
+        "from shop.signals import Events, order_placed\n\ndef on(sender, **kwargs):\n    pass\n\n"
+        "order_placed.connect(on)\nEvents.archived.connect(on)\n"
+    )
     assert sig105(signals, **{"shop/orders.py": sends, "shop/handlers.py": receives}) == []
 
 
 def test_sends_and_receivers_in_tests_count():
-    test = "from django.dispatch import receiver\n\nfrom shop.signals import order_placed\n\n@receiver(order_placed)\ndef record(sender, **kwargs):\n    pass\n\ndef test_it():\n    order_placed.send(sender=None)\n"
+    test = (
+        "from django.dispatch import receiver\n\nfrom shop.signals import order_placed\n\n"
+        "@receiver(order_placed)\ndef record(sender, **kwargs):\n    pass\n\ndef test_it():\n"
+        "    order_placed.send(sender=None)\n"
+    )
     assert sig105("order_placed = Signal()\n", **{"shop/tests.py": test}) == []
 
 
