@@ -11,7 +11,6 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -20,7 +19,7 @@ from signal_lint.atomic import write_in_place
 from signal_lint.findings import Finding
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
 
-Source = Union[str, bytes]
+Source = str | bytes
 
 
 def fix_source(source: Source, findings: Sequence[Finding]) -> Source:

@@ -201,7 +201,7 @@ def test_fail_on_applies_to_new_findings(app, capsys):
 
 def test_formats_and_statistics_show_new_findings_only(app, capsys):
     (app / "shop" / "signals.py").write_text(RECEIVERS + NEW_RECEIVER)
-    code, out, err = run(capsys, "--baseline", "baseline.json", "--format", "json", ".")
+    _code, out, _err = run(capsys, "--baseline", "baseline.json", "--format", "json", ".")
     assert [row["line"] for row in json.loads(out)] == [20]
     _code, out, _err = run(capsys, "--baseline", "baseline.json", "--statistics", ".")
     assert out.splitlines()[-1] == "1     SIG004 unknown-receiver-argument"

@@ -78,7 +78,7 @@ def test_json_output_contract(app, capsys):
 
 
 def test_path_is_shown_as_given(app, capsys):
-    code, out, err = run(capsys, "check", "--format", "json", str(app / "shop" / "signals.py"))
+    _code, out, _err = run(capsys, "check", "--format", "json", str(app / "shop" / "signals.py"))
     assert json.loads(out)[0]["path"] == str(app / "shop" / "signals.py")
     _code, out, _err = run(capsys, "check", "--format", "json", "./shop/")
     assert json.loads(out)[0]["path"] == "shop/signals.py"
@@ -139,10 +139,10 @@ def test_per_file_ignores_and_exclude(app, capsys):
 
 def test_config_errors_exit_2_with_a_message(app, capsys):
     (app / "pyproject.toml").write_text('[tool.signal-lint]\nignroe = ["SIG015"]\n')
-    code, out, err = run(capsys, "check", "shop")
+    code, _out, err = run(capsys, "check", "shop")
     assert code == 2 and "ignroe" in err
     (app / "pyproject.toml").write_text('[tool.signal-lint]\nselect = ["E501"]\n')
-    code, out, err = run(capsys, "check", "shop")
+    code, _out, err = run(capsys, "check", "shop")
     assert code == 2 and "E501" in err
     (app / "pyproject.toml").write_text("[tool.signal-lint\n")
     code, _out, err = run(capsys, "check", "shop")
@@ -157,7 +157,7 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_rules_and_rule(capsys):
-    code, out, err = run(capsys, "rules")
+    code, out, _err = run(capsys, "rules")
     assert code == 0 and out.splitlines()[1].split()[:3] == [
         "SIG001",
         "receiver-missing-kwargs",
@@ -283,7 +283,7 @@ def test_stdin_filename_names_the_file_and_its_config_applies(app, capsys, monke
         '[tool.signal-lint]\nper-file-ignores = { "shop/*.py" = ["SIG015"] }\n'
     )
     stdin_of(monkeypatch, RECEIVERS)
-    code, out, _err = run(capsys, "check", "-", "--stdin-filename", "shop/new.py")
+    _code, out, _err = run(capsys, "check", "-", "--stdin-filename", "shop/new.py")
     assert [line.split()[:2] for line in out.splitlines()] == [["shop/new.py:6:31:", "SIG004"]]
     stdin_of(monkeypatch, RECEIVERS)  # --stdin-filename alone reads stdin too, as in ruff
     assert run(capsys, "check", "--stdin-filename", "shop/new.py")[1] == out

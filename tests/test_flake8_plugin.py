@@ -224,7 +224,7 @@ def test_project_mode_matches_the_command_line_and_runs_once(jobs, tmp_path):
 
 def test_project_mode_checks_a_changed_buffer_alone(app):
     source = RECEIVERS.replace("create, **kwargs", "created, **kwargs")
-    code, out, err = flake8(
+    _code, out, _err = flake8(
         "--select",
         "SIG",
         "--signal-lint-project",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Union
 
 
 class _Local:
@@ -31,7 +30,7 @@ class NestedDef:
     qualname: str  # Python's __qualname__ within the module, e.g. "ready.<locals>.handler"
 
 
-Binding = Union[str, _Local, NestedDef]
+Binding = str | _Local | NestedDef
 
 
 class Scope:

@@ -244,7 +244,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 connection.column,
             )
             receiver, symbol, kind = _receiver(project, facts, connection)
-            for signal_text, signal_qualname in zip(
+            for _signal_text, signal_qualname in zip(
                 connection.signal_text, connection.signals, strict=False
             ):
                 signal = _signal_name(project, catalog, graph, signal_qualname)

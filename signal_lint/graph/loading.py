@@ -357,9 +357,9 @@ def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]
             for candidate in candidates:
                 if candidate not in loading.loaded:
                     loading.loaded.add(candidate)
-                    loading.phase[candidate] = phase
+                    loading.phase[candidate] = phase  # noqa: B023  (load() runs in this iteration only)
                     loading.why[candidate] = reason
-                    queue.append(candidate)
+                    queue.append(candidate)  # noqa: B023  (as above)
 
         for module, (reason, root_phase) in sorted(roots.items()):
             if root_phase == phase:

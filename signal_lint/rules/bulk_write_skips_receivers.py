@@ -175,7 +175,7 @@ class BulkWriteSkipsReceivers(Rule):
                         created_only.discard(edge.receiver)  # also a pre_save receiver
         if not receivers:
             return
-        for module, facts in sorted(project.modules.items()):
+        for _module, facts in sorted(project.modules.items()):
             if facts.is_test:
                 continue  # tests bulk-load fixtures on purpose
             for model, method, line, column in facts.bulk_writes:

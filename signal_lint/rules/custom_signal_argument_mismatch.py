@@ -167,7 +167,7 @@ class CustomSignalArgumentMismatch(Rule):
             if node is not None and not node.builtin and ctx.builtin(send.signal) is None:
                 sends[send.signal].append(send)
         required: dict[str, list[tuple[FileFacts, ReceiverUse, Param]]] = defaultdict(list)
-        for module, facts in sorted(project.modules.items()):
+        for _module, facts in sorted(project.modules.items()):
             for use in receivers(facts, ctx):
                 params = list(use.function.params)
                 if use.bound or first_parameter_is_sig005s(use):

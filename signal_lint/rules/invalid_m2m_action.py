@@ -6,8 +6,7 @@ https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from typing import AbstractSet
+from collections.abc import Iterator, Set
 
 from signal_lint.extract.facts import Compare, FileFacts
 from signal_lint.findings import ERROR, Finding
@@ -21,7 +20,7 @@ NEVER = {
 }
 
 
-def _can_match(compare: Compare, allowed: AbstractSet[str]) -> bool:
+def _can_match(compare: Compare, allowed: Set[str]) -> bool:
     if compare.op == "contains":  # ``"add" in action``
         return any(compare.value in value for value in allowed)
     if compare.op == "in":  # ``action in "pre_add post_add"``

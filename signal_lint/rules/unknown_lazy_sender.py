@@ -146,7 +146,7 @@ class UnknownLazySender(Rule):
             any(app.package == entry or (app.config or "") == entry for app in graph.loading.apps)
             for entry in graph.loading.installed
         )
-        for module, facts in sorted(project.modules.items()):
+        for _module, facts in sorted(project.modules.items()):
             for connection in facts.connections:
                 sender = connection.sender
                 if connection.kind == "disconnect" or sender.kind != "string" or not sender.value:

@@ -52,7 +52,7 @@ def load_dispatcher(version: tuple[int, int]) -> ModuleType | None:
     path = CORPUS_DISPATCHERS.get(version)
     if path is None or not path.is_file():
         return None
-    name = "signal_lint_tests_django_%d_%d_dispatcher" % version
+    name = "signal_lint_tests_django_{}_{}_dispatcher".format(*version)
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

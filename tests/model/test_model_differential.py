@@ -289,14 +289,14 @@ class DispatcherMachine(RuleBasedStateMachine):
 
 
 VERSIONS = [(4, 2), (5, 2), (6, 1)]
-VERSION_IDS = ["django-%d.%d" % version for version in VERSIONS]
+VERSION_IDS = ["django-{}.{}".format(*version) for version in VERSIONS]
 
 
 def machine_for(version: tuple[int, int]) -> type:
     dispatcher = load_dispatcher(version)
     if dispatcher is None:
-        pytest.skip("Django %d.%d dispatcher source not available" % version)
-    name = "Django%d%dMachine" % version
+        pytest.skip("Django {}.{} dispatcher source not available".format(*version))
+    name = "Django{}{}Machine".format(*version)
     return type(name, (DispatcherMachine,), {"version": version, "dispatcher": dispatcher})
 
 
