@@ -4,7 +4,9 @@ It lives in ``.signal_lint_cache/`` at the project root (see
 ``cache_directory``), which carries its own ``.gitignore`` like ruff's.
 Two files: the facts of each file (``facts-*.json``, keyed by display path,
 content hash and module name) and the findings of the last run
-(``run-*.json``), which a run over unchanged files prints as they are.
+(``run-*.json``), which a run over unchanged files prints as they are.  Plus
+what was read of the installed packages (``installed-*.json``, see
+``InstalledCache``).
 
 The cache directory sits inside the checked tree, where a pull request can
 put anything, so the files are data only: JSON read by ``signal_lint.codec``,
@@ -22,13 +24,15 @@ import json
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from signal_lint import __version__
 from signal_lint.atomic import write_atomically
 from signal_lint.codec import Invalid, decoder, encode, schema
 from signal_lint.extract.facts import FileFacts
 from signal_lint.findings import Finding
+from signal_lint.installed.distributions import Index
+from signal_lint.installed.reading import InstalledPackage
 from signal_lint.reading import read_regular_file
 
 CACHE_DIRECTORY = ".signal_lint_cache"
@@ -37,6 +41,7 @@ ENVIRONMENT_VARIABLE = "SIGNAL_LINT_CACHE_DIR"
 FORMAT = 2
 # A cache file is regular and written by us; this only bounds what a hostile one can cost.
 MAX_CACHE_FILE_SIZE = 2 * 1024 * 1024 * 1024
+T = TypeVar("T")
 
 
 def content_hash(source: bytes) -> str:
@@ -130,6 +135,57 @@ class RunCache:
 
     def save(self, findings: Sequence[Finding]) -> None:
         _dump(self.directory, self.path, {**_header("run", self.key), "findings": findings})
+
+
+class InstalledCache:
+    """What was read of the environment's installed packages, so a warm run opens none of them.
+
+    One file for the index of an environment's distributions, keyed by the
+    ``stat`` signature of its ``site-packages``, and one per distribution
+    version read (its files' facts and its send sites), keyed by its
+    ``.dist-info`` name, version, ``RECORD`` hash and location: upgrading a
+    package makes a new key, and the files of versions no longer installed are
+    left for ``signal-lint`` to ignore (delete the directory to drop them).
+    """
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def index(self, signature: str) -> Index | None:
+        return self._get("index", signature, Index)
+
+    def save_index(self, signature: str, index: Index) -> None:
+        self._put("index", signature, index, Index)
+
+    def package(self, key: str) -> InstalledPackage | None:
+        return self._get("package", key, InstalledPackage)
+
+    def save_package(self, key: str, package: InstalledPackage) -> None:
+        self._put("package", key, package, InstalledPackage)
+
+    def _file(self, kind: str, key: str, shape: type) -> tuple[str, dict[str, Any]]:
+        full = f"{key}|{code_fingerprint()}|{schema(shape)}"
+        name = hashlib.blake2b(full.encode(), digest_size=12).hexdigest()
+        path = os.path.join(self.directory, f"installed-{kind}-{__version__}-{name}.json")
+        return path, _header(f"installed-{kind}", full)
+
+    def _get(self, kind: str, key: str, shape: type[T]) -> T | None:
+        path, header = self._file(kind, key, shape)
+        data = _load(path, header)
+        if data is None:
+            return None
+        try:
+            return decoder(shape)(data.get("value"))
+        except (Invalid, TypeError, ValueError, RecursionError):
+            return None  # damaged or hostile: read the package again
+
+    def _put(self, kind: str, key: str, value: object, shape: type) -> None:
+        path, header = self._file(kind, key, shape)
+        _dump(self.directory, path, {**header, "value": value})
+
+
+def installed_cache(directory: str | None) -> InstalledCache | None:
+    return InstalledCache(directory) if directory is not None else None
 
 
 def _decode_facts(data: Any) -> FileFacts:

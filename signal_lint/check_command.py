@@ -18,6 +18,7 @@ from signal_lint.cli import (
     EXIT_USAGE,
     add_input_options,
     load_run_config,
+    print_notes,
 )
 
 if TYPE_CHECKING:
@@ -135,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
     result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=stdin)
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
+    print_notes(args, result.notes)
     if stdin is not None:  # the whole project may have been read: report the stdin file's findings
         findings = [f for f in result.findings if f.path == stdin.display]
     elif args.project_root is not None:

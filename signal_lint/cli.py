@@ -77,6 +77,15 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
         help="larger files are reported (SIG000), not read, e.g. 10MiB "
         "(default: [tool.signal-lint] max-file-size, else 10MiB)",
     )
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the project's interpreter or virtualenv, whose installed packages are read as "
+        "files, never run (default: `python` in the config, $VIRTUAL_ENV, ./.venv, ./venv)",
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="say what is read, and what is not"
+    )
 
 
 def load_run_config(args: argparse.Namespace, paths: Sequence[str], given: Sequence[str]) -> Config:
@@ -99,6 +108,8 @@ def load_run_config(args: argparse.Namespace, paths: Sequence[str], given: Seque
     if args.max_file_size is not None:
         size = parse_size(args.max_file_size, "--max-file-size", "command line")
         config = replace(config, max_file_size=size)
+    if args.python:  # relative to the current directory, like every path typed
+        config = replace(config, python=os.path.abspath(args.python))
     return config
 
 
@@ -113,3 +124,10 @@ def _path_error(path: str) -> str | None:
     if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
         return f"{path}: not a file or directory"
     return None
+
+
+def print_notes(args: argparse.Namespace, notes: Sequence[str]) -> None:
+    """What ``--verbose`` adds on stderr."""
+    if args.verbose:
+        for note in notes:
+            print(f"signal-lint: {note}", file=sys.stderr)

@@ -43,6 +43,8 @@ class Config:
     cache_dir: str | None = None  # --cache-dir or $SIGNAL_LINT_CACHE_DIR (absolute), if given
     cache_root: str | None = None  # where the default .signal_lint_cache goes; None: ``root``
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger source files are SIG000, not read
+    # the project's interpreter or virtual environment (``python`` key, ``--python``): absolute
+    python: str | None = None
 
     def fingerprint(self) -> str:
         """What cached facts depend on (module names come from ``src``)."""
@@ -51,7 +53,7 @@ class Config:
 
 KNOWN_KEYS = {
     "select", "ignore", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "src",
-    "extra-signals", "signal-catalogs", "django-version", "fail-on", "max-file-size",
+    "extra-signals", "signal-catalogs", "django-version", "fail-on", "max-file-size", "python",
 }  # fmt: skip
 TABLE = "signal-lint"
 ENVIRONMENT_CACHE_DIR = "SIGNAL_LINT_CACHE_DIR"
@@ -180,6 +182,7 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
         max_file_size=parse_size(
             table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), "max-file-size", where
         ),
+        python=_python(table.get("python"), root, where),
     )
     if extra:
         from signal_lint.catalog import load_catalog
@@ -189,6 +192,14 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
         except ValueError as error:
             raise ConfigError(f"{where}: extra-signals: {error}") from None
     return config
+
+
+def _python(value: Any, root: str, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: python must be the path of an interpreter or a virtualenv")
+    return os.path.normpath(os.path.join(root, os.path.expanduser(value)))
 
 
 def _strings(value: Any, key: str, where: str) -> tuple[str, ...]:

@@ -17,7 +17,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from signal_lint.aliases import alias_table, follow_aliases, unique_modules
-from signal_lint.cache import FactsCache, RunCache, cache_directory, content_hash
+from signal_lint.cache import (
+    FactsCache,
+    RunCache,
+    cache_directory,
+    content_hash,
+    installed_cache,
+)
 from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
@@ -26,6 +32,7 @@ from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.findings import SEVERITY_ORDER, Finding
+from signal_lint.installed import Installed, Located, locate, read_installed
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
 from signal_lint.rules.base import all_rules
 from signal_lint.rules.context import RuleContext
@@ -59,6 +66,7 @@ class CheckResult:
     findings: list[Finding]
     messages: list[str] = field(default_factory=list)  # paths skipped, for stderr
     files: int = 0
+    notes: list[str] = field(default_factory=list)  # for stderr with --verbose
 
 
 @contextlib.contextmanager
@@ -106,20 +114,21 @@ def _check_paths(
         )
     cache_dir = _cache_dir(config, messages) if use_cache else None
     sources = read_all(files, config, hash_contents=cache_dir is not None, stdin=stdin)
+    located = locate(config.root, config.python, installed_cache(cache_dir))
     run_cache = None
     if cache_dir is not None:
-        key = repr((config, [(s.file.display, s.digest, s.module) for s in sources]))
+        key = repr((config, located.state, [(s.file.display, s.digest, s.module) for s in sources]))
         run_cache = RunCache(
             cache_dir, config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
         )
         findings = run_cache.findings()
         if findings is not None:  # nothing changed since the last run
-            return CheckResult(findings, messages, len(files))
-    all_facts, catalog = project_facts(sources, config, jobs, cache_dir)
-    findings = check_facts(all_facts, catalog, config)
+            return CheckResult(findings, messages + located.messages, len(files), located.notes)
+    all_facts, catalog, installed = project_facts(sources, config, jobs, cache_dir, located)
+    findings = check_facts(all_facts, catalog, config, installed=installed)
     if run_cache is not None:
         run_cache.save(findings)
-    return CheckResult(findings, messages, len(files))
+    return CheckResult(findings, messages + installed.messages, len(files), installed.notes)
 
 
 def _cache_dir(config: Config, messages: list[str]) -> str | None:
@@ -138,25 +147,42 @@ def _cache_dir(config: Config, messages: list[str]) -> str | None:
 
 
 def graph_paths(
-    paths: Sequence[str], config: Config, jobs: int | None = None, use_cache: bool = True
+    paths: Sequence[str],
+    config: Config,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    notes: list[str] | None = None,
 ) -> tuple[Graph, list[Finding], list[str]]:
-    """The project graph of ``paths``, with every finding (for the report)."""
+    """The project graph of ``paths``, with every finding (for the report) and the messages for
+    stderr; ``notes`` receives what to say with ``--verbose``."""
     from signal_lint.graph import build_graph
 
     with collector_paused():
         files, messages = discover(paths, config.root, config.exclude)
         cache_dir = _cache_dir(config, messages) if use_cache else None
-        all_facts, catalog = project_facts(
-            read_all(files, config, hash_contents=cache_dir is not None), config, jobs, cache_dir
+        all_facts, catalog, installed = project_facts(
+            read_all(files, config, hash_contents=cache_dir is not None),
+            config,
+            jobs,
+            cache_dir,
+            locate(config.root, config.python, installed_cache(cache_dir)),
         )
-        graph = build_graph(all_facts, catalog)
-        return graph, check_facts(all_facts, catalog, config, graph), messages
+        graph = build_graph([*all_facts, *installed.facts()], catalog, origins=installed.origins())
+        findings = check_facts(all_facts, catalog, config, graph, installed)
+        if notes is not None:
+            notes.extend(installed.notes)
+        return graph, findings, messages + installed.messages
 
 
 def project_facts(
-    sources: Sequence[Source], config: Config, jobs: int | None, cache_dir: str | None
-) -> tuple[list[FileFacts], Catalog]:
-    """Every file's facts (from the cache in ``cache_dir`` where unchanged) and the catalog they are checked against."""
+    sources: Sequence[Source],
+    config: Config,
+    jobs: int | None,
+    cache_dir: str | None,
+    located: Located,
+) -> tuple[list[FileFacts], Catalog, Installed]:
+    """Every file's facts (from the cache in ``cache_dir`` where unchanged), what the installed
+    packages it uses add, and the catalog they are checked against (with the packages' signals)."""
     cache = FactsCache(cache_dir, config.root, config.fingerprint()) if cache_dir else None
     all_facts = detail_receiver_files(
         extract_all(sources, jobs, cache, config.max_file_size),
@@ -166,7 +192,14 @@ def project_facts(
     )
     if cache is not None:
         cache.save()
-    return all_facts, load_catalog(config.django_version, config.extra_signals)
+    installed = read_installed(
+        located,
+        all_facts,
+        installed_cache(cache_dir),
+        extract=lambda files: _extract_files(files, jobs, config.max_file_size),
+    )
+    catalog = load_catalog(config.django_version, config.extra_signals)
+    return all_facts, catalog.with_installed(installed.specs()), installed
 
 
 @dataclass(frozen=True)
@@ -361,6 +394,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _extract_files(
+    files: Sequence[tuple[str, str, str, bool]], jobs: int | None, max_size: int
+) -> list[FileFacts]:
+    """Facts of files given as (path, display path, module, is_package), in order."""
+    tasks: list[Task] = [
+        (index, path, display, module, is_package, False, None, max_size)
+        for index, (path, display, module, is_package) in enumerate(files)
+    ]
+    return _run(tasks, jobs)
+
+
 def _extract(task: Task) -> FileFacts:
     """In a worker: read one file and extract its facts (workers return plain facts, never trees)."""
     _, path, display, module, is_package, detailed, given, max_size = task
@@ -400,14 +444,22 @@ def project_context(
 
 
 def check_facts(
-    all_facts: Sequence[FileFacts], catalog: Catalog, config: Config, graph: Graph | None = None
+    all_facts: Sequence[FileFacts],
+    catalog: Catalog,
+    config: Config,
+    graph: Graph | None = None,
+    installed: Installed | None = None,
 ) -> list[Finding]:
     """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph
-    report), so it is built once."""
+    report), so it is built once.
+
+    ``installed``: the packages read from the environment; their files join the graph (their
+    receivers, their re-exports) but are never checked, and no finding is reported in them."""
+    package_facts = installed.facts() if installed is not None else []
     if graph is not None and graph.project is not None:
         modules, aliases = graph.project.modules, graph.project.aliases
     else:
-        modules = unique_modules(all_facts)
+        modules = unique_modules([*all_facts, *package_facts])
         aliases = alias_table(
             modules
         )  # one table for the rules and the graph: on a large tree it is big
@@ -426,7 +478,13 @@ def check_facts(
 
         try:
             if graph is None:
-                graph = build_graph(list(all_facts), catalog, modules=modules, aliases=aliases)
+                graph = build_graph(
+                    [*all_facts, *package_facts],
+                    catalog,
+                    modules=modules,
+                    aliases=aliases,
+                    origins=installed.origins() if installed is not None else None,
+                )
             for rule in project_rules:
                 findings.extend(rule.check_project(graph, ctx))
         except Exception as error:  # a bug of ours must not cost the user the per-file findings
@@ -435,7 +493,12 @@ def check_facts(
                 file=sys.stderr,
             )
     by_path = {facts.path: facts for facts in all_facts}
-    kept = [f for f in findings if not _silenced(f, by_path.get(f.path), config)]
+    packages = installed.paths() if installed is not None else frozenset()
+    kept = [
+        f
+        for f in findings
+        if f.path not in packages and not _silenced(f, by_path.get(f.path), config)
+    ]
     return sorted(set(kept), key=Finding.sort_key)
 
 

@@ -14,7 +14,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from signal_lint.cli import add_input_options, load_run_config
+from signal_lint.cli import add_input_options, load_run_config, print_notes
 from signal_lint.report.escape import printable, printable_data
 
 if TYPE_CHECKING:
@@ -62,6 +62,12 @@ def add_parsers(commands: Any) -> None:
     graph.add_argument("--config", help="pyproject.toml to read instead of searching upwards")
     graph.add_argument("--no-cache", action="store_true")
     add_input_options(graph)
+    graph.add_argument(
+        "--include-installed",
+        action="store_true",
+        help="show the installed packages' signals, receivers and sends too (the HTML report "
+        "has them, hidden behind a toggle; --sender's what-runs-when always lists them)",
+    )
     graph.set_defaults(handler=run_graph)
 
     diff = commands.add_parser(
@@ -94,7 +100,13 @@ def run_graph(args: argparse.Namespace) -> int:
     from signal_lint.config import ConfigError
     from signal_lint.engine import graph_paths
     from signal_lint.graph.query import Query, QueryError, apply, resolve
-    from signal_lint.report.graph import RenderOptions, graph_data, relative_to, render
+    from signal_lint.report.graph import (
+        RenderOptions,
+        graph_data,
+        project_only,
+        relative_to,
+        render,
+    )
     from signal_lint.report.links import LinkError, check_template
 
     try:
@@ -104,14 +116,16 @@ def run_graph(args: argparse.Namespace) -> int:
     except (ConfigError, LinkError) as error:
         print(f"signal-lint: {error}", file=sys.stderr)
         return EXIT_USAGE
+    notes: list[str] = []
     graph, findings, messages = graph_paths(
-        args.paths, config, args.jobs, use_cache=not args.no_cache
+        args.paths, config, args.jobs, use_cache=not args.no_cache, notes=notes
     )
     for message in messages:
         print(f"signal-lint: {message}", file=sys.stderr)
+    print_notes(args, notes)
     root = project_root(args.paths, config.root, config.path)
     data = printable_data(graph_data(graph, findings, root))  # non-UTF-8 file names: valid JSON
-    try:
+    try:  # names resolve against everything: what runs when a model saves lists the packages'
         query = resolve(
             Query(tuple(args.sender), tuple(args.signal), tuple(args.receiver), tuple(args.app)),
             data,
@@ -119,6 +133,8 @@ def run_graph(args: argparse.Namespace) -> int:
     except QueryError as error:
         print(f"signal-lint: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if not (args.include_installed or args.format == "html"):
+        data = graph_data(project_only(graph), findings, root)
     shown = apply(query, data)
     if args.format == "text" and query.senders:
         from signal_lint.graph.what_runs_when import what_runs_when

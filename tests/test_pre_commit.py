@@ -17,6 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from packages_environment import FIXTURE_PROJECT, build_environment
 
 from signal_lint.cli import main
 
@@ -201,26 +202,50 @@ def documented_try_repo(hooks: Path) -> list[str]:
     return [*argv[1:2], str(hooks), *argv[3:]]
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
-def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(tmp_path):
+@pytest.fixture(scope="module")
+def try_repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str]]:
+    """docs/pre-commit.md's try-repo on three projects at once (try-repo installs the hook into a
+    fresh environment each time): a bad receiver, the same fixed, and a project whose ``.venv``
+    holds real packages from PyPI (allauth, wagtail, django-cms) but not signal-lint."""
+    if shutil.which("git") is None:
+        pytest.fail("pre-commit needs git")
+    tmp_path = tmp_path_factory.mktemp("pre-commit")
     hooks = hook_repository(tmp_path / "signal-lint")
     command = documented_try_repo(hooks)
     assert command == ["try-repo", str(hooks), "signal-lint", "--all-files"]
-    runs = {}
+    projects = {}
     for name, signals in (("bad", BAD_SIGNALS), ("fixed", FIXED_SIGNALS)):
-        project = tmp_path / name
-        write_app(project, signals)
+        projects[name] = tmp_path / name
+        write_app(projects[name], signals)
+    projects["installed"] = tmp_path / "installed"
+    shutil.copytree(FIXTURE_PROJECT, projects["installed"])
+    (projects["installed"] / ".venv").symlink_to(build_environment())
+    (projects["installed"] / ".gitignore").write_text(".venv\n")
+    runs = {}
+    for name, project in projects.items():
         git("init", "-q", cwd=project)
         git("add", "-A", cwd=project)
-        # try-repo installs the hook into a fresh environment each time: run both at once
         runs[name] = pre_commit(*command, cwd=project)
-    (bad_output, _), (fixed_output, _) = (
-        runs["bad"].communicate(timeout=300),
-        runs["fixed"].communicate(timeout=300),
-    )
-    assert runs["bad"].returncode == 1, bad_output
+    return {name: (run.wait(timeout=300), run.communicate()[0]) for name, run in runs.items()}
+
+
+def test_pre_commit_try_repo_fails_on_a_bad_receiver_and_passes_when_fixed(try_repo):
+    (bad_code, bad_output), (fixed_code, fixed_output) = try_repo["bad"], try_repo["fixed"]
+    assert bad_code == 1, bad_output
     assert re.search(r"^signal-lint\.+Failed$", bad_output, re.MULTILINE), bad_output
     assert FINDING in bad_output.splitlines()
-    assert runs["fixed"].returncode == 0, fixed_output
+    assert fixed_code == 0, fixed_output
     assert re.search(r"^signal-lint\.+Passed$", fixed_output, re.MULTILINE), fixed_output
     assert "SIG0" not in fixed_output
+
+
+def test_pre_commit_reads_the_projects_venv_without_signal_lint_in_it(try_repo):
+    # The hook runs in pre-commit's own environment (VIRTUAL_ENV points there); the project's
+    # .venv holds allauth and not signal-lint: its user_signed_up is still known.
+    code, output = try_repo["installed"]
+    assert code == 1, output
+    assert re.search(r"^signal-lint\.+Failed$", output, re.MULTILINE), output
+    assert [line for line in output.splitlines() if " SIG" in line] == [
+        "accounts/receivers.py:6:30: SIG004 parameter `usr` of receiver `welcome` is never sent "
+        "by `user_signed_up`: dispatch raises `TypeError` (did you mean `user`?)"
+    ]

@@ -130,7 +130,11 @@ class SignalSpec:
     sender_description: str = ""
     doc_url: str = ""
     notes: str = ""  # version notes, for docs
-    builtin: bool = True  # False for signals added from config (`extra`)
+    builtin: bool = True  # False for signals added from config (`extra`) or read from a package
+    # Some send site expands a dict we cannot follow (or none is known): it may send names
+    # outside always/sometimes, so only a close misspelling of an always-sent one is an error.
+    open_ended: bool = False
+    package: str = ""  # "django-allauth 65.3.0" for a signal read from an installed package
 
     def sends(self, arg: str) -> bool:
         """True if at least one send site passes ``arg`` (in ``always | sometimes``).
@@ -230,6 +234,17 @@ class Catalog:
     def extended(self, specs: Iterable[SignalSpec]) -> Catalog:
         """A new catalog with ``specs`` added (replacing specs with the same qualname)."""
         return Catalog(list(self.signals) + list(specs), self.django_version, self.models)
+
+    def with_installed(self, specs: Iterable[SignalSpec]) -> Catalog:
+        """A new catalog with the signals read from installed packages added under what it
+        has: a signal already known (Django's, or declared in ``extra-signals``) keeps its entry."""
+        added = []
+        for spec in specs:
+            if spec.qualname in self:
+                continue
+            aliases = tuple(alias for alias in spec.aliases if alias not in self)
+            added.append(spec if aliases == spec.aliases else replace(spec, aliases=aliases))
+        return self.extended(added) if added else self
 
     def __contains__(self, qualname: object) -> bool:
         return isinstance(qualname, str) and qualname in self._index

@@ -11,7 +11,7 @@ module Django never imports.
 from __future__ import annotations
 
 import ast
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 
 from signal_lint.catalog import Catalog
@@ -29,6 +29,7 @@ from signal_lint.graph.loading import (
 )
 from signal_lint.graph.project import Project
 from signal_lint.graph.senders import SenderName, Unresolved
+from signal_lint.installed.reading import Origin
 from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
 from signal_lint.model import (
     COLLECTED,
@@ -58,6 +59,7 @@ class SignalNode:
     model_signal: bool
     path: str | None = None
     line: int | None = None
+    package: Origin | None = None  # defined in an installed package (read, never judged)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ReceiverNode:
     path: str
     line: int
     kind: str  # function, nested-function, method, lambda, partial, temporary-method, call, name
+    package: Origin | None = None  # connected by an installed package
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ class Edge:
     # rank in the order the project's connect() calls run (Python's import order; import_order.py):
     # send() calls a signal's sync receivers in this order, then its async ones
     sequence: int = 0
+    package: Origin | None = None  # made by an installed package
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ class SendNode:
     column: int
     has_star_kwargs: bool
     module: str
+    package: Origin | None = None  # a send site of an installed package
 
 
 @dataclass
@@ -164,13 +169,17 @@ def build_graph(
     catalog: Catalog,
     modules: dict[str, F.FileFacts] | None = None,
     aliases: dict[str, str] | None = None,
+    origins: Mapping[str, Origin] | None = None,
 ) -> Graph:
-    """``modules``/``aliases``: ``unique_modules``/``alias_table`` of ``all_facts``, when the caller has them."""
-    project = Project(all_facts, modules, aliases)
+    """``modules``/``aliases``: ``unique_modules``/``alias_table`` of ``all_facts``, when the caller has them.
+
+    ``origins``: the modules of ``all_facts`` read from installed packages, with the package:
+    their signals, receivers and sends are in the graph, marked with it."""
+    project = Project(all_facts, modules, aliases, origins)
     loading = compute_loading(project)
     graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
     registry = _register_models(project, graph)
-    for facts in project.modules.values():
+    for module, facts in project.modules.items():
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
             graph.signals[qualname] = SignalNode(
@@ -180,6 +189,7 @@ def build_graph(
                 definition.kind == "ModelSignal",
                 facts.path,
                 definition.line,
+                project.origins.get(module),
             )
     pending = _connections(project, graph, catalog)
     _replay(graph, registry, pending)
@@ -253,7 +263,13 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 sender = _sender(project, graph, facts, connection)
                 graph.receivers.setdefault(
                     receiver,
-                    ReceiverNode(receiver, facts.path, _receiver_line(facts, connection), kind),
+                    ReceiverNode(
+                        receiver,
+                        facts.path,
+                        _receiver_line(facts, connection),
+                        kind,
+                        project.origins.get(module),
+                    ),
                 )
                 temporary = connection.weak is not False and kind in INLINE_TEMPORARY_KINDS
                 frame_bound = (
@@ -341,6 +357,7 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
     owners: dict[str, list[str]] = {}  # per signal: the receiver of each model.connections() index
     results: list[tuple[_Pending, str, str]] = []
     sequence = {id(item): index for index, item in enumerate(pending)}
+    origins = graph.project.origins if graph.project is not None else {}
     for item in pending:
         node = graph.signals[item.signal]
         model = models.setdefault(
@@ -376,7 +393,7 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
     records = {signal: model.connections() for signal, model in models.items()}
     for item, status, detail in results:
         if status:
-            graph.connections.append(_edge(item, status, detail, sequence[id(item)]))
+            graph.connections.append(_edge(origins, item, status, detail, sequence[id(item)]))
             continue
         record = records[item.signal][int(detail)]
         reason = ""
@@ -394,11 +411,13 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
         elif record.status == PENDING:
             reason = f"no model `{item.connection.sender.value}` is registered, so the lazy sender never resolves"
         status = record.status if record.status in (COLLECTED, IGNORED, PENDING) else LIVE
-        graph.connections.append(_edge(item, status, reason, sequence[id(item)]))
+        graph.connections.append(_edge(origins, item, status, reason, sequence[id(item)]))
     graph.connections.sort(key=lambda e: (e.path, e.line, e.column, e.signal, e.receiver))
 
 
-def _edge(item: _Pending, status: str, reason: str, sequence: int) -> Edge:
+def _edge(
+    origins: Mapping[str, Origin], item: _Pending, status: str, reason: str, sequence: int
+) -> Edge:
     connection = item.connection
     return Edge(
         signal=item.signal,
@@ -418,6 +437,7 @@ def _edge(item: _Pending, status: str, reason: str, sequence: int) -> Edge:
         function=connection.function,
         phase=PHASE_NAMES[item.order[0]],
         sequence=sequence,
+        package=origins.get(item.facts.module),
     )
 
 
@@ -573,5 +593,6 @@ def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:
                     send.column,
                     send.has_star_kwargs,
                     module,
+                    project.origins.get(module),
                 )
             )

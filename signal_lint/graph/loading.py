@@ -135,7 +135,11 @@ def compute_loading(project: Project) -> Loading:
     for module in settings_modules:
         root(module, "settings", POPULATE)
     for module, facts in project.modules.items():
-        if module.rsplit(".", 1)[-1] in ENTRY_POINT_NAMES and not facts.is_test:
+        if (
+            module.rsplit(".", 1)[-1] in ENTRY_POINT_NAMES
+            and not facts.is_test
+            and not project.installed(module)
+        ):
             root(module, "entry point", POPULATE)
     for urlconf in urlconfs:
         root(urlconf, "ROOT_URLCONF", LATER)
@@ -179,8 +183,8 @@ def _settings_modules(project: Project) -> list[str]:
     found = [m for m in named if m in project.modules and not _template_or_test(project.modules[m])]
     for module, facts in project.modules.items():
         parts = module.split(".")
-        if _template_or_test(facts):
-            continue
+        if _template_or_test(facts) or project.installed(module):
+            continue  # an installed package's settings are for its own tests or templates
         if parts[-1] in SETTINGS_NAMES or (len(parts) > 1 and parts[-2] in SETTINGS_NAMES):
             if any(name == "INSTALLED_APPS" for name, _ in facts.settings) or module in named:
                 found.append(module)
@@ -257,8 +261,8 @@ def _guessed_apps(project: Project) -> list[App]:
     """
     packages = set()
     for module, facts in project.modules.items():
-        if facts.is_test:
-            continue
+        if facts.is_test or project.installed(module):
+            continue  # an installed package's apps are the INSTALLED_APPS entries naming them
         parts = module.split(".")
         for index in range(1, len(parts)):
             name, head = parts[index], ".".join(parts[:index])

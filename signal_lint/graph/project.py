@@ -8,10 +8,11 @@ signal), so every connection and send names the object it really uses.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from signal_lint.aliases import alias_table, unique_modules
 from signal_lint.extract.facts import ClassDef, FileFacts, Function
+from signal_lint.installed.reading import Origin
 
 APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
@@ -23,11 +24,14 @@ class Project:
         all_facts: Iterable[FileFacts],
         modules: dict[str, FileFacts] | None = None,
         aliases: dict[str, str] | None = None,
+        origins: Mapping[str, Origin] | None = None,
     ) -> None:
         self.modules: dict[str, FileFacts] = (
             unique_modules(all_facts) if modules is None else modules
         )
         self.aliases: dict[str, str] = alias_table(self.modules) if aliases is None else aliases
+        # modules read from installed packages -> the package: in the graph, never judged
+        self.origins: Mapping[str, Origin] = origins or {}
         self.classes: dict[str, tuple[FileFacts, ClassDef]] = {}
         self.functions: dict[str, tuple[FileFacts, Function]] = {}
         # the modules each module star-imports (``from .x import *``), and the names bound at module
@@ -115,6 +119,10 @@ class Project:
     def resolve_prefix(self, qualname: str) -> str:
         target = self.aliases.get(qualname)
         return target if target is not None and target != qualname else qualname
+
+    def installed(self, module: str) -> bool:
+        """Read from an installed package, not part of the project."""
+        return module in self.origins
 
     def is_module(self, name: str) -> bool:
         return name in self.modules

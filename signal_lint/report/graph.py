@@ -9,6 +9,7 @@ so the same project gives the same bytes wherever it is checked out.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -19,6 +20,7 @@ from signal_lint.findings import Finding
 from signal_lint.graph import Graph
 from signal_lint.graph.query import sender_text
 from signal_lint.graph.senders import sender_json
+from signal_lint.installed.reading import Origin
 
 
 def relative_to(root: str | None) -> Callable[[str], str]:
@@ -70,7 +72,15 @@ def _apps(graph: Graph) -> list[dict[str, Any]]:
                 if facts.is_package and name != app.package:
                     directory = os.path.dirname(directory)
                 break
-        apps.append({"label": app.label, "package": app.package, "path": directory})
+        origin = project.origins.get(app.package) if project is not None else None
+        apps.append(
+            {
+                "label": app.label,
+                "package": app.package,
+                "path": directory,
+                "installed": _package(origin),
+            }
+        )
     return sorted(apps, key=lambda a: (a["label"], a["package"]))
 
 
@@ -95,12 +105,19 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
                 "model_signal": node.model_signal,
                 "path": node.path,
                 "line": node.line,
+                "installed": _package(node.package),
             }
             for node in sorted(graph.signals.values(), key=lambda n: n.qualname)
             if _used(graph, node.qualname)
         ],
         "receivers": [
-            {"name": node.qualname, "kind": node.kind, "path": node.path, "line": node.line}
+            {
+                "name": node.qualname,
+                "kind": node.kind,
+                "path": node.path,
+                "line": node.line,
+                "installed": _package(node.package),
+            }
             for node in sorted(graph.receivers.values(), key=lambda n: n.qualname)
         ],
         "connections": [
@@ -119,6 +136,7 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
                 "kind": edge.kind,
                 "context": edge.context,
                 "conditional": edge.conditional,
+                "installed": _package(edge.package),
             }
             for edge in graph.connections
         ],
@@ -130,6 +148,7 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
                 "arguments": sorted(set(send.keywords) - {"sender"}),
                 "path": send.path,
                 "line": send.line,
+                "installed": _package(send.package),
             }
             for send in graph.sends
         ],
@@ -148,6 +167,30 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
         "apps": _apps(graph),
         "models": _models(graph),
     }
+
+
+def _package(origin: Origin | None) -> dict[str, str] | None:
+    """An installed package's name and version, or None for the project's own."""
+    return None if origin is None else {"name": origin.name, "version": origin.version}
+
+
+def project_only(graph: Graph) -> Graph:
+    """The graph of the project alone: the installed packages' receivers, sends and signals
+    are left out, except the packages' signals the project itself connects to or sends."""
+    connections = [edge for edge in graph.connections if edge.package is None]
+    sends = [send for send in graph.sends if send.package is None]
+    used = {edge.signal for edge in connections} | {send.signal for send in sends}
+    return dataclasses.replace(
+        graph,
+        signals={
+            name: node
+            for name, node in graph.signals.items()
+            if node.package is None or name in used
+        },
+        receivers={name: node for name, node in graph.receivers.items() if node.package is None},
+        connections=connections,
+        sends=sends,
+    )
 
 
 def _used(graph: Graph, signal: str) -> bool:

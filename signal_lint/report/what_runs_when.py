@@ -66,6 +66,8 @@ def _run(lines: list[str], run: Run, bullet: str, depth: int, where: Callable[[s
     edge = run.edge
     status = edge.status + (f": {edge.reason}" if edge.reason else "")
     details = [f"[{status}]"]
+    if edge.package is not None:
+        details.append(f"installed {edge.package}")
     if run.is_async:
         details.append("async")
     if edge.sender is None:

@@ -253,11 +253,12 @@ class DispatchUidCollision(Rule):
         assert graph.project is not None
         names = []
         for other in sorted(others, key=lambda e: (e.path, e.line)):
-            name = (
-                f"`{_short(other)}`"
-                if other.module == edge.module
-                else f"`{other.receiver}` ({other.path}:{other.line})"
-            )
+            if other.module == edge.module:
+                name = f"`{_short(other)}`"
+            elif other.package is not None:  # an installed package's: its name says where
+                name = f"`{other.receiver}` (installed {other.package})"
+            else:
+                name = f"`{other.receiver}` ({other.path}:{other.line})"
             if name not in names:
                 names.append(name)
         return self.finding(

@@ -26,6 +26,32 @@ def did_you_mean(name: str, valid: Iterable[str]) -> str:
     return f" (did you mean `{match[0]}`?)" if match else ""
 
 
+def misspells(name: str, arguments: Iterable[str]) -> bool:
+    """``name`` is a typo of one of ``arguments`` (``usr`` for ``user``): at most one edit per
+    four letters, at least one (an adjacent transposition is one edit).  A signal whose send
+    sites expand a dict we cannot follow may send any name, but not one that close to a name
+    it always sends."""
+    return any(
+        name != argument and _edits(name, argument) <= max(1, len(argument) // 4)
+        for argument in arguments
+    )
+
+
+def _edits(first: str, second: str) -> int:
+    """Edit distance counting an adjacent transposition (``reqeust``) as one edit (optimal
+    string alignment)."""
+    rows = [list(range(len(second) + 1))]
+    for i, a in enumerate(first, 1):
+        row = [i]
+        for j, b in enumerate(second, 1):
+            cost = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a != b))
+            if i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                cost = min(cost, rows[-2][j - 2] + 1)
+            row.append(cost)
+        rows.append(row)
+    return rows[-1][-1]
+
+
 def _direct_call_arguments(facts: FileFacts, name: str) -> tuple[set[str], int]:
     """Keywords and the most positional arguments this file passes calling ``name`` directly.
 
@@ -246,7 +272,7 @@ class UnknownReceiverArgument(Rule):
         if param.name in DISPATCH_ARGUMENTS:
             return None
         if param.has_default:
-            if any(spec.sends(param.name) for spec in specs):
+            if any(spec.sends(param.name) or spec.open_ended for spec in specs):
                 return None
             return f"is never sent by {names}, so it always keeps its default"
         if all(param.name in spec.always for spec in specs):
@@ -256,6 +282,10 @@ class UnknownReceiverArgument(Rule):
                 f"is sent by only some of {names}'s send sites: dispatch raises `TypeError` "
                 "without it; give it a default"
             )
+        if any(spec.open_ended for spec in specs) and not any(
+            misspells(param.name, spec.always) for spec in specs if spec.open_ended
+        ):
+            return None  # a send site expands a dict we cannot follow: it may pass this name
         return f"is never sent by {names}: dispatch raises `TypeError`"
 
     @staticmethod

@@ -36,11 +36,16 @@ from signal_lint.catalog import (
     SUPPORTED_VERSIONS,
     load_catalog,
 )
+from signal_lint.catalog.inference import (
+    DISPATCH_ARGS,
+    SEND_METHODS,
+    Derivation,
+    SendSite,
+    derive_send_sites,
+    literals,
+)
 from signal_lint.extract import extract_source
 from signal_lint.extract.facts import FileFacts
-
-SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})
-DISPATCH_ARGS = frozenset({"sender", "signal"})
 
 # --- special knowledge (keep small; each entry says why) ------------------------
 
@@ -72,57 +77,20 @@ SYNC_WRAPPERS = frozenset({"asgiref.sync.sync_to_async"})
 # ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SendSite:
-    signal: str
-    keywords: frozenset[str]  # without sender/signal
-    where: str  # "django/core/handlers/wsgi.py:122" (+ " via <caller>")
-    literals: tuple[
-        tuple[str, object], ...
-    ] = ()  # keyword -> constant (str or None) passed literally
+@dataclass(kw_only=True)
+class Derived(Derivation):
+    """The inference's send sites (``always``, ``sometimes``, ``values``, ``literal_none``) plus
+    what else a Django tree defines."""
 
-
-@dataclass
-class Derived:
     version: str  # "5.2"
     root: Path
     defs: dict[str, str] = field(default_factory=dict)  # qualname -> "Signal" | "ModelSignal"
-    sites: dict[str, list[SendSite]] = field(default_factory=lambda: defaultdict(list))
     aliases: dict[str, set[str]] = field(
         default_factory=lambda: defaultdict(set)
     )  # canonical -> other names
     signal_classes: set[str] = field(default_factory=set)
     model_signal_classes: set[str] = field(default_factory=set)
     receiver_decorators: set[str] = field(default_factory=set)
-    forwarders: set[str] = field(default_factory=set)
-    problems: list[str] = field(default_factory=list)  # things the derivation could not follow
-
-    def always(self, signal: str) -> frozenset[str]:
-        sets = [s.keywords for s in self.sites.get(signal, [])]
-        return frozenset.intersection(*sets) if sets else frozenset()
-
-    def sometimes(self, signal: str) -> frozenset[str]:
-        sets = [s.keywords for s in self.sites.get(signal, [])]
-        return frozenset.union(*sets) - self.always(signal) if sets else frozenset()
-
-    def values(self, signal: str) -> dict[str, frozenset[str]]:
-        """Arguments that every send site passes as a string literal -> those strings."""
-        sites = self.sites.get(signal, [])
-        found: dict[str, frozenset[str]] = {}
-        for arg in self.always(signal):
-            strings = [dict(s.literals).get(arg) for s in sites]
-            if strings and all(isinstance(v, str) for v in strings):
-                found[arg] = frozenset(strings)  # type: ignore[arg-type]
-        return found
-
-    def literal_none(self, signal: str) -> frozenset[str]:
-        """Arguments that some send site passes as a literal ``None``."""
-        return frozenset(
-            k
-            for s in self.sites.get(signal, [])
-            for k, v in s.literals
-            if v is None and k in s.keywords
-        )
 
 
 # --- locating Django trees --------------------------------------------------------
@@ -200,16 +168,6 @@ def _resolve_dotted(node: ast.AST, bindings: dict[str, str]) -> str | None:
     return ".".join([bindings[node.id]] + parts[::-1])
 
 
-def _literals(call: ast.Call) -> tuple[tuple[str, object], ...]:
-    return tuple(
-        (k.arg, k.value.value)
-        for k in call.keywords
-        if k.arg
-        and isinstance(k.value, ast.Constant)
-        and (k.value.value is None or isinstance(k.value.value, str))
-    )
-
-
 @functools.cache
 def derive(package: Path) -> Derived:
     derived = Derived(version=_version_of(package), root=package)
@@ -266,94 +224,28 @@ def derive(package: Path) -> Derived:
         elif target in derived.receiver_decorators:
             derived.receiver_decorators.add(alias)
 
-    # Call sites of functions (for forwarding helpers).
-    calls: dict[str, list[tuple[FileFacts, str, object]]] = defaultdict(list)
-    for ff in facts:
-        for fn in ff.functions:
-            for call in fn.calls:
-                if call.qualname:
-                    calls[canonical(call.qualname) or call.qualname].append((ff, fn.qualname, call))
+    # Send sites, with the catalog's inference (signal_lint/catalog/inference.py): a send that
+    # expands a helper's **kwargs is one site per call of the helper, plus the helper called
+    # without extra keywords.
+    def signal_of(send, ff):  # type: ignore[no-untyped-def]
+        signal = canonical(send.signal)
+        return signal if signal in derived.defs else None
 
+    inferred = derive_send_sites(facts, lambda ff: sources[ff.path], signal_of)
+    derived.sites, derived.forwarders = inferred.sites, inferred.forwarders
+    derived.problems.extend(inferred.problems)
+    derived.problems.extend(
+        f"{site.where}: a dict we cannot follow; teach the derivation"
+        for sites in inferred.sites.values()
+        for site in sites
+        if site.open_ended
+    )
     trees: dict[str, ast.Module] = {}
 
     def tree_of(ff: FileFacts) -> ast.Module:
         if ff.path not in trees:
             trees[ff.path] = ast.parse(sources[ff.path])
         return trees[ff.path]
-
-    def call_at(
-        ff: FileFacts, line: int, method: str | None, name: str | None = None
-    ) -> ast.Call | None:
-        """The ast.Call of a fact at ``line`` (``.method(`` or ``name(``)."""
-        for node in ast.walk(tree_of(ff)):
-            if not isinstance(node, ast.Call) or node.lineno != line:
-                continue
-            func = node.func
-            if method and isinstance(func, ast.Attribute) and func.attr == method:
-                return node
-            if (
-                name
-                and isinstance(func, (ast.Name, ast.Attribute))
-                and ast.unparse(func).split(".")[-1] == name
-            ):
-                return node
-        return None
-
-    # Send sites.
-    for ff in facts:
-        for send in ff.sends:
-            signal = canonical(send.signal)
-            if signal not in derived.defs:
-                continue
-            where = f"{ff.path}:{send.line}"
-            if send.has_star_args or send.npositional > 1:
-                derived.problems.append(
-                    f"{where}: {send.method}() with extra positional arguments; teach the derivation"
-                )
-            call = call_at(ff, send.line, send.method)
-            literals = _literals(call) if call is not None else ()
-            keywords = frozenset(send.keywords) - DISPATCH_ARGS
-            if not send.has_star_kwargs:
-                derived.sites[signal].append(SendSite(signal, keywords, where, literals))
-                continue
-            # `sig.send(..., **kwargs)` inside `def helper(a, b, **kwargs)`: one site per caller.
-            helper = f"{ff.module}.{send.function}" if send.function else None
-            fn = ff.function(send.function) if send.function else None
-            if (
-                fn is None
-                or not any(p.kind == "varkw" for p in fn.params)
-                or "." in (send.function or "")
-            ):
-                derived.problems.append(
-                    f"{where}: {send.method}(**...) outside a module-level function with **kwargs"
-                )
-                continue
-            derived.forwarders.add(helper)  # type: ignore[arg-type]
-            named = {p.name for p in fn.params if p.kind in ("posonly", "normal", "kwonly")}
-            callers = calls.get(helper, [])  # type: ignore[arg-type]
-            if not callers:
-                derived.problems.append(f"{where}: forwarding helper {helper} has no call site")
-            # The helper called with its named parameters only (see EXPECTED_FORWARDERS).
-            derived.sites[signal].append(
-                SendSite(signal, keywords, f"{where} ({helper} without extra keywords)", literals)
-            )
-            for caller_ff, caller_fn, caller in callers:
-                caller_call = call_at(caller_ff, caller.line, None, name=helper.rsplit(".", 1)[1])  # type: ignore[union-attr]
-                if caller_call is None or any(k.arg is None for k in caller_call.keywords):
-                    derived.problems.append(
-                        f"{caller_ff.path}:{caller.line}: call of {helper} passes **kwargs "
-                        "(or was not found); teach the derivation"
-                    )
-                    continue
-                extra = frozenset(caller.keywords) - named
-                derived.sites[signal].append(
-                    SendSite(
-                        signal,
-                        keywords | extra,
-                        f"{where} via {caller_ff.path}:{caller.line} ({caller_fn})",
-                        literals,
-                    )
-                )
 
     # Sends through sync wrappers: `sync_to_async(sig.send, ...)(sender=..., x=...)`.
     for ff in facts:
@@ -382,8 +274,8 @@ def derive(package: Path) -> Derived:
                 )
                 continue
             keywords = frozenset(k.arg for k in node.keywords if k.arg) - DISPATCH_ARGS
-            derived.sites[signal].append(
-                SendSite(signal, keywords, where + " (sync_to_async)", _literals(node))
+            derived.sites.setdefault(signal, []).append(
+                SendSite(signal, keywords, where + " (sync_to_async)", literals(node))
             )
     return derived
 

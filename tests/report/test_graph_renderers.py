@@ -78,10 +78,12 @@ def test_json_top_level_shape(data):
     )
     for key in ("signals", "receivers", "connections", "sends", "apps", "models"):
         assert isinstance(data[key], list) and data[key], key
-    assert data["apps"] == [
-        {"label": "catalog", "package": "catalog", "path": "catalog"},
-        {"label": "shop", "package": "shop", "path": "shop"},
+    assert data["apps"] == [  # installed: the package an app comes from (None: the project's)
+        {"label": "catalog", "package": "catalog", "path": "catalog", "installed": None},
+        {"label": "shop", "package": "shop", "path": "shop", "installed": None},
     ]
+    for key in ("signals", "receivers", "connections", "sends"):
+        assert {item["installed"] for item in data[key]} == {None}, key
     assert {"label": "shop.Order", "name": "shop.models.Order"} in data["models"]
 
 

@@ -351,3 +351,57 @@ def test_receiver_in_another_module_is_checked_in_project_mode():
         for f in check_facts([apps, handlers], load_catalog(), Config())
     ]
     assert found == [("core/handlers.py", 1, 24, "SIG004")]
+
+
+# --- signals read from installed packages whose send sites expand a dict we cannot follow ----
+
+
+def package_signal_findings(params: str, open_ended: bool = True) -> list[str]:
+    """SIG004 messages for a receiver of an installed package's ``vendor.signals.logged_in``."""
+    from signal_lint.catalog import SignalSpec
+    from signal_lint.engine import check_one
+
+    spec = SignalSpec(
+        qualname="vendor.signals.logged_in",
+        name="logged_in",
+        module="vendor.signals",
+        always=frozenset({"request", "user"}),
+        sometimes=frozenset({"sociallogin"}),
+        open_ended=open_ended,
+        builtin=False,
+        package="vendor 1.0",
+    )
+    source = receiver_of("logged_in", params, module="vendor.signals")
+    import textwrap
+
+    facts = extract_source(textwrap.dedent(source).lstrip("\n").encode(), "app/r.py", "app.r")
+    catalog = load_catalog().with_installed([spec])
+    return [f.message for f in check_one(facts, catalog) if f.code == "SIG004"]
+
+
+def test_an_open_ended_signal_may_send_names_it_does_not_list():
+    assert package_signal_findings("sender, request, user, whatever, **kwargs") == []
+    assert package_signal_findings("sender, request, user, whatever=None, **kwargs") == []
+    # without the open end, both are wrong
+    assert len(package_signal_findings("sender, request, whatever, flag=1, **kwargs", False)) == 2
+
+
+def test_a_close_misspelling_of_an_always_sent_argument_is_still_sig004():
+    assert package_signal_findings("sender, request, usr, **kwargs") == [
+        "parameter `usr` of receiver `handler` is never sent by `logged_in`: dispatch raises "
+        "`TypeError` (did you mean `user`?)"
+    ]
+    # a required sometimes-sent argument is still only sometimes sent
+    (message,) = package_signal_findings("sender, request, user, sociallogin, **kwargs")
+    assert "is sent by only some of `logged_in`'s send sites" in message
+
+
+def test_misspells_allows_one_edit_per_four_letters():
+    from signal_lint.rules.unknown_receiver_argument import misspells
+
+    assert misspells("usr", ["user"])
+    assert misspells("reqeust", ["request"])  # a transposition: two edits in seven letters
+    assert misspells("emial_adress", ["email_address"])
+    assert not misspells("user", ["user"])
+    assert not misspells("request_id", ["request"])
+    assert not misspells("uid", ["user"])
