@@ -23,7 +23,7 @@ import os
 from dataclasses import dataclass
 from functools import cached_property
 
-from signal_lint.installed.environment import read_regular_file, read_small_text
+from signal_lint.installed.environment import read_or_none, read_small_text
 
 MAX_RECORD_BYTES = 16 * 1024 * 1024  # wagtail's RECORD is 0.6 MB
 MAX_METADATA_BYTES = 4 * 1024 * 1024
@@ -144,7 +144,7 @@ def _read_dist_info(directory: str, name: str, claimed_pth: set[str]) -> Distrib
     dist_name, version = _name_and_version(metadata or "", name)
     if not dist_name:
         return None
-    record = read_regular_file(os.path.join(path, "RECORD"), MAX_RECORD_BYTES)
+    record = read_or_none(os.path.join(path, "RECORD"), MAX_RECORD_BYTES)
     record_hash = hashlib.blake2b(record or b"", digest_size=16).hexdigest() if record else ""
     files = _record_paths(record)
     roots = _roots_from_files(directory, files)

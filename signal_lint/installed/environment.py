@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from signal_lint.reading import read_regular_file
 
 # pyvenv.cfg and the like are a few lines; anything larger is not what we think it is.
 MAX_CONFIG_BYTES = 64 * 1024
@@ -196,7 +197,7 @@ def _version(text: str) -> tuple[int, int] | None:
 def read_small_text(path: str, limit: int = MAX_CONFIG_BYTES) -> str | None:
     """The text of a small regular file, or None (missing, unreadable, a FIFO or device that
     would block, too large, not UTF-8): metadata we can do without is never an error."""
-    data = read_regular_file(path, limit)
+    data = read_or_none(path, limit)
     if data is None:
         return None
     try:
@@ -205,23 +206,11 @@ def read_small_text(path: str, limit: int = MAX_CONFIG_BYTES) -> str | None:
         return None
 
 
-def read_regular_file(path: str, limit: int) -> bytes | None:
-    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes, else None.
-
-    Opening a FIFO for reading blocks until a writer comes: the file is opened
-    non-blocking and read only once ``fstat`` says it is a regular file."""
+def read_or_none(path: str, limit: int) -> bytes | None:
+    """The bytes of the regular file ``path`` (at most ``limit``), or None: an environment's
+    metadata we can do without is never an error (``signal_lint.reading`` refuses FIFOs,
+    devices and oversized files instead of blocking or reading without end)."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except (OSError, ValueError):
+        return read_regular_file(path, limit)
+    except (OSError, ValueError):  # ValueError: a NUL byte in the path
         return None
-    try:
-        info = os.fstat(descriptor)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
-            return None
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-        return data if len(data) <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(descriptor)

@@ -29,7 +29,7 @@ from signal_lint.extract import extract_file
 from signal_lint.extract.facts import FileFacts
 from signal_lint.extract.modules import TEST_DIR_NAMES, is_test_path
 from signal_lint.installed.distributions import Distribution, Index
-from signal_lint.installed.environment import read_regular_file
+from signal_lint.installed.environment import read_or_none
 
 # Distributions never read: their signals are the built-in catalog.
 CATALOGUED = frozenset({"django"})
@@ -224,7 +224,7 @@ def _package(
         return signal if signal in defined else None
 
     def read(ff: FileFacts) -> bytes | None:
-        return read_regular_file(ff.path, MAX_FILE_BYTES)
+        return read_or_none(ff.path, MAX_FILE_BYTES)
 
     derivation = derive_send_sites(facts, read, signal_of)
     sites = tuple(site for signal in sorted(derivation.sites) for site in derivation.sites[signal])

@@ -140,3 +140,57 @@ def test_the_projects_own_send_of_a_package_signal_is_checked_against_the_packag
             "`order_paid.send()` omits `amount`, which shopkit 1.2 always sends with `order_paid`",
         )
     ]
+
+
+AUDIT = """
+import json, os, sys
+opened = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], (str, bytes)):
+        opened.append(os.fsdecode(args[0]))
+sys.addaudithook(hook)
+from signal_lint.cli import main
+code = main(["check", "--format", "json", "."])
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, "opened": [os.path.abspath(p) for p in opened]}, out)
+"""
+
+
+def audited_run(tmp_path, project) -> tuple[int, list[str]]:
+    """A ``check`` in a fresh interpreter that records every file it opens (audit hook)."""
+    import subprocess
+    import sys
+
+    record = tmp_path / "opened.json"
+    result = subprocess.run(
+        [sys.executable, "-c", AUDIT, str(record)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.stderr == "", result.stderr
+    data = json.loads(record.read_text())
+    return data["code"], data["opened"]
+
+
+def test_a_warm_run_opens_no_file_of_site_packages(project, tmp_path, capsys):
+    site = make_environment(project / ".venv")
+    first = check(capsys, ".")
+    code, opened = audited_run(tmp_path, project)
+    assert code == first[0]
+    assert [path for path in opened if path.startswith(str(site))] == []
+    # the project changed, so the run's findings are recomputed: the packages come from the cache
+    (project / "shop" / "other.py").write_text("x = 1\n")
+    code, opened = audited_run(tmp_path, project)
+    assert code == first[0]
+    assert [path for path in opened if path.startswith(str(site))] == []
+    assert any(path.endswith("shop/other.py") for path in opened)
+    # an upgrade (a new RECORD) reads the package again
+    record = site / "shopkit-1.2.dist-info" / "RECORD"
+    record.write_text(record.read_text() + "shopkit/extra.py,sha256=y,1\n")
+    (site / "shopkit" / "extra.py").write_text("")
+    _, opened = audited_run(tmp_path, project)
+    assert str(site / "shopkit" / "payments.py") in opened
+    assert check(capsys, ".")[1] == first[1]

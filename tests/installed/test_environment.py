@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from signal_lint.installed.environment import find_environment, read_regular_file
+from signal_lint.installed.environment import find_environment, read_or_none
 
 
 def make_venv(
@@ -135,15 +135,15 @@ def test_a_venv_without_site_packages_is_a_problem(tmp_path):
 def test_a_fifo_where_pyvenv_cfg_should_be_does_not_block(tmp_path):
     (tmp_path / "env" / "lib" / "python3.11" / "site-packages").mkdir(parents=True)
     os.mkfifo(tmp_path / "env" / "pyvenv.cfg")
-    assert read_regular_file(str(tmp_path / "env" / "pyvenv.cfg"), 100) is None
+    assert read_or_none(str(tmp_path / "env" / "pyvenv.cfg"), 100) is None
     search = find_environment(str(tmp_path / "env"), str(tmp_path))
     assert search.environment is not None  # the layout alone is enough
 
 
-def test_read_regular_file_refuses_directories_and_large_files(tmp_path):
+def test_read_or_none_refuses_directories_and_large_files(tmp_path):
     (tmp_path / "big").write_bytes(b"x" * 101)
     (tmp_path / "small").write_bytes(b"x" * 100)
-    assert read_regular_file(str(tmp_path), 100) is None
-    assert read_regular_file(str(tmp_path / "big"), 100) is None
-    assert read_regular_file(str(tmp_path / "small"), 100) == b"x" * 100
-    assert read_regular_file(str(tmp_path / "missing"), 100) is None
+    assert read_or_none(str(tmp_path), 100) is None
+    assert read_or_none(str(tmp_path / "big"), 100) is None
+    assert read_or_none(str(tmp_path / "small"), 100) == b"x" * 100
+    assert read_or_none(str(tmp_path / "missing"), 100) is None

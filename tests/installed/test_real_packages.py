@@ -24,16 +24,24 @@ from signal_lint.graph import Graph
 __all__ = ["packages_venv"]  # the fixture, imported for pytest
 
 
+@pytest.fixture(scope="module", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One cache for the module: the packages are read once (a cold run), then come from it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def graph(packages_venv: Path) -> Graph:
     config = dataclasses.replace(load_config([str(FIXTURE_PROJECT)]), python=str(packages_venv))
-    built, _, messages = graph_paths([str(FIXTURE_PROJECT)], config, jobs=1, use_cache=False)
+    built, _, messages = graph_paths([str(FIXTURE_PROJECT)], config, jobs=1)
     assert messages == []
     return built
 
 
 def check_json(capsys, *argv: str) -> list[dict]:
-    main(["check", "--no-cache", "--format", "json", *argv])
+    main(["check", "--format", "json", *argv])
     return json.loads(capsys.readouterr().out)
 
 
@@ -72,7 +80,7 @@ def test_the_json_graph_marks_package_receivers_and_hides_them_unless_asked(
 ):
     monkeypatch.chdir(FIXTURE_PROJECT)
     python = ["--python", str(packages_venv)]
-    main(["graph", "--no-cache", "--format", "json", *python, "--include-installed", "."])
+    main(["graph", "--format", "json", *python, "--include-installed", "."])
     data = json.loads(capsys.readouterr().out)
     allauth = {"name": "django-allauth", "version": "65.22.1"}
     assert {
@@ -91,7 +99,7 @@ def test_the_json_graph_marks_package_receivers_and_hides_them_unless_asked(
     }.items() <= {r["name"]: r for r in data["receivers"]}[
         "allauth.usersessions.signals.on_user_logged_in"
     ].items()
-    main(["graph", "--no-cache", "--format", "json", *python, "."])
+    main(["graph", "--format", "json", *python, "."])
     plain = json.loads(capsys.readouterr().out)
     assert {c["receiver"] for c in plain["connections"]} == {
         "accounts.receivers.welcome",
