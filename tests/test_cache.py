@@ -25,6 +25,8 @@ GOOD = BAD.replace("create,", "created,")
 def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SIGNAL_LINT_CACHE_DIR", raising=False)
+    # no environment (an activated one would add its installed-package index to the cache)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     for index in range(3):
         (tmp_path / f"m{index}.py").write_text(BAD)
     return tmp_path
