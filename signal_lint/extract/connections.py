@@ -51,8 +51,9 @@ class Connections(WalkState):
 
     def _connect_call(self, node: ast.Call, target: ast.expr, method: str) -> None:
         """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
-        signal = self._signal_target(target)
-        if signal is None:
+        looped = self.loop_signals.get(target.id) if isinstance(target, ast.Name) else None
+        signal_nodes: list[ast.AST] = [*looped] if looped else [target]
+        if not any(self._signal_target(s) is not None for s in signal_nodes):
             return
         names = ("receiver", "sender", "weak", "dispatch_uid")
         arguments: dict[str, ast.AST] = {}
@@ -67,7 +68,7 @@ class Connections(WalkState):
         receiver = (
             self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
         )
-        self._connection(method, [target], receiver, arguments, node, 0)
+        self._connection(method, signal_nodes, receiver, arguments, node, 0)
 
     def _connection(
         self,

@@ -108,6 +108,9 @@ class WalkState:
         self.conditional_depth = 0  # module-level ``if``/``try``/loop bodies around the code
         self.awaited: set[int] = set()  # id() of each awaited call
         self.lambda_depth = 0
+        # ``for sig in (password_set, password_changed): sig.connect(r)``: the loop variable ->
+        # the signals of the literal list or tuple it runs over (innermost loop wins)
+        self.loop_signals: dict[str, list[ast.expr]] = {}
         # The cheap pass visits only statements on these lines (and class bodies).
         self.import_lines: list[int] | None = None
         if not detailed:

@@ -146,7 +146,16 @@ class FactsVisitor(Definitions, Sends, Bodies):
             self._conditional(node.orelse, guards)
         elif isinstance(node, (ast.For, ast.AsyncFor)):
             self._expr(node.iter, guards)
+            looped = _literal_loop(node)
+            saved = self.loop_signals.get(looped[0]) if looped else None
+            if looped:
+                self.loop_signals[looped[0]] = looped[1]
             self._conditional(node.body, guards)
+            if looped:
+                if saved is None:
+                    del self.loop_signals[looped[0]]
+                else:
+                    self.loop_signals[looped[0]] = saved
             self._conditional(node.orelse, guards)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
@@ -363,3 +372,15 @@ class FactsVisitor(Definitions, Sends, Bodies):
             self._expr(arg, guards)
         for keyword in node.keywords:
             self._expr(keyword.value, guards)
+
+
+def _literal_loop(node: ast.For | ast.AsyncFor) -> tuple[str, list[ast.expr]] | None:
+    """``for sig in (a, b):``: the loop variable and the elements of the literal it runs over."""
+    elements = node.iter.elts if isinstance(node.iter, (ast.List, ast.Tuple)) else None
+    if (
+        not isinstance(node.target, ast.Name)
+        or not elements
+        or any(isinstance(element, ast.Starred) for element in elements)
+    ):
+        return None
+    return node.target.id, list(elements)

@@ -120,15 +120,18 @@ def read_installed(
         return installed
     modules = [facts.module for facts in project_facts]
     chosen = select(located.index, wanted_modules(project_facts), modules)
-    found = {d.dist_info: cache.package(_key(d)) for d in chosen} if cache is not None else {}
-    unread = [d for d in chosen if found.get(d.dist_info) is None]
+    found: dict[str, InstalledPackage] = {}
+    for distribution in chosen if cache is not None else ():
+        cached = cache.package(_key(distribution)) if cache is not None else None
+        if cached is not None:
+            found[distribution.dist_info] = cached
+    unread = [d for d in chosen if d.dist_info not in found]
     for distribution, package in zip(unread, read_distributions(unread, extract), strict=True):
         found[distribution.dist_info] = package
         if cache is not None:
             cache.save_package(_key(distribution), package)
     for distribution in chosen:
         package = found[distribution.dist_info]
-        assert package is not None
         installed.packages.append(package)
         how = "read" if distribution in unread else "from the cache"
         installed.notes.append(

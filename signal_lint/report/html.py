@@ -6,8 +6,9 @@ graph as a JSON data island: the nodes (their status, app, findings and
 connections), the edges, the column order (crossings reduced by barycentric
 sweeps, receivers grouped by app) and the facets.  The script draws the cards
 and edges, filters (free text, app / signal / model facets, problems only,
-test-only receivers), collapses apps, lists the dead receivers and keeps its
-state in the URL hash, so a view can be linked.
+test-only receivers, what only installed packages contribute), collapses
+apps, lists the dead receivers and keeps its state in the URL hash, so a view
+can be linked.
 
 Everything from analysed code only reaches the page as JSON inside the data
 island, with ``<``, ``>``, ``&`` and the line separators escaped (no
@@ -151,6 +152,12 @@ def page_data(data: Mapping[str, Any], options: Any = None) -> dict[str, Any]:
 
     signal_info = {s["name"]: s for s in data.get("signals") or ()}
     receiver_info = {r["name"]: r for r in data.get("receivers") or ()}
+
+    def info_of(node: Node) -> Mapping[str, Any]:
+        infos = {"signal": signal_info, "receiver": receiver_info}.get(node.kind, {})
+        info: Mapping[str, Any] = infos.get(node.name, {})
+        return info
+
     for node in (*senders.values(), *view.signals.values(), *view.receivers.values()):
         record = _node(node, findings, finding_index)
         if node.kind == "signal":
@@ -172,6 +179,7 @@ def page_data(data: Mapping[str, Any], options: Any = None) -> dict[str, Any]:
             record["sends"] = [
                 i for i, s in enumerate(sends) if view.sender_of(s.get("sender")).id == node.id
             ]
+        record["installed"] = _installed(record, info_of(node), connections, sends)
         record["related"] = sorted(related[node.id])
         record["problem"] = bool(record["findings"]) or (
             node.kind == "receiver"
@@ -225,6 +233,24 @@ def page_data(data: Mapping[str, Any], options: Any = None) -> dict[str, Any]:
         "edgeThreshold": EDGE_THRESHOLD,
         "link": _link(options),
     }
+
+
+def _installed(
+    record: Mapping[str, Any],
+    info: Mapping[str, Any],
+    connections: Sequence[Mapping[str, Any]],
+    sends: Sequence[Mapping[str, Any]],
+) -> str | None:
+    """``"django-allauth 65.3.0"`` for a node that only installed packages account for (hidden
+    until the page's "installed packages" toggle is on), else None: a package's signal that the
+    project receives or sends, or a model the project connects to, stays in view."""
+    uses = [connections[i] for i in record.get("conns", ())]
+    uses += [sends[i] for i in record.get("sends", ())]
+    marks = [u.get("installed") for u in uses] or [info.get("installed")]
+    if not marks or any(not mark for mark in marks):
+        return None
+    names = sorted({f"{mark['name']} {mark['version']}" for mark in marks})
+    return ", ".join(names)
 
 
 def _node(

@@ -233,3 +233,42 @@ def test_a_uid_taken_by_an_earlier_migration_leaves_the_later_connection_ignored
     )
     statuses = {edge.module.rsplit(".", 1)[-1]: edge.status for edge in graph.connections}
     assert statuses == {"0002_lines": "live", "0003_totals": "ignored", "0004_other": "live"}
+
+
+def test_a_connect_in_a_loop_over_a_literal_list_of_signals_connects_to_each():
+    """django-allauth's usersessions app: ``for sig in [password_set, password_changed]:
+    sig.connect(receiver=signals.on_password_changed)`` in ``ready()``."""
+    graph = graph_of(
+        {
+            "shop/__init__.py": "",
+            "shop/signals.py": """
+                from django.dispatch import Signal
+
+                password_set = Signal()
+                password_changed = Signal()
+                other = Signal()
+
+                def on_password_changed(sender, **kwargs):
+                    pass
+                """,
+            "shop/apps.py": """
+                from django.apps import AppConfig
+
+                class ShopConfig(AppConfig):
+                    name = "shop"
+
+                    def ready(self):
+                        from shop import signals
+
+                        for sig in (signals.password_set, signals.password_changed):
+                            sig.connect(receiver=signals.on_password_changed)
+                        for number in range(3):
+                            number.connect(signals.on_password_changed)  # not a signal
+                        sig.connect(signals.on_password_changed)  # after the loop: unknown
+                """,
+        }
+    )
+    assert sorted((edge.signal, edge.status, edge.phase) for edge in graph.connections) == [
+        ("shop.signals.password_changed", "live", "ready"),
+        ("shop.signals.password_set", "live", "ready"),
+    ]

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from packages_environment import FIXTURE_PROJECT, packages_venv, site_packages
+from packages_environment import FIXTURE_PROJECT, HERE, packages_venv, site_packages
 
 from signal_lint.cli import main
 from signal_lint.config import load_config
@@ -110,3 +111,43 @@ def test_the_json_graph_marks_package_receivers_and_hides_them_unless_asked(
     # the packages' signals the project receives stay, marked as theirs
     signals = {s["name"]: s["installed"] for s in plain["signals"]}
     assert signals["allauth.account.signals.user_signed_up"] == allauth
+
+
+def runtime_receivers(venv: Path) -> list[dict]:
+    """What ``django.setup()`` connects, run in the packages' environment."""
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            str(HERE / "runtime_receivers.py"),
+            str(FIXTURE_PROJECT),
+            "mysite.settings",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def test_the_packages_receivers_at_django_setup_are_the_graphs(packages_venv, graph):
+    static = {
+        (edge.signal, edge.receiver)
+        for edge in graph.connections
+        if edge.package is not None and edge.status == "live" and not edge.conditional
+    }
+    assert graph.project is not None
+    read = {module.split(".")[0] for module in graph.project.origins}
+    assert {"allauth", "wagtail", "cms", "django_registration"} <= read
+    running = set()
+    for item in runtime_receivers(packages_venv):
+        names = [name for name in item["receivers"] if name.split(".")[0] in read]
+        if not names:
+            continue  # the project's own, Django's, or a dependency's the graph does not read
+        known = [name for name in item["signals"] if name in graph.signals]
+        assert known, f"a signal the graph does not know: {item}"
+        running.add((known[0], names[0]))
+    assert sorted(running - static) == []  # connected by Django, missing from the graph
+    assert sorted(static - running) == []  # in the graph, never connected by Django
+    assert len(static) >= 40  # allauth, wagtail and django-cms connect 50 distinct pairs

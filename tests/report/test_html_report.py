@@ -200,6 +200,97 @@ HOSTILE = {
 }
 
 
+ALLAUTH = {"name": "django-allauth", "version": "65.22.1"}
+# A project receiving an installed package's signal, beside the package's own receiver of it
+# and a package receiver of a Django signal (graph_data() marks what packages contribute).
+INSTALLED = {
+    "signals": [
+        {
+            "name": "allauth.account.signals.user_logged_in",
+            "short_name": "user_logged_in",
+            "builtin": False,
+            "model_signal": False,
+            "path": ".venv/lib/python3.11/site-packages/allauth/account/signals.py",
+            "line": 9,
+            "installed": ALLAUTH,
+        },
+        {
+            "name": "django.core.signals.setting_changed",
+            "short_name": "setting_changed",
+            "builtin": True,
+            "model_signal": False,
+            "path": None,
+            "line": None,
+            "installed": None,
+        },
+    ],
+    "receivers": [
+        {
+            "name": "app.receivers.remember_login",
+            "kind": "function",
+            "path": "app/receivers.py",
+            "line": 5,
+            "installed": None,
+        },
+        {
+            "name": "allauth.usersessions.signals.on_user_logged_in",
+            "kind": "name",
+            "path": ".venv/lib/python3.11/site-packages/allauth/usersessions/signals.py",
+            "line": 16,
+            "installed": ALLAUTH,
+        },
+        {
+            "name": "allauth.app_settings.reset",
+            "kind": "function",
+            "path": ".venv/lib/python3.11/site-packages/allauth/app_settings.py",
+            "line": 3,
+            "installed": ALLAUTH,
+        },
+    ],
+    "connections": [
+        {
+            "signal": "allauth.account.signals.user_logged_in",
+            "receiver": "app.receivers.remember_login",
+            "sender": None,
+            "weak": True,
+            "dispatch_uid": None,
+            "path": "app/receivers.py",
+            "line": 4,
+            "status": "live",
+            "conditional": False,
+            "installed": None,
+        },
+        {
+            "signal": "allauth.account.signals.user_logged_in",
+            "receiver": "allauth.usersessions.signals.on_user_logged_in",
+            "sender": None,
+            "weak": True,
+            "dispatch_uid": None,
+            "path": ".venv/lib/python3.11/site-packages/allauth/usersessions/apps.py",
+            "line": 22,
+            "status": "live",
+            "conditional": False,
+            "installed": ALLAUTH,
+        },
+        {
+            "signal": "django.core.signals.setting_changed",
+            "receiver": "allauth.app_settings.reset",
+            "sender": None,
+            "weak": True,
+            "dispatch_uid": None,
+            "path": ".venv/lib/python3.11/site-packages/allauth/app_settings.py",
+            "line": 2,
+            "status": "live",
+            "conditional": False,
+            "installed": ALLAUTH,
+        },
+    ],
+    "sends": [],
+    "findings": [],
+    "apps": [{"label": "app", "package": "app", "path": "app", "installed": None}],
+    "models": [],
+}
+
 # Appended to a copy of a page: hovers a node, then records what the page drew, and measures
 # whether any identifier in a finding box or a card name is broken across lines.
 PROBE = """<script>
@@ -252,6 +343,7 @@ def files(data, synthetic, tmp_path_factory) -> dict[str, Path]:
         "synthetic": page_file(directory, "synthetic", render(synthetic), probe=first_receiver),
         "hostile": page_file(directory, "hostile", render(HOSTILE)),
         "shapes": page_file(directory, "shapes", render(HAND_MADE)),
+        "installed": page_file(directory, "installed", render(INSTALLED)),
         "links": page_file(
             directory,
             "links",
@@ -281,6 +373,8 @@ def pages(files, synthetic) -> dict[str, Page]:
         "hostile": files["hostile"].as_uri(),
         "shapes": files["shapes"].as_uri(),
         "shapes-tests": files["shapes"].as_uri() + "#tests=1",
+        "installed": files["installed"].as_uri(),
+        "installed-shown": files["installed"].as_uri() + "#installed=1",
         "links": files["links"].as_uri(),
         "big": files["synthetic"].as_uri(),
         "big-selected": files["synthetic"].as_uri() + "#select=" + receiver,
@@ -575,6 +669,29 @@ def test_new_statuses_and_sender_shapes_are_drawn(pages):
     )
     shown = pages["shapes-tests"].nodes["app.tests.helpers.on_saved_in_tests"]
     assert not shown.hidden and "TEST-ONLY" in shown.text.upper()
+
+
+def test_installed_packages_are_hidden_behind_a_toggle(pages):
+    page = pages["installed"]
+    package_only = (
+        "allauth.usersessions.signals.on_user_logged_in",
+        "allauth.app_settings.reset",
+        "django.core.signals.setting_changed",  # only a package receives it
+    )
+    for name in package_only:
+        node = page.nodes[name]
+        assert node.hidden and "installed" in node.classes, name
+        assert node.attrs["data-installed"] == "django-allauth 65.22.1"
+    # the project's receiver, and the package's signal the project receives, stay in view
+    for name in ("app.receivers.remember_login", "allauth.account.signals.user_logged_in"):
+        assert not page.nodes[name].hidden and "installed" not in page.nodes[name].classes, name
+    assert "show 3 nodes from installed packages" in page.text_of("installed-label")
+    shown = pages["installed-shown"]
+    for name in package_only:
+        assert not shown.nodes[name].hidden, name
+    assert "installed: django-allauth 65.22.1" in shown.nodes[package_only[0]].text
+    # without installed packages there is no toggle
+    assert pages["shapes"].elements["installed-toggle"].get("hidden") is not None
 
 
 def test_link_template(pages, data):

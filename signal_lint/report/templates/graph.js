@@ -1,7 +1,7 @@
 (function () {
   "use strict";
   // The signal graph report: draws the cards and edges from the data island, filters them and keeps
-  // the view in the URL hash (#search=..&app=..&signal=..&model=..&problems=1&tests=1&collapse=..&select=..).
+  // the view in the URL hash (#search=..&app=..&signal=..&model=..&problems=1&tests=1&installed=1&collapse=..&select=..).
   // Text from the analysed code is only ever assigned with textContent or setAttribute.
   var data = JSON.parse(document.getElementById("graph-data").textContent);
   var graph = document.getElementById("graph");
@@ -10,6 +10,7 @@
   var search = document.getElementById("search");
   var problems = document.getElementById("problems");
   var tests = document.getElementById("tests");
+  var installed = document.getElementById("installed");
   var facets = { app: document.getElementById("facet-app"), signal: document.getElementById("facet-signal"), model: document.getElementById("facet-model") };
   var count = document.getElementById("match-count");
   var hint = document.getElementById("edge-hint");
@@ -115,6 +116,11 @@
     if (node.kind === "sender") senderCard(e, node);
     else if (node.kind === "signal") signalCard(e, node);
     else receiverCard(e, node);
+    if (node.installed) {  // read from an installed package: hidden until the toggle is on
+      e.classList.add("installed");
+      e.setAttribute("data-installed", node.installed);
+      add(e, el("div", "meta installed-from", "installed: " + node.installed));
+    }
     return e;
   }
   function senderCard(e, node) {
@@ -332,6 +338,7 @@
     search.value = params.get("search") || "";
     problems.checked = params.get("problems") === "1";
     tests.checked = params.get("tests") === "1";
+    installed.checked = params.get("installed") === "1";
     Object.keys(facets).forEach(function (name) {
       var value = params.get(name) || "";
       facets[name].value = data.facets[name].indexOf(value) >= 0 ? value : "";
@@ -349,6 +356,7 @@
     Object.keys(facets).forEach(function (name) { if (facets[name].value) params.set(name, facets[name].value); });
     if (problems.checked) params.set("problems", "1");
     if (tests.checked) params.set("tests", "1");
+    if (installed.checked) params.set("installed", "1");
     var folded = apps.filter(function (app) { return collapsed[app]; });
     if (folded.length) params.set("collapse", folded.length === apps.length && apps.length > 1 ? "*" : folded.join(","));
     if (pinned) params.set("select", nodes[pinned].name);
@@ -356,7 +364,9 @@
     try { history.replaceState(null, "", text ? "#" + text : location.pathname + location.search); } catch (e) { /* file: URLs in some browsers */ }
   }
 
-  function hiddenTestOnly(id) { return !tests.checked && nodes[id].kind === "receiver" && nodes[id].status === "test-only"; }
+  function hiddenTestOnly(id) {
+    return (!tests.checked && nodes[id].kind === "receiver" && nodes[id].status === "test-only") || (!installed.checked && !!nodes[id].installed);
+  }
   // The signal and model facets bound everything shown (that node and its neighbours); the app
   // facet, the search words and "problems only" pick the matches, shown with their neighbours.
   function within(id) {
@@ -400,6 +410,9 @@
     var testOnly = ids.filter(function (id) { return nodes[id].kind === "receiver" && nodes[id].status === "test-only"; }).length;
     document.getElementById("tests-toggle").hidden = testOnly === 0;
     document.getElementById("tests-label").textContent = "show " + plural(testOnly, "test-only receiver");
+    var fromPackages = ids.filter(function (id) { return !!nodes[id].installed; }).length;
+    document.getElementById("installed-toggle").hidden = fromPackages === 0;
+    document.getElementById("installed-label").textContent = "show " + plural(fromPackages, "node") + " from installed packages";
     document.getElementById("collapse-all").textContent = apps.length > 1 && apps.every(function (a) { return collapsed[a]; }) ? "expand apps" : "collapse apps";
     document.getElementById("collapse-all").hidden = apps.length < 2;
     count.textContent = active ? nMatched + " match" + (nMatched === 1 ? "" : "es") + ", " + nShown + " shown" : nShown + " nodes";
@@ -559,7 +572,7 @@
     if (ev.key === "Escape") { pinned = null; hovered = null; if (document.activeElement === search) search.value = ""; writeHash(); filter(); }
   });
   search.addEventListener("input", function () { writeHash(); filter(); });
-  [problems, tests, facets.app, facets.signal, facets.model].forEach(function (control) { control.addEventListener("change", function () { writeHash(); filter(); }); });
+  [problems, tests, installed, facets.app, facets.signal, facets.model].forEach(function (control) { control.addEventListener("change", function () { writeHash(); filter(); }); });
   document.getElementById("collapse-all").addEventListener("click", function () {
     var all = apps.every(function (a) { return collapsed[a]; });
     apps.forEach(function (a) { collapsed[a] = !all; });
