@@ -134,7 +134,7 @@ def run_graph(args: argparse.Namespace) -> int:
         print(f"signal-lint: {error}", file=sys.stderr)
         return EXIT_USAGE
     if not (args.include_installed or args.format == "html"):
-        data = graph_data(project_only(graph), findings, root)
+        data = printable_data(graph_data(project_only(graph), findings, root))
     shown = apply(query, data)
     if args.format == "text" and query.senders:
         from signal_lint.graph.what_runs_when import what_runs_when
