@@ -13,7 +13,9 @@ unless ``--python`` names another; the project is a copy of
 * ``warm, one file changed``: a project file edited: the project is checked again, the
   packages come from the cache (no file of site-packages is opened).
 
-Prints a Markdown table (medians, min-max) and the ratios, for docs/performance.md.
+Prints a Markdown section (medians, min-max, the ratios) and, with ``--write``, puts it in
+docs/performance.md between ``<!-- BEGIN benchmarks/installed.py -->`` and its END marker
+(``benchmarks/run.py`` keeps that section when it rewrites the page).
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def main() -> int:
     parser.add_argument("--python", help="the environment (default: the tests' one, built once)")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", default="2")
+    parser.add_argument("--write", action="store_true", help="update docs/performance.md")
     args = parser.parse_args()
     venv = Path(args.python) if args.python else build_environment()
     times: dict[str, list[float]] = {
@@ -80,20 +83,50 @@ def main() -> int:
             changed.write_text(original + f"\n# edit {repetition}\n")
             times["warm, one file changed"].append(run(project, *common, *python))
             changed.write_text(original)
-    median = {name: statistics.median(values) for name, values in times.items()}
-    print(f"{args.repeat} repetitions, --jobs {args.jobs}, environment {venv}\n")
-    print("| run | median | min-max |")
-    print("|---|---|---|")
-    for name, values in times.items():
-        print(f"| {name} | {median[name]:.2f} s | {min(values):.2f}-{max(values):.2f} s |")
-    print()
-    print(f"- cold / project only: {median['cold'] / median['project only']:.1f}x")
-    print(f"- warm / cold: {median['warm'] / median['cold']:.2f}")
-    print(
-        f"- warm with one file changed / cold: "
-        f"{median['warm, one file changed'] / median['cold']:.2f}"
-    )
+    section = report(times, args, venv)
+    print(section)
+    if args.write:
+        page = REPO / "docs" / "performance.md"
+        text = page.read_text(encoding="utf-8")
+        begin, end = f"<!-- BEGIN {MARK} -->\n", f"<!-- END {MARK} -->\n"
+        if begin in text:
+            text = text[: text.index(begin)] + text[text.index(end) + len(end) :]
+        page.write_text(text.rstrip("\n") + "\n\n" + begin + section + end, encoding="utf-8")
     return 0
+
+
+MARK = "benchmarks/installed.py"
+
+
+def report(times: dict[str, list[float]], args: argparse.Namespace, venv: Path) -> str:
+    median = {name: statistics.median(values) for name, values in times.items()}
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    lines = [
+        "## Installed packages: cold and warm",
+        "",
+        f"Measured by `python benchmarks/installed.py --write` ({args.repeat} repetitions in "
+        f"round-robin, `--jobs {args.jobs}`; load average at the end {load}): `signal-lint "
+        "check` on `fixtures/projects/installed_packages`, whose environment holds "
+        "django-allauth, wagtail and django-cms (and django-registration), pinned in "
+        "`tests/installed/requirements.txt`. Each run is a new process.",
+        "",
+        "| run | median | min-max |",
+        "|---|---|---|",
+    ]
+    for name, values in times.items():
+        lines.append(f"| {name} | {median[name]:.2f} s | {min(values):.2f}-{max(values):.2f} s |")
+    cold = median["cold"]
+    lines += [
+        "",
+        f"- cold, the packages read / the project alone: {cold / median['project only']:.1f}x",
+        f"- warm / cold: {median['warm'] / cold:.2f}",
+        f"- warm with one project file changed / cold: "
+        f"{median['warm, one file changed'] / cold:.2f} (the packages come from the cache: no "
+        "file of site-packages is opened, `tests/installed/test_check_with_environment.py` "
+        "checks it with an audit hook)",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

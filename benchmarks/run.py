@@ -34,6 +34,7 @@ import io
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import signal
@@ -787,8 +788,19 @@ def load_results(path: str) -> tuple[dict, dict[str, Measure]]:
     return context, measures
 
 
+# Sections other benchmarks write into the page (benchmarks/installed.py): kept when rewriting it.
+KEPT_SECTION = re.compile(r"<!-- BEGIN (benchmarks/[\w.]+) -->\n.*?<!-- END \1 -->\n", re.S)
+
+
 def write_report(output: str, context: dict, measures: dict[str, Measure]) -> None:
     report, _ = build_report(context, measures)
+    try:
+        with open(output, encoding="utf-8") as handle:
+            kept = [m.group(0) for m in KEPT_SECTION.finditer(handle.read())]
+    except OSError:
+        kept = []
+    if kept:
+        report = report.rstrip("\n") + "\n\n" + "\n".join(kept)
     os.makedirs(os.path.dirname(os.path.abspath(output)), exist_ok=True)
     with open(output, "w", encoding="utf-8") as handle:
         handle.write(report)
