@@ -83,7 +83,12 @@ class Installed:
 
     def specs(self) -> list[SignalSpec]:
         """A ``SignalSpec`` per signal the packages define, named also by their re-exports."""
-        aliases = alias_table(unique_modules(self.facts()))
+        table = alias_table(unique_modules(self.facts()))
+        aliases: dict[str, list[str]] = {}  # defining name -> the other names bound to it
+        for alias in sorted(table):
+            target = follow_aliases(table, alias)
+            if target is not None and target != alias:
+                aliases.setdefault(target, []).append(alias)
         specs = []
         for package in self.packages:
             derivation = Derivation()
@@ -99,7 +104,11 @@ class Installed:
 
 
 def _spec(
-    qualname: str, kind: str, derivation: Derivation, origin: Origin, aliases: dict[str, str]
+    qualname: str,
+    kind: str,
+    derivation: Derivation,
+    origin: Origin,
+    aliases: dict[str, list[str]],
 ) -> SignalSpec:
     module, name = qualname.rsplit(".", 1)
     sent = bool(derivation.sites.get(qualname))
@@ -108,9 +117,7 @@ def _spec(
         qualname=qualname,
         name=name,
         module=module,
-        aliases=tuple(
-            sorted(alias for alias in aliases if follow_aliases(aliases, alias) == qualname)
-        ),
+        aliases=tuple(aliases.get(qualname, ())),
         model_signal=kind == "ModelSignal",
         always=always,
         sometimes=derivation.sometimes(qualname),
