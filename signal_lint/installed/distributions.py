@@ -79,9 +79,8 @@ class Index:
 
 def index_distributions(site_packages: tuple[str, ...]) -> Index:
     """The distributions of every ``site-packages`` directory (the first one wins a name)."""
-    distributions: list[Distribution] = []
+    distributions: dict[str, Distribution] = {}  # by normalized name: the first one wins
     messages: list[str] = []
-    seen: set[str] = set()
     for directory in site_packages:
         try:
             names = sorted(os.listdir(directory))
@@ -89,23 +88,19 @@ def index_distributions(site_packages: tuple[str, ...]) -> Index:
             messages.append(f"{directory}: cannot list installed packages: {error.strerror}")
             continue
         claimed_pth: set[str] = set()
+        found: list[Distribution] = []
         for name in names:
             if not name.endswith(".dist-info"):
                 continue
             distribution = _read_dist_info(directory, name, claimed_pth)
             if distribution is None:
                 messages.append(f"{os.path.join(directory, name)}: unreadable metadata, skipped")
-                continue
-            normalized = _normalize(distribution.name)
-            if normalized not in seen:
-                seen.add(normalized)
-                distributions.append(distribution)
-        for distribution in _unclaimed_pth_installs(directory, names, claimed_pth, messages):
-            normalized = _normalize(distribution.name)
-            if normalized not in seen:
-                seen.add(normalized)
-                distributions.append(distribution)
-    return Index(tuple(distributions), tuple(messages))
+            else:
+                found.append(distribution)
+        found += _unclaimed_pth_installs(directory, names, claimed_pth, messages)
+        for distribution in found:
+            distributions.setdefault(_normalize(distribution.name), distribution)
+    return Index(tuple(distributions.values()), tuple(messages))
 
 
 def site_packages_signature(site_packages: tuple[str, ...]) -> str:

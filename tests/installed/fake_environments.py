@@ -11,6 +11,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 SHOPKIT = {
     "shopkit/__init__.py": "",
     "shopkit/signals.py": """
@@ -143,4 +145,15 @@ PROJECT = {
 
 def make_project(root: Path, files: dict[str, str] | None = None) -> Path:
     write_tree(root, PROJECT if files is None else files)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """``PROJECT`` written out, the current directory, with no environment but what the test
+    writes (``.venv``) and its own cache.  (Import it into a test module to use it.)"""
+    root = make_project(tmp_path / "project")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
     return root

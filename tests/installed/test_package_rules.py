@@ -6,18 +6,11 @@ import json
 import os
 
 import pytest
-from fake_environments import SHOPKIT, make_environment, make_project
+from fake_environments import SHOPKIT, make_environment, project
 
 from signal_lint.cli import main
 
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    root = make_project(tmp_path / "project")
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
-    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
-    return root
+__all__ = ["project"]  # the fixture, imported for pytest
 
 
 def check(capsys, *argv: str) -> tuple[list[tuple[str, int, str, str]], str]:
