@@ -11,6 +11,7 @@ so newer syntax never becomes a ``SIG000``.
 from __future__ import annotations
 
 import ast
+import re
 
 from signal_lint.extract.facts import ParseError
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
@@ -26,6 +27,13 @@ def parse_source(source: bytes, path: str) -> ast.Module | ParseError:
     if b"\0" in source:
         line = source[: source.index(b"\0")].count(b"\n") + 1
         return ParseError("could not parse: source contains a null byte", line, 0)
+    if len(source) >= ELIDE_FILE_SIZE:
+        elided = elide_literals(source)
+        if elided is not None:
+            try:
+                return ast.parse(elided, filename=path, type_comments=False)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass  # the scan misread something: parse the file as it is
     try:
         return ast.parse(source, filename=path, type_comments=False)
     except SyntaxError as error:
@@ -38,6 +46,96 @@ def parse_source(source: bytes, path: str) -> ast.Module | ParseError:
         return ParseError(f"could not parse: {MAX_NESTING_HINT}", 1, 0)
     except (ValueError, UnicodeError) as error:  # undecodable bytes on some Python versions
         return ParseError(f"could not parse: {error}", 1, 0)
+
+
+# A syntax tree costs 100 to 300 times its source in memory (a Python object per
+# node: a 20 MB list literal took 6.5 GB).  No fact comes from inside a large
+# literal, so in a large file each bracketed literal longer than ELIDE_RUN_SIZE
+# (numbers, strings, None/True/False, brackets, commas, colons) is blanked to
+# ``[0    ...    ]`` before parsing: same length, same lines, a tree of one node.
+ELIDE_FILE_SIZE = 1024 * 1024
+ELIDE_RUN_SIZE = 64 * 1024
+_QUOTED = (
+    rb"(?:'''(?:[^\\]|\\.)*?'''"
+    rb'|"""(?:[^\\]|\\.)*?"""'
+    rb"|'(?:[^'\\\n]|\\.)*'"
+    rb'|"(?:[^"\\\n]|\\.)*")'
+)
+_ANY_STRING = rb"[rRbBuUfFtT]{0,3}" + _QUOTED  # f- and t-strings too: skipped whole
+# code outside strings and comments: where a bracket opens
+_CODE = re.compile(rb"(?:" + _ANY_STRING + rb"|#[^\n]*)|([\[({])", re.DOTALL)
+# what a literal is made of: no names, no calls, no f-strings
+# (bounded: an unbounded repeat keeps a backtracking record per item, gigabytes for a big literal)
+_LITERAL_RUN = re.compile(
+    rb"(?:[\s,:()\[\]{}+\-.]+|#[^\n]*|\\\r?\n|\d[\w.]*|(?:None|True|False)\b"
+    rb"|[rRbBuU]{0,2}" + _QUOTED + rb"){1,4096}",
+    re.DOTALL,
+)
+_RUN_TOKEN = re.compile(rb"(?:" + _ANY_STRING + rb"|#[^\n]*)|([\[({])|([\])}])", re.DOTALL)
+_BLANK = bytes(byte if byte in b"\r\n" else 32 for byte in range(256))
+
+
+def elide_literals(source: bytes) -> bytes | None:
+    """``source`` with its long bracketed literals blanked (see ``ELIDE_RUN_SIZE``), or None if none.
+
+    Only UTF-8 files: in other encodings a byte that looks like a quote or a
+    bracket may be half a character.
+    """
+    import io
+    import tokenize
+
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(source).readline)
+    except SyntaxError:
+        return None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        return None
+    result: bytearray | None = None
+    position = 0
+    while True:
+        match = _CODE.search(source, position)
+        if match is None:
+            break
+        position = match.end()
+        if match.group(1) is None:  # a string or a comment: skipped whole
+            continue
+        start = match.start()
+        end = _literal_end(source, start)
+        if end - start < ELIDE_RUN_SIZE:
+            continue
+        close = _closing(source, start, end)
+        if close is None or close - start < ELIDE_RUN_SIZE:
+            continue
+        if result is None:
+            result = bytearray(source)
+        blank = source[start + 1 : close].translate(_BLANK)
+        first = blank.index(b" ")  # the only item left (line breaks stay where they are)
+        result[start + 1 : close] = blank[:first] + b"0" + blank[first + 1 :]
+        position = close + 1
+    return bytes(result) if result is not None else None
+
+
+def _literal_end(source: bytes, start: int) -> int:
+    """Where the literal-only text from ``start`` ends."""
+    end = start
+    while True:
+        piece = _LITERAL_RUN.match(source, end)
+        if piece is None or piece.end() == end:
+            return end
+        end = piece.end()
+
+
+def _closing(source: bytes, start: int, end: int) -> int | None:
+    """The position of the bracket closing the one at ``start``, if it is before ``end``."""
+    depth = 0
+    for token in _RUN_TOKEN.finditer(source, start, end):
+        if token.group(1) is not None:
+            depth += 1
+        elif token.group(2) is not None:
+            depth -= 1
+            if depth == 0:
+                return token.start()
+    return None
 
 
 def _too_deep(error: SyntaxError, source: bytes) -> bool:
