@@ -16,7 +16,12 @@ here.  Newer syntax made of old nodes (``except A, B:``, ``a[*b]``,
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any, TypeVar
+
 import libcst as cst
+
+Node = TypeVar("Node", bound=cst.CSTNode)
 
 # node -> the Python version whose syntax brought it
 REWRITTEN = {
@@ -68,27 +73,17 @@ class _Downgrade(cst.CSTTransformer):
 
     # PEP 654 (3.11): ``try: ... except* E:`` -> ``try: ... except E:``
     def leave_TryStar(self, original: cst.TryStar, updated: cst.TryStar) -> cst.Try:
-        return cst.Try(
-            body=updated.body,
-            handlers=updated.handlers,  # type: ignore[arg-type]  # made ExceptHandlers below
-            orelse=updated.orelse,
-            finalbody=updated.finalbody,
-            leading_lines=updated.leading_lines,
-            whitespace_before_colon=updated.whitespace_before_colon,
-        )
+        return _as(cst.Try, updated)  # its handlers were made ExceptHandlers below
 
     def leave_ExceptStarHandler(  # type: ignore[override]  # a handler of the Try made above
         self, original: cst.ExceptStarHandler, updated: cst.ExceptStarHandler
     ) -> cst.ExceptHandler:
-        handler = cst.ExceptHandler(
-            body=updated.body,
+        return _as(
+            cst.ExceptHandler,
+            updated,
             type=_parenthesized(updated.type),
-            name=updated.name,
-            leading_lines=updated.leading_lines,
             whitespace_after_except=cst.SimpleWhitespace(" "),
-            whitespace_before_colon=updated.whitespace_before_colon,
         )
-        return handler
 
     # PEP 758 (3.14): ``except A, B:`` -> ``except (A, B):``
     def leave_ExceptHandler(
@@ -118,26 +113,12 @@ class _Downgrade(cst.CSTTransformer):
 
     # PEP 810 (3.15): ``lazy import x`` / ``lazy from x import y`` are imports
     def leave_LazyImport(self, original: cst.LazyImport, updated: cst.LazyImport) -> cst.Import:
-        return cst.Import(
-            names=updated.names,
-            semicolon=updated.semicolon,
-            whitespace_after_import=updated.whitespace_after_import,
-        )
+        return _as(cst.Import, updated)
 
     def leave_LazyImportFrom(
         self, original: cst.LazyImportFrom, updated: cst.LazyImportFrom
     ) -> cst.ImportFrom:
-        return cst.ImportFrom(
-            module=updated.module,
-            names=updated.names,
-            relative=updated.relative,
-            lpar=updated.lpar,
-            rpar=updated.rpar,
-            semicolon=updated.semicolon,
-            whitespace_after_from=updated.whitespace_after_from,
-            whitespace_before_import=updated.whitespace_before_import,
-            whitespace_after_import=updated.whitespace_after_import,
-        )
+        return _as(cst.ImportFrom, updated)
 
     # PEP 798 (3.15): ``[*a for a in b]`` and ``{**d for d in ds}`` unpack; the element stays
     def leave_ListComp(self, original: cst.ListComp, updated: cst.ListComp) -> cst.ListComp:
@@ -154,14 +135,7 @@ class _Downgrade(cst.CSTTransformer):
     def leave_StarredDictComp(
         self, original: cst.StarredDictComp, updated: cst.StarredDictComp
     ) -> cst.SetComp:
-        return cst.SetComp(
-            elt=updated.value,
-            for_in=updated.for_in,
-            lbrace=updated.lbrace,
-            rbrace=updated.rbrace,
-            lpar=updated.lpar,
-            rpar=updated.rpar,
-        )
+        return _as(cst.SetComp, updated, elt=updated.value)
 
     # PEP 646 (3.11): ``a[*b]`` and ``def f(*args: *Ts)``
     def leave_Index(self, original: cst.Index, updated: cst.Index) -> cst.Index:
@@ -171,6 +145,17 @@ class _Downgrade(cst.CSTTransformer):
 
     def leave_Annotation(self, original: cst.Annotation, updated: cst.Annotation) -> cst.Annotation:
         return updated.with_changes(annotation=_unstarred(updated.annotation))
+
+
+def _as(kind: type[Node], node: cst.CSTNode, **changes: Any) -> Node:
+    """``node`` made a ``kind`` node: the fields they share by name, and ``changes``."""
+    wanted = {field.name for field in dataclasses.fields(kind)}
+    values = {
+        field.name: getattr(node, field.name)
+        for field in dataclasses.fields(node)
+        if field.name in wanted
+    }
+    return kind(**{**values, **changes})
 
 
 def _parenthesized(kind: cst.BaseExpression | None) -> cst.BaseExpression | None:
