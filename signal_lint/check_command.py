@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from signal_lint.cli import (
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from signal_lint.config import Config
     from signal_lint.engine import StdinSource
     from signal_lint.findings import Finding
+    from signal_lint.fix import FixPlan
 
 
 def add_parser(commands: Any) -> None:
@@ -73,10 +75,21 @@ def add_parser(commands: Any) -> None:
     )
     add_input_options(check)
     check.add_argument(
-        "--fix",
-        action="store_true",
-        help="apply the fixes of fixable rules (SIG001, SIG002, SIG011)",
+        "--fix", action="store_true", help="apply the safe fixes (`signal-lint rules` lists them)"
     )
+    check.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        default=None,
+        help="apply unsafe fixes too: they may change what the code does (config: unsafe-fixes)",
+    )
+    check.add_argument("--no-unsafe-fixes", dest="unsafe_fixes", action="store_false")
+    check.add_argument(
+        "--diff",
+        action="store_true",
+        help="print a unified diff of what --fix would change and change nothing (exit 1 if any)",
+    )
+    check.add_argument("--show-fixes", action="store_true", help="list the findings fixed")
     check.add_argument(
         "--baseline",
         metavar="FILE",
@@ -143,15 +156,30 @@ def run(args: argparse.Namespace) -> int:
         findings = _reported(result.findings, paths)
     else:
         findings = result.findings
-    if args.fix and stdin is not None:
+    if (args.fix or args.diff) and stdin is not None:
         return _fix_stdin(stdin, findings, scanned, config, args)
-    if args.fix:
-        from signal_lint.fix import apply_fixes
+    listed = ""
+    if args.fix or args.diff:
+        from signal_lint.fix import fix_project
 
-        remaining = apply_fixes(findings, scanned, config)[1]
-        remaining = _reported(remaining, args.paths) if args.project_root is not None else remaining
-        print(f"signal-lint: fixed {len(findings) - len(remaining)} finding(s)", file=sys.stderr)
-        findings = remaining
+        def check(replaced: Mapping[str, bytes]) -> list[Finding]:
+            found = check_paths(
+                scanned, config, args.jobs, use_cache=not args.no_cache, replaced=replaced
+            ).findings
+            return _reported(found, paths) if args.project_root is not None else found
+
+        plan, fixed_findings = fix_project(findings, config, _unsafe(args, config), check)
+        if args.diff:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(plan.diff())
+            sys.stdout.flush()
+        else:
+            for problem in plan.write():
+                print(f"signal-lint: {problem}", file=sys.stderr)
+        listed = _say_fixed(plan, args)
+        if args.diff:
+            return EXIT_FINDINGS if plan.files else EXIT_CLEAN
+        findings = list(fixed_findings)  # the project's, as written
     if args.write_baseline:
         try:
             write_baseline(args.write_baseline, findings, config.root)
@@ -176,6 +204,7 @@ def run(args: argparse.Namespace) -> int:
             for entry in fixed:
                 print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
     sys.stdout.write(FORMATS[args.format](findings))
+    sys.stdout.write(listed)
     if args.statistics:  # machine formats stay parseable: the table goes to stderr
         (sys.stdout if args.format == "text" else sys.stderr).write(statistics(findings))
     if result.files == 0 and not result.messages:
@@ -183,6 +212,48 @@ def run(args: argparse.Namespace) -> int:
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
+
+
+def _unsafe(args: argparse.Namespace, config: Config) -> bool:
+    """``--unsafe-fixes``/``--no-unsafe-fixes``, else the configuration's ``unsafe-fixes``."""
+    return bool(config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes)
+
+
+def _say_fixed(plan: FixPlan, args: argparse.Namespace, stdin: bool = False) -> str:
+    """How many findings are (or would be) fixed and the hidden unsafe fixes, on stderr; returns
+    ``--show-fixes``'s list for stdout after the findings in text output (on stderr otherwise: stdout
+    holds the diff or machine output).  For stdin, stderr holds the findings left: only
+    ``--show-fixes`` adds to it."""
+    verb = "would fix" if args.diff else "fixed"
+    if not stdin:
+        print(f"signal-lint: {verb} {len(plan.fixed)} finding(s)", file=sys.stderr)
+    if plan.hidden and not stdin:
+        print(
+            f"signal-lint: {plan.hidden} hidden fix(es) can be enabled with the `--unsafe-fixes` option",
+            file=sys.stderr,
+        )
+    if not args.show_fixes:
+        return ""
+    listed = show_fixes(plan.fixed, would=args.diff)
+    if args.format == "text" and not args.diff and not stdin:
+        return listed
+    sys.stderr.write(listed)
+    return ""
+
+
+def show_fixes(fixed: Sequence[Finding], would: bool = False) -> str:
+    """``--show-fixes``: the findings fixed, counted per file and rule, as ruff lists them."""
+    if not fixed:
+        return "No findings would be fixed.\n" if would else "No findings fixed.\n"
+    lines = [f"{'Would fix' if would else 'Fixed'} {len(fixed)} finding(s):"]
+    by_path: dict[str, Counter[tuple[str, str]]] = {}
+    for finding in fixed:
+        by_path.setdefault(finding.path, Counter())[(finding.code, finding.name)] += 1
+    for path in sorted(by_path):
+        lines.append(f"- {path}:")
+        for (code, name), count in sorted(by_path[path].items()):
+            lines.append(f"    {count} \N{MULTIPLICATION SIGN} {code} ({name})")
+    return "\n".join(lines) + "\n"
 
 
 def _read_stdin(filename: str | None) -> StdinSource:
@@ -199,23 +270,29 @@ def _fix_stdin(
     config: Config,
     args: argparse.Namespace,
 ) -> int:
-    """``check - --fix``: the fixed source on stdout, the findings left on stderr (as ruff does)."""
+    """``check - --fix``: the fixed source on stdout, the findings left on stderr (as ruff does);
+    ``check - --diff``: the diff on stdout, exit 1 if there is one."""
     from dataclasses import replace
 
     from signal_lint.engine import check_paths, failing
-    from signal_lint.fix import fix_source
+    from signal_lint.fix import fix_project, unified_diff
     from signal_lint.report import FORMATS
 
-    try:
-        fixed = fix_source(stdin.source, findings)
-    except Exception:  # libcst refuses what ast accepted: leave the source as it is
-        fixed = stdin.source
-    assert isinstance(fixed, bytes)
-    left = stdin
-    if fixed != stdin.source:
-        left = replace(stdin, source=fixed)
-        result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=left)
-        findings = [f for f in result.findings if f.path == stdin.display]
+    def check(replaced: Mapping[str, bytes]) -> list[Finding]:
+        source = replace(stdin, source=replaced.get(stdin.display, stdin.source))
+        result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=source)
+        return [f for f in result.findings if f.path == stdin.display]
+
+    plan, findings = fix_project(
+        findings, config, _unsafe(args, config), check, {stdin.display: stdin.source}
+    )
+    fixed = plan.files[stdin.display][1] if plan.files else stdin.source
+    _say_fixed(plan, args, stdin=True)
+    if args.diff:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(unified_diff(stdin.display, stdin.source, fixed))
+        sys.stdout.flush()
+        return EXIT_FINDINGS if plan.files else EXIT_CLEAN
     sys.stdout.buffer.write(fixed)
     sys.stdout.flush()
     sys.stderr.write(FORMATS[args.format](findings))

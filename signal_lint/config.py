@@ -45,6 +45,9 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger source files are SIG000, not read
     # the project's interpreter or virtual environment (``python`` key, ``--python``): absolute
     python: str | None = None
+    fixable: tuple[str, ...] = ("SIG",)  # rules whose fixes --fix may apply
+    unfixable: tuple[str, ...] = ()
+    unsafe_fixes: bool = False  # apply unsafe fixes too (--unsafe-fixes / --no-unsafe-fixes)
 
     def fingerprint(self) -> str:
         """What cached facts depend on (module names come from ``src``)."""
@@ -54,6 +57,7 @@ class Config:
 KNOWN_KEYS = {
     "select", "ignore", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "src",
     "extra-signals", "signal-catalogs", "django-version", "fail-on", "max-file-size", "python",
+    "fixable", "unfixable", "unsafe-fixes",
 }  # fmt: skip
 TABLE = "signal-lint"
 ENVIRONMENT_CACHE_DIR = "SIGNAL_LINT_CACHE_DIR"
@@ -142,6 +146,9 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
     for pattern, codes in sorted(raw_per_file.items()):
         per_file.append((pattern, _codes(codes, f"per-file-ignores.{pattern}", where)))
     fail_on = table.get("fail-on", "warning")
+    unsafe_fixes = table.get("unsafe-fixes", False)
+    if not isinstance(unsafe_fixes, bool):
+        raise ConfigError(f"{where}: unsafe-fixes must be true or false")
     if fail_on not in SEVERITIES:
         raise ConfigError(f"{where}: fail-on must be one of {', '.join(SEVERITIES)}")
     extra = table.get("extra-signals", [])
@@ -183,6 +190,9 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
             table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), "max-file-size", where
         ),
         python=_python(table.get("python"), root, where),
+        fixable=_codes(table.get("fixable", ["SIG"]), "fixable", where),
+        unfixable=_codes(table.get("unfixable", []), "unfixable", where),
+        unsafe_fixes=unsafe_fixes,
     )
     if extra:
         from signal_lint.catalog import load_catalog

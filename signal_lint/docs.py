@@ -11,6 +11,7 @@ import sys
 import textwrap
 from collections.abc import Sequence
 
+from signal_lint.findings import SAFE, UNSAFE, Finding
 from signal_lint.rules.base import Invalid, Rule, Valid, all_rules
 
 
@@ -26,10 +27,7 @@ def rule_page(rule: type) -> str:
     lines = [
         f"# {rule.code} {rule.name}",
         "",
-        (
-            f"Severity: **{rule.severity}** · Scope: {scope} · Fixable: "
-            f"{'yes (`signal-lint check --fix`)' if rule.fixable() else 'no'}"
-        ),
+        f"Severity: **{rule.severity}** · Scope: {scope} · Fixable: {_fixable(rule)}",
         "",
         rule.doc(),
         "",
@@ -55,7 +53,7 @@ def rule_page(rule: type) -> str:
             ]
         if example.fixed is not None:
             lines += [
-                "After `--fix`:",
+                f"After `{_fix_command(_applicabilities(rule, example))}`:",
                 "",
                 "```python",
                 textwrap.dedent(example.fixed).strip("\n"),
@@ -69,6 +67,67 @@ def rule_page(rule: type) -> str:
         else:
             lines += ["```python", valid.source().rstrip(), "```", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _fixable(rule: type[Rule]) -> str:
+    kinds = fix_applicabilities(rule)
+    if not kinds:
+        return "no"
+    if kinds == {SAFE}:
+        return "yes, safe (`signal-lint check --fix`)"
+    if kinds == {UNSAFE}:
+        return "yes, unsafe (`signal-lint check --fix --unsafe-fixes`)"
+    return "yes, safe or unsafe (see Fix safety)"
+
+
+def fix_applicabilities(rule: type[Rule]) -> set[str]:
+    """Derived from the examples with fixed text: which fixes they show, safe or unsafe."""
+    kinds: set[str] = set()
+    for example in rule.INVALID:
+        if example.fixed is not None:
+            kinds |= _applicabilities(rule, example)
+    return kinds
+
+
+def _fix_command(kinds: set[str]) -> str:
+    return "--fix --unsafe-fixes" if UNSAFE in kinds else "--fix"
+
+
+def _applicabilities(rule: type[Rule], example: Invalid) -> set[str]:
+    return {
+        f.fix.applicability
+        for f in example_findings(rule, example)
+        if f.code == rule.code and f.fix is not None
+    }
+
+
+def example_files(rule: type[Rule], example: Invalid | Valid) -> dict[str, str]:
+    """An example's modules, dedented: the rule's own example module and any others it has."""
+    files = {path: textwrap.dedent(code).lstrip("\n") for path, code in example.files.items()}
+    files[rule.example_path] = example.source()
+    return files
+
+
+def example_findings(rule: type[Rule], example: Invalid | Valid) -> list[Finding]:
+    """Every rule's findings on an example: its module alone (flake8's view), or with its other
+    modules, the whole small project (project rules included)."""
+    from signal_lint.catalog import load_catalog
+    from signal_lint.config import Config
+    from signal_lint.engine import check_facts, check_one
+    from signal_lint.extract import extract_source
+
+    if not example.files and not rule.project:
+        module = rule.example_path[:-3].replace("/", ".")
+        return check_one(
+            extract_source(example.source().encode(), rule.example_path, module), load_catalog()
+        )
+    facts = []
+    for path, code in sorted(example_files(rule, example).items()):
+        module = path[: -len(".py")].replace("/", ".")
+        is_package = module.endswith(".__init__")
+        module = module[: -len(".__init__")] if is_package else module
+        facts.append(extract_source(code.encode(), path, module, is_package))
+    return check_facts(facts, load_catalog(), Config())
 
 
 def _project_position(rule: type[Rule], position: Sequence[object]) -> str:
@@ -102,7 +161,7 @@ def index_page() -> str:
         scope = "project" if rule.project else "file"
         lines.append(
             f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | "
-            f"{'yes' if rule.fixable() else ''} |"
+            f"{' or '.join(sorted(fix_applicabilities(rule)))} |"
         )
     return "\n".join(lines) + "\n"
 

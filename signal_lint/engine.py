@@ -12,7 +12,7 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -93,10 +93,12 @@ def check_paths(
     jobs: int | None = None,
     use_cache: bool = True,
     stdin: StdinSource | None = None,
+    replaced: Mapping[str, bytes] | None = None,
 ) -> CheckResult:
-    """Check the files below ``paths``, plus ``stdin`` (which replaces the file at its path)."""
+    """Check the files below ``paths``, plus ``stdin`` (which replaces the file at its path);
+    ``replaced``: content to check instead of some files', by display path (``--diff``'s fixes)."""
     with collector_paused():
-        return _check_paths(paths, config, jobs, use_cache, stdin)
+        return _check_paths(paths, config, jobs, use_cache, stdin, replaced or {})
 
 
 def _check_paths(
@@ -105,6 +107,7 @@ def _check_paths(
     jobs: int | None,
     use_cache: bool,
     stdin: StdinSource | None,
+    replaced: Mapping[str, bytes],
 ) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude) if paths else ([], [])
     if stdin is not None:
@@ -113,7 +116,7 @@ def _check_paths(
             key=lambda f: f.display,
         )
     cache_dir = _cache_dir(config, messages) if use_cache else None
-    sources = read_all(files, config, hash_contents=cache_dir is not None, stdin=stdin)
+    sources = read_all(files, config, cache_dir is not None, stdin, replaced)
     located = locate(config.root, config.python, installed_cache(cache_dir))
     run_cache = None
     if cache_dir is not None:
@@ -221,11 +224,14 @@ def read_all(
     config: Config,
     hash_contents: bool = True,
     stdin: StdinSource | None = None,
+    replaced: Mapping[str, bytes] | None = None,
 ) -> list[Source]:
     sources = []
     for source_file in files:
         module, is_package = module_name(source_file.path, config.src)
         given = stdin.source if stdin is not None and source_file.path == stdin.path else None
+        if given is None and replaced:
+            given = replaced.get(source_file.display)
         digest = ""
         if hash_contents:
             source = (
@@ -427,7 +433,7 @@ def project_context(
 ) -> RuleContext:
     """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it)."""
     facts_list = list(all_facts)
-    ctx = RuleContext(catalog, aliases=aliases, project_mode=True)
+    ctx = RuleContext(catalog, aliases=aliases, project_mode=True, files=tuple(facts_list))
     for facts in facts_list:
         ctx.add_signals(facts)
     for facts in facts_list:
@@ -465,33 +471,41 @@ def check_facts(
         )  # one table for the rules and the graph: on a large tree it is big
     ctx = project_context(all_facts, catalog, aliases)
     enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
+    project_rules = [
+        rule for rule in enabled if rule.reads_graph()
+    ]  # project rules, and per-file rules' project halves
+    problem = None
+    if graph is None and (project_rules or any(rule.needs_models for rule in enabled)):
+        from signal_lint.graph import build_graph  # only runs that need the graph build it
+
+        try:
+            graph = build_graph(
+                [*all_facts, *package_facts],
+                catalog,
+                modules=modules,
+                aliases=aliases,
+                origins=installed.origins() if installed is not None else None,
+            )
+        except Exception as error:  # a bug of ours must not cost the user the per-file findings
+            problem = error
+    if graph is not None:
+        ctx.models = graph.models
     findings: list[Finding] = []
     for facts in all_facts:
         for rule in enabled:
             if not rule.project:
                 findings.extend(rule.check(facts, ctx))
-    project_rules = [
-        rule for rule in enabled if rule.reads_graph()
-    ]  # project rules, and per-file rules' project halves
-    if project_rules:
-        from signal_lint.graph import build_graph  # only runs that need the graph build it
-
-        try:
-            if graph is None:
-                graph = build_graph(
-                    [*all_facts, *package_facts],
-                    catalog,
-                    modules=modules,
-                    aliases=aliases,
-                    origins=installed.origins() if installed is not None else None,
-                )
+    try:
+        if graph is not None:
             for rule in project_rules:
                 findings.extend(rule.check_project(graph, ctx))
-        except Exception as error:  # a bug of ours must not cost the user the per-file findings
-            print(
-                f"signal-lint: internal error in the project analysis, project rules skipped: {error!r}",
-                file=sys.stderr,
-            )
+    except Exception as error:
+        problem = error
+    if problem is not None:
+        print(
+            f"signal-lint: internal error in the project analysis, project rules skipped: {problem!r}",
+            file=sys.stderr,
+        )
     by_path = {facts.path: facts for facts in all_facts}
     packages = installed.paths() if installed is not None else frozenset()
     kept = [
@@ -522,9 +536,14 @@ def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) 
 
 
 def _enabled(code: str, config: Config) -> bool:
-    selected = max((len(p) for p in config.select if code.startswith(p)), default=-1)
-    ignored = max((len(p) for p in config.ignore if code.startswith(p)), default=-1)
-    return selected >= 0 and selected >= ignored  # the more specific prefix wins, like flake8
+    return prefix_enabled(code, config.select, config.ignore)
+
+
+def prefix_enabled(code: str, include: Sequence[str], exclude: Sequence[str]) -> bool:
+    """``select``/``ignore`` and ``fixable``/``unfixable``: the more specific prefix wins, like flake8."""
+    included = max((len(p) for p in include if code.startswith(p)), default=-1)
+    excluded = max((len(p) for p in exclude if code.startswith(p)), default=-1)
+    return included >= 0 and included >= excluded
 
 
 def _file_ignores(path: str, config: Config) -> tuple[str, ...]:

@@ -16,13 +16,23 @@ INFO = "info"
 SEVERITY_ORDER = {INFO: 0, WARNING: 1, ERROR: 2}
 
 
+# Fix applicability, as ruff says it: a safe fix keeps what the code means (``--fix`` applies
+# it); an unsafe one may change behaviour a user relies on (only with ``--unsafe-fixes``).
+SAFE = "safe"
+UNSAFE = "unsafe"
+
+
 @dataclass(frozen=True)
 class Fix:
-    """An edit a fixer can make: ``kind`` names it, (line, column) finds the node."""
+    """An edit a fixer can make (``signal_lint/fixes/``): ``kind`` names the fixer, (line,
+    0-based column) finds the node it starts at, ``value`` is what the fixer needs beyond the
+    node (the new name, the replacement string, the model's qualified name)."""
 
-    kind: str  # "add-kwargs", "weak-false", "drop-providing-args"
+    kind: str
     line: int
     column: int
+    applicability: str = SAFE
+    value: str | None = None
 
 
 @dataclass(frozen=True)

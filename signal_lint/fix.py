@@ -1,162 +1,280 @@
-"""Fixes for fixable findings, applied with libcst so every other byte stays put.
+"""Apply fixes with libcst so every other byte stays put: ``--fix``, ``--unsafe-fixes``, ``--diff``.
 
-A finding's ``Fix`` names the edit and the position of the node it applies
-to (the ``def`` line, or the start of the ``connect``/``receiver``/``Signal``
-call).  Files are rewritten with ``atomic.write_in_place`` (a symlink's
-target in place, hard links kept), and fixing a fixed file changes nothing.
+The fixes of one file are applied in one pass over its libcst tree (see
+``signal_lint/fixes/``); a fix whose edits cannot share that pass with the
+others waits for the next pass, on the fixed text, where the project is
+checked again to find it (at most ``MAX_ROUNDS`` passes, as ruff bounds its
+loop).
+A file libcst cannot reproduce byte for byte is left alone, and so is a fix
+whose result would not parse.  Files are written with
+``atomic.write_in_place`` (atomically; a symlink's target, hard links kept);
+fixing a fixed file changes nothing.
 """
 
 from __future__ import annotations
 
-import sys
-from collections import defaultdict
-from collections.abc import Sequence
+import ast
+import difflib
+import io
+import tokenize
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from signal_lint.atomic import write_in_place
-from signal_lint.findings import Finding
-from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
+from signal_lint.findings import SAFE, Finding
+from signal_lint.fixes import Edit, Tree, edits_for, replaced
+from signal_lint.reading import read_regular_file
+
+if TYPE_CHECKING:
+    from signal_lint.config import Config
 
 Source = str | bytes
+Recheck = Callable[[Source], Sequence[Finding]]
+
+MAX_ROUNDS = 10  # passes over one file; a pass fixes everything that fits together, so 2 is usual
 
 
-def fix_source(source: Source, findings: Sequence[Finding]) -> Source:
+def fix_source(
+    source: Source, findings: Sequence[Finding], recheck: Recheck | None = None
+) -> Source:
     """Apply the fixes of ``findings`` (all of one file) to ``source``."""
-    wanted = {(f.fix.kind, f.fix.line, f.fix.column) for f in findings if f.fix is not None}
-    if not wanted:
-        return source
-    module = cst.parse_module(source)
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    fixed = wrapper.visit(_Fixer(wanted))
-    return fixed.code if isinstance(source, str) else fixed.bytes
+    return fix_findings(source, findings, recheck)[0]
 
 
-def apply_fixes(
-    findings: Sequence[Finding], paths: Sequence[str], config: object
-) -> tuple[int, list[Finding]]:
-    """Fix files in place; return how many findings were fixed and the findings left."""
-    from signal_lint.engine import check_paths
+def fix_findings(
+    source: Source,
+    findings: Sequence[Finding],
+    recheck: Recheck | None = None,
+    wanted: Callable[[Finding], bool] = lambda finding: True,
+) -> tuple[Source, list[Finding]]:
+    """``source`` with the ``wanted`` fixes of ``findings`` applied, and the findings fixed.
 
-    by_path: dict[str, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        if finding.fix is not None:
-            by_path[finding.path].append(finding)
-    limit = getattr(config, "max_file_size", DEFAULT_MAX_FILE_SIZE)
-    for path, file_findings in sorted(by_path.items()):
-        try:
-            source = read_regular_file(path, limit)
-        except OSError:  # gone or changed into something else since it was checked
+    A fix left over by a pass (its edits clash with another's) is found again
+    by ``recheck`` (the file's findings in the fixed text); only findings that
+    were reported in the first place are fixed, so a later pass never acts on
+    a finding the caller did not see.
+    """
+    reported = {(f.code, f.message) for f in findings}
+    pending = [f for f in findings if f.fix is not None and wanted(f)]
+    fixed: list[Finding] = []
+    for _ in range(MAX_ROUNDS):
+        if not pending:
+            break
+        source, applied = apply_once(source, pending)
+        fixed.extend(applied)
+        if not applied or len(applied) == len(pending) or recheck is None:
+            break
+        pending = [
+            f
+            for f in recheck(source)
+            if f.fix is not None and wanted(f) and (f.code, f.message) in reported
+        ]
+    return source, fixed
+
+
+def apply_once(source: Source, findings: Sequence[Finding]) -> tuple[Source, list[Finding]]:
+    """One pass: every fix whose edits fit with those before it, in file order."""
+    module = _parse(source)
+    if module is None:
+        return source, []
+    tree = Tree(module)
+    chosen: list[tuple[Finding, list[Edit]]] = []
+    edited: set[int] = set()
+    structural: set[int] = set()
+    done: set[object] = set()
+    for finding in sorted(findings, key=_fix_order):
+        assert finding.fix is not None
+        if finding.fix in done:  # one connection of two signals: the same edit, made once
+            chosen.append((finding, []))
             continue
-        try:
-            fixed = fix_source(source, file_findings)
-        except Exception:  # libcst refuses what ast accepted: leave the file as it is
+        edits = _edits(tree, finding)
+        if not edits or any(
+            id(e.node) in structural or (e.structural and id(e.node) in edited) for e in edits
+        ):
             continue
-        if fixed != source:
-            try:
-                write_in_place(path, fixed)  # type: ignore[arg-type]
-            except OSError as error:
-                print(f"signal-lint: cannot fix {path}: {error.strerror or error}", file=sys.stderr)
-    remaining = check_paths(paths, config).findings  # type: ignore[arg-type]
-    return len(findings) - len(remaining), remaining
+        chosen.append((finding, edits))
+        done.add(finding.fix)
+        edited.update(id(e.node) for e in edits)
+        structural.update(id(e.node) for e in edits if e.structural)
+    result = _rendered(source, module, tree, [e for _, es in chosen for e in es])
+    if result == source:  # edits that change nothing fix nothing
+        return source, []
+    if result is None:  # cannot happen unless a fixer is wrong: keep the first fix that works alone
+        for finding, edits in chosen:
+            alone = _rendered(source, module, tree, edits) if edits else None
+            if alone is not None:
+                return alone, [finding]
+        return source, []
+    return result, [finding for finding, _ in chosen]
 
 
-class _Fixer(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
-
-    def __init__(self, wanted: set[tuple[str, int, int]]) -> None:
-        super().__init__()
-        self.wanted = wanted
-        self.comments: list[str] = []  # "# sends: ..." for the statement being left
-
-    def _wants(self, kind: str, node: cst.CSTNode) -> bool:
-        start = self.get_metadata(PositionProvider, node).start
-        return (kind, start.line, start.column) in self.wanted
-
-    def leave_FunctionDef(
-        self, original: cst.FunctionDef, updated: cst.FunctionDef
-    ) -> cst.FunctionDef:
-        start = self.get_metadata(PositionProvider, original.name).start
-        lines = {line for kind, line, _ in self.wanted if kind == "add-kwargs"}
-        if start.line not in lines or updated.params.star_kwarg is not None:
-            return updated
-        taken = {p.name.value for p in _all_params(updated.params)}
-        name = next(n for n in ("kwargs", "extra_kwargs", "signal_kwargs") if n not in taken)
-        return updated.with_changes(
-            params=updated.params.with_changes(star_kwarg=cst.Param(cst.Name(name)))
-        )
-
-    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.Call:
-        if self._wants("weak-false", original):
-            return _set_weak_false(updated)
-        if self._wants("drop-providing-args", original):
-            kept = [
-                a for a in updated.args if not (a.keyword and a.keyword.value == "providing_args")
-            ]
-            dropped = [a for a in updated.args if a.keyword and a.keyword.value == "providing_args"]
-            names = _string_elements(dropped[0].value) if dropped else []
-            self.comments.append(
-                "# sends: " + ", ".join(names) if names else "# providing_args removed"
-            )
-            if kept:
-                kept[-1] = kept[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-            return updated.with_changes(args=kept)
-        return updated
-
-    def leave_SimpleStatementLine(
-        self, original: cst.SimpleStatementLine, updated: cst.SimpleStatementLine
-    ) -> cst.SimpleStatementLine:
-        if not self.comments:
-            return updated
-        comment = "  ".join(self.comments)
-        self.comments = []
-        trailing = updated.trailing_whitespace
-        if trailing.comment is not None:
-            comment = f"{trailing.comment.value}  {comment}"
-        return updated.with_changes(
-            trailing_whitespace=trailing.with_changes(
-                whitespace=cst.SimpleWhitespace("  "), comment=cst.Comment(comment)
-            )
-        )
+def _fix_order(finding: Finding) -> tuple[int, int, str, str]:
+    assert finding.fix is not None
+    return (finding.fix.line, finding.fix.column, finding.code, finding.message)
 
 
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    found = list(params.posonly_params) + list(params.params) + list(params.kwonly_params)
-    if isinstance(params.star_arg, cst.Param):
-        found.append(params.star_arg)
-    return found
+def _edits(tree: Tree, finding: Finding) -> list[Edit] | None:
+    assert finding.fix is not None
+    try:
+        return edits_for(tree, finding.fix)
+    except Exception:  # a fixer that trips over an unusual tree fixes nothing; the finding stays
+        return None
 
 
-def _set_weak_false(call: cst.Call) -> cst.Call:
-    false = cst.Name("False")
-    args = list(call.args)
-    for index, arg in enumerate(args):
-        if arg.keyword is not None and arg.keyword.value == "weak":
-            args[index] = arg.with_changes(value=false)
-            return call.with_changes(args=args)
-    positional = [i for i, a in enumerate(args) if a.keyword is None and not a.star]
-    is_connect = isinstance(call.func, cst.Attribute) and call.func.attr.value == "connect"
-    if is_connect and len(positional) >= 3:  # connect(receiver, sender, weak, ...)
-        args[positional[2]] = args[positional[2]].with_changes(value=false)
-        return call.with_changes(args=args)
-    if args:
-        args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    args.append(
-        cst.Arg(
-            keyword=cst.Name("weak"),
-            value=false,
-            equal=cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace("")),
-        )
+def _parse(source: Source) -> cst.Module | None:
+    """The libcst module of ``source``, if libcst reads it and gives back every byte."""
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # libcst's ParserSyntaxError, and its native parser's panics
+        return None
+    again = module.bytes if isinstance(source, bytes) else module.code
+    return module if again == source else None
+
+
+def _rendered(source: Source, module: cst.Module, tree: Tree, edits: list[Edit]) -> Source | None:
+    """``source`` with ``edits`` made, or None when the result would not parse."""
+    try:
+        new = replaced(edits, module, tree)
+        result: Source = new.bytes if isinstance(source, bytes) else new.code
+    except Exception:
+        return None
+    return result if _still_parses(source, result) else None
+
+
+def _still_parses(before: Source, after: Source) -> bool:
+    """Python parses ``after`` if it parsed ``before`` (libcst, for syntax newer than this Python)."""
+    try:
+        ast.parse(before)
+    except (SyntaxError, ValueError):
+        try:
+            cst.parse_module(after)
+        except Exception:
+            return False
+        return True
+    try:
+        ast.parse(after)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+# The command line: which fixes run, every file's result, the diff, the write.
+
+
+def fix_wanted(finding: Finding, config: Config, unsafe: bool) -> bool:
+    """A fix ``--fix`` applies: its rule is fixable (``fixable``/``unfixable``) and it is safe, or
+    unsafe fixes are on."""
+    from signal_lint.engine import prefix_enabled
+
+    fix = finding.fix
+    return (
+        fix is not None
+        and prefix_enabled(finding.code, config.fixable, config.unfixable)
+        and (fix.applicability == SAFE or unsafe)
     )
-    return call.with_changes(args=args)
 
 
-def _string_elements(node: cst.BaseExpression) -> list[str]:
-    if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-        values = []
-        for element in node.elements:
-            if isinstance(element.value, cst.SimpleString):
-                values.append(str(element.value.evaluated_value))
-        return values
-    return []
+@dataclass
+class FixPlan:
+    """What ``--fix`` does: each changed file's bytes before and after, and the findings fixed."""
+
+    files: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    fixed: list[Finding] = field(default_factory=list)
+    hidden: int = 0  # unsafe fixes left out because unsafe fixes are off
+
+    def contents(self) -> dict[str, bytes]:
+        """Each changed file's fixed bytes, by path."""
+        return {path: after for path, (_, after) in self.files.items()}
+
+    def add(self, path: str, before: bytes, after: bytes, fixed: Sequence[Finding]) -> None:
+        """Another pass over ``path``: its bytes from the first ``before`` to this ``after``."""
+        first = self.files[path][0] if path in self.files else before
+        self.files[path] = (first, after)
+        self.fixed.extend(fixed)
+
+    def diff(self) -> bytes:
+        return b"".join(unified_diff(path, *self.files[path]) for path in sorted(self.files))
+
+    def write(self) -> list[str]:
+        """Write every changed file; the messages of those that could not be written."""
+        problems = []
+        for path in sorted(self.files):
+            try:
+                write_in_place(path, self.files[path][1])
+            except OSError as error:
+                problems.append(f"cannot write {path}: {error.strerror or error}")
+        return problems
+
+
+Check = Callable[[Mapping[str, bytes]], Sequence[Finding]]
+
+
+def fix_project(
+    findings: Sequence[Finding],
+    config: Config,
+    unsafe: bool,
+    check: Check,
+    contents: Mapping[str, bytes] | None = None,
+) -> tuple[FixPlan, Sequence[Finding]]:
+    """``--fix``/``--diff``, in memory: a pass over every file with a wanted fix, then ``check``
+    (the whole project's findings, with the fixed files' bytes) and another pass, until a pass
+    changes nothing, at most ``MAX_ROUNDS`` times, as ruff loops.  A fix that waited for another
+    (their edits clash) and a finding a fix revealed (a function that is a receiver again once
+    ``connect(f())`` is ``connect(f)``) are fixed in a later pass; a second ``--fix`` finds
+    nothing more to do.  ``contents``: files not read from disk (stdin).  Returns the plan and the
+    findings of the fixed project."""
+    plan = FixPlan()
+    given = dict(contents or {})
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        by_path: dict[str, list[Finding]] = {}
+        for finding in findings:
+            if fix_wanted(finding, config, unsafe):
+                by_path.setdefault(finding.path, []).append(finding)
+        for path in sorted(by_path):
+            before = given.get(path)
+            if before is None:
+                try:
+                    before = read_regular_file(path, config.max_file_size)
+                except OSError:  # gone or changed into something else since it was checked
+                    continue
+            after, fixed = apply_once(before, by_path[path])
+            assert isinstance(after, bytes)
+            if after != before:
+                plan.add(path, before, after, fixed)
+                given[path] = after
+                changed = True
+        if not changed:
+            break
+        findings = check(plan.contents())
+    plan.hidden = sum(
+        1 for f in findings if fix_wanted(f, config, True) and not fix_wanted(f, config, unsafe)
+    )
+    plan.fixed.sort(key=Finding.sort_key)
+    return plan, findings
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> bytes:
+    """A unified diff of one file that ``patch -p0`` applies: its lines in the file's own encoding
+    (undecodable bytes kept as they are)."""
+    encoding = _encoding(before)
+    encoding = "utf-8" if encoding == "utf-8-sig" else encoding  # the BOM stays in the first line
+    old = before.decode(encoding, "surrogateescape").splitlines(keepends=True)
+    new = after.decode(encoding, "surrogateescape").splitlines(keepends=True)
+    name = path.encode("utf-8", "surrogateescape").decode(encoding, "surrogateescape")
+    lines = []
+    for line in difflib.unified_diff(old, new, fromfile=name, tofile=name):
+        lines.append(line)
+        if not line.endswith(("\n", "\r")):
+            lines.append("\n\\ No newline at end of file\n")
+    return "".join(lines).encode(encoding, "surrogateescape")
+
+
+def _encoding(source: bytes) -> str:
+    try:
+        return tokenize.detect_encoding(io.BytesIO(source).readline)[0]
+    except SyntaxError:
+        return "utf-8"

@@ -72,7 +72,11 @@ def test_json_output_contract(app, capsys):
         "line": 6,
         "column": 31,
         "message": findings[0]["message"],
-        "fixable": False,
+        "fixable": True,
+        "fix": {
+            "applicability": "safe",
+            "message": "rename the parameter (and its uses) to the name the signal sends",
+        },
     }
     assert [f["code"] for f in findings] == ["SIG004", "SIG015"]
 

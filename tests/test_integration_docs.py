@@ -279,7 +279,7 @@ def test_the_hook_manifest_and_the_guides_configurations_are_valid(tmp_path):
     }
     assert hooks["signal-lint"]["entry"] == "signal-lint check --project-root ."
     configurations = blocks("pre-commit.md", "yaml")
-    assert len(configurations) == 4
+    assert len(configurations) == 5  # check, no file names, args, the fix hook, the graph hook
     for number, block in enumerate(configurations):
         path = tmp_path / f"config{number}.yaml"
         path.write_text(block)

@@ -249,3 +249,19 @@ def test_pre_commit_reads_the_projects_venv_without_signal_lint_in_it(try_repo):
         "accounts/receivers.py:6:30: SIG004 parameter `usr` of receiver `welcome` is never sent "
         "by `user_signed_up`: dispatch raises `TypeError` (did you mean `user`?)"
     ]
+
+
+def test_pre_commit_fix_hook_fixes_the_file_and_stops_the_commit(tmp_path):
+    """``signal-lint-fix``: the safe fix is written, pre-commit fails the run as for any hook that
+    changes files, and the fixed file passes."""
+    hooks = hook_repository(tmp_path / "signal-lint")
+    project = tmp_path / "bad"
+    write_app(project, BAD_SIGNALS)
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
+    run = pre_commit("try-repo", str(hooks), "signal-lint-fix", "--all-files", cwd=project)
+    output, _ = run.communicate(timeout=300)
+    assert run.returncode == 1, output
+    assert re.search(r"^signal-lint \(fix\)\.+Failed$", output, re.MULTILINE), output
+    assert "files were modified by this hook" in output
+    assert (project / "shop" / "signals.py").read_text() == FIXED_SIGNALS

@@ -22,6 +22,8 @@ def as_text(findings: Sequence[Finding]) -> str:
 
 
 def as_json(findings: Sequence[Finding]) -> str:
+    from signal_lint.rules import rule_by_code
+
     rows = [
         {
             "code": f.code,
@@ -32,6 +34,12 @@ def as_json(findings: Sequence[Finding]) -> str:
             "column": f.column + 1,
             "message": printable(f.message),
             "fixable": f.fix is not None,
+            "fix": None
+            if f.fix is None
+            else {
+                "applicability": f.fix.applicability,
+                "message": getattr(rule_by_code(f.code), "fix_title", "") or None,
+            },
         }
         for f in findings
     ]

@@ -65,6 +65,8 @@ class Rule:
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
     project: ClassVar[bool] = False
+    fix_title: ClassVar[str] = ""  # a fixable rule: what its fix does, in a few words (JSON)
+    needs_models: ClassVar[bool] = False  # reads ``RuleContext.models``: the graph is built first
     example_path: ClassVar[str] = "app/signals.py"  # where examples pretend to live
 
     @classmethod

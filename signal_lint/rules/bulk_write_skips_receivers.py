@@ -85,6 +85,10 @@ class BulkWriteSkipsReceivers(Rule):
     ```
     or do the receivers' work for those rows right after the bulk write.
 
+    ## Fix safety
+    There is no automatic fix: saving instances one by one or repeating the
+    receivers' work where the bulk write is is a design decision.
+
     ## References
     - [Django: QuerySet.update()](https://docs.djangoproject.com/en/stable/ref/models/querysets/#update)
     - [Django: bulk_create() caveats](https://docs.djangoproject.com/en/stable/ref/models/querysets/#bulk-create)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
-from signal_lint.findings import ERROR, Finding
+from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, Connection, FileFacts
+from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
 from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
@@ -56,6 +56,16 @@ class ClassPreparedInReady(Rule):
     ```
     or connect at import time of a models module that is imported first.
 
+    ## Fix safety
+    Unsafe. The fix moves a plain `signal.connect(...)` statement of
+    `ready()` to the end of `AppConfig.__init__`, adding an `__init__` that
+    calls `super().__init__(*args, **kwargs)` when the class has none: the
+    connection then runs earlier, once per `AppConfig` instance. It moves
+    only a statement that names nothing `ready()` computes or imports, no
+    `self`, and calls nothing in its arguments (no app registry). A receiver
+    imported inside `ready()`, an `@receiver` inside it and the project
+    half's findings are not fixed.
+
     ## References
     - [Django: class_prepared](https://docs.djangoproject.com/en/stable/ref/signals/#class-prepared)
     """
@@ -67,6 +77,7 @@ class ClassPreparedInReady(Rule):
         "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal "
         "for every model: connect it in `AppConfig.__init__` or in a models module"
     )
+    fix_title = "connect in `AppConfig.__init__` instead of `ready()`"
 
     VALID = (
         Valid(
@@ -129,6 +140,23 @@ class ClassPreparedInReady(Rule):
                     signals.class_prepared.connect(add_fields)
             """,
             [(11, 9)],
+            fixed="""
+            from django.apps import AppConfig
+            from django.db.models import signals
+
+            def add_fields(sender, **kwargs):
+                pass
+
+            class CoreConfig(AppConfig):
+                name = "core"
+
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    signals.class_prepared.connect(add_fields)
+
+                def ready(self):
+                    pass
+            """,
         ),
         Invalid(
             """
@@ -168,6 +196,7 @@ class ClassPreparedInReady(Rule):
                         facts,
                         connection.line,
                         connection.column,
+                        fix=_move_to_init(facts, connection),
                         receiver=connection.receiver.text,
                         signal=text,
                         where="in `AppConfig.ready()`",
@@ -183,14 +212,45 @@ class ClassPreparedInReady(Rule):
             if spec is None or not spec.sent_before_ready:
                 continue
             facts = graph.project.modules[edge.module]
+            connection = graph.connection_of(edge) if edge.context == READY else None
             yield self.finding(
                 facts,
                 edge.line,
                 edge.column,
+                fix=_move_to_init(facts, connection) if connection is not None else None,
                 receiver=edge.receiver.rsplit(".", 1)[-1],
                 signal=spec.name,
                 where=_where(graph, edge),
             )
+
+
+def _move_to_init(facts: FileFacts, connection: Connection) -> Fix | None:
+    """A plain ``connect()`` of module-level names can run in ``AppConfig.__init__`` instead (the
+    fixer checks the statement itself too): not an ``@receiver``, not a receiver ``ready()``
+    imports or defines, no ``self``, no computed sender."""
+    receiver, sender = connection.receiver, connection.sender
+    local = {
+        f"{item.module}.{name}" if name else item.module
+        for item in facts.imports
+        if item.function == connection.function
+        for name in item.names or ("",)
+    }
+
+    def imported_here(qualname: str | None) -> bool:
+        return bool(qualname) and any(
+            qualname == name or str(qualname).startswith(name + ".") for name in local
+        )
+
+    if (
+        connection.kind != "connect"
+        or receiver.kind not in ("function", "name")
+        or receiver.text.startswith(("self.", "cls."))
+        or sender.kind not in ("any", "name", "string")
+        or imported_here(receiver.qualname)
+        or (sender.kind == "name" and imported_here(sender.value))
+    ):
+        return None
+    return Fix("connect-in-init", connection.line, connection.column, UNSAFE)
 
 
 def _where(graph: Graph, edge: Edge) -> str:

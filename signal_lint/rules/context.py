@@ -35,8 +35,13 @@ class RuleContext:
     # connections anywhere in the project whose receiver is a function of another file, by qualname
     remote_connections: dict[str, list[tuple[FileFacts, Connection]]] = field(default_factory=dict)
     project_mode: bool = False
+    files: tuple[FileFacts, ...] = ()  # every file of the project, in project mode
+    # the project's models, when the graph is built: "app_label.modelname" -> qualified class name
+    models: dict[str, str] = field(default_factory=dict)
     _remote_by_module: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _remote_indexed: int = -1
+    _callees: frozenset[str] | None = field(default=None, repr=False)
+    _importers: dict[str, list[FileFacts]] | None = field(default=None, repr=False)
 
     @classmethod
     def for_file(cls, catalog: Catalog, facts: FileFacts) -> RuleContext:
@@ -80,6 +85,24 @@ class RuleContext:
             return spec.model_signal
         project = self.project_signal(qualname)
         return project is not None and project.kind == "ModelSignal"
+
+    def project_callees(self) -> frozenset[str]:
+        """Names called directly in any function of the project (by their last part), built once."""
+        if self._callees is None:
+            self._callees = frozenset(
+                callee for facts in self.files for callee, _, _ in facts.call_arguments
+            )
+        return self._callees
+
+    def importers(self, qualname: str) -> list[FileFacts]:
+        """Files that import ``qualname`` by name (``from shop.handlers import on_saved``)."""
+        if self._importers is None:
+            self._importers = {}
+            for facts in self.files:
+                for item in facts.imports:
+                    for name in item.names:
+                        self._importers.setdefault(f"{item.module}.{name}", []).append(facts)
+        return self._importers.get(qualname, [])
 
     def connections_to(self, facts: FileFacts) -> Iterable[tuple[FileFacts, Connection]]:
         """Connections made in other files whose receiver is a function of ``facts``."""

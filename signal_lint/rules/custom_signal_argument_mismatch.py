@@ -64,6 +64,10 @@ class CustomSignalArgumentMismatch(Rule):
         ...
     ```
 
+    ## Fix safety
+    There is no automatic fix: either the send sites or the receivers are
+    wrong, and only the author knows which.
+
     ## References
     - [Django: Defining and sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals)
     """

@@ -58,6 +58,10 @@ class DispatchUidCollision(Rule):
         ...
     ```
 
+    ## Fix safety
+    There is no automatic fix: which receiver owns the uid, and what the
+    other's should be, is a design decision.
+
     ## References
     - [Django: Preventing duplicate signals](https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals)
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import WARNING, Finding
+from signal_lint.findings import SAFE, WARNING, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -34,6 +34,12 @@ class FalsyDispatchUid(Rule):
     post_save.connect(on_save, dispatch_uid="shop.on_save")
     ```
 
+    ## Fix safety
+    Safe. The fix drops the falsy `dispatch_uid` (the keyword, or the fourth
+    positional argument of `connect()`): Django ignored it, so nothing
+    changes. Give the receiver a real uid by hand if it needs
+    de-duplication.
+
     ## References
     - [Django: Preventing duplicate signals](https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals)
     """
@@ -45,6 +51,7 @@ class FalsyDispatchUid(Rule):
         "`dispatch_uid={uid}` for receiver `{receiver}` is falsy, so Django ignores it and does "
         "not de-duplicate: use a unique non-empty string"
     )
+    fix_title = "drop the falsy `dispatch_uid`"
 
     VALID = (
         Valid(
@@ -73,6 +80,16 @@ class FalsyDispatchUid(Rule):
             post_save.connect(on_save, None, True, 0)
             """,
             [(4, 2), (8, 1)],
+            fixed="""
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, **kwargs):
+                pass
+
+            post_save.connect(on_save, None, True)
+            """,
         ),
     )
 
@@ -83,6 +100,7 @@ class FalsyDispatchUid(Rule):
                     facts,
                     connection.line,
                     connection.column,
+                    fix=Fix("drop-dispatch-uid", connection.line, connection.column, SAFE),
                     uid=connection.dispatch_uid,
                     receiver=connection.receiver.text,
                 )

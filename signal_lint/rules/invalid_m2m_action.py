@@ -9,7 +9,7 @@ import difflib
 from collections.abc import Iterator, Set
 
 from signal_lint.extract.facts import Compare, FileFacts
-from signal_lint.findings import ERROR, Finding
+from signal_lint.findings import ERROR, SAFE, UNSAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
@@ -26,6 +26,22 @@ def _can_match(compare: Compare, allowed: Set[str]) -> bool:
     if compare.op == "in":  # ``action in "pre_add post_add"``
         return any(value in compare.value for value in allowed)
     return compare.value in allowed
+
+
+def _replacement(compare: Compare, allowed: AbstractSet[str]) -> Fix | None:
+    """The value meant: spelt with other separators or case (safe), or the one clearly nearest (unsafe)."""
+    if compare.op != "==":
+        return None  # a substring test: which value was meant is anyone's guess
+    spelt = compare.value.strip().lower().replace("-", "_").replace(" ", "_")
+    if spelt in allowed:
+        return Fix("replace-action", compare.line, compare.column, SAFE, spelt)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, compare.value, value).ratio(), value) for value in allowed),
+        reverse=True,
+    )
+    if len(scored) > 1 and scored[0][0] >= 0.6 and scored[0][0] - scored[1][0] >= 0.1:
+        return Fix("replace-action", compare.line, compare.column, UNSAFE, scored[0][1])
+    return None
 
 
 class InvalidM2mAction(Rule):
@@ -57,6 +73,14 @@ class InvalidM2mAction(Rule):
             ...
     ```
 
+    ## Fix safety
+    Replaces the string with the value Django sends. Safe when the string is
+    that value spelt with spaces, hyphens or another case (`"pre add"`,
+    `"Post-Add"`). Unsafe when the value is only the clearly nearest one
+    (`"post_remov"`). No fix when two values are about as near (`"clear"`),
+    or for a substring test (`"add" in action`). Either way the branch
+    starts to run.
+
     ## References
     - [Django: m2m_changed](https://docs.djangoproject.com/en/stable/ref/signals/#m2m-changed)
     """
@@ -65,6 +89,7 @@ class InvalidM2mAction(Rule):
     name = "invalid-m2m-action"
     severity = ERROR
     MESSAGE = "`{argument}` of `{signal}` {never} in receiver `{receiver}`, so this comparison never matches{hint}"
+    fix_title = "replace the string with the value the signal sends"
 
     VALID = (
         Valid(
@@ -104,6 +129,20 @@ class InvalidM2mAction(Rule):
                         pass
             """,
             [(6, 18), (8, 21), (11, 14)],
+            fixed="""
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def on_change(sender, instance, action, **kwargs):
+                if action == "pre_add":
+                    pass
+                elif action in ("post_add", "post_remove"):
+                    pass
+                match action:
+                    case "clear":
+                        pass
+            """,
         ),
         Invalid(
             """
@@ -116,6 +155,36 @@ class InvalidM2mAction(Rule):
             signals.m2m_changed.connect(on_change)
             """,
             [(4, 28)],
+            fixed="""
+            from django.db.models import signals
+
+            def on_change(sender, **kwargs):
+                if kwargs["action"] != "pre_add":
+                    return
+
+            signals.m2m_changed.connect(on_change)
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def on_change(sender, instance, action, **kwargs):
+                if action == "post_remov":
+                    pass
+            """,
+            [(6, 18)],
+            fixed="""
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def on_change(sender, instance, action, **kwargs):
+                if action == "post_remove":
+                    pass
+            """,
         ),
     )
 
@@ -138,6 +207,7 @@ class InvalidM2mAction(Rule):
                         facts,
                         compare.line,
                         compare.column,
+                        fix=_replacement(compare, allowed),
                         argument=compare.subject,
                         signal=spec.name,
                         never=NEVER[compare.op].format(value=compare.value),

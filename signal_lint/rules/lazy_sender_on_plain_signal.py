@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import ERROR, Finding
+from signal_lint.extract.facts import MODULE, Connection, FileFacts
+from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 # Settings that hold an "app_label.ModelName" string: a lazy sender as much as the literal.
 LAZY_SETTINGS = {"django.conf.settings.AUTH_USER_MODEL": "settings.AUTH_USER_MODEL"}
+APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
 
 
 class LazySenderOnPlainSignal(Rule):
@@ -47,6 +49,17 @@ class LazySenderOnPlainSignal(Rule):
     post_save.connect(on_save, sender="shop.Order")
     ```
 
+    ## Fix safety
+    Unsafe. The fix passes the model class the string names, which only the
+    project graph knows (so `signal-lint check` fixes it, flake8 does not),
+    and imports it where the connection is made: at the top of the function
+    that connects, else after the module's imports. A new import may create
+    an import cycle. No fix for a model the project does not define
+    (Django's `auth.User`, a third-party app's), when the name is taken in
+    the module, for a connection that runs before its own module defines the
+    class, at module level of an apps module (models must not be imported
+    there), or for a malformed reference.
+
     ## References
     - [Django: Connecting to signals sent by specific senders](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-to-signals-sent-by-specific-senders)
     """
@@ -55,6 +68,8 @@ class LazySenderOnPlainSignal(Rule):
     name = "lazy-sender-on-plain-signal"
     severity = ERROR
     MESSAGE = "{problem}"
+    needs_models = True  # the fix names the model class, which only the project graph knows
+    fix_title = "pass the model class instead of the string"
 
     VALID = (
         Valid(
@@ -93,6 +108,56 @@ class LazySenderOnPlainSignal(Rule):
             """,
             [(8, 41), (9, 36), (11, 37)],
         ),
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            order_paid = Signal()
+
+            def on_paid(sender, **kwargs):
+                pass
+
+            order_paid.connect(on_paid, sender="shop.Order")
+            """,
+            [(8, 36)],
+            fixed="""
+            from django.dispatch import Signal
+            from shop.models import Order
+
+            order_paid = Signal()
+
+            def on_paid(sender, **kwargs):
+                pass
+
+            order_paid.connect(on_paid, sender=Order)
+            """,
+            files=shop_app(),
+        ),
+        Invalid(
+            """
+            from django.contrib.auth.signals import user_logged_in
+
+            def on_login(sender, **kwargs):
+                pass
+
+            def connect_receivers():
+                # called from ShopConfig.ready()
+                user_logged_in.connect(on_login, sender="shop.Customer")
+            """,
+            [(8, 45)],
+            fixed="""
+            from django.contrib.auth.signals import user_logged_in
+
+            def on_login(sender, **kwargs):
+                pass
+
+            def connect_receivers():
+                from shop.models import Customer
+                # called from ShopConfig.ready()
+                user_logged_in.connect(on_login, sender=Customer)
+            """,
+            files=shop_app("class Customer(models.Model):\n    pass\n"),
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -120,7 +185,13 @@ class LazySenderOnPlainSignal(Rule):
                     f'`{spelling}` is not an `"app_label.ModelName"` reference: `{model[0]}'
                     '.connect()` raises `ValueError`; use `"app_label.ModelName"`'
                 )
-                yield self.finding(facts, sender.line, sender.column, problem=problem)
+                yield self.finding(
+                    facts,
+                    sender.line,
+                    sender.column,
+                    fix=_model_class(facts, connection, ctx),
+                    problem=problem,
+                )
             if plain:
                 names = ", ".join(f"`{text}`" for text in plain)
                 verb = "is not a model signal" if len(plain) == 1 else "are not model signals"
@@ -129,4 +200,35 @@ class LazySenderOnPlainSignal(Rule):
                     f"and never matches: receiver `{connection.receiver.text}` never runs"
                     f"{' for ' + names if model else ''}; pass the sender object itself"
                 )
-                yield self.finding(facts, sender.line, sender.column, problem=problem)
+                yield self.finding(
+                    facts,
+                    sender.line,
+                    sender.column,
+                    fix=_model_class(facts, connection, ctx),
+                    problem=problem,
+                )
+
+
+def _model_class(facts: FileFacts, connection: Connection, ctx: RuleContext) -> Fix | None:
+    """The project's model the string names, passed as the class (imported where needed).
+
+    Not at module level of an apps module: importing models there breaks Django's start-up.
+    """
+    sender = connection.sender
+    model = ctx.models.get(_model_key(sender.value or "")) if sender.kind == "string" else None
+    if model is None:
+        return None
+    if connection.context == MODULE and (
+        facts.module.rsplit(".", 1)[-1] == "apps"
+        or any(base in APP_CONFIGS for cls in facts.classes for base in cls.bases)
+    ):
+        return None
+    module, _, name = model.rpartition(".")
+    value = name if module == facts.module else model
+    return Fix("model-sender", sender.line, sender.column, UNSAFE, value)
+
+
+def _model_key(reference: str) -> str:
+    """Django's registry key of ``"app_label.ModelName"``: the model name lower-cased."""
+    label, _, name = reference.partition(".")
+    return f"{label}.{name.lower()}"

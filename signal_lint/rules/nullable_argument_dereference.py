@@ -48,6 +48,10 @@ class NullableArgumentDereference(Rule):
             log.info("logout %s", user.username)
     ```
 
+    ## Fix safety
+    There is no automatic fix: what to do when the argument is `None`
+    (return early, log, use a default) is the receiver's decision.
+
     ## References
     - [Django: user_logged_out](https://docs.djangoproject.com/en/stable/ref/contrib/auth/#django.contrib.auth.signals.user_logged_out)
     """

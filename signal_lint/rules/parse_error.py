@@ -36,6 +36,10 @@ class ParseError(Rule):
     print("hello")
     ```
 
+    ## Fix safety
+    There is no automatic fix: the file cannot be parsed, so nothing in it
+    can be rewritten safely.
+
     ## References
     - [Python: Encoding declarations](https://docs.python.org/3/reference/lexical_analysis.html#encoding-declarations)
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts, Function
-from signal_lint.findings import ERROR, Finding
+from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -38,6 +38,12 @@ class ReceiverCalledNotPassed(Rule):
     post_save.connect(on_order_saved, sender=Order)
     ```
 
+    ## Fix safety
+    Unsafe. The fix passes the function instead of calling it, so the call
+    at connect time no longer happens: whatever it did or returned is gone.
+    Only a call without arguments (`handler()`) is fixed; one with arguments
+    may be a factory after all.
+
     ## References
     - [Django: Connecting receiver functions](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions)
     """
@@ -46,6 +52,7 @@ class ReceiverCalledNotPassed(Rule):
     name = "receiver-called-not-passed"
     severity = ERROR
     MESSAGE = "`{call}` calls the receiver and connects its result to `{signal}`: pass `{name}` without calling it"
+    fix_title = "pass the receiver instead of calling it"
 
     VALID = (
         Valid(
@@ -82,6 +89,20 @@ class ReceiverCalledNotPassed(Rule):
                 post_save.connect(audit.on_change())
             """,
             [(11, 5), (12, 5)],
+            fixed="""
+            from django.db.models.signals import post_save
+
+            def on_save(sender, **kwargs):
+                pass
+
+            class Audit:
+                def on_change(self, sender, **kwargs):
+                    pass
+
+            def install(audit):
+                post_save.connect(on_save)
+                post_save.connect(audit.on_change)
+            """,
         ),
     )
 
@@ -99,6 +120,7 @@ class ReceiverCalledNotPassed(Rule):
                 facts,
                 connection.line,
                 connection.column,
+                fix=Fix("pass-receiver", connection.line, connection.column, UNSAFE),
                 call=receiver.text,
                 signal=connection.signal_text[0],
                 name=receiver.text[:-2],

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.catalog import RECEIVER_DECORATORS
-from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import WARNING, Finding
+from signal_lint.extract.facts import FileFacts, Function
+from signal_lint.findings import SAFE, WARNING, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -47,6 +47,12 @@ class ReceiverDecoratorOrder(Rule):
         ...
     ```
 
+    ## Fix safety
+    Safe. The fix moves every `@receiver` above the other decorators (an
+    `@staticmethod` above them stays on top); each decorator keeps its own
+    comment, and the blank lines and comments above the first stay in place.
+    The signal then calls the wrapped function, as the decorators say.
+
     ## References
     - [ruff DJ013](https://docs.astral.sh/ruff/rules/django-non-leading-receiver-decorator/)
     """
@@ -59,6 +65,7 @@ class ReceiverDecoratorOrder(Rule):
         "wrap a function that is already registered, so the signal calls the unwrapped one; move "
         "`@receiver` to the top"
     )
+    fix_title = "move `@receiver` to the outermost position"
 
     VALID = (
         Valid(
@@ -88,6 +95,16 @@ class ReceiverDecoratorOrder(Rule):
                 pass
             """,
             [(6, 2)],
+            fixed="""
+            from django.db import transaction
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            @transaction.atomic
+            def on_change(sender, **kwargs):
+                pass
+            """,
         ),
     )
 
@@ -107,4 +124,22 @@ class ReceiverDecoratorOrder(Rule):
                 # other receivers; ``staticmethod`` only changes class attribute access (and
                 # Python < 3.10 cannot call a staticmethod object)
                 continue
-            yield self.finding(facts, connection.line, connection.column, receiver=function.name)
+            yield self.finding(
+                facts,
+                connection.line,
+                connection.column,
+                fix=Fix(
+                    "reorder-decorators", function.line, function.column, SAFE, _order(function)
+                ),
+                receiver=function.name,
+            )
+
+
+def _order(function: Function) -> str:
+    """The decorators' old positions in the fixed order: ``@staticmethod``s above the first
+    ``@receiver`` stay on top, then every ``@receiver``, then the rest, each in its old order."""
+    names = function.decorators
+    receivers = [i for i, name in enumerate(names) if name in RECEIVER_DECORATORS]
+    top = [i for i in range(receivers[0]) if names[i] == STATICMETHOD]
+    rest = [i for i in range(len(names)) if i not in receivers and i not in top]
+    return ",".join(str(i) for i in top + receivers + rest)

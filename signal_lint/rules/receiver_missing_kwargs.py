@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import ERROR, Finding, Fix
+from signal_lint.findings import ERROR, SAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
@@ -43,8 +43,10 @@ class ReceiverMissingKwargs(Rule):
     ```
 
     ## Fix safety
-    The fix appends `**kwargs` to the parameters; it changes nothing for
-    other callers of the function.
+    Safe. The fix appends `**kwargs` to the parameters (`extra_kwargs` or
+    `signal_kwargs` when `kwargs` is taken), on its own line when the
+    parameters are one per line. Callers pass what they passed before; the
+    receiver now also accepts what the signal adds.
 
     ## References
     - [Django: Receiver functions](https://docs.djangoproject.com/en/stable/topics/signals/#receiver-functions)
@@ -54,6 +56,7 @@ class ReceiverMissingKwargs(Rule):
     name = "receiver-missing-kwargs"
     severity = ERROR
     MESSAGE = "receiver `{receiver}` of `{signal}` does not accept `**kwargs`: add `**kwargs` to its parameters"
+    fix_title = "append `**kwargs` to the parameters"
 
     VALID = (
         Valid(
@@ -179,7 +182,7 @@ class ReceiverMissingKwargs(Rule):
                 facts,
                 function.line,
                 function.column,
-                fix=Fix("add-kwargs", function.line, function.column),
+                fix=Fix("add-kwargs", function.line, function.column, SAFE),
                 receiver=function.name,
                 signal=use.connections[0].signal_text[0]
                 if use.connections[0].signal_text

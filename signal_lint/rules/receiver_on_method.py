@@ -45,6 +45,11 @@ class ReceiverOnMethod(Rule):
     ```
     or make the receiver a module-level function.
 
+    ## Fix safety
+    There is no automatic fix: whether the receiver becomes a module-level
+    function, a static method or a bound method connected from `__init__` is
+    a design decision.
+
     ## References
     - [Django: Connecting receiver functions](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions)
     """

@@ -76,6 +76,11 @@ class ReceiversNeverImported(Rule):
     Use instead: `default = True` on `ShopConfig`, or name the class in
     `INSTALLED_APPS` (`"shop.apps.ShopConfig"`).
 
+    ## Fix safety
+    There is no automatic fix: where to import the module (usually
+    `AppConfig.ready()`) and whether the app has an `AppConfig` to do it are
+    project decisions.
+
     ## References
     - [Django: Configuring applications](https://docs.djangoproject.com/en/stable/ref/applications/#configuring-applications)
     - [Django: Where should this code live?](https://docs.djangoproject.com/en/stable/topics/signals/#connecting-receiver-functions)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import ERROR, Finding, Fix
+from signal_lint.findings import ERROR, SAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -41,7 +41,11 @@ class RemovedProvidingArgs(Rule):
     ```
 
     ## Fix safety
-    The fix removes the argument and keeps its names in a comment.
+    Safe. The fix removes the argument (Django ignored it before 4.0 and
+    rejects it since) and keeps its names in the line's comment, appended to
+    an existing comment after `;` rather than as a second `#`. A list passed
+    positionally (`use_caching` since 4.0) is not fixed: which was meant
+    needs a human.
 
     ## References
     - [Django 4.0 release notes](https://docs.djangoproject.com/en/stable/releases/4.0/#features-removed-in-4-0)
@@ -51,6 +55,7 @@ class RemovedProvidingArgs(Rule):
     name = "removed-providing-args"
     severity = ERROR
     MESSAGE = "`{signal}` {problem}: drop the argument and document the names in a comment"
+    fix_title = "drop `providing_args`, keeping its names in a comment"
 
     VALID = (
         Valid(
@@ -91,6 +96,21 @@ class RemovedProvidingArgs(Rule):
                 paid = django.dispatch.Signal(use_caching=True)  # sends: invoice
             """,
         ),
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            order_placed = Signal(
+                providing_args=["order"],
+            )  # public API
+            """,
+            [(3, 16)],
+            fixed="""
+            from django.dispatch import Signal
+
+            order_placed = Signal()  # public API; sends: order
+            """,
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -114,7 +134,7 @@ class RemovedProvidingArgs(Rule):
                 facts,
                 definition.line,
                 definition.column,
-                fix=Fix("drop-providing-args", definition.line, definition.column),
+                fix=Fix("drop-providing-args", definition.line, definition.column, SAFE),
                 signal=definition.qualname,
                 problem="is defined with `providing_args`, removed in Django 4.0 (`TypeError` at import)",
             )

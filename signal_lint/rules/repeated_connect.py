@@ -70,6 +70,10 @@ class RepeatedConnect(Rule):
     ```
     or pass a `dispatch_uid`, or disconnect the receiver when done.
 
+    ## Fix safety
+    There is no automatic fix: the connection belongs somewhere that runs
+    once, or needs a `dispatch_uid` or a disconnect, depending on intent.
+
     ## References
     - [Django: Preventing duplicate signals](https://docs.djangoproject.com/en/stable/topics/signals/#preventing-duplicate-signals)
     """

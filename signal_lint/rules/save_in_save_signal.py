@@ -54,6 +54,11 @@ class SaveInSaveSignal(Rule):
     or `Order.objects.filter(pk=instance.pk).update(number=...)`, which sends
     no signal.
 
+    ## Fix safety
+    There is no automatic fix: how to break the cycle (a `created` check,
+    `update_fields`, `QuerySet.update()`, disconnecting around the save)
+    depends on what the receiver is for.
+
     ## References
     - [Django: post_save](https://docs.djangoproject.com/en/stable/ref/signals/#post-save)
     """

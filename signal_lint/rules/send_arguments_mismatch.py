@@ -42,6 +42,10 @@ class SendArgumentsMismatch(Rule):
     post_save.send(sender=Order, instance=order, created=False, raw=False, using="default", update_fields=None)
     ```
 
+    ## Fix safety
+    There is no automatic fix: only the caller knows the values of the
+    missing arguments.
+
     ## References
     - [Django: Sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals)
     """

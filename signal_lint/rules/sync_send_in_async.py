@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import WARNING, Finding
+from signal_lint.findings import UNSAFE, WARNING, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -40,6 +40,14 @@ class SyncSendInAsync(Rule):
         await order_placed.asend(sender=Order, order=order)
     ```
 
+    ## Fix safety
+    Unsafe. The fix turns `signal.send(...)`/`send_robust(...)` into `await
+    signal.asend(...)`/`asend_robust(...)`, in parentheses where needed
+    (`(await s.asend_robust(...))[0]`). Sync receivers then run in a thread,
+    so code that relies on the event loop's thread or its transaction
+    changes. Offered only for Django 5.0 and later (`django-version`), and
+    not inside a generator expression or a lambda.
+
     ## References
     - [Django: Sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#sending-signals)
     """
@@ -51,6 +59,7 @@ class SyncSendInAsync(Rule):
         "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails "
         "once an async receiver is connected: use `await {signal}.a{method}()`"
     )
+    fix_title = "`await` the async `asend()` instead"
 
     VALID = (
         Valid(
@@ -87,6 +96,15 @@ class SyncSendInAsync(Rule):
                 results = order_placed.send_robust(sender=None, order=order)
             """,
             [(6, 5), (7, 15)],
+            fixed="""
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+
+            async def checkout(order):
+                await order_placed.asend(sender=None, order=order)
+                results = await order_placed.asend_robust(sender=None, order=order)
+            """,
         ),
     )
 
@@ -108,7 +126,18 @@ class SyncSendInAsync(Rule):
                 facts,
                 send.line,
                 send.column,
+                fix=Fix("await-asend", send.line, send.column, UNSAFE)
+                if _has_asend(ctx.catalog.django_version)
+                else None,
                 signal=send.signal_text,
                 method=send.method,
                 function=send.function or "",
             )
+
+
+def _has_asend(version: str) -> bool:
+    """``Signal.asend()`` came with Django 5.0 (an unknown version is the newest)."""
+    try:
+        return tuple(int(part) for part in version.split(".")[:2]) >= (5, 0)
+    except ValueError:
+        return True

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import ERROR, Finding
+from signal_lint.findings import ERROR, SAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -37,6 +37,12 @@ class UnawaitedAsyncSend(Rule):
         await order_placed.asend(sender=Order, order=order)
     ```
 
+    ## Fix safety
+    Safe. The fix adds `await` (in parentheses where needed), so the
+    receivers run as the code meant. Only inside an `async def`, not in a
+    generator expression or a lambda in it; in a sync function `await` is
+    not allowed, and there is no fix.
+
     ## References
     - [Django: Signal.asend](https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.asend)
     """
@@ -47,6 +53,7 @@ class UnawaitedAsyncSend(Rule):
     MESSAGE = (
         "the coroutine of `{signal}.{method}()` is never awaited, so no receiver runs: `await` it"
     )
+    fix_title = "`await` the coroutine"
 
     VALID = (
         Valid(
@@ -80,6 +87,15 @@ class UnawaitedAsyncSend(Rule):
                 result = order_placed.asend_robust(sender=None, order=order)
             """,
             [(6, 5), (7, 14)],
+            fixed="""
+            from django.dispatch import Signal
+
+            order_placed = Signal()
+
+            async def checkout(order):
+                await order_placed.asend(sender=None, order=order)
+                result = await order_placed.asend_robust(sender=None, order=order)
+            """,
         ),
     )
 
@@ -91,5 +107,10 @@ class UnawaitedAsyncSend(Rule):
                 and ctx.is_signal(send.signal)
             ):
                 yield self.finding(
-                    facts, send.line, send.column, signal=send.signal_text, method=send.method
+                    facts,
+                    send.line,
+                    send.column,
+                    fix=Fix("await-send", send.line, send.column, SAFE) if send.in_async else None,
+                    signal=send.signal_text,
+                    method=send.method,
                 )

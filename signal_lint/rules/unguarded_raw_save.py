@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import CallUse, FileFacts
-from signal_lint.findings import WARNING, Finding
+from signal_lint.findings import UNSAFE, WARNING, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
@@ -63,6 +63,14 @@ class UnguardedRawSave(Rule):
         Stats.objects.filter(customer=instance.customer).update(...)
     ```
 
+    ## Fix safety
+    Unsafe. The fix makes the receiver's first statement (after its
+    docstring) `if raw: return` when `raw` is a parameter, `if
+    kwargs.get("raw"): return` with the receiver's own `**kwargs` name, or
+    else adds a `raw=False` parameter and the first. Loading fixtures then
+    skips the receiver's work: that is the repair, and a change for code
+    that relied on it. Not fixed when the body is on the `def` line.
+
     ## References
     - [Django: pre_save `raw`](https://docs.djangoproject.com/en/stable/ref/signals/#pre-save)
     """
@@ -74,6 +82,7 @@ class UnguardedRawSave(Rule):
         "receiver `{receiver}` of `{signal}` {what} but never reads `raw`: when fixtures load "
         "(`raw=True`) the database may be inconsistent; return early `if raw:`"
     )
+    fix_title = "return early when `raw` (fixtures loading)"
 
     VALID = (
         Valid(
@@ -116,6 +125,22 @@ class UnguardedRawSave(Rule):
                 instance.customer.save()
             """,
             [(5, 1), (9, 1)],
+            fixed="""
+            from django.db.models.signals import post_save, pre_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def update_stats(sender, instance, **kwargs):
+                if kwargs.get("raw"):
+                    return
+                Stats.objects.filter(owner=instance.owner).update(count=1)
+
+            @receiver(pre_save)
+            def touch_customer(sender, instance, raw=False, **kwargs):
+                if raw:
+                    return
+                instance.customer.save()
+            """,
         ),
         Invalid(
             """
@@ -128,6 +153,50 @@ class UnguardedRawSave(Rule):
             post_save.connect(sync_items)
             """,
             [(3, 1)],
+            fixed="""
+            from django.db.models.signals import post_save
+
+            def sync_items(sender, instance, created, **kwargs):
+                if kwargs.get("raw"):
+                    return
+                for item in instance.items.all():
+                    item.save()
+
+            post_save.connect(sync_items)
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_save, pre_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def update_stats(sender, instance, created, **options):
+                Stats.objects.filter(owner=instance.owner).update(count=1)
+
+            @receiver(pre_save)
+            def touch_customer(sender, instance, *args):
+                '''Keep the customer fresh.'''
+                instance.customer.save()
+            """,
+            [(5, 1), (9, 1)],
+            fixed="""
+            from django.db.models.signals import post_save, pre_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def update_stats(sender, instance, created, **options):
+                if options.get("raw"):
+                    return
+                Stats.objects.filter(owner=instance.owner).update(count=1)
+
+            @receiver(pre_save)
+            def touch_customer(sender, instance, *args, raw=False):
+                '''Keep the customer fresh.'''
+                if raw:
+                    return
+                instance.customer.save()
+            """,
         ),
     )
 
@@ -147,6 +216,7 @@ class UnguardedRawSave(Rule):
                         facts,
                         function.line,
                         function.column,
+                        fix=Fix("guard-raw", function.line, function.column, UNSAFE),
                         receiver=function.name,
                         signal=names[0],
                         what=what,

@@ -60,6 +60,10 @@ class UnknownLazySender(Rule):
         ...
     ```
 
+    ## Fix safety
+    There is no automatic fix: the model meant cannot be told from a name
+    the project does not define.
+
     ## References
     - [Django: System check framework, signals](https://docs.djangoproject.com/en/stable/ref/checks/#signals)
     """

@@ -9,21 +9,27 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 
 from signal_lint.catalog import SignalSpec
-from signal_lint.extract.facts import FileFacts, Param
-from signal_lint.findings import ERROR, Finding
+from signal_lint.extract.facts import FileFacts, Function, Param
+from signal_lint.findings import ERROR, SAFE, UNSAFE, Finding, Fix
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 
 DISPATCH_ARGUMENTS = ("signal", "sender")  # every receiver gets these from Signal.send()
+DYNAMIC = frozenset({"locals", "vars", "eval", "exec"})  # read names no rename can follow
 
 
 def did_you_mean(name: str, valid: Iterable[str]) -> str:
     """`` (did you mean `created`?)`` for the nearest valid name, or ""; SIG104 says it the same way."""
+    match = nearest(name, valid)
+    return f" (did you mean `{match}`?)" if match else ""
+
+
+def nearest(name: str, valid: Iterable[str]) -> str | None:
     names = sorted(set(valid))
     if name in names:
-        return ""
+        return None
     match = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return f" (did you mean `{match[0]}`?)" if match else ""
+    return match[0] if match else None
 
 
 def misspells(name: str, arguments: Iterable[str]) -> bool:
@@ -63,6 +69,18 @@ def _direct_call_arguments(facts: FileFacts, name: str) -> tuple[set[str], int]:
         if callee == name:
             return set(keywords), positional
     return set(), 0
+
+
+def _called_or_imported(facts: FileFacts, function: Function, ctx: RuleContext) -> bool:
+    """Something besides the signal may call ``function``: a direct call by its name in this file or
+    (checking the project) any other, or an import of it by a module that does not connect it."""
+    if any(callee == function.name for callee, _, _ in facts.call_arguments):
+        return True
+    qualname = f"{facts.module}.{function.qualname}"
+    connecting = {source.path for source, _ in ctx.remote_connections.get(qualname, ())}
+    return function.name in ctx.project_callees() or any(
+        other.path not in connecting for other in ctx.importers(qualname)
+    )
 
 
 def first_parameter_is_sig005s(use: ReceiverUse) -> bool:
@@ -105,6 +123,21 @@ class UnknownReceiverArgument(Rule):
         ...
     ```
 
+    ## Fix safety
+    Renames the parameter to the one name the signal sends that is close to
+    it (the "did you mean") and renames its uses in the body, following
+    libcst's scope analysis: uses in nested functions follow, a nested
+    function's own parameter of that name does not. No fix when the new name
+    already means something in the function, the function reads its names
+    dynamically (`locals()`, `eval`), the parameter is positional-only, or
+    only some send sites provide the name. Safe for a required parameter of
+    a function that nothing but the signal calls: dispatch raised
+    `TypeError` before. Unsafe when something may call it by keyword (a
+    direct call anywhere in the project, or an import of it by a module that
+    does not connect it: those callers still pass the old name), and for a
+    parameter with a default, which starts receiving the values the signal
+    sends.
+
     ## References
     - [Django: Built-in signals](https://docs.djangoproject.com/en/stable/ref/signals/)
     """
@@ -113,6 +146,7 @@ class UnknownReceiverArgument(Rule):
     name = "unknown-receiver-argument"
     severity = ERROR
     MESSAGE = "parameter `{param}` of receiver `{receiver}` {problem}{hint}"
+    fix_title = "rename the parameter (and its uses) to the name the signal sends"
 
     VALID = (
         Valid(
@@ -194,6 +228,14 @@ class UnknownReceiverArgument(Rule):
                 pass
             """,
             [(5, 31)],
+            fixed="""
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, created, **kwargs):
+                pass
+            """,
         ),
         Invalid(
             """
@@ -205,6 +247,14 @@ class UnknownReceiverArgument(Rule):
             signals.post_migrate.connect(on_migrate)
             """,
             [(3, 24), (3, 36)],
+            fixed="""
+            from django.db.models import signals
+
+            def on_migrate(sender, app_config, request=None, **kwargs):
+                pass
+
+            signals.post_migrate.connect(on_migrate)
+            """,
         ),
         Invalid(
             """
@@ -221,6 +271,45 @@ class UnknownReceiverArgument(Rule):
                 pass
             """,
             [(6, 24), (10, 16), (10, 24), (10, 36)],
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, create=False, **kwargs):
+                if create:
+                    notify(instance)
+
+            @receiver(post_save)
+            def on_update(sender, instance, craeted, **kwargs):
+                def later():
+                    return craeted
+                return later
+
+            def backfill(order):
+                on_update(None, order, craeted=True)
+            """,
+            [(5, 31), (10, 33)],
+            fixed="""
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            @receiver(post_save)
+            def on_save(sender, instance, created=False, **kwargs):
+                if created:
+                    notify(instance)
+
+            @receiver(post_save)
+            def on_update(sender, instance, created, **kwargs):
+                def later():
+                    return created
+                return later
+
+            def backfill(order):
+                on_update(None, order, craeted=True)
+            """,
         ),
     )
 
@@ -243,10 +332,11 @@ class UnknownReceiverArgument(Rule):
                     facts,
                     param.line,
                     param.column,
+                    fix=self._rename(facts, use, param, specs, ctx),
                     param=param.name,
                     receiver=use.function.name,
                     problem=problem,
-                    hint=self._hint(param.name, specs),
+                    hint=did_you_mean(param.name, self._names(specs)),
                 )
 
     @staticmethod
@@ -289,9 +379,31 @@ class UnknownReceiverArgument(Rule):
         return f"is never sent by {names}: dispatch raises `TypeError`"
 
     @staticmethod
-    def _hint(name: str, specs: Sequence[SignalSpec]) -> str:
-        return did_you_mean(
-            name,
-            {arg for spec in specs for arg in spec.always | spec.sometimes}
-            | set(DISPATCH_ARGUMENTS),
+    def _names(specs: Sequence[SignalSpec]) -> set[str]:
+        return {arg for spec in specs for arg in spec.always | spec.sometimes} | set(
+            DISPATCH_ARGUMENTS
         )
+
+    def _rename(
+        self,
+        facts: FileFacts,
+        use: ReceiverUse,
+        param: Param,
+        specs: Sequence[SignalSpec],
+        ctx: RuleContext,
+    ) -> Fix | None:
+        """Rename a misspelt name to the one the signals send: safe for a required parameter of a
+        function nothing but the signal calls (dispatch raised ``TypeError``); unsafe when something
+        may call it by keyword, or the parameter had a default (the receiver then sees new values)."""
+        new = nearest(param.name, self._names(specs))
+        if (
+            new is None
+            or param.kind not in ("normal", "kwonly")
+            or any(spec.sends(param.name) for spec in specs)
+            or any(other.name == new for other in use.function.params)
+            or new in use.function.names_read  # the new name already means something there
+            or DYNAMIC & use.function.names_read
+        ):
+            return None
+        unsafe = param.has_default or _called_or_imported(facts, use.function, ctx)
+        return Fix("rename-parameter", param.line, param.column, UNSAFE if unsafe else SAFE, new)

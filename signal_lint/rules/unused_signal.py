@@ -46,6 +46,10 @@ class UnusedSignal(Rule):
         order_refunded.send(sender=type(self), order=self)
     ```
 
+    ## Fix safety
+    There is no automatic fix: the signal may be public API for other
+    projects; remove or connect it by hand.
+
     ## References
     - [Django: Defining and sending signals](https://docs.djangoproject.com/en/stable/topics/signals/#defining-and-sending-signals)
     """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts
-from signal_lint.findings import ERROR, Finding, Fix
+from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
 from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
@@ -65,9 +65,13 @@ class WeakTemporaryReceiver(Rule):
     or, better, define the receiver at module level.
 
     ## Fix safety
-    The fix adds `weak=False`, which keeps the receiver alive for the life of
-    the process. If the code connects on every call (a view), combine it with
-    a `dispatch_uid` to avoid SIG103.
+    Unsafe. The fix passes `weak=False` (replacing a positional `weak` where
+    it is), so the receiver lives as long as the process: that is the
+    repair, and a change of lifetime the code may not expect (a nested
+    function keeps alive what it closes over). For a new object connected
+    each time (a temporary's bound method or instance) it also passes a
+    `dispatch_uid` naming the receiver, unless there is one, so connecting
+    again adds no twin (SIG103).
 
     ## References
     - [Django: Signal.connect](https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.connect)
@@ -80,6 +84,7 @@ class WeakTemporaryReceiver(Rule):
         "receiver `{receiver}` of `{signal}` is {what} connected with `weak=True`: it is garbage "
         "collected and never runs; pass `weak=False` or connect a module-level function"
     )
+    fix_title = "connect with `weak=False`"
 
     VALID = (
         Valid(
@@ -236,11 +241,40 @@ class WeakTemporaryReceiver(Rule):
                     pass
 
             def install():
-                post_delete.connect(Cleanup().on_delete, weak=False)
+                post_delete.connect(Cleanup().on_delete, weak=False, dispatch_uid="app.signals.Cleanup.on_delete")
 
                 @receiver(post_delete, weak=False)
                 def forget(sender, **kwargs):
                     pass
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+
+            def install():
+                def on_save(sender, **kwargs):
+                    pass
+
+                post_save.connect(
+                    on_save,
+                    None,
+                    True,
+                )
+            """,
+            [(7, 5)],
+            fixed="""
+            from django.db.models.signals import post_save
+
+            def install():
+                def on_save(sender, **kwargs):
+                    pass
+
+                post_save.connect(
+                    on_save,
+                    None,
+                    False,
+                )
             """,
         ),
     )
@@ -260,7 +294,13 @@ class WeakTemporaryReceiver(Rule):
                 facts,
                 connection.line,
                 connection.column,
-                fix=Fix("weak-false", connection.line, connection.column),
+                fix=Fix(
+                    "weak-false",
+                    connection.line,
+                    connection.column,
+                    UNSAFE,
+                    _uid(facts, connection) if connection.dispatch_uid is None else None,
+                ),
                 receiver=connection.receiver.text,
                 signal=", ".join(connection.signal_text) or "signal",
                 what=what,
@@ -298,6 +338,14 @@ class WeakTemporaryReceiver(Rule):
             ):
                 return None  # connected and disconnected within one frame
         return what.format(frame.name)
+
+
+def _uid(facts: FileFacts, connection: Connection) -> str | None:
+    """A ``dispatch_uid`` for a new object connected strongly, so connecting again adds no twin (SIG103)."""
+    receiver = connection.receiver
+    if receiver.kind not in ("temporary-method", "call"):
+        return None
+    return f"{facts.module}.{receiver.text.replace('()', '')}"
 
 
 def _same_receiver(one: Connection, other: Connection) -> bool:

@@ -40,3 +40,21 @@ def project_findings(files: dict[str, str], code: str | None = None) -> list[Fin
 def project_positions(files: dict[str, str], code: str) -> list[tuple[str, int, int]]:
     """(path, line, column) of ``code``'s findings in a project, 1-based as printed."""
     return [(f.path, f.line, f.column + 1) for f in project_findings(files, code)]
+
+
+def fixed(source: str, code: str, **kwargs: str) -> str:
+    """``source`` with the fixes (safe and unsafe) of ``code``'s findings applied."""
+    from signal_lint.fix import fix_source
+
+    text = textwrap.dedent(source).lstrip("\n")
+    result = fix_source(text, findings_for(text, code=code, **kwargs))
+    assert isinstance(result, str)
+    return result
+
+
+def fixes(source: str, code: str, **kwargs: str) -> list[tuple[str, str] | None]:
+    """(kind, applicability) of each of ``code``'s findings' fixes, None for a finding without one."""
+    return [
+        (f.fix.kind, f.fix.applicability) if f.fix else None
+        for f in findings_for(source, code=code, **kwargs)
+    ]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions, project_findings, project_positions
+import textwrap
+
+from conftest import findings_for, fixed, fixes, positions, project_findings, project_positions
 
 
 def sig003(source: str, **kwargs: str):
@@ -355,3 +357,104 @@ def test_a_class_prepared_receiver_in_a_ready_django_never_runs_is_not_sig003():
     }
     assert project_positions(files, "SIG003") == [("shop/apps.py", 11, 9)]
     assert [(f.path, f.line) for f in project_findings(files, "SIG101")] == [("shop/apps.py", 1)]
+
+
+# The fix: the connect() moves to AppConfig.__init__.
+
+
+CORE = """\
+from django.apps import AppConfig{extra}
+from django.db.models.signals import class_prepared
+
+def add_fields(sender, **kwargs):
+    pass
+
+class CoreConfig(AppConfig):
+    name = "core"
+
+{methods}"""
+
+
+def core_config(methods: str, extra: str = "") -> str:
+    """An apps module with ``add_fields`` and a ``CoreConfig`` holding ``methods`` (dedented)."""
+    return CORE.format(extra=extra, methods=textwrap.indent(textwrap.dedent(methods), "    "))
+
+
+def test_fix_appends_to_an_existing_init_and_keeps_ready_s_other_statements():
+    init = """
+        def __init__(self, app_name, app_module):
+            super().__init__(app_name, app_module)
+            self.ready_count = 0
+        """
+    source = core_config(
+        init
+        + """
+        def ready(self):
+            # fields for every model
+            class_prepared.connect(add_fields, weak=False)
+            self.ready_count += 1
+        """
+    )
+    assert fixed(source, "SIG003") == core_config(
+        init.rstrip()
+        + """
+            # fields for every model
+            class_prepared.connect(add_fields, weak=False)
+
+        def ready(self):
+            self.ready_count += 1
+        """
+    )
+
+
+def test_fix_moves_a_connection_past_ready_s_other_imports():
+    source = core_config(
+        """
+        def ready(self):
+            from . import checks  # noqa: F401
+            class_prepared.connect(add_fields)
+        """
+    )
+    assert fixes(source, "SIG003") == [("connect-in-init", "unsafe")]
+    assert "super().__init__(*args, **kwargs)\n        class_prepared.connect(add_fields)\n" in (
+        fixed(source, "SIG003")
+    )
+
+
+def test_no_fix_for_what_ready_imports_or_computes():
+    source = core_config(
+        """
+        def ready(self):
+            from .handlers import on_prepared
+            class_prepared.connect(on_prepared)
+            class_prepared.connect(self.on_prepared)
+            class_prepared.connect(add_fields, sender=apps.get_model("core", "Item"))
+        """,
+        extra=", apps",
+    )
+    assert fixes(source, "SIG003") == [None, None, None]
+    assert fixed(source, "SIG003") == source
+
+
+def test_the_fixer_itself_refuses_a_statement_that_is_not_plain():
+    """Each check the rule makes, the fixer makes on the tree again: two statements on a line."""
+    source = core_config(
+        """
+        def ready(self):
+            print("ready"); class_prepared.connect(add_fields)
+        """
+    )
+    assert fixes(source, "SIG003") == [("connect-in-init", "unsafe")]
+    assert fixed(source, "SIG003") == source
+
+
+def test_checking_the_project_offers_the_same_fix():
+    """In a project run the project half reports ready()'s connections: with the fix."""
+    apps = core_config("def ready(self):\n    class_prepared.connect(add_fields)\n")
+    files = {"shop/__init__.py": "", "shop/apps.py": apps}
+    (finding,) = project_findings(files, "SIG003")
+    assert (finding.line, finding.fix.kind, finding.fix.applicability) == (
+        11,
+        "connect-in-init",
+        "unsafe",
+    )

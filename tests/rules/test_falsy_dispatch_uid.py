@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import findings_for, positions
+from conftest import findings_for, fixed, positions
 
 
 def connect(uid: str) -> str:
@@ -80,4 +80,26 @@ def test_disconnect_with_a_falsy_uid_is_not_flagged():
             "SIG015",
         )
         == []
+    )
+
+
+# The fix: drop the falsy uid.
+
+
+def test_fix_drops_the_uid_keeping_the_layout_of_the_other_arguments():
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, **kwargs):
+            pass
+
+        post_save.connect(
+            on_save,
+            dispatch_uid="",  # not unique yet
+            weak=False,
+        )
+        post_save.connect(on_save, dispatch_uid=False)
+        """
+    assert fixed(source, "SIG015").endswith(
+        "post_save.connect(\n    on_save,\n    weak=False,\n)\npost_save.connect(on_save)\n"
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+from conftest import findings_for, fixed, fixes, positions
 
 
 def receiver_body(body: str, params: str = "sender, instance, action, **kwargs") -> str:
@@ -150,3 +150,45 @@ def test_receiver_connected_with_connect_is_checked():
         """,
         "SIG006",
     ) == [(4, 22)]
+
+
+# The fix: the value Django sends.
+
+
+def test_fix_is_safe_for_a_respelling_unsafe_for_a_guess_and_absent_when_ambiguous():
+    source = """
+        from django.db.models.signals import m2m_changed
+        from django.dispatch import receiver
+
+        @receiver(m2m_changed)
+        def on_change(sender, action, **kwargs):
+            if action == "PRE-ADD" or action == "post_remov" or action == "clear":
+                pass
+            if "add" in action:
+                pass
+        """
+    assert fixes(source, "SIG006") == [
+        ("replace-action", "safe"),
+        ("replace-action", "unsafe"),
+        None,
+    ]
+    assert 'if action == "pre_add" or action == "post_remove" or action == "clear":' in fixed(
+        source, "SIG006"
+    )
+
+
+def test_fix_keeps_the_quotes_and_prefix_and_leaves_implicit_concatenation_alone():
+    source = """
+        from django.db.models.signals import m2m_changed
+        from django.dispatch import receiver
+
+        @receiver(m2m_changed)
+        def on_change(sender, action, **kwargs):
+            if action == u'post add':
+                pass
+            if action == "post " "clear":
+                pass
+        """
+    result = fixed(source, "SIG006")
+    assert "if action == u'post_add':" in result
+    assert 'if action == "post " "clear":' in result

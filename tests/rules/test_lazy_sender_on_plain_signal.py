@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+
+from conftest import findings_for, positions, project_findings
+
+from signal_lint.findings import Finding
+from signal_lint.fix import fix_source
+from signal_lint.rules._examples import shop_app
 
 
 def connect(signal: str, sender: str, module: str = "django.db.models.signals") -> str:
@@ -201,3 +207,67 @@ def test_malformed_reference_in_a_receiver_list_of_model_signals_is_one_finding(
 def test_sender_object_and_none_are_fine():
     assert sig009(connect("user_logged_in", "None", "django.contrib.auth.signals")) == []
     assert sig009(connect("user_logged_in", "settings", "django.contrib.auth.signals")) == []
+
+
+# The fix (project only: the graph knows the models).
+
+
+def sig009_fixes(module: str, path: str = "app/signals.py") -> list:
+    files = {**shop_app("class Order(models.Model):\n    pass\n"), path: module}
+    return [f.fix for f in project_findings(files, "SIG009") if f.path == path]
+
+
+def test_fix_names_the_model_class_of_this_project_or_nothing():
+    module = """
+        from django.contrib.auth.signals import user_logged_in
+        from django.dispatch import Signal
+
+        paid = Signal()
+
+        def on_paid(sender, **kwargs):
+            pass
+
+        paid.connect(on_paid, sender="shop.order")
+        user_logged_in.connect(on_paid, sender="auth.User")
+        """
+    first, second = sig009_fixes(module)
+    assert (first.kind, first.applicability, first.value) == (
+        "model-sender",
+        "unsafe",
+        "shop.models.Order",
+    )
+    assert second is None  # Django's own model: the project does not define it
+
+
+def test_no_fix_at_module_level_of_an_apps_module():
+    module = """
+        from django.dispatch import Signal
+
+        paid = Signal()
+
+        def on_paid(sender, **kwargs):
+            pass
+
+        paid.connect(on_paid, sender="shop.Order")
+        """
+    assert sig009_fixes(module, "shop/apps.py") == [None]
+
+
+def test_fix_reuses_an_import_and_refuses_a_name_taken_by_something_else():
+    module = """
+        from django.dispatch import Signal
+        from shop.models import Order
+
+        paid = Signal()
+
+        def on_paid(sender, **kwargs):
+            pass
+
+        paid.connect(on_paid, sender="shop.Order")
+        """
+    (fix,) = sig009_fixes(module)
+    source = textwrap.dedent(module).lstrip("\n")
+    finding = Finding("SIG009", "n", "error", "app/signals.py", fix.line, fix.column, "m", fix)
+    assert fix_source(source, [finding]) == source.replace('sender="shop.Order"', "sender=Order")
+    taken = source.replace("from shop.models import Order", "from billing.models import Order")
+    assert fix_source(taken, [finding]) == taken

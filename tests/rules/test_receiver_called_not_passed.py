@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+from conftest import findings_for, fixed, positions
 
 HEADER = """
 from django.db.models.signals import post_save
@@ -151,3 +151,22 @@ def test_project_signal_is_checked():
         """,
         "SIG012",
     ) == [(8, 1)]
+
+
+# The fix: pass the function.
+
+
+def test_fix_passes_the_function_and_leaves_a_call_with_arguments_alone():
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, **kwargs):
+            pass
+
+        def install():
+            post_save.connect(receiver=on_save())
+            post_save.connect(on_save(1))
+        """
+    result = fixed(source, "SIG012")
+    assert "post_save.connect(receiver=on_save)" in result
+    assert "post_save.connect(on_save(1))" in result

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+
+from conftest import findings_for, fixed, positions
 
 
 def decorated(*decorators: str) -> str:
@@ -126,3 +128,41 @@ def test_receiver_reached_through_the_dispatch_module():
         """,
         "SIG007",
     ) == [(6, 2)]
+
+
+# The fix: every @receiver above the decorators that wrap the function.
+
+
+def test_fix_moves_every_receiver_up_keeps_staticmethod_on_top_and_comments_with_decorators():
+    source = """
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+        from django.dispatch import receiver
+
+        class Handlers:
+            # the handlers
+            @staticmethod
+            @transaction.atomic  # one transaction
+            @receiver(post_save)
+            @log_calls
+            @receiver(post_delete)  # and deletes
+            def on_change(sender, **kwargs):
+                pass
+        """
+    assert fixed(source, "SIG007") == textwrap.dedent(
+        """\
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+        from django.dispatch import receiver
+
+        class Handlers:
+            # the handlers
+            @staticmethod
+            @receiver(post_save)
+            @receiver(post_delete)  # and deletes
+            @transaction.atomic  # one transaction
+            @log_calls
+            def on_change(sender, **kwargs):
+                pass
+        """
+    )

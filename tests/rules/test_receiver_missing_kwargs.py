@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 
-from conftest import findings_for, positions
+from conftest import findings_for, fixed, fixes, positions
 
 from signal_lint.config import Config
 from signal_lint.engine import check_paths
@@ -364,3 +364,49 @@ def test_instance_of_a_signal_subclass_of_this_file_is_a_signal():
         move_page.connect(on_move)
         """
     ) == [(10, 1)]
+
+
+# The fix (SIG001's examples show the usual layouts).
+
+
+def test_fix_puts_kwargs_on_its_own_line_with_the_trailing_comma_when_parameters_are_one_per_line():
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(
+            sender,
+            instance,
+        ):
+            pass
+
+        post_save.connect(on_save)
+        """
+    assert "    instance,\n    **kwargs,\n):" in fixed(source, "SIG001")
+
+
+def test_fix_keeps_the_last_parameter_s_comment_on_its_line():
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(
+            sender,
+            instance  # the saved row
+        ):
+            pass
+
+        post_save.connect(on_save)
+        """
+    assert "    instance,  # the saved row\n    **kwargs\n):" in fixed(source, "SIG001")
+
+
+def test_fix_picks_another_name_when_kwargs_is_taken():
+    source = """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, kwargs):
+            pass
+
+        post_save.connect(on_save)
+        """
+    assert "def on_save(sender, kwargs, **extra_kwargs):" in fixed(source, "SIG001")
+    assert fixes(source, "SIG001") == [("add-kwargs", "safe")]

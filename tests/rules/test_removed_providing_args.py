@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import findings_for, positions
+from conftest import findings_for, fixed, positions
 
 from signal_lint.fix import fix_source
 
@@ -169,3 +169,12 @@ def test_fix_keeps_the_names_as_a_comment():
     fixed = fix_source(source, findings_for(source, code="SIG011"))
     assert fixed.splitlines()[2] == "order_placed = Signal(use_caching=True)  # sends: order, user"
     assert findings_for(fixed, code="SIG011") == []
+
+
+def test_fix_of_names_it_cannot_read_says_the_argument_was_removed():
+    source = """
+        from django.dispatch import Signal
+
+        order_placed = Signal(providing_args=NAMES)
+        """
+    assert "order_placed = Signal()  # providing_args removed" in fixed(source, "SIG011")

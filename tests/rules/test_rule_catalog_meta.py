@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from signal_lint.docs import example_findings
 from signal_lint.findings import ERROR, INFO, WARNING
+from signal_lint.fixes import fixers
 from signal_lint.rules import all_rules
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,3 +183,52 @@ def test_no_fixture_for_a_rule_that_does_not_exist():
     codes = {rule.code for rule in all_rules()}
     fixtures = {path.stem for path in (ROOT / "fixtures" / "rules").glob("SIG*")}
     assert fixtures <= codes
+
+
+def _fix_safety(rule: type) -> str:
+    doc = rule.doc()
+    start = doc.index("## Fix safety")
+    end = doc.find("\n## ", start + 1)
+    return doc[start : end if end >= 0 else len(doc)]
+
+
+def _example_fixes(rule: type) -> list:
+    return [
+        finding.fix
+        for example in rule.INVALID
+        for finding in example_findings(rule, example)
+        if finding.code == rule.code and finding.fix is not None
+    ]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_fix_safety_section_says_whether_and_how_the_rule_fixes(rule):
+    """Every rule page says it: no fix (and why), or each applicability its examples show."""
+    section = _fix_safety(rule)
+    body = section.removeprefix("## Fix safety").strip()
+    if not rule.fixable():
+        assert body.startswith("There is no automatic fix: ")
+        return
+    assert not body.startswith("There is no automatic fix")
+    for applicability in {fix.applicability for fix in _example_fixes(rule)}:
+        assert re.search(rf"\b{applicability}\b", body, re.IGNORECASE), applicability
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_a_fixable_rule_has_a_fixer_module_of_its_topic_and_uses_only_its_kind(rule):
+    """``signal_lint/fixes/<topic>.py`` exists exactly for the rules whose examples show a fix."""
+    fixer = ROOT / "signal_lint" / "fixes" / f"{module_name(rule)}.py"
+    assert fixer.is_file() == rule.fixable()
+    assert bool(rule.fix_title) == rule.fixable()  # JSON says what the fix does
+    if rule.fixable():
+        kind = fixers_by_module()[module_name(rule)].KIND
+        assert {fix.kind for fix in _example_fixes(rule)} == {kind}
+
+
+def test_every_fixer_module_belongs_to_a_rule():
+    topics = {module_name(rule) for rule in RULES}
+    assert set(fixers_by_module()) <= topics
+
+
+def fixers_by_module() -> dict:
+    return {module.__name__.rsplit(".", 1)[-1]: module for module in fixers().values()}

@@ -60,10 +60,25 @@ FIXABLE = [(rule, index, example) for rule, index, example in INVALID if example
     "rule, index, example", FIXABLE, ids=[f"{r.code}-fix-{i}" for r, i, _ in FIXABLE]
 )
 def test_fix_gives_the_fixed_example_and_is_idempotent(rule, index, example):
+    """Every fix of the example (safe and unsafe) gives its ``fixed`` text; what is left is only
+    what has no fix, and fixing again changes nothing."""
     source = example.source()
     findings = [f for f in _findings(rule, source) if f.code == rule.code]
+    assert any(f.fix is not None for f in findings)
     fixed = fix_source(source, findings)
     assert fixed == textwrap.dedent(example.fixed).lstrip("\n")
     left = [f for f in _findings(rule, fixed) if f.code == rule.code]
-    assert left == []
+    assert sorted(f.message for f in left) == sorted(f.message for f in findings if f.fix is None)
+    assert all(f.fix is None for f in left)
     assert fix_source(fixed, left) == fixed
+
+
+@pytest.mark.parametrize(
+    "rule, index, example",
+    [item for item in INVALID if item[2].fixed is None],
+    ids=[f"{r.code}-nofix-{i}" for r, i, e in INVALID if e.fixed is None],
+)
+def test_an_example_without_fixed_text_gets_no_fix(rule, index, example):
+    """Fixability is derived from the examples: a fix the examples do not show is not made."""
+    findings = [f for f in _findings(rule, example.source()) if f.code == rule.code]
+    assert [f for f in findings if f.fix is not None] == []

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+
+from conftest import findings_for, fixed, fixes, positions
+
+from signal_lint.catalog import load_catalog
+from signal_lint.engine import check_one
+from signal_lint.extract import extract_source
 
 
 def in_async(body: str, path: str = "app/views.py", module: str = "app.views") -> list:
@@ -133,3 +139,37 @@ def test_sync_function_is_fine():
         )
         == []
     )
+
+
+# The fix: await asend().
+
+
+def test_fix_parenthesises_where_the_context_binds_tighter():
+    source = """
+        from django.dispatch import Signal
+
+        order_placed = Signal()
+
+        async def checkout(order):
+            first = order_placed.send_robust(sender=None)[0]
+            return order_placed.send(sender=None).copy()
+        """
+    result = fixed(source, "SIG016")
+    assert "first = (await order_placed.asend_robust(sender=None))[0]" in result
+    assert "return (await order_placed.asend(sender=None)).copy()" in result
+
+
+def test_no_fix_before_django_5_or_in_a_generator_expression():
+    source = """
+        from django.dispatch import Signal
+
+        order_placed = Signal()
+
+        async def checkout(orders):
+            return list(order_placed.send(sender=None, order=o) for o in orders)
+        """
+    assert fixes(source, "SIG016") == [("await-asend", "unsafe")]
+    assert fixed(source, "SIG016") == textwrap.dedent(source).lstrip("\n")
+    facts = extract_source(textwrap.dedent(source).encode(), "app/signals.py", "app.signals")
+    old = check_one(facts, load_catalog("4.2"))
+    assert [f.fix for f in old if f.code == "SIG016"] == [None]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+from conftest import findings_for, fixes, positions
 
 
 def in_async(body: str) -> list:
@@ -105,3 +105,18 @@ def test_builtin_signal_is_checked():
         """,
         "SIG017",
     ) == [(4, 5)]
+
+
+# The fix: await it, inside async def only.
+
+
+def test_fix_only_inside_async_def():
+    source = """
+        from django.dispatch import Signal
+
+        order_placed = Signal()
+
+        def sync_checkout(order):
+            order_placed.asend(sender=None, order=order)
+        """
+    assert fixes(source, "SIG017") == [None]

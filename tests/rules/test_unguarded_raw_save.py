@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+
+from conftest import findings_for, fixed, fixes, positions
 
 
 def receiver_body(
@@ -152,3 +154,32 @@ def test_receiver_connected_with_connect_is_checked():
         """,
         "SIG013",
     ) == [(4, 1)]
+
+
+# The fix: return early when raw.
+
+
+def test_no_fix_for_a_body_on_the_def_line():
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def update_stats(sender, instance, **kwargs): Stats.objects.filter(pk=1).update(n=1)
+        """
+    assert fixes(source, "SIG013") == [("guard-raw", "unsafe")]
+    assert fixed(source, "SIG013") == textwrap.dedent(source).lstrip("\n")
+
+
+def test_fix_indents_like_the_module_and_adds_raw_after_positional_parameters():
+    source = """
+        from django.db.models.signals import post_save
+
+        def update_stats(sender, instance):
+        \tStats.objects.filter(pk=1).update(n=1)
+
+        post_save.connect(update_stats)
+        """
+    assert "def update_stats(sender, instance, raw=False):\n\tif raw:\n\t\treturn\n" in fixed(
+        source, "SIG013"
+    )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+from dataclasses import replace
+
+from conftest import findings_for, fixed, fixes, positions, project_findings
 
 from signal_lint.catalog import load_catalog
 from signal_lint.config import Config
 from signal_lint.engine import check_facts
 from signal_lint.extract import extract_source
+from signal_lint.findings import SAFE, Fix
+from signal_lint.fix import fix_source
 
 
 def sig004(source: str):
@@ -405,3 +410,131 @@ def test_misspells_allows_one_edit_per_four_letters():
     assert not misspells("user", ["user"])
     assert not misspells("request_id", ["request"])
     assert not misspells("uid", ["user"])
+
+
+# The fix: the one name the signal sends, in the signature and the body.
+
+
+def test_fix_renames_the_uses_that_read_the_parameter_and_no_others():
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, instance, create, **kwargs):
+            if create:
+                notify(instance, create=create)
+
+            def later():
+                return create
+
+            return [lambda create: create, later, instance.create]
+        """
+    assert fixed(source, "SIG004") == textwrap.dedent(
+        """\
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, instance, created, **kwargs):
+            if created:
+                notify(instance, create=created)
+
+            def later():
+                return created
+
+            return [lambda create: create, later, instance.create]
+        """
+    )
+
+
+def test_no_fix_when_the_new_name_already_means_something_in_the_function():
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        created = set()
+
+        @receiver(post_save)
+        def on_save(sender, instance, create, **kwargs):
+            created.add(instance.pk)
+        """
+    assert fixes(source, "SIG004") == [None]
+
+
+def test_no_fix_when_the_function_reads_its_names_dynamically():
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, instance, create, **kwargs):
+            return locals()["create"]
+        """
+    assert fixes(source, "SIG004") == [None]
+    (finding,) = findings_for(source, code="SIG004")  # the fixer checks the tree itself too
+    forced = replace(finding, fix=Fix("rename-parameter", 5, 30, SAFE, "created"))
+    text = textwrap.dedent(source).lstrip("\n")
+    assert fix_source(text, [forced]) == text
+
+
+def test_no_fix_for_a_positional_only_or_sometimes_sent_parameter():
+    source = """
+        from django.core.signals import request_started
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(request_started)
+        def on_request(sender, environ, **kwargs):
+            pass
+
+        @receiver(post_save)
+        def on_save(sender, instance, create, /, **kwargs):
+            pass
+        """
+    assert fixes(source, "SIG004") == [None, None, None, None]
+
+
+def test_fix_is_unsafe_when_the_receiver_is_called_directly():
+    source = """
+        from django.db.models.signals import post_save
+        from django.dispatch import receiver
+
+        @receiver(post_save)
+        def on_save(sender, instance, create, **kwargs):
+            pass
+
+        def backfill(order):
+            on_save(None, order, True)
+        """
+    assert fixes(source, "SIG004") == [("rename-parameter", "unsafe")]
+
+
+def test_fix_is_unsafe_when_another_module_imports_the_receiver_but_not_to_connect_it():
+    receivers = """
+        from django.db.models.signals import post_save
+
+        def on_save(sender, instance, create, **kwargs):
+            pass
+        """
+    apps = """
+        from django.db.models.signals import post_save
+        from shop.receivers import on_save
+
+        post_save.connect(on_save)
+        """
+    tests = """
+        from shop.receivers import on_save
+        """
+
+    def applicability(files):
+        (finding,) = [
+            f
+            for f in project_findings({"shop/__init__.py": "", **files}, "SIG004")
+            if f.path == "shop/receivers.py"
+        ]
+        return finding.fix.applicability
+
+    assert applicability({"shop/receivers.py": receivers, "shop/apps.py": apps}) == "safe"
+    files = {"shop/receivers.py": receivers, "shop/apps.py": apps, "shop/tests.py": tests}
+    assert applicability(files) == "unsafe"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import findings_for, positions
+import textwrap
+
+from conftest import findings_for, fixed, fixes, positions
 
 from signal_lint.fix import fix_source
 
@@ -501,3 +503,51 @@ def test_fix_adds_weak_false_to_a_local_lambda_connection():
     fixed = fix_source(source, findings_for(source, code="SIG002"))
     assert "post_save.connect(handler, weak=False)" in fixed
     assert findings_for(fixed, code="SIG002") == []
+
+
+# The fix: weak=False, and a dispatch_uid for a new object connected each time.
+
+
+def test_fix_keeps_an_existing_dispatch_uid_of_a_temporary_s_method():
+    source = """
+        from django.db.models.signals import post_save
+
+        class Audit:
+            def on_save(self, sender, **kwargs):
+                pass
+
+        def install():
+            post_save.connect(Audit().on_save, dispatch_uid="audit")
+        """
+    assert 'post_save.connect(Audit().on_save, dispatch_uid="audit", weak=False)' in fixed(
+        source, "SIG002"
+    )
+    assert fixes(source, "SIG002") == [("weak-false", "unsafe")]
+
+
+def test_fix_of_a_temporary_instance_names_it_in_the_dispatch_uid():
+    source = """
+        from django.db.models.signals import post_save
+
+        class Audit:
+            def __call__(self, sender, **kwargs):
+                pass
+
+        def install():
+            post_save.connect(Audit())
+        """
+    assert 'post_save.connect(Audit(), weak=False, dispatch_uid="app.signals.Audit")' in fixed(
+        source, "SIG002"
+    )
+
+
+def test_no_fix_through_unpacked_arguments():
+    """``**options`` may hold ``weak`` already: adding one could raise ``TypeError``."""
+    source = """
+        from django.db.models.signals import post_save
+
+        def install(options):
+            post_save.connect(lambda sender, **kwargs: None, **options)
+        """
+    assert fixes(source, "SIG002") == [("weak-false", "unsafe")]
+    assert fixed(source, "SIG002") == textwrap.dedent(source).lstrip("\n")
