@@ -283,9 +283,10 @@ def _fix_stdin(
         result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=source)
         return [f for f in result.findings if f.path == stdin.display]
 
-    plan, findings = fix_project(
+    plan, left = fix_project(
         findings, config, _unsafe(args, config), check, {stdin.display: stdin.source}
     )
+    findings = list(left)
     fixed = plan.files[stdin.display][1] if plan.files else stdin.source
     _say_fixed(plan, args, stdin=True)
     if args.diff:

@@ -79,11 +79,11 @@ class Tree:
         found = [
             node
             for node in self._starts.get((line, column), ())
-            if isinstance(node, kind) and (where is None or where(node))  # type: ignore[arg-type]
+            if isinstance(node, kind) and (where is None or where(node))
         ]
         if not found:
             return None
-        return max(found, key=lambda node: _extent(self.positions[node]))  # type: ignore[return-value]
+        return max(found, key=lambda node: _extent(self.positions[node]))
 
     def span(self, node: cst.CSTNode) -> CodeRange:
         return self.positions[node]
@@ -370,7 +370,7 @@ def string(value: str, like: cst.SimpleString | None = None) -> cst.SimpleString
 
 def enclosing(tree: Tree, node: cst.CSTNode, kind: type[NodeT]) -> NodeT | None:
     """The nearest ancestor of ``node`` of ``kind``."""
-    return next((n for n in tree.ancestors(node) if isinstance(n, kind)), None)  # type: ignore[misc]
+    return next((n for n in tree.ancestors(node) if isinstance(n, kind)), None)
 
 
 def statements_after_docstring(body: Sequence[cst.BaseStatement]) -> int:

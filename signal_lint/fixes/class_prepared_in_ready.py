@@ -11,6 +11,7 @@ when everything it names is a module-level name or a builtin: nothing that
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import libcst as cst
@@ -45,7 +46,7 @@ def edits(tree: Tree, fix: Fix) -> list[Edit] | None:
     owner = tree.parent(chain[5])
     if not isinstance(owner, cst.ClassDef) or not _module_level_names_only(tree, call):
         return None
-    init = next((s for s in chain[5].body if _is_def(s, "__init__")), None)
+    init = _method(chain[5].body, "__init__")
     if init is not None and not _ends_plainly(init):
         return None
     moved: list[cst.SimpleStatementLine] = []
@@ -88,6 +89,11 @@ def _is_def(statement: cst.CSTNode, name: str) -> bool:
     return isinstance(statement, cst.FunctionDef) and statement.name.value == name
 
 
+def _method(body: Sequence[cst.BaseStatement], name: str) -> cst.FunctionDef | None:
+    found = next((s for s in body if _is_def(s, name)), None)
+    return found if isinstance(found, cst.FunctionDef) else None
+
+
 def _ends_plainly(function: cst.FunctionDef) -> bool:
     """An ``__init__`` whose end is reached: no ``return`` in its own block, a block to append to."""
     block = function.body
@@ -117,10 +123,13 @@ def _place(owner: cst.ClassDef, moved: list[cst.SimpleStatementLine]) -> cst.Cla
         blank = [line for line in ready.leading_lines if line.comment is None]
         body.insert(ready_at, init.with_changes(leading_lines=blank))
         if not blank:
-            spaced = [cst.EmptyLine(indent=False), *body[ready_at + 1].leading_lines]
-            body[ready_at + 1] = body[ready_at + 1].with_changes(leading_lines=spaced)
+            after = body[ready_at + 1]
+            assert isinstance(after, cst.FunctionDef)
+            spaced = [cst.EmptyLine(indent=False), *after.leading_lines]
+            body[ready_at + 1] = after.with_changes(leading_lines=spaced)
         init_at = ready_at
-    init = body[init_at]
-    assert isinstance(init, cst.FunctionDef) and isinstance(init.body, cst.IndentedBlock)
-    body[init_at] = init.with_changes(body=init.body.with_changes(body=[*init.body.body, *moved]))
+    target = body[init_at]
+    assert isinstance(target, cst.FunctionDef) and isinstance(target.body, cst.IndentedBlock)
+    block_of = target.body
+    body[init_at] = target.with_changes(body=block_of.with_changes(body=[*block_of.body, *moved]))
     return owner.with_changes(body=block.with_changes(body=body))

@@ -72,7 +72,7 @@ def _import_first(function: cst.FunctionDef, statement: cst.BaseStatement) -> cs
 
 
 def _import_at_top(module: cst.Module, statement: cst.BaseStatement) -> cst.Module:
-    body = list(module.body)
+    body: list[cst.BaseStatement] = list(module.body)
     if any(_same(existing, statement) for existing in body):
         return module
     index = statements_after_docstring(body)

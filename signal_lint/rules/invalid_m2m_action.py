@@ -28,7 +28,7 @@ def _can_match(compare: Compare, allowed: Set[str]) -> bool:
     return compare.value in allowed
 
 
-def _replacement(compare: Compare, allowed: AbstractSet[str]) -> Fix | None:
+def _replacement(compare: Compare, allowed: Set[str]) -> Fix | None:
     """The value meant: spelt with other separators or case (safe), or the one clearly nearest (unsafe)."""
     if compare.op != "==":
         return None  # a substring test: which value was meant is anyone's guess
