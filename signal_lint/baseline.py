@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from signal_lint.findings import Finding
+from signal_lint.reading import read_regular_file
 from signal_lint.report.escape import printable
 
 FORMAT = 1  # the "signal-lint-baseline" value of the file
@@ -100,8 +101,7 @@ def write_baseline(path: str, findings: Sequence[Finding], root: str) -> None:
 
 def read_baseline(path: str) -> list[Entry]:
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = json.loads(read_regular_file(path, 1 << 30).decode("utf-8"))
     except OSError as error:
         raise BaselineError(f"{path}: cannot read baseline: {error.strerror or error}") from None
     except ValueError as error:
@@ -175,8 +175,7 @@ class _LineReader:
         lines: list[str] | None = self.files.get(path)
         if lines is None:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = read_regular_file(path, 1 << 30)
             except OSError:
                 data = b""
             lines = [

@@ -19,9 +19,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 SEVERITIES = ("info", "warning", "error")
-MAX_CONFIG_SIZE = (
-    16 * 1024 * 1024
-)  # a pyproject.toml; bounds what ``--config /dev/zero`` could cost
+# a pyproject.toml's largest size: bounds what ``--config /dev/zero`` could cost
+MAX_CONFIG_SIZE = 16 * 1024 * 1024
 
 
 class ConfigError(Exception):

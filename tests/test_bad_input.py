@@ -368,3 +368,28 @@ def test_a_baseline_of_a_file_name_that_is_not_utf8(undecodable, monkeypatch, ca
     assert stored["findings"][0]["path"] == "bad\\xff.py"
     assert main(["check", "--no-cache", "--baseline", "baseline.json", "."]) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize(
+    "setup, args, message",
+    [
+        (
+            '[tool.signal-lint]\nsignal-catalogs = ["signals.toml"]\n',
+            [],
+            b"signal-catalogs: cannot read",
+        ),
+        ("", ["--baseline", "signals.toml"], b"cannot read baseline: not a regular file (a FIFO)"),
+    ],
+    ids=["signal-catalogs", "baseline"],
+)
+def test_other_files_a_repository_names_are_not_read_when_they_are_fifos(
+    tmp_path, setup, args, message
+):
+    """A FIFO blocks ``open()`` for ever: every file a run reads is checked first."""
+    (tmp_path / "pyproject.toml").write_text(setup or "[project]\nname = 'x'\n")
+    (tmp_path / "good.py").write_bytes(GOOD)
+    os.mkfifo(tmp_path / "signals.toml")
+    result = run_signal_lint("check", ".", "--no-cache", *args, cwd=tmp_path, timeout=30)
+    assert result.returncode == 2
+    assert message in result.stderr

@@ -451,12 +451,13 @@ def _builtin_catalog(version: str) -> Catalog:
 
 def read_signals_file(path: str | Path) -> list[dict[str, Any]]:
     """The ``[[signal]]`` tables of a user's TOML signals file, for ``load_catalog(extra=...)``."""
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+    from signal_lint.reading import DEFAULT_MAX_FILE_SIZE, read_regular_file
+
+    try:  # named by a repository's configuration: a regular file of sensible size only
+        data = tomllib.loads(read_regular_file(str(path), DEFAULT_MAX_FILE_SIZE).decode("utf-8"))
     except OSError as exc:
         raise ValueError(f"cannot read signals file {str(path)!r}: {exc.strerror or exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"signals file {str(path)!r} is not valid TOML: {exc}") from exc
     entries = data.get("signal", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):

@@ -27,9 +27,10 @@ class GraphFileError(ValueError):
 
 
 def load(path: str) -> dict[str, Any]:
+    from signal_lint.reading import read_regular_file
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        data = json.loads(read_regular_file(path, 1 << 30).decode("utf-8"))
     except OSError as error:
         raise GraphFileError(f"cannot read {path}: {error.strerror or error}") from None
     except (ValueError, UnicodeDecodeError) as error:

@@ -50,9 +50,10 @@ def git_revision(root: str) -> str | None:
 
 
 def _read(path: str) -> str | None:
+    from signal_lint.reading import read_regular_file
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read(1 << 20)
+        return read_regular_file(path, 1 << 20).decode("utf-8", "replace")
     except OSError:
         return None
 
