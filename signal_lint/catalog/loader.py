@@ -231,6 +231,11 @@ class Catalog:
         app_label, dot, name = reference.partition(".")
         return self._labels.get(f"{app_label}.{name.lower()}") if dot else None
 
+    @functools.cached_property
+    def app_labels(self) -> frozenset[str]:
+        """The labels of Django's apps that define models (``auth``, ``contenttypes``, ...)."""
+        return frozenset(model.label.split(".")[0] for model in self.models if model.label)
+
     def extended(self, specs: Iterable[SignalSpec]) -> Catalog:
         """A new catalog with ``specs`` added (replacing specs with the same qualname)."""
         return Catalog(list(self.signals) + list(specs), self.django_version, self.models)

@@ -5,6 +5,7 @@ https://docs.djangoproject.com/en/stable/topics/signals/
 
 from signal_lint.graph.build import (
     NEVER_IMPORTED,
+    TEST_ONLY,
     Edge,
     Graph,
     ReceiverNode,
@@ -15,6 +16,7 @@ from signal_lint.graph.build import (
 
 __all__ = [
     "NEVER_IMPORTED",
+    "TEST_ONLY",
     "Edge",
     "Graph",
     "ReceiverNode",

@@ -42,6 +42,9 @@ from signal_lint.model import (
 )
 
 NEVER_IMPORTED = "never-imported"
+TEST_ONLY = (
+    "test-only"  # connected only when the tests run: by a test module, or a module only they import
+)
 # Where a connection runs: while apps load, in ready(), or later (a view, a task, a migration).
 PHASES = {
     F.MODULE: POPULATE,
@@ -128,14 +131,50 @@ class Graph:
     # app labels whose models the graph knows all of (apps analysed here); a lazy sender naming
     # another label belongs to a third-party app and is assumed to exist
     known_labels: set[str] = field(default_factory=set)
+    # abstract models (the project's and Django's, by every name): never a sender Django sends with
+    abstract_models: set[str] = field(default_factory=set)
+    abstract_labels: dict[str, str] = field(default_factory=dict)  # "shop.base" -> the class
+    catalog: Catalog | None = (
+        None  # Django's own models (auth.User, ...) when their source is not here
+    )
     _connections_by_position: dict[tuple[str, int, int, str], F.Connection] | None = field(
         default=None, repr=False, compare=False
     )
 
     def model_for(self, reference: str) -> str | None:
-        """The class of a lazy ``"app_label.ModelName"`` reference, if the project defines it."""
+        """The class of a lazy ``"app_label.ModelName"`` reference, if the project defines it or
+        it is one of Django's own models (``"auth.User"``)."""
         label, _, name = reference.partition(".")
-        return self.models.get(f"{label}.{name.lower()}")
+        found = self.models.get(f"{label}.{name.lower()}")
+        if found is None and self.catalog is not None and label not in self.known_labels:
+            spec = self.catalog.model_by_label(reference)
+            found = spec.qualname if spec is not None else None
+        return found
+
+    def model_class(self, name: SenderName) -> str | None:
+        """The class a resolved dotted name stands for when it is a concrete model, by the name
+        of the module that defines it (``django.contrib.auth.admin.User`` is ``...models.User``);
+        ``settings.AUTH_USER_MODEL`` and other swappable settings are the models they name."""
+        if not isinstance(name, str) or not name or self.project is None:
+            return None  # no sender, or an unresolved one
+        setting = _setting_name(name)
+        if setting is not None:
+            value = self.setting_model(setting)
+            return self.model_for(value) if value else None
+        if name in self.abstract_models:
+            return None
+        if name in self.project.classes:
+            return name if self.project.is_model(name) else None
+        spec = self.catalog.model(name) if self.catalog is not None else None
+        return spec.qualname if spec is not None and not spec.abstract else None
+
+    def setting_model(self, setting: str) -> str | None:
+        """The ``"app_label.ModelName"`` a swappable setting of the project's settings names
+        (``AUTH_USER_MODEL = "accounts.User"``), or None."""
+        values = self.loading.settings.get(setting)
+        if values and len(values) == 1 and values[0].count(".") == 1:
+            return values[0]
+        return None
 
     def third_party_label(self, label: str) -> bool:
         """Not the label of an app analysed here, nor a misspelling of one (``"Shop"`` for ``shop``,
@@ -148,6 +187,10 @@ class Graph:
         """The edge's sender as Django keys it (a lazy ``"shop.Order"`` is already the class it
         names; unresolved expressions are compared by their text)."""
         return edge.sender
+
+    def is_model(self, name: SenderName) -> bool:
+        """A concrete model class of the project, or one of Django's own."""
+        return self.model_class(name) is not None
 
     def connection_of(self, edge: Edge) -> F.Connection | None:
         """The extracted connection an edge was made from."""
@@ -176,9 +219,13 @@ def build_graph(
     ``origins``: the modules of ``all_facts`` read from installed packages, with the package:
     their signals, receivers and sends are in the graph, marked with it."""
     project = Project(all_facts, modules, aliases, origins)
+    project.external_models = frozenset(
+        name for model in catalog.models for name in (model.qualname, *model.aliases)
+    )
     loading = compute_loading(project)
     graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
-    registry = _register_models(project, graph)
+    graph.catalog = catalog
+    registry = _register_models(project, graph, catalog)
     for module, facts in project.modules.items():
         for definition in facts.signal_defs:
             qualname = f"{facts.module}.{definition.qualname}"
@@ -236,8 +283,6 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
     ranks = start_up_order(project, graph.loading)
     unranked = len(ranks)
     for module, facts in sorted(project.modules.items()):
-        if facts.is_test:
-            continue  # test receivers are not production receivers
         app = graph.loading.app_of(module)
         for connection in facts.connections:
             if connection.kind == "disconnect":
@@ -260,7 +305,9 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 signal = _signal_name(project, catalog, graph, signal_qualname)
                 if signal is None:
                     continue
-                sender = _sender(project, graph, facts, connection)
+                sender = _sender(
+                    project, graph, facts, connection, graph.signals[signal].model_signal
+                )
                 graph.receivers.setdefault(
                     receiver,
                     ReceiverNode(
@@ -297,30 +344,34 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
     return pending
 
 
-def _register_models(project: Project, graph: Graph) -> ModelRegistry:
-    """Register the project's concrete models under their labels, as Django's app registry does."""
-    registry = ModelRegistry()
+def _register_models(project: Project, graph: Graph, catalog: Catalog) -> ModelRegistry:
+    """Register the project's concrete models under their labels, as Django's app registry does
+    (``graph.models``: ``"app_label.modelname"`` -> class), and note the abstract ones; Django's
+    own models stand in when their source is not analysed."""
     for qualname, (facts, class_def) in sorted(project.classes.items()):
-        if (
-            facts.is_test
-            or not project.is_model(qualname)
-            or project.attribute(f"{qualname}.Meta", "abstract") == "True"
-        ):
+        if facts.is_test or not project.is_model(qualname):
             continue  # Django registers concrete models only (and test models only in tests)
         app = _containing_app(graph.loading, facts.module)
         label = project.attribute(f"{qualname}.Meta", "app_label") or (
             app.label if app else facts.module.split(".")[0]
         )
-        try:
-            registry.register_model(
-                f"{label}.{class_def.qualname.rsplit('.', 1)[-1]}", _class_symbol(qualname)
-            )
-            graph.models.setdefault(
-                f"{label}.{class_def.qualname.rsplit('.', 1)[-1].lower()}", qualname
-            )
-        except RuntimeError:
-            pass  # two classes claim one label (a guessed app layout): the first keeps it
+        key = f"{label}.{class_def.qualname.rsplit('.', 1)[-1].lower()}"
+        if project.attribute(f"{qualname}.Meta", "abstract") == "True":
+            graph.abstract_models.add(qualname)
+            graph.abstract_labels.setdefault(key, qualname)
+            continue
+        graph.models.setdefault(key, qualname)  # two classes claiming one label: the first keeps it
     graph.known_labels = {app.label for app in graph.loading.apps}
+    for spec in catalog.models:
+        if spec.abstract and spec.qualname not in project.classes:
+            graph.abstract_models.update((spec.qualname, *spec.aliases))
+    registry = ModelRegistry()
+    for key, qualname in sorted(graph.models.items()):
+        registry.register_model(key, _class_symbol(qualname))
+    for spec in catalog.models:  # Django's own, unless its source is here (registered above)
+        if spec.key and spec.key not in graph.models and spec.qualname not in project.classes:
+            if spec.key.split(".")[0] not in graph.known_labels:
+                registry.register_model(spec.key, _class_symbol(spec.qualname))
     return registry
 
 
@@ -351,7 +402,13 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
             and graph.signals[item.signal].model_signal
         ):
             label, dot, name = reference.partition(".")
-            if dot and name and "." not in name and graph.third_party_label(label):
+            if (
+                dot
+                and name
+                and "." not in name
+                and graph.third_party_label(label)
+                and graph.model_for(reference) is None
+            ):
                 registry.register_model(reference, ("external", f"{label}.{name.lower()}"))
     models: dict[str, SignalModel] = {}
     owners: dict[str, list[str]] = {}  # per signal: the receiver of each model.connections() index
@@ -363,13 +420,19 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
         model = models.setdefault(
             item.signal, SignalModel(model_signal=node.model_signal, apps=registry)
         )
-        if item.facts.module not in graph.loading.loaded:
+        module = item.facts.module
+        if module in graph.loading.test_only:
+            why = graph.loading.test_only[module]
+            reason = (
+                f"`{module}` is {why}: it runs when the tests do"
+                if why in ("a test module", "test support", "the test command")
+                else f"only the tests import `{module}` ({why})"
+            )
+            results.append((item, TEST_ONLY, reason))
+            continue
+        if module not in graph.loading.loaded:
             results.append(
-                (
-                    item,
-                    NEVER_IMPORTED,
-                    f"`{item.facts.module}` is never imported by anything Django loads",
-                )
+                (item, NEVER_IMPORTED, f"`{module}` is never imported by anything Django loads")
             )
             continue
         if item.never_runs:
@@ -490,7 +553,9 @@ def _receiver(
     if receiver.kind == "method" and receiver.text.startswith("self.") and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
-            function = f"{module}.{owner.class_name}.{receiver.text[5:]}"
+            function = _defining_class_method(
+                project, f"{module}.{owner.class_name}", receiver.text[5:]
+            )
             return function, BoundMethod(("instance", where), function), "method"
     if receiver.kind == "temporary-method":
         return f"{module}.{receiver.text}", ("temporary", where), "temporary-method"
@@ -500,6 +565,16 @@ def _receiver(
         return f"{module}.{receiver.text}", ("partial", where), "partial"
     name = f"{module}.{receiver.text}" if receiver.text else f"{module}.<receiver>"
     return name, (name, where), receiver.kind
+
+
+def _defining_class_method(project: Project, cls: str, attr: str) -> str:
+    """``self.attr`` of ``cls`` named as a running Django names the bound method: after the class
+    that defines it (``StorageSettingsMixin._clear_cached_properties`` connected from
+    ``FileSystemStorage.__init__``), looked up through the project's bases in order."""
+    for candidate in (cls, *project.bases(cls)):
+        if f"{candidate}.{attr}" in project.functions:
+            return f"{candidate}.{attr}"
+    return f"{cls}.{attr}"
 
 
 def _receiver_line(facts: F.FileFacts, connection: F.Connection) -> int:
@@ -526,12 +601,10 @@ def _sender_symbol(
         return (
             written.value
         )  # lazy "app_label.ModelName" on a model signal; an unmatched object otherwise
-    if written.kind == "name" or isinstance(sender, str):
-        return _class_symbol(
-            project.resolve(written.value) or written.value
-            if written.kind == "name"
-            else str(sender)
-        )
+    if isinstance(sender, str):  # a class, however it was written: the model's one identity
+        return _class_symbol(sender)
+    if written.kind == "name":
+        return _class_symbol(project.resolve(written.value) or written.value)
     if connection.dispatch_uid not in (None, "<expr>") and not connection.dispatch_uid_falsy:
         # The same uid and the same expression: taken to be the same sender, as SIG102 does
         # (``sender=registry.get_app_config("order")`` in two migrations).
@@ -540,18 +613,31 @@ def _sender_symbol(
 
 
 def _sender(
-    project: Project, graph: Graph, facts: F.FileFacts, connection: F.Connection | F.Send
+    project: Project,
+    graph: Graph,
+    facts: F.FileFacts,
+    connection: F.Connection | F.Send,
+    model_signal: bool = True,
 ) -> SenderName:
     """The sender's name for reports: the class where it is defined (``self`` in an AppConfig is
-    that AppConfig; a lazy reference is the model it names), or its source text, unresolved."""
+    that AppConfig), or its source text, unresolved. A model has one name however it is spelled:
+    the class (or a re-export of it), a lazy ``"app_label.ModelName"`` of a model signal, a
+    swappable setting (``settings.AUTH_USER_MODEL``), one of Django's own models."""
     sender = connection.sender
     if sender.kind in ("any", "missing") or sender.value is None:
         return None
     if sender.kind == "name":
+        resolved = project.resolve(sender.value) or sender.value
+        setting = _setting_name(resolved)
+        model = graph.model_class(resolved) if model_signal or not setting else None
+        if model is not None:
+            return _known_model(graph, model)
+        if setting:
+            return Unresolved(sender.text or f"settings.{setting}")
         return _named(project, sender.value, sender.text)
     if sender.kind == "string":
-        model = graph.model_for(sender.value)
-        return model if model is not None else Unresolved(sender.text or repr(sender.value))
+        model = graph.model_for(sender.value) if model_signal else None
+        return _known_model(graph, model) or Unresolved(sender.text or repr(sender.value))
     if sender.kind == "expr" and sender.value == "self" and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
@@ -573,6 +659,23 @@ def _named(project: Project, name: str, text: str) -> SenderName:
     if module is None:
         return resolved  # another package's object (``django.contrib.auth.models.User``)
     return Unresolved(text or resolved[len(module) + 1 :] or resolved)
+
+
+def _known_model(graph: Graph, model: str | None) -> str | None:
+    """``model``, listed among the graph's models when it is one of Django's own (the report names
+    the models its senders are)."""
+    spec = graph.catalog.model(model) if graph.catalog is not None and model else None
+    if spec is not None and spec.key and spec.qualname == model:
+        graph.models.setdefault(spec.key, model)
+    return model
+
+
+def _setting_name(name: str | None) -> str | None:
+    """``AUTH_USER_MODEL`` of ``django.conf.settings.AUTH_USER_MODEL``."""
+    prefix = "django.conf.settings."
+    if name and name.startswith(prefix) and name[len(prefix) :].isupper():
+        return name[len(prefix) :]
+    return None
 
 
 def _sends(project: Project, graph: Graph, catalog: Catalog) -> None:

@@ -34,6 +34,11 @@ AUTODISCOVERED = ("admin",)  # django.contrib.admin's autodiscover()
 SUBPACKAGES = ("management.commands", "migrations", "templatetags")
 MIGRATION_BASES = ("django.db.migrations.Migration", "django.db.migrations.migration.Migration")
 _SUBPACKAGE_ENDINGS = tuple("." + sub for sub in SUBPACKAGES)
+# Running these commands is running the tests: what they import is loaded for the tests only.
+TEST_COMMANDS = (".management.commands.test", ".management.commands.testserver")
+# Packages (or modules) that support tests without being a test suite: ``django/test/``, an app's
+# ``testing/`` or ``testing.py``. Only the tests import them, so their receivers are test-only.
+TEST_SUPPORT_NAMES = ("test", "testing")
 
 # When a module is first imported, relative to ``apps.populate()``: while the apps and their models
 # load (``class_prepared`` is sent then), from ``AppConfig.ready()`` (admin's autodiscover
@@ -70,7 +75,12 @@ class Loading:
     # module -> the module whose import brought it in (for explanations); roots map to a reason string
     why: dict[str, str] = field(default_factory=dict)
     installed: tuple[str, ...] = ()  # INSTALLED_APPS as written
+    # the other settings the settings modules assign strings to (AUTH_USER_MODEL, ...): the last value
+    settings: dict[str, tuple[str, ...]] = field(default_factory=dict)
     from_settings: bool = False  # False: no INSTALLED_APPS found, every app-like package counted
+    # modules imported only when the tests run (the test suites, test-support packages such as
+    # ``django.test`` and what only they import) -> why; never in ``loaded``
+    test_only: dict[str, str] = field(default_factory=dict)
     # AppConfig classes of installed apps that Django does not select (nor inherit from): their
     # ``ready()`` and ``__init__`` never run -> why
     inactive_configs: dict[str, str] = field(default_factory=dict)
@@ -106,6 +116,8 @@ def compute_loading(project: Project) -> Loading:
     for module in settings_modules:
         values = dict(project.modules[module].settings)
         for name, strings in project.modules[module].settings:
+            if name not in ("INSTALLED_APPS", "DJANGO_SETTINGS_MODULE"):
+                loading.settings[name] = strings
             if name == "INSTALLED_APPS":
                 installed.extend(s for s in strings if s not in installed)
         urlconfs.extend(values.get("ROOT_URLCONF", ()))
@@ -167,9 +179,51 @@ def compute_loading(project: Project) -> Loading:
                 )  # admin's ready() imports them
         for sub in SUBPACKAGES:
             for module in subpackage_modules.get(f"{app.package}.{sub}", ()):
-                root(module, sub.split(".")[-1], LATER)
+                if not module.endswith(TEST_COMMANDS):
+                    root(module, sub.split(".")[-1], LATER)
     _close(project, loading, roots)
+    _close_tests(project, loading)
     return loading
+
+
+def is_test_suite(facts: FileFacts) -> bool:
+    """A test module proper (``tests.py``, ``test_*.py``, ``tests/``), not test support."""
+    return facts.is_test and not is_test_support(facts.module)
+
+
+def is_test_support(module: str) -> bool:
+    """A module of a test-support package (``django.test``, ``shop.testing``) or ``testing.py``."""
+    parts = module.split(".")
+    return any(part in TEST_SUPPORT_NAMES for part in parts[:-1]) or parts[-1] == "testing"
+
+
+def _close_tests(project: Project, loading: Loading) -> None:
+    """What the tests import that nothing Django loads in production does: from the test suites,
+    the test-support packages and the ``test`` command, every import, wherever it is made."""
+    queue: list[str] = []
+
+    def load(module: str, reason: str) -> None:
+        for candidate in with_parents(module):
+            if (
+                candidate in project.modules
+                and candidate not in loading.loaded
+                and candidate not in loading.test_only
+            ):
+                loading.test_only[candidate] = reason
+                queue.append(candidate)
+
+    for module, facts in sorted(project.modules.items()):
+        if module.endswith(TEST_COMMANDS):
+            load(module, "the test command")
+        elif is_test_suite(facts):
+            load(module, "a test module")
+        elif is_test_support(module):
+            load(module, "test support")
+    while queue:
+        module = queue.pop()
+        for imported in project.modules[module].imports:
+            for target in import_targets(project, loading, imported.module, imported.names):
+                load(target, f"imported by {module} (tests)")
 
 
 def _settings_modules(project: Project) -> list[str]:

@@ -32,6 +32,9 @@ class Project:
         self.aliases: dict[str, str] = alias_table(self.modules) if aliases is None else aliases
         # modules read from installed packages -> the package: in the graph, never judged
         self.origins: Mapping[str, Origin] = origins or {}
+        # model classes defined outside the analysed code (Django's own, from the catalog): a class
+        # deriving from ``AbstractUser`` is a model even when Django's source is not here
+        self.external_models: frozenset[str] = frozenset()
         self.classes: dict[str, tuple[FileFacts, ClassDef]] = {}
         self.functions: dict[str, tuple[FileFacts, Function]] = {}
         # the modules each module star-imports (``from .x import *``), and the names bound at module
@@ -154,7 +157,7 @@ class Project:
 
     def is_model(self, qualname: str) -> bool:
         bases = self.bases(qualname)
-        return any(base in MODEL_BASES for base in bases)
+        return any(base in MODEL_BASES or base in self.external_models for base in bases)
 
     def attribute(self, qualname: str, name: str) -> str | None:
         found = self.classes.get(qualname)

@@ -169,7 +169,7 @@ class BulkWriteSkipsReceivers(Rule):
                 and (node is None or node.kind != "call")
             ):
                 model = graph.sender_key(edge)
-                if isinstance(model, str) and project.is_model(model):
+                if isinstance(model, str) and graph.is_model(model):
                     names = receivers.setdefault(model, [])
                     if edge.receiver not in names:
                         names.append(edge.receiver)
@@ -183,7 +183,7 @@ class BulkWriteSkipsReceivers(Rule):
             if facts.is_test:
                 continue  # tests bulk-load fixtures on purpose
             for model, method, line, column in facts.bulk_writes:
-                resolved = project.resolve(model)
+                resolved = graph.model_class(project.resolve(model))
                 if resolved is None:
                     continue
                 skipped = [

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, Connection, FileFacts
-from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
-from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
+from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
+from signal_lint.findings import ERROR, Finding
+from signal_lint.graph import NEVER_IMPORTED, TEST_ONLY, Edge, Graph
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -206,7 +206,11 @@ class ClassPreparedInReady(Rule):
         """Connections that run in or after ``ready()`` without being written in it."""
         assert graph.project is not None
         for edge in graph.connections:
-            if edge.status == NEVER_IMPORTED or edge.conditional or edge.phase == "populate":
+            if (
+                edge.status in (NEVER_IMPORTED, TEST_ONLY)
+                or edge.conditional
+                or edge.phase == "populate"
+            ):
                 continue  # code that never runs, or may never run, connects nothing too late
             spec = ctx.builtin(edge.signal)
             if spec is None or not spec.sent_before_ready:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from signal_lint.findings import ERROR, Finding
-from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
+from signal_lint.graph import NEVER_IMPORTED, TEST_ONLY, Edge, Graph
 from signal_lint.graph.senders import SenderName, Unresolved
 from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
@@ -200,8 +200,8 @@ class DispatchUidCollision(Rule):
         assert graph.project is not None
         groups: dict[tuple[str, SenderName, str], list[Edge]] = defaultdict(list)
         for edge in graph.connections:
-            if edge.status == NEVER_IMPORTED or edge.kind == "disconnect":
-                continue  # a module nothing imports connects nothing (SIG101)
+            if edge.status in (NEVER_IMPORTED, TEST_ONLY) or edge.kind == "disconnect":
+                continue  # a module nothing imports connects nothing (SIG101); tests are apart
             connection = graph.connection_of(edge)
             if (
                 connection is None

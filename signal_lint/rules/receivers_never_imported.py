@@ -9,7 +9,8 @@ from collections.abc import Iterator
 
 from signal_lint.extract.facts import CLASS_BODY, MODULE
 from signal_lint.findings import ERROR, Finding
-from signal_lint.graph import NEVER_IMPORTED, Edge, Graph
+from signal_lint.graph import NEVER_IMPORTED, TEST_ONLY, Edge, Graph
+from signal_lint.graph.loading import is_test_suite, is_test_support
 from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
@@ -202,7 +203,9 @@ class ReceiversNeverImported(Rule):
         for edge in graph.connections:
             if not graph.loading.from_settings and graph.loading.app_of(edge.module) is None:
                 continue  # no settings: only apps are known; framework/library code is loaded its own way
-            if edge.status == NEVER_IMPORTED and edge.context in (MODULE, CLASS_BODY):
+            if edge.context in (MODULE, CLASS_BODY) and (
+                edge.status == NEVER_IMPORTED or _only_tests_import(graph, edge)
+            ):
                 dead.setdefault(edge.module, []).append(edge.receiver.rsplit(".", 1)[-1])
             elif edge.status == NEVER_IMPORTED and graph.loading.never_runs(
                 edge.module, edge.function
@@ -224,6 +227,16 @@ class ReceiversNeverImported(Rule):
             )
             facts = graph.project.modules[module]
             yield Finding(self.code, self.name, self.severity, facts.path, 1, 0, message)
+
+
+def _only_tests_import(graph: Graph, edge: Edge) -> bool:
+    """Production code that only the tests import: it works in the tests and is dead in production
+    (a test module, or a test-support package such as ``django.test``, is meant for the tests)."""
+    if edge.status != TEST_ONLY or graph.project is None:
+        return False
+    return not is_test_suite(graph.project.modules[edge.module]) and not is_test_support(
+        edge.module
+    )
 
 
 def _receivers(names: list[str]) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signal_lint.extract.facts import Connection, FileFacts
 from signal_lint.findings import ERROR, Finding
 from signal_lint.graph import Graph
 from signal_lint.rules._examples import shop_app
@@ -36,9 +37,15 @@ class UnknownLazySender(Rule):
     app labels exactly), or — when every installed app is part of the
     analysed code — no installed app has that label. A model defined in a
     sub-package of an app (`shop/preferences/models.py`, no AppConfig of its
-    own) has that app's label, as Django gives it. Labels of third-party
-    apps (`"auth.User"` with `django.contrib.auth` installed) are trusted.
-    A malformed reference (no dot, or more than one) is SIG009's.
+    own) has that app's label, as Django gives it. Django's own apps are
+    known exactly (`"auth.User"` exists, `"auth.Usr"` does not); labels of
+    other third-party apps are trusted. A malformed reference (no dot, or
+    more than one) is SIG009's.
+
+    Also flags an abstract model as the sender of a model signal, as a lazy
+    reference (Django never registers abstract models: `signals.E001`) or as
+    the class itself (`sender=AbstractUser`): Django sends model signals with
+    the concrete class of the instance, so such a receiver never runs.
 
     ## Why is this bad?
     Django resolves a lazy sender once the model is registered. If it never
@@ -77,6 +84,13 @@ class UnknownLazySender(Rule):
         "lazy sender `{reference!r}` of receiver `{receiver}` {problem}, so Django never "
         "connects it (`signals.E001`): name an existing model as `app_label.ModelName`"
     )
+    # a class sender that is an abstract model: connected, but never sent for
+    ABSTRACT = (
+        "sender `{sender}` of receiver `{receiver}` is an abstract model: Django sends `{signal}` "
+        "with the concrete class of the instance, never `{sender}`, so the receiver never runs: "
+        "connect it for each concrete model, or with no sender and check "
+        "`issubclass(sender, {sender})`"
+    )
 
     VALID = (
         Valid(
@@ -88,7 +102,7 @@ class UnknownLazySender(Rule):
             def on_order_saved(sender, instance, **kwargs):
                 pass
 
-            @receiver(pre_delete, sender="auth.User")  # a third-party app's model
+            @receiver(pre_delete, sender="auth.User")  # one of Django's own models
             def on_user_deleted(sender, instance, **kwargs):
                 pass
             """,
@@ -122,6 +136,22 @@ class UnknownLazySender(Rule):
                     """,
             },
         ),
+        Valid(
+            """
+            from django.contrib.auth.models import AbstractUser
+            from django.db import models
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            class Member(AbstractUser):  # concrete: a sender Django sends with
+                pass
+
+            @receiver(post_save, sender=Member)
+            def on_member_saved(sender, instance, **kwargs):
+                pass
+            """,
+            files=SHOP,
+        ),
     )
     INVALID = (
         Invalid(
@@ -141,6 +171,41 @@ class UnknownLazySender(Rule):
             [(4, 29), (11, 44)],
             files=SHOP,
         ),
+        Invalid(
+            """
+            from django.contrib.auth.models import AbstractUser
+            from django.db.models.signals import post_save, pre_delete
+            from django.dispatch import receiver
+
+            from shop.models import Stamped
+
+            @receiver(post_save, sender=AbstractUser)
+            def on_user_saved(sender, instance, **kwargs):
+                pass
+
+            @receiver(post_save, sender="shop.Stamped")
+            def on_stamped_saved(sender, instance, **kwargs):
+                pass
+
+            @receiver(pre_delete, sender="auth.Usr")
+            def on_user_deleted(sender, instance, **kwargs):
+                pass
+            """,
+            [(7, 29), (11, 29), (15, 30)],
+            files={
+                **SHOP,
+                "shop/models.py": """
+                    from django.db import models
+
+                    class Stamped(models.Model):
+                        class Meta:
+                            abstract = True
+
+                    class Order(Stamped):
+                        pass
+                    """,
+            },
+        ),
     )
 
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
@@ -153,10 +218,15 @@ class UnknownLazySender(Rule):
         for _module, facts in sorted(project.modules.items()):
             for connection in facts.connections:
                 sender = connection.sender
-                if connection.kind == "disconnect" or sender.kind != "string" or not sender.value:
+                if connection.kind == "disconnect" or sender.kind not in ("string", "name"):
+                    continue
+                if not sender.value:
                     continue
                 if not any(self._model_signal(graph, ctx, signal) for signal in connection.signals):
                     continue  # a string sender of a plain signal is SIG009's
+                if sender.kind == "name":
+                    yield from self._abstract(graph, facts, connection)
+                    continue
                 problem = self._problem(graph, sender.value, installed_known)
                 if problem is not None:
                     yield self.finding(
@@ -167,6 +237,22 @@ class UnknownLazySender(Rule):
                         receiver=connection.receiver.text,
                         problem=problem,
                     )
+
+    def _abstract(
+        self, graph: Graph, facts: FileFacts, connection: Connection
+    ) -> Iterator[Finding]:
+        """``sender=AbstractModel`` (a class): Django never sends model signals for it."""
+        assert graph.project is not None
+        model = graph.project.resolve(connection.sender.value)
+        if model in graph.abstract_models:
+            short = (connection.sender.value or "").rsplit(".", 1)[-1]
+            message = self.ABSTRACT.format(
+                sender=short,
+                receiver=connection.receiver.text,
+                signal=connection.signal_text[0] if connection.signal_text else "the signal",
+            )
+            line, column = connection.sender.line, connection.sender.column
+            yield Finding(self.code, self.name, self.severity, facts.path, line, column, message)
 
     @staticmethod
     def _model_signal(graph: Graph, ctx: RuleContext, signal: str | None) -> bool:
@@ -182,8 +268,13 @@ class UnknownLazySender(Rule):
             return None  # malformed: SIG009
         if graph.model_for(reference) is not None:
             return None
+        abstract = graph.abstract_labels.get(f"{label}.{name.lower()}")
+        if abstract is not None:
+            return f"names the abstract model `{abstract}`, which Django never registers"
         if label in graph.known_labels:
             return f"names no model of app `{label}`"
+        if graph.catalog is not None and label in graph.catalog.app_labels:
+            return f"names no model of Django's app `{label}`"
         near = [known for known in sorted(graph.known_labels) if known.lower() == label.lower()]
         if near:
             return f"names app label `{label}`, but Django compares labels exactly and the app's is `{near[0]}`"

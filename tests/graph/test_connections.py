@@ -191,7 +191,7 @@ def test_a_helper_that_a_view_calls_too_is_reached_but_not_run_once():
     }
 
 
-def test_test_modules_make_no_edges():
+def test_test_modules_make_test_only_edges():
     graph = graph_of(
         {
             **APP,
@@ -202,7 +202,9 @@ def test_test_modules_make_no_edges():
             ),
         }
     )
-    assert graph.connections == []
+    assert [(edge.receiver, edge.status, edge.reason) for edge in graph.connections] == [
+        ("shop.tests.h", "test-only", "`shop.tests` is a test module: it runs when the tests do")
+    ]
 
 
 def test_a_uid_taken_by_an_earlier_migration_leaves_the_later_connection_ignored():

@@ -91,12 +91,12 @@ def test_why_a_module_is_loaded(loading_project, module, reason):
     assert loading_project.loading.why[module] == reason
 
 
-def test_connections_in_modules_nothing_loads_are_never_imported(loading_project):
+def test_connections_in_modules_nothing_loads_are_never_imported_or_test_only(loading_project):
     statuses = {
         edge.receiver.rsplit(".", 1)[-1]: edge.status for edge in loading_project.connections
     }
     assert statuses["on_order_saved_orphan"] == "never-imported"
-    assert statuses["on_order_saved_only_tests_import"] == "never-imported"
+    assert statuses["on_order_saved_only_tests_import"] == "test-only"
     assert {name for name, status in statuses.items() if status == "live"} == {
         "on_order_saved_model_hooks",
         "on_report_saved",
@@ -311,3 +311,39 @@ def test_without_settings_no_config_is_judged_inactive():
     }
     graph = graph_of(files)
     assert graph.loading.inactive_configs == {}  # INSTALLED_APPS may name either class
+
+
+# --- what only the tests load -------------------------------------------------------------
+
+
+def test_modules_only_the_tests_import_are_test_only(loading_project):
+    assert loading_project.loading.test_only == {
+        "shop.tests": "a test module",
+        "shop.tests.test_orders": "a test module",
+        "shop.only_tests_import": "imported by shop.tests.test_orders (tests)",
+    }
+
+
+def test_test_support_packages_and_the_test_command_load_for_the_tests_only():
+    files = {
+        **SETTINGS,
+        "shop/models.py": "",
+        "shop/testing/__init__.py": "from shop.testing import factories  # noqa: F401\n",
+        "shop/testing/factories.py": "import shop.fakes  # noqa: F401\n",
+        "shop/fakes.py": "",
+        "shop/management/__init__.py": "",
+        "shop/management/commands/__init__.py": "",
+        "shop/management/commands/test.py": "import shop.runner  # noqa: F401\n",
+        "shop/management/commands/rebuild.py": "",
+        "shop/runner.py": "",
+    }
+    loading = graph_of(files).loading
+    assert loading.test_only == {
+        "shop.testing": "test support",
+        "shop.testing.factories": "test support",
+        "shop.fakes": "imported by shop.testing.factories (tests)",
+        "shop.management.commands.test": "the test command",
+        "shop.runner": "imported by shop.management.commands.test (tests)",
+    }
+    assert "shop.management.commands.rebuild" in loading.loaded
+    assert set(loading.test_only).isdisjoint(loading.loaded)

@@ -244,16 +244,23 @@ RUNTIME_SCRIPT = textwrap.dedent(
     import dump_receivers
     from django.dispatch import Signal
 
-    gc.collect()
-    labels = dump_receivers._sender_labels()
-    names, receivers = {}, {}
-    for module_name, module in sorted(sys.modules.items()):
-        for attr, value in sorted(vars(module).items()) if module is not None else ():
-            if isinstance(value, Signal):
-                names.setdefault(id(value), []).append(f"{module_name}.{attr}")
-                if id(value) not in receivers:
-                    receivers[id(value)] = dump_receivers.describe_signal(value, labels)["receivers"]
-    print(json.dumps([{"names": names[key], "receivers": receivers[key]} for key in names if receivers[key]]))
+    def connected():
+        gc.collect()
+        labels = dump_receivers._sender_labels()
+        names, receivers = {}, {}
+        for module_name, module in sorted(sys.modules.items()):
+            for attr, value in sorted(vars(module).items()) if module is not None else ():
+                # type(), not isinstance(): isinstance() would evaluate lazy objects
+                # (default_storage), whose construction connects receivers of its own
+                if issubclass(type(value), Signal):
+                    names.setdefault(id(value), []).append(f"{module_name}.{attr}")
+                    if id(value) not in receivers:
+                        receivers[id(value)] = dump_receivers.describe_signal(value, labels)["receivers"]
+        return [{"names": names[key], "receivers": receivers[key]} for key in names if receivers[key]]
+
+    setup = connected()
+    import django.test  # what a test run imports: the test client, test cases, test signals
+    print(json.dumps({"setup": setup, "tests": connected()}))
     """
 )
 
@@ -272,7 +279,7 @@ def contrib_settings(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def contrib_runtime(contrib_settings) -> list[dict]:
+def contrib_runtime(contrib_settings) -> dict[str, list[dict]]:
     proc = run(
         [sys.executable, "-c", RUNTIME_SCRIPT, str(EXAMPLE)],
         contrib_settings,
@@ -289,18 +296,31 @@ def contrib_static(contrib_settings) -> dict:
     )
 
 
-def contrib_pairs(runtime: list[dict], static: dict) -> tuple[Pairs, Pairs]:
-    """(signal, receiver) pairs at runtime and in the static graph, signals named alike."""
+def runtime_pairs(runtime: list[dict], static: dict) -> Pairs:
+    """(signal, receiver) pairs a running Django connected, signals named as the graph names them."""
     static_signals = {s["name"] for s in static["signals"]}
-    runtime_pairs: Pairs = set()
+    pairs: Pairs = set()
     for signal in runtime:
         names = [canonical(n) for n in signal["names"]]
         name = next((n for n in names if n in static_signals), names[0])
-        runtime_pairs.update((name, receiver) for receiver in signal["receivers"])
+        pairs.update((name, receiver) for receiver in signal["receivers"])
+    return pairs
+
+
+def contrib_pairs(runtime: dict[str, list[dict]], static: dict) -> tuple[Pairs, Pairs]:
+    """(signal, receiver) pairs after ``django.setup()``, and the static graph's live start-up ones."""
     static_pairs = {
         (signal, r) for signal, receivers in static_live(static).items() for r in receivers
     }
-    return runtime_pairs, static_pairs
+    return runtime_pairs(runtime["setup"], static), static_pairs
+
+
+def static_statuses(static: dict) -> dict[tuple[str, str], set[tuple[str, bool]]]:
+    """(signal, receiver) -> the (status, conditional) of each of its connections in the graph."""
+    found: dict[tuple[str, str], set[tuple[str, bool]]] = defaultdict(set)
+    for edge in static["connections"]:
+        found[(edge["signal"], edge["receiver"])].add((edge["status"], edge["conditional"]))
+    return found
 
 
 def test_contrib_settings_make_the_contrib_apps_installed(contrib_static):
@@ -330,6 +350,43 @@ def test_contrib_receivers_the_graph_cannot_see_are_the_known_dynamic_ones(
     missed = {receiver for _, receiver in runtime - static}
     assert (
         missed
+        <= {
+            "django.db.models.options.Options.setting_changed",  # Options.contribute_to_class, per model class
+            "django.utils.translation.reloader.watch_for_translation_changes",  # Trans.__getattr__
+            "django.utils.translation.reloader.translation_file_changed",  # Trans.__getattr__
+        }
+    )
+
+
+def test_every_receiver_a_running_django_connects_is_in_the_graph_with_its_status(
+    contrib_runtime, contrib_static
+):
+    """At start-up: live (the few the graph cannot follow are listed, but connected later);
+    after ``import django.test``, as a test run does: test-only."""
+    statuses = static_statuses(contrib_static)
+    setup = runtime_pairs(contrib_runtime["setup"], contrib_static)
+    tests = runtime_pairs(contrib_runtime["tests"], contrib_static) - setup
+    live = {pair for pair in setup if any(s == "live" for s, _ in statuses.get(pair, ()))}
+    at_start_up = {pair for pair in live if ("live", False) in statuses[pair]}
+    test_only = {pair for pair in tests if any(s == "test-only" for s, _ in statuses.get(pair, ()))}
+    print(
+        f"\nDjango {django.get_version()}: {len(setup)} receivers after django.setup(), "
+        f"{len(live)} live in the graph ({len(at_start_up)} connected at start-up, "
+        f"{len(live) - len(at_start_up)} marked as connected later); "
+        f"{len(tests)} more after `import django.test`, {len(test_only)} of them test-only "
+        "in the graph"
+    )
+    print("connected later in the graph:", *sorted(live - at_start_up), sep="\n  ")
+    assert setup - live == set()
+    # the test client imports the request handler, as serving does: its receiver is live
+    served = {pair for pair in tests if ("live", False) in statuses.get(pair, ())}
+    assert served == {
+        ("django.core.signals.request_finished", "django.core.handlers.base.reset_urlconf")
+    }
+    assert tests - served == test_only
+    assert len([pair for pair in test_only if pair[1].startswith("django.test.signals.")]) == 16
+    assert (
+        {receiver for _, receiver in live - at_start_up}
         <= {
             "django.db.models.options.Options.setting_changed",  # Options.contribute_to_class, per model class
             "django.utils.translation.reloader.watch_for_translation_changes",  # Trans.__getattr__

@@ -144,3 +144,15 @@ def test_writes_to_a_model_reached_through_star_imports_are_linked_to_its_receiv
         (Path(f.path).relative_to(project).as_posix(), f.line, f.code) for f in result.findings
     ]
     assert found == [("dcim/utils.py", 5, "SIG107")]
+def test_a_write_of_djangos_user_skips_receivers_on_its_lazy_label():
+    files = {
+        **APP,
+        "shop/receivers.py": RECEIVERS.format(
+            decorators='@receiver(post_save, sender="auth.User")'
+        ),
+        "shop/views.py": (
+            "from django.contrib.auth.models import User\n\n\n"
+            "def deactivate(ids):\n    User.objects.filter(pk__in=ids).update(is_active=False)\n"
+        ),
+    }
+    assert project_positions(files, "SIG107") == [("shop/views.py", 5, 5)]

@@ -217,3 +217,20 @@ def test_in_one_apps_migrations_only_the_later_one_is_reported_and_why():
     assert [(f.path, f.line) for f in findings] == [("shop/migrations/0003_fix_totals.py", 10)]
     assert "the migration graph runs `0002_fix_lines` first" in findings[0].message
     assert "which module Django imports first" not in findings[0].message
+
+
+def test_one_sender_spelled_as_class_and_as_lazy_label_collides():
+    """Django's lookup key holds the resolved sender: ``Order`` and ``"shop.order"`` are one."""
+    code = decorated("first", 'post_save, sender=Order, dispatch_uid="x"') + decorated(
+        "second", 'post_save, sender="shop.order", dispatch_uid="x"'
+    )
+    assert len(project_positions({**APP, "shop/receivers.py": HEADER + code}, "SIG102")) == 1
+
+
+def test_djangos_user_as_class_and_as_lazy_label_collides():
+    code = (
+        "from django.contrib.auth.models import User\n\n"
+        + decorated("first", 'post_save, sender=User, dispatch_uid="x"')
+        + decorated("second", 'post_save, sender="auth.User", dispatch_uid="x"')
+    )
+    assert len(project_positions({**APP, "shop/receivers.py": HEADER + code}, "SIG102")) == 1
