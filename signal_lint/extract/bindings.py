@@ -146,6 +146,10 @@ class Bindings(WalkState):
                 return resolved  # an alias: ``saved = post_save``
         if in_function:
             return LOCAL
+        if simple and value is not None:
+            reference = self._model_reference(value)
+            if reference is not None:  # ``User = get_user_model()``: a name for a model
+                self.model_refs[f"{prefix}{name}"] = reference
         return f"{self.module}.{prefix}{name}"
 
     def _from_module(self, node: ast.ImportFrom) -> str:

@@ -157,7 +157,8 @@ class Receiver:
 @dataclass(frozen=True, **SLOTS)
 class Sender:
     kind: (
-        str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr"
+        str  # "any" (None/omitted), "name" (resolved class or object), "string", "literal", "expr",
+        # "model" (a call naming a model: value in FileFacts.model_refs' format)
     )
     value: str | None = None  # qualified name, or the string literal
     line: int = 0
@@ -269,8 +270,15 @@ class FileFacts:
     signal_defs: tuple[SignalDef, ...] = ()
     connections: tuple[Connection, ...] = ()
     sends: tuple[Send, ...] = ()
+    # name (within the module) -> the model a call bound it to: ``User = get_user_model()`` is
+    # ("User", "@AUTH_USER_MODEL"); "shop.Order" for apps.get_model("shop", "Order"); ":Order" for
+    # an AppConfig's self.get_model("Order")
+    model_refs: tuple[tuple[str, str], ...] = ()
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: tuple[tuple[str | None, str, int, int], ...] = ()
+    # (model name as resolved, method, line, column): saves, creates, deletes and admin registrations
+    # ("admin") of a named class (extract/writes.py; SIG108)
+    model_writes: tuple[tuple[str, str, int, int], ...] = ()
     # the module-level settings the graph reads, when they hold strings: ("INSTALLED_APPS",
     # ("shop", ...)), ("ROOT_URLCONF", ("config.urls",)), and
     # os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings") as

@@ -13,7 +13,7 @@ import re
 
 from signal_lint.extract import facts as F
 from signal_lint.extract.names import chain, dotted_text
-from signal_lint.extract.state import WalkState
+from signal_lint.extract.state import USER_MODEL_GETTERS, WalkState
 from signal_lint.extract.syntax import lines_of, own_expressions
 
 SEND_METHODS = frozenset({"send", "send_robust", "asend", "asend_robust"})
@@ -102,9 +102,10 @@ class Sends(WalkState):
         parts = chain(node.func)
         if len(parts) < 3 or parts[0] in ("self", "cls"):
             return  # ``d.update(x)`` is a dict; the model must be named
-        self.bulk_writes.append(
-            (self.names.qualname(ast.Name(id=parts[0])), method, node.lineno, self._col(node))
-        )
+        model = self.names.qualname(ast.Name(id=parts[0]))
+        if parts[1] == "()" and model in USER_MODEL_GETTERS:
+            model = "@AUTH_USER_MODEL"  # ``get_user_model().objects.update(...)``
+        self.bulk_writes.append((model, method, node.lineno, self._col(node)))
 
     def _cheap_bulk_writes(self) -> None:
         """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""

@@ -27,6 +27,11 @@ TEST_METHODS = frozenset(
         "asyncTearDown",
     }
 )
+# Calls that return a model class the call itself names (see ``WalkState._model_reference``).
+USER_MODEL_GETTERS = frozenset({"django.contrib.auth.get_user_model"})
+REGISTRY_GET_MODEL = frozenset(
+    {"django.apps.apps.get_model", "django.apps.registry.apps.get_model"}
+)
 # One shared empty set: each frozenset() is a new 216-byte object.
 NOTHING: frozenset[str] = frozenset()
 _IMPORT_TEXT = re.compile(rb"\bimport\b")
@@ -65,6 +70,8 @@ class FunctionState:
         self.dropped_candidates: list[tuple[str, int, F.Send]] = []  # (name, index in sends, send)
         # local name -> "lambda"/"partial"/... it was last bound to
         self.local_values: dict[str, str | None] = {}
+        # local name -> the model it was bound to (``User = get_user_model()``; see model_refs)
+        self.local_models: dict[str, str] = {}
 
 
 class WalkState:
@@ -96,6 +103,8 @@ class WalkState:
         self.connections: list[F.Connection] = []
         self.sends: list[F.Send] = []
         self.bulk_writes: list[tuple[str | None, str, int, int]] = []
+        # module- or class-level name -> the model a call bound it to (``FileFacts.model_refs``)
+        self.model_refs: dict[str, str] = {}
         self.module_calls: list[tuple[str, int]] = []
         # What direct calls pass, by callee name: keywords, most positional arguments.
         self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}
@@ -205,10 +214,45 @@ class WalkState:
             node, (ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set, ast.Lambda, ast.BinOp)
         ):
             return F.Sender("literal", dotted_text(node), line, column, text)
+        reference = self._model_reference(node)
+        if reference is None and isinstance(node, ast.Name) and self.func_stack:
+            reference = self.func_stack[-1].local_models.get(node.id)
+        if reference is not None:
+            return F.Sender("model", reference, line, column, text)
         resolved = self.names.resolve(node)
         if isinstance(resolved, str):
             return F.Sender("name", resolved, line, column, text)
         return F.Sender("expr", dotted_text(node), line, column, text)
+
+    def _model_reference(self, node: ast.AST) -> str | None:
+        """The model a call returns, when the call says which (``FileFacts.model_refs`` format):
+        ``get_user_model()`` is ``"@AUTH_USER_MODEL"``, ``apps.get_model("shop", "Order")`` is
+        ``"shop.Order"``, ``self.get_model("Order")`` in an AppConfig is ``":Order"``."""
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return None
+        callee = self.names.qualname(node.func)
+        if callee in USER_MODEL_GETTERS and not node.args and not node.keywords:
+            return "@AUTH_USER_MODEL"
+        strings = [a.value for a in node.args if isinstance(a, ast.Constant)]
+        if node.keywords or not strings or not all(isinstance(s, str) for s in strings):
+            return None
+        if len(strings) != len(node.args):
+            return None
+        if callee in REGISTRY_GET_MODEL:
+            if len(strings) == 2:
+                return f"{strings[0]}.{strings[1]}"
+            return strings[0] if len(strings) == 1 and strings[0].count(".") == 1 else None
+        in_config = self.func_stack and self.func_stack[-1].context in (F.READY, F.APPCONFIG_INIT)
+        if (
+            in_config
+            and len(strings) == 1
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get_model"
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "self"
+        ):
+            return f":{strings[0]}"  # a model of the app this AppConfig configures
+        return None
 
     # The walk itself (``visitor.py``); the concerns call back into it for nested code.
     def _block(self, body: list[ast.stmt], guards: Guards) -> None:

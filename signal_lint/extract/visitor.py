@@ -36,6 +36,7 @@ from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
 from signal_lint.extract.syntax import is_main_test, subexpressions, target_names
+from signal_lint.extract.writes import Writes
 
 # ``try``, and ``try``/``except*`` from Python 3.11 on.
 if sys.version_info >= (3, 11):
@@ -44,7 +45,7 @@ else:
     TRY_STATEMENTS = (ast.Try,)
 
 
-class FactsVisitor(Definitions, Sends, Bodies):
+class FactsVisitor(Definitions, Sends, Bodies, Writes):
     """Walks one module; ``facts()`` returns its ``FileFacts``."""
 
     # ------------------------------------------------------------------ public
@@ -72,7 +73,9 @@ class FactsVisitor(Definitions, Sends, Bodies):
             signal_defs=tuple(self.signal_defs),
             connections=tuple(self.connections),
             sends=tuple(self.sends),
+            model_refs=tuple(sorted(self.model_refs.items())),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
+            model_writes=self._model_writes(),
             settings=module_settings(self.tree, self.source),
             call_arguments=tuple(
                 sorted(
@@ -240,7 +243,12 @@ class FactsVisitor(Definitions, Sends, Bodies):
             for target in node.targets:
                 for name in target_names(target):
                     kind = self._temporary_kind(value) if isinstance(target, ast.Name) else None
-                    self.func_stack[-1].local_values[name] = kind
+                    func.local_values[name] = kind
+                    reference = self._model_reference(value) if kind is None else None
+                    if reference is not None and isinstance(target, ast.Name):
+                        func.local_models[name] = reference
+                    else:
+                        func.local_models.pop(name, None)
         for target in node.targets:
             self._store_target(target, guards)
 

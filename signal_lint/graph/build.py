@@ -157,6 +157,9 @@ class Graph:
         ``settings.AUTH_USER_MODEL`` and other swappable settings are the models they name."""
         if not isinstance(name, str) or not name or self.project is None:
             return None  # no sender, or an unresolved one
+        reference = self.project.model_refs.get(name) or (name if name[0] in "@:" else None)
+        if reference is not None:  # ``User = get_user_model()``
+            return self.model_reference(reference, name.rpartition(".")[0])
         setting = _setting_name(name)
         if setting is not None:
             value = self.setting_model(setting)
@@ -168,12 +171,27 @@ class Graph:
         spec = self.catalog.model(name) if self.catalog is not None else None
         return spec.qualname if spec is not None and not spec.abstract else None
 
+    def model_reference(self, reference: str, module: str) -> str | None:
+        """The class a model reference of the extracted facts names (``FileFacts.model_refs``):
+        ``"@AUTH_USER_MODEL"`` (the setting's model), ``":Order"`` (``self.get_model("Order")``
+        in the AppConfig of ``module``'s app), ``"shop.Order"`` (a label)."""
+        if reference.startswith("@"):
+            value = self.setting_model(reference[1:])
+            return self.model_for(value) if value else None
+        if reference.startswith(":"):
+            app = self.loading.app_of(module)
+            return self.model_for(f"{app.label}.{reference[1:]}") if app else None
+        return self.model_for(reference) if reference.count(".") == 1 else None
+
     def setting_model(self, setting: str) -> str | None:
         """The ``"app_label.ModelName"`` a swappable setting of the project's settings names
-        (``AUTH_USER_MODEL = "accounts.User"``), or None."""
+        (``AUTH_USER_MODEL = "accounts.User"``; Django's ``"auth.User"`` when settings are found
+        and do not set it), or None when unknown."""
         values = self.loading.settings.get(setting)
         if values and len(values) == 1 and values[0].count(".") == 1:
             return values[0]
+        if setting == "AUTH_USER_MODEL" and values is None and self.loading.from_settings:
+            return "auth.User"  # Django's default, when the project's settings do not set it
         return None
 
     def third_party_label(self, label: str) -> bool:
@@ -638,6 +656,9 @@ def _sender(
     if sender.kind == "string":
         model = graph.model_for(sender.value) if model_signal else None
         return _known_model(graph, model) or Unresolved(sender.text or repr(sender.value))
+    if sender.kind == "model":  # get_user_model(), apps.get_model("shop", "Order"), ...
+        model = graph.model_reference(sender.value, facts.module)
+        return _known_model(graph, model) or Unresolved(sender.text or _reference_text(sender.value))
     if sender.kind == "expr" and sender.value == "self" and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
@@ -668,6 +689,15 @@ def _known_model(graph: Graph, model: str | None) -> str | None:
     if spec is not None and spec.key and spec.qualname == model:
         graph.models.setdefault(spec.key, model)
     return model
+
+
+def _reference_text(reference: str) -> str:
+    """A model reference as the code wrote it (for an unresolved sender)."""
+    if reference == "@AUTH_USER_MODEL":
+        return "get_user_model()"
+    if reference.startswith(":"):
+        return f"self.get_model({reference[1:]!r})"
+    return f"apps.get_model({reference!r})"
 
 
 def _setting_name(name: str | None) -> str | None:

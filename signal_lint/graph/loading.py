@@ -376,9 +376,15 @@ def _select_config(project: Project, package: str) -> tuple[str | None, str]:
     if len(defaults) > 1:
         return None, f"`{apps_module}` declares more than one default AppConfig ({names})"
     if candidates:
+        named = (
+            dict(project.modules[package].settings).get("default_app_config")
+            if package in project.modules
+            else None
+        )
+        ignored = f"; Django ignores `default_app_config` (`{named[0]}`) since 4.1" if named else ""
         return None, (
             f"`{apps_module}` holds {len(candidates)} AppConfig subclasses ({names}) "
-            "and none sets `default = True`"
+            f"and none sets `default = True`{ignored}"
         )
     return None, f"`{apps_module}` holds no AppConfig subclass without `default = False`"
 

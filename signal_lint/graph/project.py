@@ -35,6 +35,9 @@ class Project:
         # model classes defined outside the analysed code (Django's own, from the catalog): a class
         # deriving from ``AbstractUser`` is a model even when Django's source is not here
         self.external_models: frozenset[str] = frozenset()
+        # module-level names bound to a model by a call (``User = get_user_model()``) -> the
+        # reference (FileFacts.model_refs' format); the graph resolves it against the settings
+        self.model_refs: dict[str, str] = {}
         self.classes: dict[str, tuple[FileFacts, ClassDef]] = {}
         self.functions: dict[str, tuple[FileFacts, Function]] = {}
         # the modules each module star-imports (``from .x import *``), and the names bound at module
@@ -46,6 +49,8 @@ class Project:
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
                 self.star_imports[module] = stars
+            for name, reference in facts.model_refs:
+                self.model_refs[f"{module}.{name}"] = reference
             for class_def in facts.classes:
                 self.classes[f"{module}.{class_def.qualname}"] = (facts, class_def)
             for function in facts.functions:

@@ -49,6 +49,19 @@ def test_a_lazy_label_of_a_plain_signal_stays_an_unresolved_string():
     assert senders(receivers) == [Unresolved("'auth.User'")]  # an object no send is made with
 
 
+def test_a_swappable_setting_names_the_model_its_settings_name():
+    settings = SETTINGS["config/settings.py"] + 'AUTH_USER_MODEL = "shop.Order"\n'
+    receivers = "from django.conf import settings\n\npost_save.connect(h, sender=settings.AUTH_USER_MODEL)\n"
+    assert senders(receivers, **{"config/settings.py": settings}) == ["shop.models.Order"]
+    assert senders(receivers) == ["django.contrib.auth.models.User"]  # Django's default
+
+
+def test_without_settings_the_user_model_is_unknown():
+    files = {**SETTINGS, "config/settings.py": "DEBUG = True\n"}
+    receivers = "from django.conf import settings\n\npost_save.connect(h, sender=settings.AUTH_USER_MODEL)\n"
+    assert senders(receivers, **files) == [Unresolved("settings.AUTH_USER_MODEL")]
+
+
 def test_a_subclass_of_djangos_abstract_user_is_a_model():
     models = (
         "from django.contrib.auth.models import AbstractUser\n\n"
@@ -72,3 +85,57 @@ def test_an_unresolved_sender_is_no_model():
     (edge,) = graph.connections
     assert isinstance(edge.sender, Unresolved)
     assert not graph.is_model(edge.sender) and graph.model_class(edge.sender) is None
+
+
+def test_calls_that_name_a_model_are_that_model():
+    receivers = (
+        "from django.apps import apps\n"
+        "from django.contrib.auth import get_user_model\n\n"
+        "User = get_user_model()\n\n"
+        "post_save.connect(h, sender=get_user_model())\n"
+        "post_save.connect(h, sender=User)\n"
+        "post_save.connect(h, sender=apps.get_model('auth', 'User'))\n"
+        "post_save.connect(h, sender=apps.get_model('auth.user'))\n"
+        "post_save.connect(h, sender=apps.get_model('shop', 'Order'))\n"
+    )
+    assert senders(receivers) == ["django.contrib.auth.models.User"] * 4 + ["shop.models.Order"]
+
+
+def test_a_model_an_appconfig_gets_in_ready_is_its_apps_model():
+    apps = (
+        "from django.apps import AppConfig\nfrom django.db.models.signals import post_save\n\n"
+        "def h(sender, **kwargs):\n    pass\n\n"
+        "class ShopConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n"
+        "        order = self.get_model('Order')\n"
+        "        post_save.connect(h, sender=order)\n"
+        "        post_save.connect(h, sender=self.get_model('order'))\n"
+    )
+    graph = graph_of({**SETTINGS, "shop/apps.py": apps, "shop/receivers.py": ""})
+    assert [edge.sender for edge in graph.connections] == ["shop.models.Order"] * 2
+
+
+def test_a_custom_user_model_is_what_get_user_model_returns():
+    settings = SETTINGS["config/settings.py"] + 'AUTH_USER_MODEL = "shop.Order"\n'
+    receivers = "from django.contrib.auth import get_user_model\n\npost_save.connect(h, sender=get_user_model())\n"
+    assert senders(receivers, **{"config/settings.py": settings}) == ["shop.models.Order"]
+
+
+def test_model_references_and_writes_survive_the_cache():
+    import json
+
+    from module_files import facts_of
+
+    from signal_lint.codec import decoder, encode
+    from signal_lint.extract.facts import FileFacts
+
+    (facts,) = facts_of(
+        {
+            "shop/services.py": "from django.contrib.auth import get_user_model\n"
+            "from shop.models import Order\n\nUser = get_user_model()\n\n"
+            "def make():\n    Order.objects.create()\n"
+        }
+    )
+    assert facts.model_refs == (("User", "@AUTH_USER_MODEL"),)
+    assert facts.model_writes == (("shop.models.Order", "create", 7, 4),)
+    assert decoder(FileFacts)(json.loads(encode(facts))) == facts

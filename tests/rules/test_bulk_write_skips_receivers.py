@@ -156,3 +156,24 @@ def test_a_write_of_djangos_user_skips_receivers_on_its_lazy_label():
         ),
     }
     assert project_positions(files, "SIG107") == [("shop/views.py", 5, 5)]
+
+
+def test_writes_through_get_user_model_skip_receivers_on_the_user_model_however_spelled():
+    """``get_user_model()``, a name bound to it, ``User`` and ``settings.AUTH_USER_MODEL``: one model."""
+    files = {
+        **APP,
+        "config/__init__.py": "",
+        "config/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "shop"]\n',
+        "shop/receivers.py": RECEIVERS.format(
+            decorators="from django.conf import settings\n\n"
+            "@receiver(post_save, sender=settings.AUTH_USER_MODEL)"
+        ),
+        "shop/views.py": (
+            "from django.contrib.auth import get_user_model\n\n"
+            "User = get_user_model()\n\n\n"
+            "def deactivate(ids):\n"
+            "    get_user_model().objects.filter(pk__in=ids).update(is_active=False)\n"
+            "    User.objects.bulk_create([])\n"
+        ),
+    }
+    assert project_positions(files, "SIG107") == [("shop/views.py", 7, 5), ("shop/views.py", 8, 5)]

@@ -54,6 +54,7 @@ PROJECT_RULES = {
     "SIG105": ("unused-signal", INFO),
     "SIG106": ("unknown-lazy-sender", ERROR),
     "SIG107": ("bulk-write-skips-receivers", INFO),
+    "SIG108": ("receiver-misses-subclass", WARNING),
 }
 
 HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "Use instead:")

@@ -1,0 +1,142 @@
+"""Where the project writes a model's instances: saves, creates, deletes, admin registrations.
+
+SIG108 asks whether the project ever writes a proxy or multi-table subclass:
+a receiver restricted to the parent misses those writes, but only if they
+happen. A write is a call on the model class itself (``RushOrder.objects.create()``,
+``RushOrder.objects.get(pk=1).delete()``, ``GiftOrder(note=n).save()``), a
+``save()``/``delete()`` on a local bound to one (``order = GiftOrder(); order.save()``),
+or an admin registration (``@admin.register(RushOrder)``, ``admin.site.register(...)``:
+the admin saves and deletes them). Forms and serializers are read by the graph from
+their ``Meta.model`` (``FileFacts.aliases``).
+
+Every file gets this scan, signal words or not (writes live in services and views),
+but only the statements on lines that hold one of the words below are walked.
+https://docs.djangoproject.com/en/stable/topics/db/models/#proxy-models
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from signal_lint.extract.names import chain
+from signal_lint.extract.state import WalkState
+from signal_lint.extract.syntax import lines_of
+
+# Methods that write the model they are called on (QuerySet.delete() sends delete signals too).
+WRITE_METHODS = frozenset({"save", "create", "get_or_create", "update_or_create", "delete"})
+# What a local bound by ``x = Model.objects.<getter>(...)`` (or ``Model(...)``) holds: an instance.
+INSTANCE_GETTERS = frozenset(
+    {"get", "create", "first", "last", "latest", "earliest", "get_or_create", "update_or_create"}
+)
+ADMIN_REGISTER = frozenset(
+    {
+        "django.contrib.admin.register",
+        "django.contrib.admin.decorators.register",
+        "django.contrib.admin.site.register",
+        "django.contrib.admin.sites.site.register",
+    }
+)
+_WRITE_TEXT = re.compile(rb"\.(?:save|create|get_or_create|update_or_create|delete)\(|register\(")
+_WORDS = (b".save(", b".create(", b"_or_create(", b".delete(", b"register(")
+
+
+class Writes(WalkState):
+    """Records ``FileFacts.model_writes``: (model name as resolved, method, line, column)."""
+
+    def _model_writes(self) -> tuple[tuple[str, str, int, int], ...]:
+        if not any(word in self.source for word in _WORDS):
+            return ()
+        lines = set(lines_of(self.source, _WRITE_TEXT))
+        found: list[tuple[str, str, int, int]] = []
+        stack: list[tuple[ast.AST, dict[str, str]]] = [(stmt, {}) for stmt in self.tree.body]
+        while stack:
+            stmt, instances = stack.pop()
+            decorators = getattr(stmt, "decorator_list", None) or ()
+            first = min([d.lineno for d in decorators] + [stmt.lineno])  # type: ignore[attr-defined]
+            last = getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
+            if not any(first <= line <= last for line in lines):
+                continue
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                local = self._instances(stmt)
+                stack.extend((child, local) for child in stmt.body)
+                continue
+            if isinstance(stmt, ast.ClassDef):
+                for decorator in stmt.decorator_list:
+                    self._admin_registration(decorator, found)
+                stack.extend((child, instances) for child in stmt.body)
+                continue
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Call) and node.lineno in lines:
+                    self._write_call(node, instances, found)
+        return tuple(sorted(set(found), key=lambda write: (write[2], write[3], write[1])))
+
+    def _instances(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+        """Locals of ``function`` bound to an instance of a named class: ``order = GiftOrder()``,
+        ``order = GiftOrder.objects.get(...)`` (the last binding wins; anything else unbinds)."""
+        bound: dict[str, str] = {}
+        for node in ast.walk(function):
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target = node.targets[0]
+            if not isinstance(target, ast.Name):
+                continue
+            model = self._instance_of(node.value)
+            if model is None:
+                bound.pop(target.id, None)
+            else:
+                bound[target.id] = model
+        return bound
+
+    def _instance_of(self, value: ast.AST) -> str | None:
+        if not isinstance(value, ast.Call):
+            return None
+        parts = chain(value.func)
+        if not parts or parts[0] in ("self", "cls") or "()" in parts:
+            return None
+        if len(parts) == 1 or (
+            len(parts) == 3
+            and parts[1] in ("objects", "_default_manager")
+            and parts[2] in INSTANCE_GETTERS
+        ):
+            return self.names.qualname(ast.Name(id=parts[0]))
+        return None
+
+    def _write_call(
+        self, node: ast.Call, instances: dict[str, str], found: list[tuple[str, str, int, int]]
+    ) -> None:
+        if self._admin_registration(node, found):
+            return
+        func = node.func
+        if not isinstance(func, ast.Attribute) or func.attr not in WRITE_METHODS:
+            return
+        parts = chain(func)
+        if len(parts) < 2 or parts[0] in ("self", "cls"):
+            return
+        if len(parts) == 2 and parts[0] in instances and func.attr in ("save", "delete"):
+            model: str | None = instances[parts[0]]  # ``order.save()``
+        elif parts[0] in instances:
+            return
+        elif parts[1] == "()" and len(parts) == 3 and func.attr in ("save", "delete"):
+            model = self.names.qualname(ast.Name(id=parts[0]))  # ``GiftOrder(...).save()``
+        elif parts[1] in ("objects", "_default_manager") and func.attr != "save":
+            model = self.names.qualname(ast.Name(id=parts[0]))  # ``RushOrder.objects.create()``
+        else:
+            return
+        if model is not None:
+            found.append((model, func.attr, node.lineno, self._col(node)))
+
+    def _admin_registration(self, node: ast.AST, found: list[tuple[str, str, int, int]]) -> bool:
+        """``@admin.register(Model, ...)`` or ``admin.site.register(Model, ...)``."""
+        if not isinstance(node, ast.Call) or not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return False
+        if self.names.qualname(node.func) not in ADMIN_REGISTER:
+            return False
+        models = node.args[:1] if "site" in chain(node.func) else node.args
+        for argument in models:
+            elements = argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument]
+            for element in elements:
+                name = self.names.qualname(element) if isinstance(element, ast.Name) else None
+                if name is not None:
+                    found.append((name, "admin", node.lineno, self._col(node)))
+        return True
