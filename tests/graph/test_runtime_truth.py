@@ -393,3 +393,46 @@ def test_every_receiver_a_running_django_connects_is_in_the_graph_with_its_statu
             "django.utils.translation.reloader.translation_file_changed",  # Trans.__getattr__
         }
     )
+
+
+# --- fixtures/projects/senders: one sender however spelled ------------------------------------
+
+SENDERS = ROOT / "fixtures" / "projects" / "senders"
+SAVE_EACH_MODEL = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    from shop.models import Member, Order
+    from shop.receivers import CALLS
+
+    ran = {}
+    for model, fields in ((Order, {}), (Member, {"username": "u"}), (Group, {"name": "g"})):
+        CALLS.clear()
+        model.objects.create(**fields)
+        ran[f"{model.__module__}.{model.__qualname__}"] = sorted({name for name, _ in CALLS})
+    print(json.dumps(ran))
+    """
+)
+
+
+def test_each_models_receivers_however_their_sender_is_spelled_are_the_ones_that_run():
+    """Saving ``Order``, the user model and Django's ``Group`` runs exactly the receivers the graph
+    has live for that class, whatever spelling connected them (class, lazy label in any case,
+    ``settings.AUTH_USER_MODEL``, ``get_user_model()``, ``apps.get_model()``, ``self.get_model()``)."""
+    proc = run(
+        [sys.executable, "-c", SAVE_EACH_MODEL],
+        SENDERS,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONPATH=str(SENDERS),
+    )
+    ran = json.loads(proc.stdout)
+    static: dict[str, list[str]] = defaultdict(list)
+    for edge in static_graph([str(SENDERS)], ROOT)["connections"]:
+        if edge["signal"] == "django.db.models.signals.post_save" and edge["status"] == "live":
+            static[edge["sender"]].append(edge["receiver"].rsplit(".", 1)[-1])
+    assert {sender: sorted(receivers) for sender, receivers in static.items()} == ran
+    assert len(ran["shop.models.Member"]) == 4 and len(ran["shop.models.Order"]) == 5
