@@ -285,24 +285,41 @@ def detail_receiver_files(
 
     The cheap pass records no functions; a ``handlers.py`` that never says
     "signal" but whose functions ``apps.py`` connects needs them for SIG001/SIG004.
+    So do the class of a callable instance connected as a receiver, a factory whose call is
+    connected, and the decorators below ``@receiver`` (what Django really registers).
     """
     index = {facts.module: position for position, facts in enumerate(all_facts)}
     aliases = alias_table(unique_modules(all_facts))
+    instances = {
+        f"{facts.module}.{name}": cls for facts in all_facts for name, cls in facts.instances
+    }
     wanted = set()
+
+    def want(target: str | None) -> None:
+        module = (target or "").rsplit(".", 1)[0]
+        for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
+            position = index.get(candidate)
+            if (
+                position is not None
+                and not all_facts[position].detailed
+                and all_facts[position].parse_error is None
+            ):
+                wanted.add(position)
+
     for facts in all_facts:
         for connection in facts.connections:
-            target = follow_aliases(aliases, connection.receiver.qualname)
-            if not target or connection.receiver.local is not None:
-                continue
-            module = target.rsplit(".", 1)[0]
-            for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
-                position = index.get(candidate)
-                if (
-                    position is not None
-                    and not all_facts[position].detailed
-                    and all_facts[position].parse_error is None
-                ):
-                    wanted.add(position)
+            receiver = connection.receiver
+            target = follow_aliases(aliases, receiver.qualname)
+            if target and target in instances:  # a callable instance: its class's __call__
+                want(follow_aliases(aliases, instances[target]) + ".__call__")
+            if receiver.kind == "call" and target:  # a factory, or a class: what its call makes
+                want(target + ".__call__" if receiver.local is None else None)
+            if connection.kind == "decorator" and receiver.local:  # decorators below @receiver
+                function = facts.function(receiver.local)
+                for decorator in function.decorators if function is not None else ():
+                    want(follow_aliases(aliases, decorator))
+            if target and receiver.local is None:
+                want(target)
     if not wanted:
         return all_facts
     result = list(all_facts)
@@ -434,17 +451,21 @@ def project_context(
     """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it)."""
     facts_list = list(all_facts)
     ctx = RuleContext(catalog, aliases=aliases, project_mode=True, files=tuple(facts_list))
+    instances: dict[str, str] = {}  # "shop.hooks.audit" -> "shop.hooks.Audit"
     for facts in facts_list:
         ctx.add_signals(facts)
+        ctx.modules.setdefault(facts.module, facts)
+        for name, cls in facts.instances:
+            instances[f"{facts.module}.{name}"] = cls
     for facts in facts_list:
         for connection in facts.connections:
             receiver = connection.receiver
-            if (
-                receiver.qualname
-                and receiver.local is None
-                and receiver.kind in ("name", "function")
-            ):
+            if receiver.qualname and receiver.kind in ("name", "function"):
                 target = ctx.canonical(receiver.qualname) or receiver.qualname
+                if target in instances:  # a callable instance: its class's __call__
+                    target = (ctx.canonical(instances[target]) or instances[target]) + ".__call__"
+                elif receiver.local is not None:
+                    continue
                 ctx.remote_connections.setdefault(target, []).append((facts, connection))
     return ctx
 

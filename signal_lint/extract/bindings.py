@@ -150,6 +150,14 @@ class Bindings(WalkState):
             reference = self._model_reference(value)
             if reference is not None:  # ``User = get_user_model()``: a name for a model
                 self.model_refs[f"{prefix}{name}"] = reference
+            elif (
+                not prefix
+                and isinstance(value, ast.Call)
+                and isinstance(value.func, (ast.Name, ast.Attribute))
+            ):
+                callee = self.names.qualname(value.func)
+                if callee and callee.rsplit(".", 1)[-1][:1].isupper():  # ``audit = Audit()``
+                    self.instances[name] = callee
         return f"{self.module}.{prefix}{name}"
 
     def _from_module(self, node: ast.ImportFrom) -> str:

@@ -165,3 +165,19 @@ class Connections(WalkState):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
             return "temporary-method"
         return None
+
+    def _return_kind(self, value: ast.AST) -> str:
+        """What a ``return`` hands back, for ``Function.returns``."""
+        kind = self._temporary_kind(value)
+        if kind in ("lambda", "partial"):
+            return kind
+        if isinstance(value, ast.Name):
+            resolved = self.names.resolve(value)
+            if isinstance(resolved, NestedDef):
+                return f"nested:{resolved.qualname}"
+            if value.id in self.func_stack[-1].params:
+                return f"param:{value.id}"
+            return "other"
+        if isinstance(value, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set)):
+            return "literal"
+        return "other"

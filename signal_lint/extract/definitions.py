@@ -45,8 +45,13 @@ class Definitions(Bindings, Connections):
                     target = self.names.qualname(value)
                     if target:  # class attribute bound to a signal: ``saved = post_save``
                         self.names.local_aliases[f"{qualname}.{stmt.targets[0].id}"] = target
+        methods = tuple(
+            stmt.name
+            for stmt in node.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        )
         self.classes.append(
-            F.ClassDef(qualname, node.lineno, self._col(node), bases, tuple(attributes))
+            F.ClassDef(qualname, node.lineno, self._col(node), bases, tuple(attributes), methods)
         )
         scope = Scope("class", qualname)
         self.names.scopes.append(scope)
@@ -219,6 +224,7 @@ class Definitions(Bindings, Connections):
                 names_read=frozenset(func.names_read) if func.names_read else NOTHING,
                 attr_assigns=tuple(func.attr_assigns),
                 returns_value=func.returns_value,
+                returns=tuple(sorted(func.returns)),
                 escaping_names=frozenset(func.escaping) if func.escaping else NOTHING,
                 callees=callees,
             )
@@ -227,15 +233,17 @@ class Definitions(Bindings, Connections):
     def _functions_kept(self) -> tuple[F.Function, ...]:
         """The functions, each keeping of its escaping names only those a rule asks about: all of them
         for a function that connects (its frame may keep a receiver alive), and otherwise the
-        file's function names and ``self`` (a factory returning a function; ``__init__`` storing
-        ``self``).  The rest cost memory on large trees and answer nothing."""
+        file's function names, ``self`` and its ``**kwargs`` (a factory returning a function;
+        ``__init__`` storing ``self``; a wrapper forwarding ``**kwargs``).  The rest cost memory on large trees and answer nothing."""
         frames = {connection.function for connection in self.connections if connection.function}
         asked = {function.name for function in self.functions} | {"self"}
         kept = []
         for function in self.functions:
-            if function.qualname not in frames and not function.escaping_names <= asked:
+            # and its own ``**kwargs``: a decorator's wrapper that hands them on (``func(**kwargs)``)
+            own = asked | {p.name for p in function.params if p.kind == "varkw"}
+            if function.qualname not in frames and not function.escaping_names <= own:
                 function = replace(
-                    function, escaping_names=function.escaping_names & asked or NOTHING
+                    function, escaping_names=function.escaping_names & own or NOTHING
                 )
             kept.append(function)
         return tuple(kept)

@@ -129,6 +129,11 @@ class Function:
     names_read: frozenset[str] = frozenset()  # names read, incl. kwargs["x"] keys as "x"
     attr_assigns: tuple[tuple[str, str, int], ...] = ()  # (base, attr, line)
     returns_value: bool = False
+    # what its ``return`` statements hand back, one entry per kind: "nested:<qualname>" (a def of
+    # its own, e.g. a decorator's wrapper), "lambda", "partial", "param:<name>" (an argument, as a
+    # registering decorator returns the function), "literal" (a constant, a display, an f-string),
+    # "other"; empty when it returns no value
+    returns: tuple[str, ...] = ()
     # local names returned, stored or passed to non-signal calls
     escaping_names: frozenset[str] = frozenset()
     # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified
@@ -246,6 +251,8 @@ class ClassDef:
     bases: tuple[str | None, ...]  # resolved qualified names
     # string-valued class attributes that matter: AppConfig.name/label, Meta.app_label, abstract
     attributes: tuple[tuple[str, str], ...] = ()
+    # names of the functions defined directly in its body (``__call__``, a bound method's owner)
+    methods: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -270,6 +277,9 @@ class FileFacts:
     signal_defs: tuple[SignalDef, ...] = ()
     connections: tuple[Connection, ...] = ()
     sends: tuple[Send, ...] = ()
+    # module-level name -> the class it was bound to an instance of (``audit = Audit()``): a callable
+    # instance connected as a receiver is its class's ``__call__``
+    instances: tuple[tuple[str, str], ...] = ()
     # name (within the module) -> the model a call bound it to: ``User = get_user_model()`` is
     # ("User", "@AUTH_USER_MODEL"); "shop.Order" for apps.get_model("shop", "Order"); ":Order" for
     # an AppConfig's self.get_model("Order")

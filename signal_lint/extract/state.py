@@ -72,6 +72,7 @@ class FunctionState:
         self.local_values: dict[str, str | None] = {}
         # local name -> the model it was bound to (``User = get_user_model()``; see model_refs)
         self.local_models: dict[str, str] = {}
+        self.returns: set[str] = set()  # Function.returns
 
 
 class WalkState:
@@ -105,6 +106,7 @@ class WalkState:
         self.bulk_writes: list[tuple[str | None, str, int, int]] = []
         # module- or class-level name -> the model a call bound it to (``FileFacts.model_refs``)
         self.model_refs: dict[str, str] = {}
+        self.instances: dict[str, str] = {}  # FileFacts.instances
         self.module_calls: list[tuple[str, int]] = []
         # What direct calls pass, by callee name: keywords, most positional arguments.
         self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}

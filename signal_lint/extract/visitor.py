@@ -74,6 +74,7 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             connections=tuple(self.connections),
             sends=tuple(self.sends),
             model_refs=tuple(sorted(self.model_refs.items())),
+            instances=tuple(sorted(self.instances.items())),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             model_writes=self._model_writes(),
             settings=module_settings(self.tree, self.source),
@@ -199,6 +200,7 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             if node.value is not None:
                 if self.func_stack:
                     self.func_stack[-1].returns_value = True
+                    self.func_stack[-1].returns.add(self._return_kind(node.value))
                     self._escape(node.value)
                 self._expr(node.value, guards)
         else:

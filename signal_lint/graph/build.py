@@ -30,7 +30,12 @@ from signal_lint.graph.loading import (
 from signal_lint.graph.project import Project
 from signal_lint.graph.senders import SenderName, Unresolved
 from signal_lint.installed.reading import Origin
-from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
+from signal_lint.lifetime import (
+    INLINE_TEMPORARY_KINDS,
+    exposed_wrapper,
+    frame_keeps_alive,
+    returned_temporary,
+)
 from signal_lint.model import (
     COLLECTED,
     IGNORED,
@@ -336,7 +341,10 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                         project.origins.get(module),
                     ),
                 )
-                temporary = connection.weak is not False and kind in INLINE_TEMPORARY_KINDS
+                temporary = connection.weak is not False and (
+                    kind in INLINE_TEMPORARY_KINDS
+                    or (connection.receiver.kind == "call" and kind != "call")  # a factory's result
+                )
                 frame_bound = (
                     connection.weak is not False
                     and kind == "nested-function"
@@ -559,9 +567,24 @@ def _receiver(
     receiver = connection.receiver
     module = facts.module
     where = f"{facts.path}:{connection.line}"
+    if connection.kind == "decorator" and receiver.kind == "function" and receiver.local:
+        function = facts.function(receiver.local)
+        found = (
+            exposed_wrapper(function, connection.decorator_index, project.function)
+            if function is not None and len(function.decorators) > connection.decorator_index + 1
+            else None
+        )
+        if found is not None:  # Django holds the decorator's wrapper, and names it so
+            name = f"{found[0].module}.{found[1].qualname}"
+            return name, (name, where), "function"
     if receiver.kind in ("function", "name") and receiver.qualname:
         name = project.resolve(receiver.qualname) or receiver.qualname
-        return name, name, "function"
+        return name, name, "instance" if name in project.instances else "function"
+    if receiver.kind == "call" and receiver.qualname:
+        made = _made_by_call(project, project.resolve(receiver.qualname) or receiver.qualname)
+        if made is not None:  # a factory's new function, or a new callable instance: temporaries
+            name, kind = made
+            return name, (name, where), kind
     if receiver.kind == "nested-function" and receiver.local:
         name = f"{module}.{receiver.local}"
         return name, (name, where), "nested-function"
@@ -590,9 +613,30 @@ def _defining_class_method(project: Project, cls: str, attr: str) -> str:
     that defines it (``StorageSettingsMixin._clear_cached_properties`` connected from
     ``FileSystemStorage.__init__``), looked up through the project's bases in order."""
     for candidate in (cls, *project.bases(cls)):
-        if f"{candidate}.{attr}" in project.functions:
+        found = project.classes.get(candidate)
+        if found is not None and attr in found[1].methods:
             return f"{candidate}.{attr}"
     return f"{cls}.{attr}"
+
+
+def _made_by_call(project: Project, callee: str) -> tuple[str, str] | None:
+    """What a call connected as a receiver makes, when it is a new object only the dispatcher would
+    hold: (its name, its kind). A factory's nested function (named as Python names it), lambda or
+    ``partial``; an instance of a project class that defines ``__call__``."""
+    found = project.functions.get(callee)
+    made = returned_temporary(found[1]) if found is not None else None
+    if found is not None and made is not None:
+        module = found[0].module
+        if made.startswith("nested:"):
+            return f"{module}.{made[len('nested:') :]}", "nested-function"
+        return (f"{module}.<lambda>", "lambda") if made == "lambda" else (f"{callee}()", "partial")
+    if callee in project.classes and any(
+        "__call__" in project.classes[cls][1].methods
+        for cls in (callee, *project.bases(callee))
+        if cls in project.classes
+    ):
+        return f"{callee}()", "temporary-instance"
+    return None
 
 
 def _receiver_line(facts: F.FileFacts, connection: F.Connection) -> int:

@@ -38,6 +38,9 @@ class Project:
         # module-level names bound to a model by a call (``User = get_user_model()``) -> the
         # reference (FileFacts.model_refs' format); the graph resolves it against the settings
         self.model_refs: dict[str, str] = {}
+        self.instances: dict[
+            str, str
+        ] = {}  # module-level name -> the class it holds an instance of
         self.classes: dict[str, tuple[FileFacts, ClassDef]] = {}
         self.functions: dict[str, tuple[FileFacts, Function]] = {}
         # the modules each module star-imports (``from .x import *``), and the names bound at module
@@ -49,6 +52,8 @@ class Project:
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
                 self.star_imports[module] = stars
+            for name, cls in facts.instances:
+                self.instances[f"{module}.{name}"] = cls
             for name, reference in facts.model_refs:
                 self.model_refs[f"{module}.{name}"] = reference
             for class_def in facts.classes:
@@ -123,6 +128,10 @@ class Project:
                 names.update(d.qualname for d in facts.signal_defs if "." not in d.qualname)
             self._defined[module] = names
         return names
+
+    def function(self, qualname: str) -> tuple[FileFacts, Function] | None:
+        """A function of the project by its qualified name (re-exports followed)."""
+        return self.functions.get(self.resolve(qualname) or qualname)
 
     def resolve_prefix(self, qualname: str) -> str:
         target = self.aliases.get(qualname)

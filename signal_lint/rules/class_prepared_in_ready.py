@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, FileFacts
-from signal_lint.findings import ERROR, Finding
+from signal_lint.extract.facts import CLASS_BODY, MODULE, READY, Connection, FileFacts
+from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
 from signal_lint.graph import NEVER_IMPORTED, TEST_ONLY, Edge, Graph
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from signal_lint.aliases import follow_aliases
 from signal_lint.catalog import Catalog, SignalSpec
 from signal_lint.extract.facts import Connection, FileFacts, Function, SignalDef
+from signal_lint.lifetime import exposed_wrapper
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class RuleContext:
     files: tuple[FileFacts, ...] = ()  # every file of the project, in project mode
     # the project's models, when the graph is built: "app_label.modelname" -> qualified class name
     models: dict[str, str] = field(default_factory=dict)
+    modules: dict[str, FileFacts] = field(
+        default_factory=dict
+    )  # project mode: every module's facts
     _remote_by_module: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _remote_indexed: int = -1
     _callees: frozenset[str] | None = field(default=None, repr=False)
@@ -104,8 +108,22 @@ class RuleContext:
                         self._importers.setdefault(f"{item.module}.{name}", []).append(facts)
         return self._importers.get(qualname, [])
 
-    def connections_to(self, facts: FileFacts) -> Iterable[tuple[FileFacts, Connection]]:
-        """Connections made in other files whose receiver is a function of ``facts``."""
+    def function(self, qualname: str | None) -> tuple[FileFacts, Function] | None:
+        """A function of the project by its qualified name (project mode; the file's own otherwise)."""
+        name = self.canonical(qualname) or qualname
+        head, tail = name or "", ""
+        while head:
+            facts = self.modules.get(head)
+            function = facts.function(tail) if facts is not None and tail else None
+            if function is not None:
+                return facts, function  # type: ignore[return-value]
+            head, _, last = head.rpartition(".")
+            tail = f"{last}.{tail}" if tail else last
+        return None
+
+    def connections_to(self, facts: FileFacts) -> Iterable[tuple[FileFacts, Connection, str]]:
+        """Connections made in other files whose receiver is a function of ``facts``, with that
+        function's qualified name (a callable instance's is its class's ``__call__``)."""
         if self._remote_indexed != len(
             self.remote_connections
         ):  # index by module once, not a scan per file
@@ -118,7 +136,8 @@ class RuleContext:
         prefix = facts.module + "."
         for qualname in self._remote_by_module.get(facts.module, ()):
             if facts.function(qualname[len(prefix) :]) is not None:
-                yield from self.remote_connections[qualname]
+                for source, connection in self.remote_connections[qualname]:
+                    yield source, connection, qualname
 
 
 @dataclass
@@ -128,6 +147,24 @@ class ReceiverUse:
     function: Function
     connections: list[Connection]
     bound: bool  # connected as a bound method: its first parameter is not passed by the signal
+    # the wrapper a decorator below ``@receiver`` returns without ``functools.wraps``: Django inspects
+    # (``func_accepts_kwargs``) and calls it, not ``function``; and the decorator's name
+    exposed: Function | None = None
+    decorator: str = ""
+
+    @property
+    def forwards(self) -> bool:
+        """The exposed wrapper hands its ``**kwargs`` on (to the decorated function, presumably),
+        so the function itself receives what the signal sends too."""
+        if self.exposed is None:
+            return True
+        var_kw = next((p.name for p in self.exposed.params if p.kind == "varkw"), None)
+        return var_kw is not None and var_kw in self.exposed.escaping_names
+
+    @property
+    def name(self) -> str:
+        """The receiver as messages name it: ``on_save``, or ``Audit.__call__`` for a callable instance."""
+        return self.function.qualname if self.function.name == "__call__" else self.function.name
 
     def signals(self) -> list[str]:
         names: list[str] = []
@@ -139,11 +176,15 @@ class ReceiverUse:
 def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
     """Functions of ``facts`` connected (not disconnected) as receivers, in file order."""
     found: dict[str, ReceiverUse] = {}
-    candidates = [(facts, c) for c in facts.connections] + list(ctx.connections_to(facts))
-    for source, connection in candidates:
+    candidates = [(facts, c, "") for c in facts.connections] + list(ctx.connections_to(facts))
+    for source, connection, key in candidates:
         if connection.kind == "disconnect":
             continue
-        local, bound = _local_target(source, facts, connection)
+        if source is not facts:  # connected in another file
+            local: str | None = key[len(facts.module) + 1 :]
+            bound = (local or "").endswith(".__call__")
+        else:
+            local, bound = _local_target(facts, connection)
         if local is None:
             continue
         function = facts.function(local)
@@ -153,18 +194,36 @@ def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
             continue
         use = found.setdefault(local, ReceiverUse(function, [], bound))
         use.connections.append(connection)
+        if connection.kind == "decorator" and use.exposed is None:
+            use.exposed, use.decorator = _exposed(facts, ctx, function, connection)
     return sorted(found.values(), key=lambda use: use.function.line)
 
 
-def _local_target(
-    source: FileFacts, facts: FileFacts, connection: Connection
-) -> tuple[str | None, bool]:
+def _exposed(
+    facts: FileFacts, ctx: RuleContext, function: Function, connection: Connection
+) -> tuple[Function | None, str]:
+    """What ``@receiver`` registers (see ``lifetime.exposed_wrapper``), in this file or the project."""
+
+    def find(name: str) -> tuple[FileFacts, Function] | None:
+        found = ctx.function(name)
+        if found is None and name.startswith(facts.module + "."):
+            local = facts.function(name[len(facts.module) + 1 :])
+            found = (facts, local) if local is not None else None
+        return found
+
+    exposed = exposed_wrapper(function, connection.decorator_index, find)
+    return (exposed[1], exposed[2]) if exposed is not None else (None, "")
+
+
+def _local_target(facts: FileFacts, connection: Connection) -> tuple[str | None, bool]:
     receiver = connection.receiver
-    if source is not facts:
-        qualname = receiver.qualname or ""
-        return (
-            qualname[len(facts.module) + 1 :] if qualname.startswith(facts.module + ".") else None
-        ), False
+    instance = (
+        dict(facts.instances).get(receiver.local or "") if receiver.kind == "function" else None
+    )
+    if instance is not None:  # ``audit = Audit()`` connected: Django calls ``Audit.__call__``
+        return _call_method(facts, instance)
+    if receiver.kind == "call" and receiver.local and facts.function(receiver.local) is None:
+        return _call_method(facts, f"{facts.module}.{receiver.local}")  # ``connect(Audit())``
     if receiver.kind in ("function", "nested-function") and receiver.local:
         function = facts.function(
             receiver.local
@@ -189,4 +248,21 @@ def _local_target(
             if base == "cls" and not function.is_classmethod:
                 return f"{owner.class_name}.{attr}", False  # ``cls.f`` is the plain function
             return f"{owner.class_name}.{attr}", True
+    return None, False
+
+
+def _call_method(facts: FileFacts, cls: str | None) -> tuple[str | None, bool]:
+    """``Cls.__call__`` of a class of this file (or of a base here), bound: Django calls it on the
+    instance, so its first parameter is not one the signal sends."""
+    prefix = facts.module + "."
+    seen = 0
+    while cls and cls.startswith(prefix) and seen < 8:
+        seen += 1
+        local = cls[len(prefix) :]
+        if facts.function(f"{local}.__call__") is not None:
+            return f"{local}.__call__", True
+        class_def = next((c for c in facts.classes if c.qualname == local), None)
+        if class_def is None or not class_def.bases:
+            break
+        cls = class_def.bases[0]
     return None, False

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts, Function
 from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
+from signal_lint.lifetime import defines_call
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -25,8 +26,11 @@ class ReceiverCalledNotPassed(Rule):
     The receiver runs once, at connect time, with no arguments — usually a
     `TypeError` right there — and what gets connected is its return value,
     typically `None`: `TypeError: cannot create weak reference to 'NoneType'
-    object`, or a receiver that never runs. Factories that return a function
-    (`connect(make_handler())`) are not flagged.
+    object`, or a receiver that never runs. Also flags an instance of a class
+    that defines no `__call__` (`connect(Audit())`): it cannot be called.
+    Factories that return a function (`connect(make_handler())`) are not
+    flagged (SIG002 reports the ones whose result is collected at once), nor
+    instances of a class with `__call__` (SIG002 too).
 
     ## Example
     ```python
@@ -53,6 +57,8 @@ class ReceiverCalledNotPassed(Rule):
     severity = ERROR
     MESSAGE = "`{call}` calls the receiver and connects its result to `{signal}`: pass `{name}` without calling it"
     fix_title = "pass the receiver instead of calling it"
+    # an instance of a class with no ``__call__``: what gets connected cannot be called
+    NOT_CALLABLE = "`{call}` connects an instance of `{cls}`, which defines no `__call__`, so it cannot be called: connect a function or a bound method"
 
     VALID = (
         Valid(
@@ -104,6 +110,18 @@ class ReceiverCalledNotPassed(Rule):
                 post_save.connect(audit.on_change)
             """,
         ),
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+
+            class Audit:
+                def record(self, sender, **kwargs):
+                    pass
+
+            post_save.connect(Audit())
+            """,
+            [(7, 1)],
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -112,6 +130,19 @@ class ReceiverCalledNotPassed(Rule):
             if connection.kind != "connect" or receiver.kind != "call":
                 continue
             if not any(ctx.is_signal(s) for s in connection.signals):
+                continue
+            cls = next((c for c in facts.classes if c.qualname == receiver.local), None)
+            if cls is not None and defines_call(facts, cls) is False:
+                message = self.NOT_CALLABLE.format(call=receiver.text, cls=receiver.local)
+                yield Finding(
+                    self.code,
+                    self.name,
+                    self.severity,
+                    facts.path,
+                    connection.line,
+                    connection.column,
+                    message,
+                )
                 continue
             function = self._called_function(facts, connection)
             if function is None or not _looks_like_receiver(function, facts):
@@ -141,8 +172,9 @@ class ReceiverCalledNotPassed(Rule):
 
 
 def _looks_like_receiver(function: Function, facts: FileFacts) -> bool:
-    """Returns nothing to connect, or takes the signal's arguments and returns no function: not a factory."""
-    if not function.returns_value:
+    """Returns nothing to connect (or only constants), or takes the signal's arguments and returns
+    no function: not a factory. (A factory whose result dies at once is SIG002's.)"""
+    if not function.returns_value or set(function.returns) == {"literal"}:
         return True
     takes_signal_arguments = any(p.kind == "varkw" or p.name == "sender" for p in function.params)
     return takes_signal_arguments and not _returns_a_function(function, facts)

@@ -20,6 +20,12 @@ class ReceiverMissingKwargs(Rule):
     `signal.connect(func)`) whose parameters do not end in `**kwargs`, and a
     `lambda` connected without `**kwargs` (reported at the lambda, not fixed).
 
+    The receiver checked is what Django calls: the `__call__` of a callable
+    instance (`audit = Audit()`), and, below a project decorator that returns
+    a wrapper without `functools.wraps`, that wrapper (with `wraps`,
+    `inspect.signature` follows `__wrapped__` to the function, as Django's
+    check does).
+
     ## Why is this bad?
     Django checks receivers when they connect: with `DEBUG = True`,
     `Signal.connect()` raises `ValueError: Signal receivers must accept
@@ -57,8 +63,29 @@ class ReceiverMissingKwargs(Rule):
     severity = ERROR
     MESSAGE = "receiver `{receiver}` of `{signal}` does not accept `**kwargs`: add `**kwargs` to its parameters"
     fix_title = "append `**kwargs` to the parameters"
+    # a decorator below @receiver returns a wrapper without functools.wraps: Django checks the wrapper
+    WRAPPER = "`@{decorator}` registers its wrapper `{wrapper}` for receiver `{receiver}`, not the function, and `{wrapper}` does not accept `**kwargs`: add `**kwargs` to it, or build it with `functools.wraps`"
 
     VALID = (
+        Valid(
+            """
+            import functools
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def logged(func):
+                @functools.wraps(func)
+                def wrapper(*args, **kwargs):
+                    return func(*args, **kwargs)
+                return wrapper
+
+            @receiver(post_save)
+            @logged
+            def on_save(sender, instance, **kwargs):  # wraps: Django inspects on_save
+                pass
+            """
+        ),
         Valid(
             """
             from django.db.models.signals import post_save
@@ -94,6 +121,46 @@ class ReceiverMissingKwargs(Rule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+
+            class Audit:
+                def __call__(self, sender, instance):
+                    pass
+
+            audit = Audit()
+            post_save.connect(audit)
+            """,
+            [(4, 5)],
+            fixed="""
+            from django.db.models.signals import post_save
+
+            class Audit:
+                def __call__(self, sender, instance, **kwargs):
+                    pass
+
+            audit = Audit()
+            post_save.connect(audit)
+            """,
+        ),
+        Invalid(
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def bare(func):
+                def wrapper(sender, instance):
+                    return func(sender, instance)
+                return wrapper
+
+            @receiver(post_save)
+            @bare
+            def on_save(sender, instance, **kwargs):
+                pass
+            """,
+            [(11, 1)],
+        ),
         Invalid(
             """
             from django.db.models.signals import post_save
@@ -176,14 +243,29 @@ class ReceiverMissingKwargs(Rule):
                 )
         for use in receivers(facts, ctx):
             function = use.function
-            if any(param.kind == "varkw" for param in function.params):
+            exposed = use.exposed
+            if exposed is not None and not any(p.kind == "varkw" for p in exposed.params):
+                message = self.WRAPPER.format(
+                    wrapper=exposed.name, decorator=use.decorator, receiver=function.name
+                )
+                yield Finding(
+                    self.code,
+                    self.name,
+                    self.severity,
+                    facts.path,
+                    function.line,
+                    function.column,
+                    message,
+                )
+                continue
+            if not use.forwards or any(param.kind == "varkw" for param in function.params):
                 continue
             yield self.finding(
                 facts,
                 function.line,
                 function.column,
                 fix=Fix("add-kwargs", function.line, function.column, SAFE),
-                receiver=function.name,
+                receiver=use.name,
                 signal=use.connections[0].signal_text[0]
                 if use.connections[0].signal_text
                 else "signal",

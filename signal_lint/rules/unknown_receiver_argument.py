@@ -148,6 +148,9 @@ class UnknownReceiverArgument(Rule):
     MESSAGE = "parameter `{param}` of receiver `{receiver}` {problem}{hint}"
     fix_title = "rename the parameter (and its uses) to the name the signal sends"
 
+    # a decorator below @receiver returns a wrapper without functools.wraps: Django calls the wrapper
+    WRAPPER = "parameter `{param}` of `{wrapper}`, the wrapper `@{decorator}` registers for receiver `{receiver}`, {problem}"
+
     VALID = (
         Valid(
             """
@@ -318,6 +321,23 @@ class UnknownReceiverArgument(Rule):
             specs = self._specs(use, ctx)
             if specs is None:
                 continue
+            if use.exposed is not None:  # Django calls the decorator's wrapper with what it sends
+                for param in use.exposed.params:
+                    problem = self._problem(param, specs)
+                    if problem is not None:
+                        message = self.WRAPPER.format(
+                            param=param.name,
+                            wrapper=use.exposed.name,
+                            decorator=use.decorator,
+                            receiver=use.function.name,
+                            problem=problem,
+                        )
+                        line, column = use.function.line, use.function.column
+                        yield Finding(
+                            self.code, self.name, self.severity, facts.path, line, column, message
+                        )
+                if not use.forwards:
+                    continue  # the function gets what the wrapper passes, which we do not follow
             params = list(use.function.params)
             if use.bound or first_parameter_is_sig005s(use):
                 params = params[1:]  # self/cls: bound, or SIG005's business
@@ -334,7 +354,7 @@ class UnknownReceiverArgument(Rule):
                     param.column,
                     fix=self._rename(facts, use, param, specs, ctx),
                     param=param.name,
-                    receiver=use.function.name,
+                    receiver=use.name,
                     problem=problem,
                     hint=did_you_mean(param.name, self._names(specs)),
                 )

@@ -9,11 +9,21 @@ from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts
 from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
-from signal_lint.lifetime import INLINE_TEMPORARY_KINDS, frame_keeps_alive
+from signal_lint.lifetime import (
+    INLINE_TEMPORARY_KINDS,
+    defines_call,
+    frame_keeps_alive,
+    returned_temporary,
+)
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
 # Receivers that are new objects nothing else holds: dead as soon as connect() returns.
+# What a factory's call returns, when nothing but the dispatcher would hold it (``{}``: the factory).
+FACTORY_RESULTS = {
+    "lambda": "the lambda `{}()` returns",
+    "partial": "the `functools.partial` object `{}()` returns",
+}
 INLINE_TEMPORARIES = dict(
     zip(
         INLINE_TEMPORARY_KINDS,
@@ -28,10 +38,13 @@ class WeakTemporaryReceiver(Rule):
     ## What it does
     Flags a receiver that nothing but the dispatcher would reference — a
     lambda, a `functools.partial(...)`, a bound method of a temporary
-    (`Handler().on_save`), a temporary instance of a class of this file
-    (`Handler()`), or a function defined inside another function — connected
-    with the default `weak=True`. A lambda or partial that a function stores
-    in a local variable and then connects counts as a temporary too.
+    (`Handler().on_save`), a temporary instance of a callable class of this
+    file (`Handler()`, its class defines `__call__`), what a factory's call
+    returns when that is a function it defines, a lambda or a `partial`
+    (`connect(make_handler("x"))`), or a function defined inside another
+    function — connected with the default `weak=True`. A lambda or partial
+    that a function stores in a local variable and then connects counts as a
+    temporary too.
 
     ## Why is this bad?
     Django keeps only a weak reference to receivers by default. An inline
@@ -165,6 +178,29 @@ class WeakTemporaryReceiver(Rule):
     INVALID = (
         Invalid(
             """
+            from django.db.models.signals import post_save
+
+            def make_handler(tag):
+                def handler(sender, **kwargs):
+                    print(tag)
+                return handler
+
+            post_save.connect(make_handler("audit"))
+            """,
+            [(8, 1)],
+            fixed="""
+            from django.db.models.signals import post_save
+
+            def make_handler(tag):
+                def handler(sender, **kwargs):
+                    print(tag)
+                return handler
+
+            post_save.connect(make_handler("audit"), weak=False)
+            """,
+        ),
+        Invalid(
+            """
             from django.apps import AppConfig
             from django.db.models.signals import post_save
 
@@ -287,7 +323,7 @@ class WeakTemporaryReceiver(Rule):
                 ctx.is_signal(s) for s in connection.signals
             ):
                 continue
-            what = self._temporary(facts, connection)
+            what = self._temporary(facts, connection, ctx)
             if what is None:
                 continue
             yield self.finding(
@@ -307,12 +343,24 @@ class WeakTemporaryReceiver(Rule):
             )
 
     @staticmethod
-    def _temporary(facts: FileFacts, connection: Connection):  # type: ignore[no-untyped-def]
+    def _temporary(facts: FileFacts, connection: Connection, ctx: RuleContext):  # type: ignore[no-untyped-def]
         receiver = connection.receiver
         if receiver.kind in INLINE_TEMPORARIES:
             return INLINE_TEMPORARIES[receiver.kind]
         if receiver.kind == "call" and _is_temporary_instance(facts, receiver.local):
+            cls = next(c for c in facts.classes if c.qualname == receiver.local)
+            if defines_call(facts, cls) is False:
+                return None  # an instance that is not callable: SIG012's
             return f"a temporary instance of `{receiver.local}`"
+        if receiver.kind == "call":
+            found = ctx.function(receiver.qualname) if receiver.qualname else None
+            if receiver.local and facts.function(receiver.local) is not None:
+                found = (facts, facts.function(receiver.local))  # type: ignore[assignment]
+            made = returned_temporary(found[1]) if found is not None else None
+            if made is not None:
+                return FACTORY_RESULTS.get(made, "the function `{}()` defines and returns").format(
+                    receiver.text.removesuffix("()")
+                )
         if receiver.kind == "nested-function":
             what = "a function defined inside `{}()`"
         elif receiver.kind == "local" and receiver.local_value in INLINE_TEMPORARIES:

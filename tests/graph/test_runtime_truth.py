@@ -436,3 +436,131 @@ def test_each_models_receivers_however_their_sender_is_spelled_are_the_ones_that
             static[edge["sender"]].append(edge["receiver"].rsplit(".", 1)[-1])
     assert {sender: sorted(receivers) for sender, receivers in static.items()} == ran
     assert len(ran["shop.models.Member"]) == 4 and len(ran["shop.models.Order"]) == 5
+
+
+# --- fixtures/projects/receivers: argument findings against what Django raises -------------------
+
+RECEIVERS = ROOT / "fixtures" / "projects" / "receivers"
+CALL_EVERY_RECEIVER = textwrap.dedent(
+    """
+    import inspect, json, sys
+    sys.path.append(sys.argv[1])  # dump_receivers.py
+    import django
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import authenticate
+    from django.core.management import call_command
+    from django.db.models.signals import post_save
+    from django.dispatch import Signal
+    import dump_receivers
+    from shop.login_hooks import FAILURES
+    from shop.models import Order
+
+    call_command("migrate", run_syncdb=True, verbosity=0)
+
+    def code_name(receiver):
+        # the name a finding gives the receiver: the function Django ends up calling
+        if not inspect.isfunction(receiver) and not inspect.ismethod(receiver):
+            return type(receiver).__qualname__ + ".__call__"  # a callable instance
+        if hasattr(receiver, "__wrapped__"):
+            return receiver.__wrapped__.__name__  # functools.wraps
+        for cell in receiver.__closure__ or ():
+            if inspect.isfunction(cell.cell_contents):
+                return cell.cell_contents.__name__  # a wrapper without wraps: what it wraps
+        return receiver.__name__
+
+    def live(sender):
+        found = post_save._live_receivers(sender)
+        return found[0] if isinstance(found, tuple) else found  # (sync, async) since Django 5.0
+
+    # Django's save sends post_save with these arguments; each receiver is called with them as
+    # send() calls it, and what it raises is kept instead of stopping at the first (send_robust()
+    # would do that, but its error logging reads __qualname__, which a callable instance lacks).
+    outcomes = {}
+    def send(sender, **named):
+        for receiver in live(sender):
+            try:
+                receiver(signal=post_save, sender=sender, **named)
+                outcomes[code_name(receiver)] = None
+            except Exception as error:
+                outcomes[code_name(receiver)] = type(error).__name__
+        return []
+    post_save.send = send
+    Order.objects.create()
+
+    # Under DEBUG, connect() checks the receiver with func_accepts_kwargs (inspect.signature).
+    settings.DEBUG = True
+    rejected = []
+    for receiver in live(Order):
+        try:
+            Signal().connect(receiver)
+        except ValueError:
+            rejected.append(code_name(receiver))
+    settings.DEBUG = False
+
+    authenticate(username="nobody", password="wrong")
+    print(json.dumps({"outcomes": outcomes, "rejected": sorted(rejected), "login_failed": FAILURES}))
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def receivers_runtime() -> dict:
+    proc = run(
+        [sys.executable, "-c", CALL_EVERY_RECEIVER, str(EXAMPLE)],
+        RECEIVERS,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        PYTHONPATH=str(RECEIVERS),
+    )
+    return json.loads(proc.stdout)
+
+
+@pytest.fixture(scope="module")
+def receivers_findings() -> list:
+    from signal_lint.config import Config
+    from signal_lint.engine import check_paths
+
+    return check_paths(
+        [str(RECEIVERS)], Config(root=str(RECEIVERS)), jobs=1, use_cache=False
+    ).findings
+
+
+def finding_receiver(finding) -> str:
+    """The receiver a SIG001/SIG004/SIG005 message names, as ``code_name`` names it at runtime."""
+    import re
+
+    match = re.search(r"receiver `([^`]+)`", finding.message) or re.search(
+        r"registers `([^`]+)`", finding.message
+    )
+    assert match, finding.message
+    name = match.group(1)
+    return name if name.endswith(".__call__") else name.rsplit(".", 1)[-1]
+
+
+def test_argument_findings_are_exactly_the_receivers_django_rejects_or_fails_to_call(
+    receivers_runtime, receivers_findings
+):
+    """Callable instances (``__call__``), receivers below decorators with and without
+    ``functools.wraps``, ``@staticmethod``/``@classmethod`` above ``@receiver``: every receiver
+    that a running Django rejects under ``DEBUG`` (``ValueError``) or that raises ``TypeError``
+    when a real save sends ``post_save`` has a SIG001, SIG004 or SIG005 finding, and no other."""
+    outcomes, rejected = receivers_runtime["outcomes"], set(receivers_runtime["rejected"])
+    failing = {name for name, raised in outcomes.items() if raised == "TypeError"}
+    flagged = {
+        finding_receiver(f) for f in receivers_findings if f.code in ("SIG001", "SIG004", "SIG005")
+    }
+    sig001 = {finding_receiver(f) for f in receivers_findings if f.code == "SIG001"}
+    print("\nrejected under DEBUG:", sorted(rejected), "\nTypeError at dispatch:", sorted(failing))
+    assert rejected <= sig001  # the ValueError is SIG001's
+    assert flagged == rejected | failing
+    assert {"Audit.__call__", "logged_ok", "forwarded_ok", "on_static", "on_saved"} <= {
+        name for name, raised in outcomes.items() if raised is None
+    }
+    assert "bare_wrapped" in rejected  # the wrapper, not the function, is what DEBUG checks
+    assert "forwarded_no_kwargs" in failing and "forwarded_no_kwargs" not in rejected
+
+
+def test_a_string_sender_of_user_login_failed_never_matches(receivers_runtime, receivers_findings):
+    assert receivers_runtime["login_failed"] == ["on_failure_any_sender"]
+    (finding,) = [f for f in receivers_findings if f.code == "SIG009"]
+    assert "on_failure_string_sender" in finding.message

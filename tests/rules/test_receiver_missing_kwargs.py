@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 
-from conftest import findings_for, fixed, fixes, positions
+from conftest import findings_for, fixed, fixes, positions, project_findings
 
 from signal_lint.config import Config
 from signal_lint.engine import check_paths
@@ -410,3 +410,38 @@ def test_fix_picks_another_name_when_kwargs_is_taken():
         """
     assert "def on_save(sender, kwargs, **extra_kwargs):" in fixed(source, "SIG001")
     assert fixes(source, "SIG001") == [("add-kwargs", "safe")]
+
+
+CALLABLE = "class Audit:\n    def __call__(self, sender, instance):\n        pass\n"
+DECORATORS = (
+    "import functools\n\n\n"
+    "def bare(func):\n    def wrapper(sender, instance):\n        return func(sender, instance)\n\n    return wrapper\n\n\n"
+    "def logged(func):\n    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n\n    return wrapper\n"
+)
+
+
+def test_a_callable_instance_of_a_class_in_another_module_is_checked_at_its_call():
+    files = {
+        "shop/__init__.py": "",
+        "shop/audit.py": CALLABLE,
+        "shop/hooks.py": "from shop.audit import Audit\n\naudit = Audit()\n",
+        "shop/signals.py": "from django.db.models.signals import post_save\n\nfrom shop.hooks import audit\n\npost_save.connect(audit)\n",
+    }
+    (finding,) = project_findings(files, "SIG001")
+    assert (finding.path, finding.line) == ("shop/audit.py", 2)
+    assert "`Audit.__call__`" in finding.message
+
+
+def test_a_decorator_of_another_module_exposes_its_wrapper_unless_built_with_wraps():
+    receivers = (
+        "from django.db.models.signals import post_save\nfrom django.dispatch import receiver\n\n"
+        "from shop.decorators import bare, logged\n\n\n"
+        "@receiver(post_save)\n@bare\ndef exposed(sender, instance, **kwargs):\n    pass\n\n\n"
+        "@receiver(post_save)\n@logged\ndef wrapped(sender, instance, **kwargs):\n    pass\n"
+    )
+    files = {"shop/__init__.py": "", "shop/decorators.py": DECORATORS, "shop/signals.py": receivers}
+    (finding,) = project_findings(files, "SIG001")
+    assert (finding.path, finding.line) == ("shop/signals.py", 9)
+    assert finding.message.startswith(
+        "`@bare` registers its wrapper `wrapper` for receiver `exposed`"
+    )
