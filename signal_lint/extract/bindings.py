@@ -181,8 +181,64 @@ class Bindings(WalkState):
             self.imports.append(F.Import(base, names, node.lineno, context, function, conditional))
 
     def _dynamic_import(self, node: ast.Call, qualname: str | None) -> None:
+        """``import_module("shop.handlers")``, ``import_string(...)``, ``__import__(...)`` and
+        ``autodiscover_modules("signals")`` (``*.signals``: that module of every app). In an
+        AppConfig's method the module may be built from the app's name: ``f"{self.name}.signals"``,
+        ``self.name + ".signals"``, ``"%s.signals" % self.name``, ``"{}.signals".format(self.name)``
+        are recorded as ``{self.name}.signals`` (the graph puts in the config's ``name``)."""
         context, function = self._context()
         for arg in node.args[:1] if qualname != AUTODISCOVER else node.args:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                module = arg.value if qualname != AUTODISCOVER else f"*.{arg.value}"
+            text = _module_text(arg)
+            if text is not None:
+                module = text if qualname != AUTODISCOVER else f"*.{text}"
                 self.imports.append(F.Import(module, (), node.lineno, context, function, True))
+
+
+SELF_NAME = "{self.name}"  # an AppConfig's ``self.name`` in a module name built from it
+
+
+def _module_text(node: ast.AST) -> str | None:
+    """A module name given as a string, or built from ``self.name`` and strings."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if _is_self_name(node):
+        return SELF_NAME
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and _is_self_name(value.value):
+                parts.append(SELF_NAME)
+            else:
+                return None
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _module_text(node.left), _module_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):  # "%s.signals" % self.name
+        template = _module_text(node.left)
+        if template is not None and template.count("%s") == 1 and _is_self_name(node.right):
+            return template.replace("%s", SELF_NAME)
+        return None
+    if (  # "{}.signals".format(self.name)
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+        and len(node.args) == 1
+        and not node.keywords
+        and _is_self_name(node.args[0])
+    ):
+        template = _module_text(node.func.value)
+        if template is not None and template.count("{}") == 1:
+            return template.replace("{}", SELF_NAME)
+    return None
+
+
+def _is_self_name(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "name"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+    )

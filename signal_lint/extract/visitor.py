@@ -361,7 +361,11 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
         qualname = (
             self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         )
-        if qualname in DYNAMIC_IMPORTS or qualname == AUTODISCOVER:
+        if (
+            qualname in DYNAMIC_IMPORTS
+            or qualname == AUTODISCOVER
+            or (isinstance(callee, ast.Name) and callee.id == "__import__" and qualname is None)
+        ):
             self._dynamic_import(node, qualname)
         if func is None and qualname is not None and not self.lambda_depth and not self.script_only:
             self.module_calls.append(

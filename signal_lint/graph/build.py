@@ -246,7 +246,17 @@ def build_graph(
         name for model in catalog.models for name in (model.qualname, *model.aliases)
     )
     loading = compute_loading(project)
-    graph = Graph(loading=loading, project=project, calls=compute_calls(project, loading))
+    calls = compute_calls(project, loading)
+    if any(  # helpers start-up runs import modules: load them in that phase, then follow again
+        imported.function and f"{module}.{imported.function}" in calls.reached
+        for module, facts in project.modules.items()
+        if module in loading.loaded
+        for imported in facts.imports
+        if imported.context not in (F.MODULE, F.CLASS_BODY, F.READY, F.APPCONFIG_INIT)
+    ):
+        loading = compute_loading(project, calls.reached)
+        calls = compute_calls(project, loading)
+    graph = Graph(loading=loading, project=project, calls=calls)
     graph.catalog = catalog
     registry = _register_models(project, graph, catalog)
     for module, facts in project.modules.items():

@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY, FileFacts
+from signal_lint.extract.bindings import SELF_NAME
+from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY, FileFacts, Import
 from signal_lint.graph.project import Project
 
 SETTINGS_NAMES = ("settings",)
@@ -108,7 +109,9 @@ class Loading:
         return None
 
 
-def compute_loading(project: Project) -> Loading:
+def compute_loading(project: Project, reached: dict[str, int] | None = None) -> Loading:
+    """``reached``: the functions run at start-up, with their phase (``Calls.reached``): imports
+    in them load with that phase (``ready()`` calling a helper that imports the receivers)."""
     loading = Loading()
     settings_modules = _settings_modules(project)
     installed: list[str] = []
@@ -181,7 +184,7 @@ def compute_loading(project: Project) -> Loading:
             for module in subpackage_modules.get(f"{app.package}.{sub}", ()):
                 if not module.endswith(TEST_COMMANDS):
                     root(module, sub.split(".")[-1], LATER)
-    _close(project, loading, roots)
+    _close(project, loading, roots, reached or {})
     _close_tests(project, loading)
     return loading
 
@@ -399,7 +402,9 @@ def _inherited(project: Project, qualname: str, name: str) -> str | None:
     return None
 
 
-def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]) -> None:
+def _close(
+    project: Project, loading: Loading, roots: dict[str, tuple[str, int]], reached: dict[str, int]
+) -> None:
     """Everything the roots import, transitively (parent packages included), each module with
     the earliest phase it is imported in: one pass per phase, so a module reached both from a
     models module and from ``ready()`` counts as loaded with the models."""
@@ -436,14 +441,34 @@ def _close(project: Project, loading: Loading, roots: dict[str, tuple[str, int]]
             if facts.is_test:
                 continue
             for imported in facts.imports:
-                if max(loading.phase[module], IMPORT_PHASE.get(imported.context, LATER)) != phase:
+                where = IMPORT_PHASE.get(imported.context)
+                if where is None:  # in a function: the phase start-up runs it in, else later
+                    where = reached.get(f"{module}.{imported.function}", LATER)
+                if max(loading.phase[module], where) != phase:
                     continue
                 if imported.context in (READY, APPCONFIG_INIT) and loading.never_runs(
                     module, imported.function
                 ):
                     continue  # the ready() of an AppConfig Django does not select
-                for target in import_targets(project, loading, imported.module, imported.names):
-                    load(target, f"imported by {module}")
+                for name in _module_names(project, loading, module, imported):
+                    for target in import_targets(project, loading, name, imported.names):
+                        load(target, f"imported by {module}")
+
+
+def _module_names(project: Project, loading: Loading, module: str, imported: Import) -> list[str]:
+    """The module an import names; built from an AppConfig's ``self.name``, the ``name`` of each
+    selected config that is (or derives from) the class whose method makes it."""
+    if SELF_NAME not in imported.module:
+        return [imported.module]
+    function = imported.function or ""
+    owner = f"{module}.{function.rsplit('.', 1)[0]}" if "." in function else None
+    names = []
+    for app in loading.apps:
+        config = app.config
+        if owner and config and (config == owner or owner in project.bases(config)):
+            name = _inherited(project, config, "name") or app.package
+            names.append(imported.module.replace(SELF_NAME, name))
+    return names
 
 
 def import_targets(

@@ -347,3 +347,27 @@ def test_test_support_packages_and_the_test_command_load_for_the_tests_only():
     }
     assert "shop.management.commands.rebuild" in loading.loaded
     assert set(loading.test_only).isdisjoint(loading.loaded)
+
+
+# --- modules ready() imports by computed name ------------------------------------------------
+
+
+def test_modules_ready_imports_by_a_name_built_from_self_name_load_in_ready():
+    from graph_helpers import PROJECTS, graph_of_directory
+
+    loading = graph_of_directory(PROJECTS / "dynamic_imports").loading
+    expected = {
+        "fstring.handlers",  # import_module(f"{self.name}.handlers")
+        "concat.signals",  # self.name + ".signals"
+        "percent.receivers",  # "%s.receivers" % self.name
+        "formatted.hooks",  # "{}.hooks".format(self.name)
+        "dunder.wiring",  # __import__("dunder.wiring")
+        "dunder.tasks",  # import_string("dunder.tasks.run")
+        "helper.handlers",  # in a method ready() calls
+        "helper.late",  # in a module function that method calls
+        "shared.handlers",  # in a base config's ready(), with the subclass's name
+    } | {f"{app}.listeners" for app in ("fstring", "concat", "shared")}  # autodiscover_modules
+    assert {module: loading.phase.get(module) for module in expected} == dict.fromkeys(
+        expected, READY_PHASE
+    )
+    assert not any(module.endswith(".unused") for module in loading.loaded)
