@@ -117,6 +117,7 @@ class Connections(WalkState):
                 function=function,
                 decorator_index=index,
                 in_test=self._in_test(),
+                condition=" and ".join(self.conditions) or None,
             )
         )
 

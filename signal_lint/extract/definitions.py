@@ -173,8 +173,9 @@ class Definitions(Bindings, Connections):
             self._bind_block(node.body, scope, f"{qualname}.<locals>.")
         self.func_stack.append(func)
         saved_depth, self.conditional_depth = self.conditional_depth, 0
+        saved_conditions, self.conditions = self.conditions, []  # a body runs when called
         self._block(node.body, NO_GUARDS)
-        self.conditional_depth = saved_depth
+        self.conditional_depth, self.conditions = saved_depth, saved_conditions
         self.func_stack.pop()
         self.names.scopes.pop()
         first_line = min([d.lineno for d in node.decorator_list] + [node.lineno])

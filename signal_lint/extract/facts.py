@@ -193,6 +193,10 @@ class Connection:
     function: str | None  # qualname of the enclosing function
     decorator_index: int = 0  # position among the decorators, 0 = outermost
     in_test: bool = False  # enclosing function looks like a test (test_*, setUp...)
+    # the ``if`` tests it is made under, in its function (or at module level), as source text
+    # joined by " and ": "settings.FEATURE_AUDIT", "not settings.MAIL_ENABLED" (after an early
+    # return); None when it is made unconditionally
+    condition: str | None = None
 
 
 @dataclass(frozen=True, **SLOTS)

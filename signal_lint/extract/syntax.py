@@ -102,3 +102,15 @@ def source_text(node: ast.AST) -> str:
     except (ValueError, TypeError, AttributeError, RecursionError):
         return type(node).__name__.lower()
     return text if len(text) <= SOURCE_TEXT_LIMIT else text[: SOURCE_TEXT_LIMIT - 3] + "..."
+
+
+def condition_text(test: ast.expr, negate: bool = False) -> str:
+    """An ``if`` test as source text (``settings.FEATURE_X``), or its negation (an ``else``, or
+    the code after ``if not settings.FEATURE_X: return``)."""
+    if negate and isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negate = test.operand, False
+    text = source_text(test)
+    if negate:
+        simple = isinstance(test, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))
+        text = f"not {text}" if simple else f"not ({text})"
+    return text

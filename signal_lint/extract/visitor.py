@@ -35,7 +35,7 @@ from signal_lint.extract.guards import (
 from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
-from signal_lint.extract.syntax import is_main_test, subexpressions, target_names
+from signal_lint.extract.syntax import condition_text, is_main_test, subexpressions, target_names
 from signal_lint.extract.writes import Writes
 
 # ``try``, and ``try``/``except*`` from Python 3.11 on.
@@ -110,6 +110,11 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
 
     # -------------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt], guards: Guards) -> None:
+        depth = len(self.conditions)
+        self._statements(body, guards)
+        del self.conditions[depth:]  # early returns govern the rest of their block only
+
+    def _statements(self, body: list[ast.stmt], guards: Guards) -> None:
         for stmt in body:
             if (
                 self.import_lines is not None
@@ -122,6 +127,8 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             if isinstance(stmt, ast.If) and terminates(stmt.body) and not stmt.orelse:
                 # an early return guards what follows
                 guards = self._guard(guards, stmt.test, self._var_kw(), positive=False)
+                if self.detailed:
+                    self.conditions.append(condition_text(stmt.test, negate=True))
             elif isinstance(stmt, ast.Assert):
                 guards = self._guard(guards, stmt.test, self._var_kw())
 
@@ -139,10 +146,13 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             self._conditional(node.orelse, guards)
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
+            self.conditions.append(condition_text(node.test))
             self._conditional(node.body, self._guard(guards, node.test, self._var_kw()))
+            self.conditions[-1] = condition_text(node.test, negate=True)
             self._conditional(
                 node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False)
             )
+            self.conditions.pop()
         elif isinstance(node, (ast.While,)):
             self._expr(node.test, guards)
             inner = self._guard(guards, node.test, self._var_kw())

@@ -102,6 +102,8 @@ class Edge:
     # then, AppConfig.__init__), "ready" (AppConfig.ready() or a module/helper first run from it),
     # "later" (URLconf, commands, migrations, function bodies)
     phase: str = "populate"
+    # the ``if`` tests it is made under (``settings.FEATURE_X``), as source text; None if none
+    condition: str | None = None
     # rank in the order the project's connect() calls run (Python's import order; import_order.py):
     # send() calls a signal's sync receivers in this order, then its async ones
     sequence: int = 0
@@ -534,6 +536,7 @@ def _edge(
         reason=reason,
         module=item.facts.module,
         function=connection.function,
+        condition=connection.condition,
         phase=PHASE_NAMES[item.order[0]],
         sequence=sequence,
         package=origins.get(item.facts.module),

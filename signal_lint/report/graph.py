@@ -137,6 +137,7 @@ def _data(graph: Graph, findings: Sequence[Finding]) -> dict[str, Any]:
                 "context": edge.context,
                 "conditional": edge.conditional,
                 "installed": _package(edge.package),
+                "condition": edge.condition,
             }
             for edge in graph.connections
         ],

@@ -179,6 +179,7 @@ SETUP_SCRIPT = textwrap.dedent(
     import django
     django.setup()
     import dump_receivers
+    from django.conf import settings
     from django.dispatch import Signal
 
     gc.collect()
@@ -186,51 +187,78 @@ SETUP_SCRIPT = textwrap.dedent(
     names, found = {}, {}
     for module_name, module in sorted(sys.modules.items()):
         for attr, value in sorted(vars(module).items()) if module is not None else ():
-            if isinstance(value, Signal):
+            if issubclass(type(value), Signal):
                 names.setdefault(id(value), []).append(f"{module_name}.{attr}")
                 if id(value) not in found:
                     receivers = dump_receivers.describe_signal(value, labels)["receivers"]
                     found[id(value)] = sorted(r for r in receivers if r.split(".")[0] in sys.argv[2].split(","))
-    print(json.dumps([{"names": names[key], "receivers": found[key]} for key in names if found[key]]))
+    # the graph's conditions (``settings.FEATURE_X``), evaluated with these settings
+    true = [text for text in json.loads(sys.argv[3]) if eval(text, {"settings": settings})]
+    print(json.dumps({"signals": [{"names": names[key], "receivers": found[key]} for key in names if found[key]], "true": true}))
     """
 )
 
 
-def setup_receivers(project: Path, static_names: set[str]) -> dict[str, list[str]]:
-    """Per signal, the project's receivers connected after ``django.setup()``; a signal reachable
-    under several names (re-exports, aliases) is named as the graph names it, if it does."""
+def setup_receivers(
+    project: Path,
+    static_names: set[str],
+    conditions: list[str] = (),
+    settings: str = "config.settings",
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Per signal, the project's receivers connected after ``django.setup()`` (a signal reachable
+    under several names is named as the graph names it, if it does), and which of ``conditions``
+    hold with the project's settings."""
     packages = ",".join(sorted(p.name for p in project.iterdir() if (p / "__init__.py").is_file()))
     proc = run(
-        [sys.executable, "-c", SETUP_SCRIPT, str(EXAMPLE), packages],
+        [
+            sys.executable,
+            "-c",
+            SETUP_SCRIPT,
+            str(EXAMPLE),
+            packages,
+            json.dumps(sorted(conditions)),
+        ],
         project,
-        DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_SETTINGS_MODULE=settings,
         PYTHONPATH=str(project),
     )
+    output = json.loads(proc.stdout)
     found = {}
-    for signal in json.loads(proc.stdout):
+    for signal in output["signals"]:
         names = [canonical(name) for name in signal["names"]]
         found[next((n for n in names if n in static_names), names[0])] = signal["receivers"]
-    return found
+    return found, set(output["true"])
 
 
-def startup_edges(project: Path) -> dict[str, list[str]]:
+def startup_edges(project: Path) -> list[tuple[str, str, str | None]]:
+    """(signal, receiver, condition) of the graph's live edges made at start-up."""
     from signal_lint.config import Config
     from signal_lint.engine import graph_paths
 
     graph, _, _ = graph_paths([str(project)], Config(root=str(project)), jobs=1, use_cache=False)
+    return [
+        (edge.signal, edge.receiver, edge.condition)
+        for edge in graph.connections
+        if edge.status == "live" and not edge.conditional and edge.phase in ("populate", "ready")
+    ]
+
+
+def holding(edges: list[tuple[str, str, str | None]], true: set[str]) -> dict[str, list[str]]:
+    """Per signal, the receivers of the edges made unconditionally or under a condition that holds."""
     found: dict[str, list[str]] = defaultdict(list)
-    for edge in graph.connections:
-        if edge.status == "live" and not edge.conditional and edge.phase in ("populate", "ready"):
-            found[edge.signal].append(edge.receiver)
+    for signal, receiver, condition in edges:
+        if condition is None or condition in true:
+            found[signal].append(receiver)
     return {signal: sorted(receivers) for signal, receivers in found.items()}
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
 def test_fixture_project_start_up_edges_are_exactly_what_setup_connects(project):
-    static = startup_edges(project)
-    runtime = setup_receivers(project, set(static))
+    edges = startup_edges(project)
+    conditions = sorted({condition for _, _, condition in edges if condition})
+    runtime, true = setup_receivers(project, {signal for signal, _, _ in edges}, conditions)
     assert runtime, "the project connects nothing at start-up"
-    assert static == runtime
+    assert holding(edges, true) == runtime
 
 
 # --- Django's contrib apps -----------------------------------------------------
@@ -564,3 +592,31 @@ def test_a_string_sender_of_user_login_failed_never_matches(receivers_runtime, r
     assert receivers_runtime["login_failed"] == ["on_failure_any_sender"]
     (finding,) = [f for f in receivers_findings if f.code == "SIG009"]
     assert "on_failure_string_sender" in finding.message
+
+
+# --- fixtures/projects/conditions: connections made under a setting ------------------------------
+
+CONDITIONS = ROOT / "fixtures" / "projects" / "conditions"
+
+
+@pytest.mark.parametrize("settings", ["config.settings", "config.settings_flipped"])
+def test_conditional_connections_carry_their_condition_and_run_when_it_holds(settings):
+    edges = startup_edges(CONDITIONS)
+    conditions = {receiver.rsplit(".", 1)[-1]: condition for _, receiver, condition in edges}
+    assert conditions == {
+        "on_request_audit": "settings.FEATURE_AUDIT",
+        "on_request_mail": "settings.FEATURE_MAIL",  # after ``if not settings.FEATURE_MAIL: return``
+        "on_finished_always": None,
+        "on_finished_mail": "settings.FEATURE_MAIL",
+        "on_finished_without_mail": "not settings.FEATURE_MAIL",
+    }
+    texts = sorted({c for c in conditions.values() if c})
+    runtime, true = setup_receivers(
+        CONDITIONS, {signal for signal, _, _ in edges}, texts, settings=settings
+    )
+    assert true == (
+        {"settings.FEATURE_AUDIT", "not settings.FEATURE_MAIL"}
+        if settings == "config.settings"
+        else {"settings.FEATURE_MAIL"}
+    )
+    assert holding(edges, true) == runtime
