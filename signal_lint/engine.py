@@ -311,7 +311,7 @@ def detail_receiver_files(
             receiver = connection.receiver
             target = follow_aliases(aliases, receiver.qualname)
             if target and target in instances:  # a callable instance: its class's __call__
-                want(follow_aliases(aliases, instances[target]) + ".__call__")
+                want(f"{follow_aliases(aliases, instances[target])}.__call__")
             if receiver.kind == "call" and target:  # a factory, or a class: what its call makes
                 want(target + ".__call__" if receiver.local is None else None)
             if connection.kind == "decorator" and receiver.local:  # decorators below @receiver

@@ -237,10 +237,10 @@ class WalkState:
         callee = self.names.qualname(node.func)
         if callee in USER_MODEL_GETTERS and not node.args and not node.keywords:
             return "@AUTH_USER_MODEL"
-        strings = [a.value for a in node.args if isinstance(a, ast.Constant)]
-        if node.keywords or not strings or not all(isinstance(s, str) for s in strings):
-            return None
-        if len(strings) != len(node.args):
+        strings = [
+            a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
+        if node.keywords or not strings or len(strings) != len(node.args):
             return None
         if callee in REGISTRY_GET_MODEL:
             if len(strings) == 2:

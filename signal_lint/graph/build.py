@@ -607,10 +607,10 @@ def _receiver(
     if receiver.kind == "method" and receiver.text.startswith("self.") and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:
-            function = _defining_class_method(
+            method = _defining_class_method(
                 project, f"{module}.{owner.class_name}", receiver.text[5:]
             )
-            return function, BoundMethod(("instance", where), function), "method"
+            return method, BoundMethod(("instance", where), method), "method"
     if receiver.kind == "temporary-method":
         return f"{module}.{receiver.text}", ("temporary", where), "temporary-method"
     if receiver.kind == "lambda":

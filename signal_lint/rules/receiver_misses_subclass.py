@@ -175,6 +175,7 @@ class ReceiverMissesSubclass(Rule):
         for edge in graph.connections:
             if edge.status != LIVE or edge.conditional or not isinstance(edge.sender, str):
                 continue
+            kinds: tuple[str, ...]
             if edge.signal in SAVE_SIGNALS:
                 kinds, wanted = ("proxy", "multi-table"), SAVES
             elif edge.signal in DELETE_SIGNALS:
