@@ -30,6 +30,8 @@ class Connections(WalkState):
             self._expr(node, guards)
             return
         if self.names.qualname(node.func) not in RECEIVER_DECORATORS:
+            self._factory_call(node, qualname)  # ``@on(post_save, sender=Order)``: a factory
+            self.factory_decorators.add(id(node))
             self._expr(node, guards)
             return
         signal_nodes: list[ast.AST] = []
@@ -50,11 +52,17 @@ class Connections(WalkState):
         self._connection("decorator", signal_nodes, receiver, keywords, node, index)
 
     def _connect_call(self, node: ast.Call, target: ast.expr, method: str) -> None:
-        """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``."""
+        """``sig.connect(receiver, sender=None, weak=True, dispatch_uid=None)`` and ``disconnect``;
+        ``signal.connect(...)`` on a parameter (a decorator factory's ``signal``) is a template
+        the graph fills in from the factory's call sites."""
         looped = self.loop_signals.get(target.id) if isinstance(target, ast.Name) else None
         signal_nodes: list[ast.AST] = [*looped] if looped else [target]
+        parameters: list[tuple[str, str]] = []
         if not any(self._signal_target(s) is not None for s in signal_nodes):
-            return
+            parameter = self._parameter(target) if method == "connect" and not looped else None
+            if parameter is None:
+                return
+            parameters.append(("signal", parameter))
         names = ("receiver", "sender", "weak", "dispatch_uid")
         arguments: dict[str, ast.AST] = {}
         for position, arg in enumerate(node.args[: len(names)]):
@@ -68,7 +76,73 @@ class Connections(WalkState):
         receiver = (
             self._receiver(receiver_node) if receiver_node is not None else F.Receiver("none")
         )
-        self._connection(method, signal_nodes, receiver, arguments, node, 0)
+        if parameters:
+            for role in ("receiver", "sender"):
+                parameter = self._parameter(arguments[role]) if role in arguments else None
+                if parameter is not None:
+                    parameters.append((role, parameter))
+            for keyword in node.keywords:  # ``**kwargs`` handed on: the call site's keywords
+                parameter = self._parameter(keyword.value) if keyword.arg is None else None
+                if parameter is not None:
+                    parameters.append(("kwargs", parameter))
+        self._connection(method, signal_nodes, receiver, arguments, node, 0, tuple(parameters))
+
+    def _parameter(self, node: ast.AST) -> str | None:
+        """``"<function qualname>:<name>:<position>"`` when ``node`` names a parameter of the
+        function being walked or of one enclosing it (position -1: keyword-only or ``**``)."""
+        if not isinstance(node, ast.Name):
+            return None
+        for frame in reversed(self.func_stack):
+            arguments = frame.node.args
+            positional = [a.arg for a in arguments.posonlyargs + arguments.args]
+            if node.id in positional:
+                return f"{frame.qualname}:{node.id}:{positional.index(node.id)}"
+            others = [a.arg for a in arguments.kwonlyargs]
+            others += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
+            if node.id in others:
+                return f"{frame.qualname}:{node.id}:-1"
+            if node.id in frame.local_values:
+                return None  # rebound in that frame: not the argument any more
+        return None
+
+    def _factory_call(self, node: ast.Call, decorated: str | None = None) -> None:
+        """A call that hands a signal to a function of the project (``@on(post_save)``,
+        ``connect_all(request_started, handler)``): the graph binds that function's templates."""
+        if not isinstance(node.func, (ast.Name, ast.Attribute)):
+            return
+        arguments: list[str | None] = []
+        signal_given = False
+        for value in [*node.args, *(k.value for k in node.keywords if k.arg)]:
+            name = self._argument_name(value)
+            signal_given = signal_given or (name is not None and _looks_like_signal(name))
+            arguments.append(name)
+        callee = self.names.qualname(node.func)
+        if not signal_given or callee is None or callee in RECEIVER_DECORATORS:
+            return
+        context, function = self._context()
+        keywords = tuple(k.arg for k in node.keywords if k.arg)
+        self.factory_calls.append(
+            F.FactoryCall(
+                callee,
+                tuple(arguments[: len(node.args)]),
+                tuple(zip(keywords, arguments[len(node.args) :], strict=True)),
+                decorated,
+                node.lineno,
+                self._col(node),
+                context,
+                function,
+            )
+        )
+
+    def _argument_name(self, node: ast.AST) -> str | None:
+        """An argument as the graph reads it: a resolved dotted name, a string as ``'...'``."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return repr(node.value)
+        if isinstance(node, ast.Constant) and node.value is None:
+            return "None"
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            return self._signal_target(node)
+        return None
 
     def _connection(
         self,
@@ -78,6 +152,7 @@ class Connections(WalkState):
         arguments: Mapping[str, ast.AST],
         node: ast.Call,
         index: int,
+        parameters: tuple[tuple[str, str], ...] = (),
     ) -> None:
         context, function = self._context()
         weak_node = arguments.get("weak")
@@ -118,6 +193,7 @@ class Connections(WalkState):
                 decorator_index=index,
                 in_test=self._in_test(),
                 condition=" and ".join(self.conditions) or None,
+                parameters=parameters,
             )
         )
 
@@ -182,3 +258,15 @@ class Connections(WalkState):
         if isinstance(value, (ast.Constant, ast.JoinedStr, ast.List, ast.Tuple, ast.Dict, ast.Set)):
             return "literal"
         return "other"
+
+
+def _looks_like_signal(name: str) -> bool:
+    """A dotted name that is one of Django's signals, or lives in a ``signals`` module."""
+    from signal_lint.catalog import load_catalog
+
+    if load_catalog().get(name) is not None:
+        return True
+    module = name.rsplit(".", 1)[0]
+    return not module.startswith("django.") and any(
+        part.endswith("signals") for part in module.split(".")
+    )

@@ -197,6 +197,27 @@ class Connection:
     # joined by " and ": "settings.FEATURE_AUDIT", "not settings.MAIL_ENABLED" (after an early
     # return); None when it is made unconditionally
     condition: str | None = None
+    # a template: ``signal.connect(f, **kwargs)`` on a parameter of the enclosing function (or of
+    # one enclosing it), as in a decorator factory; (role, "<function>:<parameter>:<position>")
+    # with role "signal", "receiver", "sender" or "kwargs" (``**kwargs`` handed on). The graph
+    # binds it at the factory's call sites (FileFacts.factory_calls)
+    parameters: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, **SLOTS)
+class FactoryCall:
+    """A call handing a signal to a function (``@on(post_save, sender=Order)`` on a def,
+    ``connect_all(request_started, handler)``): arguments as resolved dotted names, strings as
+    their ``repr``, ``"None"``, or None when not a name."""
+
+    callee: str
+    arguments: tuple[str | None, ...]
+    keywords: tuple[tuple[str, str | None], ...]
+    decorated: str | None  # the qualname (within the module) of the def it decorates
+    line: int
+    column: int
+    context: str
+    function: str | None
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -281,6 +302,7 @@ class FileFacts:
     signal_defs: tuple[SignalDef, ...] = ()
     connections: tuple[Connection, ...] = ()
     sends: tuple[Send, ...] = ()
+    factory_calls: tuple[FactoryCall, ...] = ()
     # module-level name -> the class it was bound to an instance of (``audit = Audit()``): a callable
     # instance connected as a receiver is its class's ``__call__``
     instances: tuple[tuple[str, str], ...] = ()

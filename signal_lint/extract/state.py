@@ -107,6 +107,8 @@ class WalkState:
         # module- or class-level name -> the model a call bound it to (``FileFacts.model_refs``)
         self.model_refs: dict[str, str] = {}
         self.instances: dict[str, str] = {}  # FileFacts.instances
+        self.factory_calls: list[F.FactoryCall] = []
+        self.factory_decorators: set[int] = set()  # decorator calls already recorded as such
         self.module_calls: list[tuple[str, int]] = []
         # What direct calls pass, by callee name: keywords, most positional arguments.
         self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}

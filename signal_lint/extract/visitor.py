@@ -75,6 +75,7 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             sends=tuple(self.sends),
             model_refs=tuple(sorted(self.model_refs.items())),
             instances=tuple(sorted(self.instances.items())),
+            factory_calls=tuple(self.factory_calls),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
             model_writes=self._model_writes(),
             settings=module_settings(self.tree, self.source),
@@ -371,6 +372,8 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
         qualname = (
             self.names.qualname(callee) if isinstance(callee, (ast.Name, ast.Attribute)) else None
         )
+        if node.args and qualname is not None and id(node) not in self.factory_decorators:
+            self._factory_call(node)  # ``connect_all(request_started, handler)``
         if (
             qualname in DYNAMIC_IMPORTS
             or qualname == AUTODISCOVER

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from signal_lint.catalog import Catalog
 from signal_lint.extract import facts as F
@@ -317,9 +317,11 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
     app_index = {app.package: index for index, app in enumerate(graph.loading.apps)}
     ranks = start_up_order(project, graph.loading)
     unranked = len(ranks)
+    bound = _bound_templates(project)
     for module, facts in sorted(project.modules.items()):
         app = graph.loading.app_of(module)
-        for connection in facts.connections:
+        made: list[tuple[F.Connection, _Template | None]] = [(c, None) for c in facts.connections]
+        for connection, template in made + bound.get(module, []):
             if connection.kind == "disconnect":
                 continue
             phase, conditional = _phase(graph, facts, connection)
@@ -334,6 +336,9 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 connection.column,
             )
             receiver, symbol, kind = _receiver(project, facts, connection)
+            if template is not None and template[1].receiver.kind == "nested-function":
+                receiver = f"{template[0].module}.{template[1].receiver.local}"  # the factory's def
+                symbol, kind = (receiver, f"{facts.path}:{connection.line}"), "nested-function"
             for _signal_text, signal_qualname in zip(
                 connection.signal_text, connection.signals, strict=False
             ):
@@ -360,7 +365,7 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 frame_bound = (
                     connection.weak is not False
                     and kind == "nested-function"
-                    and not frame_keeps_alive(facts, connection)
+                    and not frame_keeps_alive(*(template or (facts, connection)))
                 )
                 pending.append(
                     _Pending(
@@ -380,6 +385,98 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                 )
     pending.sort(key=lambda p: p.order)
     return pending
+
+
+_Template = tuple[
+    F.FileFacts, F.Connection
+]  # a factory's ``signal.connect(...)`` on its parameters
+
+
+def _bound_templates(project: Project) -> dict[str, list[tuple[F.Connection, _Template]]]:
+    """The connections a factory's call sites make (``@on(post_save, sender=Order)`` on ``def
+    f``, ``connect_all(request_started, handler)``), by the call site's module: each of the
+    factory's templates (``signal.connect(func, **kwargs)`` on its parameters) with the call's
+    arguments put in: the signal, the receiver (an argument, or the decorated function when the
+    template's receiver is the argument of the decorator the factory returns), the sender."""
+    templates: dict[str, list[_Template]] = {}  # factory function -> its templates
+    for facts in project.modules.values():
+        for connection in facts.connections:
+            roles = dict(connection.parameters)
+            if "signal" in roles:
+                owner = roles["signal"].split(":", 1)[0]
+                templates.setdefault(f"{facts.module}.{owner}", []).append((facts, connection))
+    bound: dict[str, list[tuple[F.Connection, _Template]]] = {}
+    if not templates:
+        return bound
+    for module, facts in sorted(project.modules.items()):
+        for call in facts.factory_calls:
+            factory = project.resolve(call.callee) or call.callee
+            found = project.functions.get(factory)
+            if found is None:
+                continue
+            for template in templates.get(factory, ()):
+                made = _bind(facts, call, found[1], template)
+                if made is not None:
+                    bound.setdefault(module, []).append((made, template))
+    return bound
+
+
+def _bind(
+    facts: F.FileFacts, call: F.FactoryCall, factory: F.Function, template: _Template
+) -> F.Connection | None:
+    """``template`` with the arguments of ``call`` (a call of ``factory``) put in, made where
+    ``call`` is; None when the signal is not among the call's arguments."""
+    arguments = dict(call.keywords)
+
+    def argument(parameter: str) -> str | None:
+        _, name, position = parameter.split(":")
+        if int(position) >= 0 and int(position) < len(call.arguments):
+            return call.arguments[int(position)]
+        return arguments.get(name)
+
+    roles = dict(template[1].parameters)
+    signal = argument(roles["signal"])
+    if signal is None or signal.startswith("'"):
+        return None
+    receiver = template[1].receiver
+    wrapped = [r[len("nested:") :] for r in factory.returns if r.startswith("nested:")]
+    if "receiver" in roles:
+        owner = roles["receiver"].split(":", 1)[0]
+        if owner != factory.qualname and call.decorated and owner in wrapped:
+            qualname = f"{facts.module}.{call.decorated}"  # the decorated function
+            receiver = F.Receiver("function", qualname, call.decorated, call.decorated)
+        elif (name := argument(roles["receiver"])) and not name.startswith("'"):
+            receiver = F.Receiver("name", name, None, name.rsplit(".", 1)[-1])
+        else:
+            return None
+    elif receiver.kind != "nested-function" or not (call.decorated and wrapped):
+        return None
+    sender = template[1].sender
+    if "sender" in roles:
+        sender = _argument_sender(argument(roles["sender"]))
+    elif "kwargs" in roles:
+        sender = _argument_sender(arguments.get("sender"))
+    return replace(
+        template[1],
+        signals=(signal,),
+        signal_text=(signal.rsplit(".", 1)[-1],),
+        receiver=receiver,
+        sender=sender,
+        line=call.line,
+        column=call.column,
+        context=call.context,
+        function=call.function,
+        parameters=(),
+        condition=None,
+    )
+
+
+def _argument_sender(value: str | None) -> F.Sender:
+    if value is None or value == "None":
+        return F.Sender("any")
+    if value.startswith("'"):
+        return F.Sender("string", value[1:-1])
+    return F.Sender("name", value)
 
 
 def _register_models(project: Project, graph: Graph, catalog: Catalog) -> ModelRegistry:
@@ -715,7 +812,9 @@ def _sender(
         return _known_model(graph, model) or Unresolved(sender.text or repr(sender.value))
     if sender.kind == "model":  # get_user_model(), apps.get_model("shop", "Order"), ...
         model = graph.model_reference(sender.value, facts.module)
-        return _known_model(graph, model) or Unresolved(sender.text or _reference_text(sender.value))
+        return _known_model(graph, model) or Unresolved(
+            sender.text or _reference_text(sender.value)
+        )
     if sender.kind == "expr" and sender.value == "self" and connection.function:
         owner = facts.function(connection.function)
         if owner is not None and owner.class_name:

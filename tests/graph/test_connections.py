@@ -274,3 +274,25 @@ def test_a_connect_in_a_loop_over_a_literal_list_of_signals_connects_to_each():
         ("shop.signals.password_changed", "live", "ready"),
         ("shop.signals.password_set", "live", "ready"),
     ]
+
+
+def test_a_decorator_factory_connects_at_its_call_sites_what_they_give_it():
+    """``signal.connect(func, **kwargs)`` on a parameter is a template: each ``@on(post_save,
+    sender=Order)`` connects the decorated function to that signal, for that sender."""
+    hooks = (
+        "def on(signal, **kwargs):\n    def decorator(func):\n        signal.connect(func, **kwargs)\n"
+        "        return func\n\n    return decorator\n\n\n"
+        "def connect_all(signal, handler, sender=None):\n    signal.connect(handler, sender=sender, weak=False)\n"
+    )
+    receivers = (
+        "from django.db.models.signals import post_save, pre_delete\n\n"
+        "from shop.hooks import connect_all, on\nfrom shop.models import Order\n\n\n"
+        "@on(post_save, sender=Order)\ndef on_saved(sender, **kwargs):\n    pass\n\n\n"
+        "def on_deleted(sender, **kwargs):\n    pass\n\n\nconnect_all(pre_delete, on_deleted, sender='shop.Order')\n"
+    )
+    graph = graph_of({**APP, "shop/hooks.py": hooks, "shop/receivers.py": receivers})
+    edges = {(e.signal.rsplit(".", 1)[-1], e.receiver, e.sender, e.line) for e in graph.connections}
+    assert edges == {
+        ("post_save", "shop.receivers.on_saved", "shop.models.Order", 7),
+        ("pre_delete", "shop.receivers.on_deleted", "shop.models.Order", 16),
+    }

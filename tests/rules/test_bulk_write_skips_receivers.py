@@ -144,6 +144,8 @@ def test_writes_to_a_model_reached_through_star_imports_are_linked_to_its_receiv
         (Path(f.path).relative_to(project).as_posix(), f.line, f.code) for f in result.findings
     ]
     assert found == [("dcim/utils.py", 5, "SIG107")]
+
+
 def test_a_write_of_djangos_user_skips_receivers_on_its_lazy_label():
     files = {
         **APP,
