@@ -16,6 +16,7 @@ from signal_lint.extract import facts as F
 from signal_lint.extract.guards import Guards
 from signal_lint.extract.names import NestedDef, dotted_text
 from signal_lint.extract.state import WalkState
+from signal_lint.extract.syntax import condition_text
 
 PARTIALS = frozenset({"functools.partial", "functools.partialmethod"})
 
@@ -192,7 +193,10 @@ class Connections(WalkState):
                 function=function,
                 decorator_index=index,
                 in_test=self._in_test(),
-                condition=" and ".join(self.conditions) or None,
+                condition=" and ".join(
+                    condition_text(test, negated) for test, negated in self.conditions
+                )
+                or None,
                 parameters=parameters,
             )
         )

@@ -119,7 +119,7 @@ class WalkState:
         ] = []  # (qualname, resolved bases)
         self.func_stack: list[FunctionState] = []
         # source text of the ``if`` tests governing the code being walked (Connection.condition)
-        self.conditions: list[str] = []
+        self.conditions: list[tuple[ast.expr, bool]] = []  # (test, negated)
         self.conditional_depth = 0  # module-level ``if``/``try``/loop bodies around the code
         self.awaited: set[int] = set()  # id() of each awaited call
         self.lambda_depth = 0

@@ -35,7 +35,7 @@ from signal_lint.extract.guards import (
 from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
-from signal_lint.extract.syntax import condition_text, is_main_test, subexpressions, target_names
+from signal_lint.extract.syntax import is_main_test, subexpressions, target_names
 from signal_lint.extract.writes import Writes
 
 # ``try``, and ``try``/``except*`` from Python 3.11 on.
@@ -129,7 +129,7 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 # an early return guards what follows
                 guards = self._guard(guards, stmt.test, self._var_kw(), positive=False)
                 if self.detailed:
-                    self.conditions.append(condition_text(stmt.test, negate=True))
+                    self.conditions.append((stmt.test, True))
             elif isinstance(stmt, ast.Assert):
                 guards = self._guard(guards, stmt.test, self._var_kw())
 
@@ -147,9 +147,9 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             self._conditional(node.orelse, guards)
         elif isinstance(node, ast.If):
             self._expr(node.test, guards)
-            self.conditions.append(condition_text(node.test))
+            self.conditions.append((node.test, False))  # text made only if a connection needs it
             self._conditional(node.body, self._guard(guards, node.test, self._var_kw()))
-            self.conditions[-1] = condition_text(node.test, negate=True)
+            self.conditions[-1] = (node.test, True)
             self._conditional(
                 node.orelse, self._guard(guards, node.test, self._var_kw(), positive=False)
             )
