@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_left
 
 from signal_lint.extract.names import chain
 from signal_lint.extract.state import WalkState
@@ -47,45 +48,54 @@ class Writes(WalkState):
     def _model_writes(self) -> tuple[tuple[str, str, int, int], ...]:
         if not any(word in self.source for word in _WORDS):
             return ()
-        lines = set(lines_of(self.source, _WRITE_TEXT))
+        ordered = lines_of(self.source, _WRITE_TEXT)
+        lines = set(ordered)
         found: list[tuple[str, str, int, int]] = []
-        stack: list[tuple[ast.AST, dict[str, str]]] = [(stmt, {}) for stmt in self.tree.body]
+        # (statement, the function it is in): a function's locals are read only when a write needs them
+        stack: list[tuple[ast.AST, _Locals]] = [(stmt, _Locals(None)) for stmt in self.tree.body]
         while stack:
             stmt, instances = stack.pop()
-            decorators = getattr(stmt, "decorator_list", None) or ()
-            first = min([d.lineno for d in decorators] + [stmt.lineno])  # type: ignore[attr-defined]
-            last = getattr(stmt, "end_lineno", None) or stmt.lineno  # type: ignore[attr-defined]
-            if not any(first <= line <= last for line in lines):
-                continue
+            if not _holds(stmt, ordered):
+                continue  # no write on its lines
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                local = self._instances(stmt)
-                stack.extend((child, local) for child in stmt.body)
+                function = _Locals(stmt)
+                stack.extend((child, function) for child in stmt.body)
                 continue
             if isinstance(stmt, ast.ClassDef):
                 for decorator in stmt.decorator_list:
                     self._admin_registration(decorator, found)
                 stack.extend((child, instances) for child in stmt.body)
                 continue
-            for node in ast.walk(stmt):
+            nodes: list[ast.AST] = [stmt]
+            while nodes:  # the statement's nodes on a write's lines, not the whole tree
+                node = nodes.pop()
                 if isinstance(node, ast.Call) and node.lineno in lines:
                     self._write_call(node, instances, found)
+                nodes.extend(c for c in ast.iter_child_nodes(node) if _holds(c, ordered))
         return tuple(sorted(set(found), key=lambda write: (write[2], write[3], write[1])))
 
     def _instances(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
         """Locals of ``function`` bound to an instance of a named class: ``order = GiftOrder()``,
         ``order = GiftOrder.objects.get(...)`` (the last binding wins; anything else unbinds)."""
         bound: dict[str, str] = {}
-        for node in ast.walk(function):
-            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+        statements: list[ast.AST] = list(reversed(function.body))
+        while statements:  # statements only, in order: assignments are never inside expressions
+            node = statements.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 continue
-            target = node.targets[0]
-            if not isinstance(target, ast.Name):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target = node.targets[0]
+                if isinstance(target, ast.Name):
+                    model = self._instance_of(node.value)
+                    if model is None:
+                        bound.pop(target.id, None)
+                    else:
+                        bound[target.id] = model
                 continue
-            model = self._instance_of(node.value)
-            if model is None:
-                bound.pop(target.id, None)
-            else:
-                bound[target.id] = model
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                children = getattr(node, field, None)
+                if isinstance(children, list):
+                    statements.extend(reversed(children))
         return bound
 
     def _instance_of(self, value: ast.AST) -> str | None:
@@ -103,7 +113,7 @@ class Writes(WalkState):
         return None
 
     def _write_call(
-        self, node: ast.Call, instances: dict[str, str], found: list[tuple[str, str, int, int]]
+        self, node: ast.Call, locals_: _Locals, found: list[tuple[str, str, int, int]]
     ) -> None:
         if self._admin_registration(node, found):
             return
@@ -113,6 +123,7 @@ class Writes(WalkState):
         parts = chain(func)
         if len(parts) < 2 or parts[0] in ("self", "cls"):
             return
+        instances = locals_.read(self) if parts[0] not in self.names.module_scope.bindings else {}
         if len(parts) == 2 and parts[0] in instances and func.attr in ("save", "delete"):
             model: str | None = instances[parts[0]]  # ``order.save()``
         elif parts[0] in instances:
@@ -140,3 +151,30 @@ class Writes(WalkState):
                 if name is not None:
                     found.append((name, "admin", node.lineno, self._col(node)))
         return True
+
+
+def _holds(node: ast.AST, ordered: list[int]) -> bool:
+    """Whether one of the sorted ``ordered`` lines falls within ``node`` (decorators included)."""
+    first = getattr(node, "lineno", None)
+    if first is None:
+        return True  # no position (an operator, a context): look inside
+    for decorator in getattr(node, "decorator_list", None) or ():
+        first = min(first, decorator.lineno)
+    last = getattr(node, "end_lineno", None) or first
+    index = bisect_left(ordered, first)
+    return index < len(ordered) and ordered[index] <= last
+
+
+class _Locals:
+    """A function's locals bound to instances (``Writes._instances``), read once, when needed."""
+
+    __slots__ = ("bound", "function")
+
+    def __init__(self, function: ast.FunctionDef | ast.AsyncFunctionDef | None) -> None:
+        self.function = function
+        self.bound: dict[str, str] | None = None
+
+    def read(self, writes: Writes) -> dict[str, str]:
+        if self.bound is None:
+            self.bound = writes._instances(self.function) if self.function is not None else {}
+        return self.bound
