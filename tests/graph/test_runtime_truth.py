@@ -18,8 +18,6 @@ The fixture projects of ``fixtures/projects/`` run too: their start-up edges
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import textwrap
 from collections import defaultdict
@@ -27,6 +25,7 @@ from pathlib import Path
 
 import django
 import pytest
+from django_runtime import run, run_in_project
 
 from signal_lint.catalog import load_catalog
 
@@ -51,16 +50,6 @@ CONTRIB_APPS = [
 CONTRIB_RECALL_FLOOR = 0.84
 
 Pairs = set[tuple[str, str]]
-
-
-def run(argv: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **env}
-    environment.pop("SIGNAL_LINT_CACHE_DIR", None)
-    proc = subprocess.run(
-        argv, cwd=cwd, env=environment, capture_output=True, text=True, timeout=600
-    )
-    assert proc.returncode == 0, proc.stderr
-    return proc
 
 
 def static_graph(paths: list[str], cwd: Path) -> dict:
@@ -451,13 +440,7 @@ def test_each_models_receivers_however_their_sender_is_spelled_are_the_ones_that
     """Saving ``Order``, the user model and Django's ``Group`` runs exactly the receivers the graph
     has live for that class, whatever spelling connected them (class, lazy label in any case,
     ``settings.AUTH_USER_MODEL``, ``get_user_model()``, ``apps.get_model()``, ``self.get_model()``)."""
-    proc = run(
-        [sys.executable, "-c", SAVE_EACH_MODEL],
-        SENDERS,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        PYTHONPATH=str(SENDERS),
-    )
-    ran = json.loads(proc.stdout)
+    ran = json.loads(run_in_project(SENDERS, SAVE_EACH_MODEL))
     static: dict[str, list[str]] = defaultdict(list)
     for edge in static_graph([str(SENDERS)], ROOT)["connections"]:
         if edge["signal"] == "django.db.models.signals.post_save" and edge["status"] == "live":
@@ -534,13 +517,7 @@ CALL_EVERY_RECEIVER = textwrap.dedent(
 
 @pytest.fixture(scope="module")
 def receivers_runtime() -> dict:
-    proc = run(
-        [sys.executable, "-c", CALL_EVERY_RECEIVER, str(EXAMPLE)],
-        RECEIVERS,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        PYTHONPATH=str(RECEIVERS),
-    )
-    return json.loads(proc.stdout)
+    return json.loads(run_in_project(RECEIVERS, CALL_EVERY_RECEIVER, str(EXAMPLE)))
 
 
 @pytest.fixture(scope="module")

@@ -5,14 +5,12 @@ run for a subclass the project writes (SIG106: the abstract model's receivers ne
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from conftest import project_findings, project_positions
+from django_runtime import run_in_project
 
 from signal_lint.rules.receiver_misses_subclass import SHOP
 
@@ -180,22 +178,7 @@ WRITTEN = {
 @pytest.fixture(scope="module")
 def runtime() -> dict:
     pytest.importorskip("django")
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "PYTHONPATH": str(PROJECT),
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
-    proc = subprocess.run(
-        [sys.executable, "-c", RUN],
-        cwd=PROJECT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
+    return json.loads(run_in_project(PROJECT, RUN))
 
 
 @pytest.fixture(scope="module")
