@@ -240,12 +240,12 @@ class Definitions(Bindings, Connections):
         asked = {function.name for function in self.functions} | {"self"}
         kept = []
         for function in self.functions:
-            # and its own ``**kwargs``: a decorator's wrapper that hands them on (``func(**kwargs)``)
-            own = asked | {p.name for p in function.params if p.kind == "varkw"}
-            if function.qualname not in frames and not function.escaping_names <= own:
-                function = replace(
-                    function, escaping_names=function.escaping_names & own or NOTHING
-                )
+            if function.qualname not in frames and function.escaping_names:
+                # and its own ``**kwargs``: a wrapper that hands them on (``func(**kwargs)``)
+                var_kw = {p.name for p in function.params if p.kind == "varkw"}
+                wanted = {n for n in function.escaping_names if n in asked or n in var_kw}
+                if len(wanted) != len(function.escaping_names):
+                    function = replace(function, escaping_names=frozenset(wanted) or NOTHING)
             kept.append(function)
         return tuple(kept)
 
