@@ -235,7 +235,8 @@ class Definitions(Bindings, Connections):
         """The functions, each keeping of its escaping names only those a rule asks about: all of them
         for a function that connects (its frame may keep a receiver alive), and otherwise the
         file's function names, ``self`` and its ``**kwargs`` (a factory returning a function;
-        ``__init__`` storing ``self``; a wrapper forwarding ``**kwargs``).  The rest cost memory on large trees and answer nothing."""
+        ``__init__`` storing ``self``; a wrapper forwarding ``**kwargs``).  The rest cost memory
+        on large trees and answer nothing."""
         frames = {connection.function for connection in self.connections if connection.function}
         asked = {function.name for function in self.functions} | {"self"}
         kept = []

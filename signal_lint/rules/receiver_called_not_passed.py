@@ -58,7 +58,10 @@ class ReceiverCalledNotPassed(Rule):
     MESSAGE = "`{call}` calls the receiver and connects its result to `{signal}`: pass `{name}` without calling it"
     fix_title = "pass the receiver instead of calling it"
     # an instance of a class with no ``__call__``: what gets connected cannot be called
-    NOT_CALLABLE = "`{call}` connects an instance of `{cls}`, which defines no `__call__`, so it cannot be called: connect a function or a bound method"
+    NOT_CALLABLE = (
+        "`{call}` connects an instance of `{cls}`, which defines no `__call__`, so it cannot "
+        "be called: connect a function or a bound method"
+    )
 
     VALID = (
         Valid(

@@ -64,7 +64,11 @@ class ReceiverMissingKwargs(Rule):
     MESSAGE = "receiver `{receiver}` of `{signal}` does not accept `**kwargs`: add `**kwargs` to its parameters"
     fix_title = "append `**kwargs` to the parameters"
     # a decorator below @receiver returns a wrapper without functools.wraps: Django checks the wrapper
-    WRAPPER = "`@{decorator}` registers its wrapper `{wrapper}` for receiver `{receiver}`, not the function, and `{wrapper}` does not accept `**kwargs`: add `**kwargs` to it, or build it with `functools.wraps`"
+    WRAPPER = (
+        "`@{decorator}` registers its wrapper `{wrapper}` for receiver `{receiver}`, not the "
+        "function, and `{wrapper}` does not accept `**kwargs`: add `**kwargs` to it, or build "
+        "it with `functools.wraps`"
+    )
 
     VALID = (
         Valid(

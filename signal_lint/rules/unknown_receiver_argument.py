@@ -149,7 +149,10 @@ class UnknownReceiverArgument(Rule):
     fix_title = "rename the parameter (and its uses) to the name the signal sends"
 
     # a decorator below @receiver returns a wrapper without functools.wraps: Django calls the wrapper
-    WRAPPER = "parameter `{param}` of `{wrapper}`, the wrapper `@{decorator}` registers for receiver `{receiver}`, {problem}"
+    WRAPPER = (
+        "parameter `{param}` of `{wrapper}`, the wrapper `@{decorator}` registers for receiver "
+        "`{receiver}`, {problem}"
+    )
 
     VALID = (
         Valid(

@@ -183,7 +183,8 @@ SETUP_SCRIPT = textwrap.dedent(
                     found[id(value)] = sorted(r for r in receivers if r.split(".")[0] in sys.argv[2].split(","))
     # the graph's conditions (``settings.FEATURE_X``), evaluated with these settings
     true = [text for text in json.loads(sys.argv[3]) if eval(text, {"settings": settings})]
-    print(json.dumps({"signals": [{"names": names[key], "receivers": found[key]} for key in names if found[key]], "true": true}))
+    signals = [{"names": names[key], "receivers": found[key]} for key in names if found[key]]
+    print(json.dumps({"signals": signals, "true": true}))
     """
 )
 

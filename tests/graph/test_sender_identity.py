@@ -11,7 +11,10 @@ SETTINGS = {
     "config/__init__.py": "",
     "config/settings.py": 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop"]\n',
     "shop/__init__.py": "",
-    "shop/apps.py": "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n    def ready(self):\n        from shop import receivers  # noqa: F401\n",
+    "shop/apps.py": (
+        "from django.apps import AppConfig\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n\n"
+        "    def ready(self):\n        from shop import receivers  # noqa: F401\n"
+    ),
     "shop/models.py": "from django.db import models\n\nclass Order(models.Model):\n    pass\n",
 }
 HEAD = "from django.db.models.signals import post_save, pre_delete\n\ndef h(sender, **kwargs):\n    pass\n\n"

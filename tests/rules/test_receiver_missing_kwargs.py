@@ -415,8 +415,10 @@ def test_fix_picks_another_name_when_kwargs_is_taken():
 CALLABLE = "class Audit:\n    def __call__(self, sender, instance):\n        pass\n"
 DECORATORS = (
     "import functools\n\n\n"
-    "def bare(func):\n    def wrapper(sender, instance):\n        return func(sender, instance)\n\n    return wrapper\n\n\n"
-    "def logged(func):\n    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n        return func(*args, **kwargs)\n\n    return wrapper\n"
+    "def bare(func):\n    def wrapper(sender, instance):\n"
+    "        return func(sender, instance)\n\n    return wrapper\n\n\n"
+    "def logged(func):\n    @functools.wraps(func)\n    def wrapper(*args, **kwargs):\n"
+    "        return func(*args, **kwargs)\n\n    return wrapper\n"
 )
 
 
@@ -425,7 +427,10 @@ def test_a_callable_instance_of_a_class_in_another_module_is_checked_at_its_call
         "shop/__init__.py": "",
         "shop/audit.py": CALLABLE,
         "shop/hooks.py": "from shop.audit import Audit\n\naudit = Audit()\n",
-        "shop/signals.py": "from django.db.models.signals import post_save\n\nfrom shop.hooks import audit\n\npost_save.connect(audit)\n",
+        "shop/signals.py": (
+            "from django.db.models.signals import post_save\n\nfrom shop.hooks import audit\n\n"
+            "post_save.connect(audit)\n"
+        ),
     }
     (finding,) = project_findings(files, "SIG001")
     assert (finding.path, finding.line) == ("shop/audit.py", 2)
