@@ -108,6 +108,8 @@ class Edge:
     # send() calls a signal's sync receivers in this order, then its async ones
     sequence: int = 0
     package: Origin | None = None  # made by an installed package
+    # made at a factory's call site: (module, line, column) of the factory's own connect()
+    template: tuple[str, int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,7 @@ class _Pending:
     temporary: bool  # dies right after connect (inline lambda/partial/temporary's method)
     frame_bound: bool  # a nested def that dies when its enclosing function returns
     never_runs: str | None = None  # why the code making it never runs (an unselected AppConfig)
+    template: tuple[str, int, int] | None = None  # Edge.template
 
 
 def _signal_name(
@@ -381,6 +384,9 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                         temporary,
                         frame_bound,
                         _never_runs(graph, facts, connection),
+                        (template[0].module, template[1].line, template[1].column)
+                        if template is not None
+                        else None,
                     )
                 )
     pending.sort(key=lambda p: p.order)
@@ -637,6 +643,7 @@ def _edge(
         phase=PHASE_NAMES[item.order[0]],
         sequence=sequence,
         package=origins.get(item.facts.module),
+        template=item.template,
     )
 
 

@@ -15,6 +15,8 @@ from signal_lint.lifetime import (
     frame_keeps_alive,
     returned_temporary,
 )
+from signal_lint.graph import Graph
+from signal_lint.model import COLLECTED
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -45,6 +47,10 @@ class WeakTemporaryReceiver(Rule):
     function — connected with the default `weak=True`. A lambda or partial
     that a function stores in a local variable and then connects counts as a
     temporary too.
+
+    A decorator factory's own `signal.connect(handler)` of a function it
+    defines, on a `signal` it is given (`@on_weak(request_finished)`), is
+    flagged when the project calls it with a signal (a project check).
 
     ## Why is this bad?
     Django keeps only a weak reference to receivers by default. An inline
@@ -340,6 +346,38 @@ class WeakTemporaryReceiver(Rule):
                 receiver=connection.receiver.text,
                 signal=", ".join(connection.signal_text) or "signal",
                 what=what,
+            )
+
+    def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
+        """A factory's own ``signal.connect(handler)`` of a function it defines, made at a call site
+        with a signal (``@on_weak(request_finished)``): the per-file check cannot tell the signal."""
+        assert graph.project is not None
+        seen: set[tuple[str, int, int]] = set()
+        for edge in graph.connections:
+            if edge.template is None or edge.status != COLLECTED or edge.template in seen:
+                continue
+            seen.add(edge.template)
+            module, line, column = edge.template
+            facts = graph.project.modules[module]
+            connection = next(
+                (c for c in facts.connections if (c.line, c.column) == (line, column)), None
+            )
+            if connection is None or connection.weak is not True:
+                continue
+            yield self.finding(
+                facts,
+                line,
+                column,
+                fix=Fix(
+                    "weak-false",
+                    line,
+                    column,
+                    UNSAFE,
+                    _uid(facts, connection) if connection.dispatch_uid is None else None,
+                ),
+                receiver=connection.receiver.text,
+                signal=edge.signal.rsplit(".", 1)[-1],
+                what=f"a function defined inside `{(connection.function or '').rsplit('.', 1)[-1]}()`",
             )
 
     @staticmethod

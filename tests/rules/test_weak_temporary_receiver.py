@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from conftest import findings_for, fixed, fixes, positions
+from conftest import findings_for, fixed, fixes, positions, project_positions
 
 from signal_lint.fix import fix_source
 
@@ -551,3 +551,18 @@ def test_no_fix_through_unpacked_arguments():
         """
     assert fixes(source, "SIG002") == [("weak-false", "unsafe")]
     assert fixed(source, "SIG002") == textwrap.dedent(source).lstrip("\n")
+
+
+def test_a_factorys_weak_connect_of_its_own_function_is_flagged_where_a_call_gives_it_a_signal():
+    hooks = (
+        "def on_weak(signal):\n    def decorator(func):\n        def handler(sender, **kwargs):\n"
+        "            return func(sender)\n\n        signal.connect(handler)\n        return func\n\n"
+        "    return decorator\n"
+    )
+    receivers = (
+        "from django.core.signals import request_finished\n\nfrom shop.hooks import on_weak\n\n\n"
+        "@on_weak(request_finished)\ndef on_finished(sender):\n    pass\n"
+    )
+    files = {"shop/__init__.py": "", "shop/hooks.py": hooks, "shop/receivers.py": receivers}
+    assert project_positions(files, "SIG002") == [("shop/hooks.py", 6, 9)]
+    assert project_positions({**files, "shop/receivers.py": ""}, "SIG002") == []  # no signal yet
