@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 from signal_lint.extract.facts import Connection, FileFacts
 from signal_lint.findings import ERROR, UNSAFE, Finding, Fix
+from signal_lint.graph import Graph
 from signal_lint.lifetime import (
     INLINE_TEMPORARY_KINDS,
     defines_call,
     frame_keeps_alive,
     returned_temporary,
 )
-from signal_lint.graph import Graph
 from signal_lint.model import COLLECTED
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
