@@ -113,6 +113,10 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
                 def looked_up(sender, **kwargs):
                     pass
 
+                @receiver(post_save, sender=apps.get_model("shop", order_model_name()))
+                def computed_lookup(sender, **kwargs):
+                    pass
+
                 def connect_all(models):
                     def local_model(sender, **kwargs):
                         pass
@@ -126,7 +130,11 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
     assert found["through_model"] == "shop.models.Order.tags.through"  # the field's through model
     assert found["unknown_lazy"] == {"unresolved": "'shop.Refund'"}
     assert found["local_model"] == {"unresolved": "model"}
-    assert found["looked_up"] == {"unresolved": "apps.get_model('shop', 'Order')"}
+    # apps.get_model() with literal arguments returns that model's class
+    assert found["looked_up"] == "shop.models.Order"
+    assert found["computed_lookup"] == {
+        "unresolved": "apps.get_model('shop', order_model_name())"
+    }
 
 
 def test_sends_name_their_sender_the_same_way():
