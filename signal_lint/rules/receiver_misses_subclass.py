@@ -82,6 +82,11 @@ class ReceiverMissesSubclass(Rule):
     ```
     or connect with no sender and check `isinstance(instance, Order)`.
 
+    ## Fix safety
+    There is no automatic fix: whether the receiver should run for the
+    subclass (another `@receiver` line) or not (a comment saying so) is the
+    author's choice.
+
     ## References
     - [Django: Proxy models](https://docs.djangoproject.com/en/stable/topics/db/models/#proxy-models)
     - [Django: Model signals, sender](https://docs.djangoproject.com/en/stable/ref/signals/#post-save)

@@ -90,7 +90,8 @@ class WeakTemporaryReceiver(Rule):
     function keeps alive what it closes over). For a new object connected
     each time (a temporary's bound method or instance) it also passes a
     `dispatch_uid` naming the receiver, unless there is one, so connecting
-    again adds no twin (SIG103).
+    again adds no twin (SIG103). A factory's result gets no `dispatch_uid`:
+    its calls with other arguments make other receivers.
 
     ## References
     - [Django: Signal.connect](https://docs.djangoproject.com/en/stable/topics/signals/#django.dispatch.Signal.connect)
@@ -427,8 +428,13 @@ class WeakTemporaryReceiver(Rule):
 
 
 def _uid(facts: FileFacts, connection: Connection) -> str | None:
-    """A ``dispatch_uid`` for a new object connected strongly, so connecting again adds no twin (SIG103)."""
+    """A ``dispatch_uid`` for a new object connected strongly, so connecting again adds no twin (SIG103).
+
+    Only for a temporary's method or instance: a factory's result (``make_handler("audit")``)
+    differs with its arguments, and one uid for all of them would drop all but the first."""
     receiver = connection.receiver
+    if receiver.kind == "call" and not _is_temporary_instance(facts, receiver.local):
+        return None
     if receiver.kind not in ("temporary-method", "call"):
         return None
     return f"{facts.module}.{receiver.text.replace('()', '')}"
