@@ -12,7 +12,7 @@ import gc
 import hashlib
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,7 +28,7 @@ from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
 from signal_lint.extract import extract_file, extract_source
-from signal_lint.extract.facts import FileFacts
+from signal_lint.extract.facts import Connection, FileFacts, Function
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.findings import SEVERITY_ORDER, Finding
@@ -281,30 +281,41 @@ def detail_receiver_files(
     cache: FactsCache | None,
     max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[FileFacts]:
-    """Give the full treatment to files whose functions another file connects as receivers.
+    """Give the full treatment to files whose functions another file connects as receivers, and
+    then to files whose functions a ``pre_save``/``post_save`` receiver calls (``detail_files``)."""
+
+    def extract_again(position: int) -> FileFacts:
+        item = sources[position]
+        facts = _extract(_task(position, item, True, max_size))
+        if cache is not None and item.digest:
+            cache.put(item.file.display, item.digest, item.module, facts)
+        return facts
+
+    return detail_files(all_facts, extract_again)
+
+
+def detail_files(
+    all_facts: list[FileFacts], extract_again: Callable[[int], FileFacts]
+) -> list[FileFacts]:
+    """``all_facts`` with some files that had the cheap pass extracted again in full
+    (``extract_again(position)``).
 
     The cheap pass records no functions; a ``handlers.py`` that never says
     "signal" but whose functions ``apps.py`` connects needs them for SIG001/SIG004.
     So do the class of a callable instance connected as a receiver, a factory whose call is
-    connected, and the decorators below ``@receiver`` (what Django really registers).
+    connected, and the decorators below ``@receiver`` (what Django really registers). Then the
+    files whose functions a save receiver calls (SIG013 follows a save receiver one call deep).
     """
     index = {facts.module: position for position, facts in enumerate(all_facts)}
     aliases = alias_table(unique_modules(all_facts))
     instances = {
         f"{facts.module}.{name}": cls for facts in all_facts for name, cls in facts.instances
     }
-    wanted = set()
+    wanted: set[int] = set()
 
     def want(target: str | None) -> None:
-        module = (target or "").rsplit(".", 1)[0]
-        for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
-            position = index.get(candidate)
-            if (
-                position is not None
-                and not all_facts[position].detailed
-                and all_facts[position].parse_error is None
-            ):
-                wanted.add(position)
+        if target:
+            wanted.update(_undetailed(all_facts, index, target))
 
     for facts in all_facts:
         for connection in facts.connections:
@@ -320,14 +331,70 @@ def detail_receiver_files(
                     want(follow_aliases(aliases, decorator))
             if target and receiver.local is None:
                 want(target)
+    result = _detail(all_facts, extract_again, wanted)
+    wanted = set()
+    for facts in result:
+        for connection in facts.connections:
+            if connection.kind == "disconnect" or not any(
+                follow_aliases(aliases, signal) in SAVE_SIGNALS for signal in connection.signals
+            ):
+                continue
+            function = _receiver_function(result, index, aliases, facts, connection)
+            for callee in function.callees if function is not None else ():
+                target = follow_aliases(aliases, callee)
+                if target and "." in target:
+                    wanted.update(_undetailed(result, index, target))
+    return _detail(result, extract_again, wanted)
+
+
+SAVE_SIGNALS = frozenset(
+    {"django.db.models.signals.pre_save", "django.db.models.signals.post_save"}
+)
+
+
+def _undetailed(all_facts: list[FileFacts], index: dict[str, int], target: str) -> set[int]:
+    """The position of the module defining ``target`` (a function, or ``Class.method``), when it
+    only had the cheap pass."""
+    module = target.rsplit(".", 1)[0]
+    found = set()
+    for candidate in (module, module.rsplit(".", 1)[0]):  # function, or Class.method
+        position = index.get(candidate)
+        if (
+            position is not None
+            and not all_facts[position].detailed
+            and all_facts[position].parse_error is None
+        ):
+            found.add(position)
+    return found
+
+
+def _receiver_function(
+    all_facts: list[FileFacts],
+    index: dict[str, int],
+    aliases: dict[str, str],
+    facts: FileFacts,
+    connection: Connection,
+) -> Function | None:
+    """The function a connection connects: a def of its own file, or one of another module."""
+    receiver = connection.receiver
+    if receiver.local is not None:
+        return facts.function(receiver.local)
+    target = follow_aliases(aliases, receiver.qualname)
+    if not target:
+        return None
+    module, _, name = target.rpartition(".")
+    position = index.get(module)
+    return all_facts[position].function(name) if position is not None else None
+
+
+def _detail(
+    all_facts: list[FileFacts], extract_again: Callable[[int], FileFacts], wanted: set[int]
+) -> list[FileFacts]:
     if not wanted:
         return all_facts
     result = list(all_facts)
     for position in sorted(wanted):
-        item = sources[position]
-        result[position] = _extract(_task(position, item, True, max_size))
-        if cache is not None and item.digest:
-            cache.put(item.file.display, item.digest, item.module, result[position])
+        result[position] = extract_again(position)
     return result
 
 
@@ -446,11 +513,21 @@ def _extract(task: Task) -> FileFacts:
 
 
 def project_context(
-    all_facts: Iterable[FileFacts], catalog: Catalog, aliases: dict[str, str]
+    all_facts: Iterable[FileFacts],
+    catalog: Catalog,
+    aliases: dict[str, str],
+    modules: dict[str, FileFacts] | None = None,
 ) -> RuleContext:
-    """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it)."""
+    """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it;
+    ``modules``: ``unique_modules`` of it, for looking up the functions a receiver calls)."""
     facts_list = list(all_facts)
-    ctx = RuleContext(catalog, aliases=aliases, project_mode=True, files=tuple(facts_list))
+    ctx = RuleContext(
+        catalog,
+        aliases=aliases,
+        project_mode=True,
+        files=tuple(facts_list),
+        modules=dict(modules) if modules else {},
+    )
     instances: dict[str, str] = {}  # "shop.hooks.audit" -> "shop.hooks.Audit"
     for facts in facts_list:
         ctx.add_signals(facts)
@@ -490,7 +567,7 @@ def check_facts(
         aliases = alias_table(
             modules
         )  # one table for the rules and the graph: on a large tree it is big
-    ctx = project_context(all_facts, catalog, aliases)
+    ctx = project_context(all_facts, catalog, aliases, modules)
     enabled = [rule() for rule in all_rules() if _enabled(rule.code, config)]
     project_rules = [
         rule for rule in enabled if rule.reads_graph()

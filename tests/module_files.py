@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import textwrap
 
+from signal_lint.engine import detail_files
 from signal_lint.extract import extract_source
 from signal_lint.extract.facts import FileFacts
 
 
 def facts_of(files: dict[str, str], detailed: bool | None = None) -> list[FileFacts]:
     """Each file's facts, in path order, extracted the way a run would (``detailed=None``: as the
-    prefilter decides); sources are dedented, so they may be written indented in the test."""
-    facts = []
+    prefilter decides, then in full for the files a run details: see ``engine.detail_files``);
+    sources are dedented, so they may be written indented in the test."""
+    items = []
     for path, source in sorted(files.items()):
         module = path[: -len(".py")].replace("/", ".")
         is_package = module.endswith(".__init__")
         if is_package:
             module = module[: -len(".__init__")]
-        facts.append(
-            extract_source(
-                textwrap.dedent(source).lstrip("\n").encode(),
-                path,
-                module,
-                is_package,
-                detailed=detailed,
-            )
-        )
+        items.append((textwrap.dedent(source).lstrip("\n").encode(), path, module, is_package))
+
+    def extract(position: int, detailed: bool | None) -> FileFacts:
+        source, path, module, is_package = items[position]
+        return extract_source(source, path, module, is_package, detailed=detailed)
+
+    facts = [extract(position, detailed) for position in range(len(items))]
+    if detailed is None:
+        facts = detail_files(facts, lambda position: extract(position, True))
     return facts

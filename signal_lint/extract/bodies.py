@@ -11,6 +11,7 @@ import ast
 from signal_lint.extract import facts as F
 from signal_lint.extract.guards import Guards, kwargs_key, subject_name
 from signal_lint.extract.names import chain
+from signal_lint.extract.rows import is_saved_row_lookup
 from signal_lint.extract.state import FunctionState, WalkState
 from signal_lint.extract.syntax import subexpressions
 
@@ -70,6 +71,7 @@ class Bodies(WalkState):
                 keywords=keywords,
                 update_fields=update_fields,
                 nargs=len(node.args),
+                same_row=is_saved_row_lookup(node, func.local_kinds),
             )
         )
 

@@ -16,6 +16,7 @@ from signal_lint.extract.bindings import Bindings
 from signal_lint.extract.connections import Connections
 from signal_lint.extract.guards import NO_GUARDS, Guards
 from signal_lint.extract.names import LOCAL, Scope
+from signal_lint.extract.rows import orm_like
 from signal_lint.extract.state import NOTHING, FunctionState
 
 APPCONFIG_CLASSES = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -228,6 +229,10 @@ class Definitions(Bindings, Connections):
                 returns=tuple(sorted(func.returns)),
                 escaping_names=frozenset(func.escaping) if func.escaping else NOTHING,
                 callees=callees,
+                local_kinds=tuple(sorted(func.local_kinds.items())),
+                orm_calls=()
+                if func.body_facts
+                else tuple(dict.fromkeys(p for p, _, k, n in func.call_sites if orm_like(p, k, n))),
             )
         )
 

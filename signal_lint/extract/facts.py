@@ -76,6 +76,7 @@ class CallUse(Guarded):
     keywords: tuple[str, ...] = ()
     update_fields: tuple[str, ...] = ()
     nargs: int = 0
+    same_row: bool = False  # a query of the row being saved: ``sender.objects.get(pk=instance.pk)``
 
 
 @dataclass(frozen=True, **SLOTS)
@@ -139,6 +140,12 @@ class Function:
     # what it calls, kept for every function (``calls`` may be dropped for memory): resolved qualified
     # names, or "self.x"/"cls.x"/"x" when unresolved (the graph follows ready()'s helpers through them)
     callees: tuple[str, ...] = ()
+    # what its locals hold, as far as SIG013 cares (``extract/rows.py``): ("obj", "instance"),
+    # ("old", "row"), ("model", "model:Order"), ("request", "request"); receiver-like functions only
+    local_kinds: tuple[tuple[str, str], ...] = ()
+    # call chains that may touch the database or the world outside it, of functions that are not
+    # receiver-like (SIG013 follows a save receiver's calls one deep into them)
+    orm_calls: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True, **SLOTS)

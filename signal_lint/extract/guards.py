@@ -64,6 +64,10 @@ class Guards:
     def with_name(self, name: str) -> Guards:
         return Guards(self.names | {name}, self.attrs, self.strings, self.known)
 
+    def with_known(self, known: frozenset[tuple[str, ...]]) -> Guards:
+        """These guards, with ``known`` also holding (what a statement before made sure of)."""
+        return Guards(self.names, self.attrs, self.strings, self.known | known) if known else self
+
 
 def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[tuple[str, ...]]:
     """What is known where ``test`` evaluated true (``positive``) or false.

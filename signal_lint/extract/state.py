@@ -73,6 +73,8 @@ class FunctionState:
         # local name -> the model it was bound to (``User = get_user_model()``; see model_refs)
         self.local_models: dict[str, str] = {}
         self.returns: set[str] = set()  # Function.returns
+        # local name -> what it holds for SIG013 (``rows.local_kind``)
+        self.local_kinds: dict[str, str] = {}
 
 
 class WalkState:

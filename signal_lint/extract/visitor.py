@@ -32,6 +32,12 @@ from signal_lint.extract.guards import (
     subject_name,
     terminates,
 )
+from signal_lint.extract.rows import (
+    catches_does_not_exist,
+    local_kind,
+    saved_row_names,
+    suppresses_does_not_exist,
+)
 from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
@@ -102,6 +108,27 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             return stmt.value.func
         return None
 
+    def _receiver_body(self) -> bool:
+        return self.detailed and bool(self.func_stack) and self.func_stack[-1].body_facts
+
+    def _row_found(
+        self, node: ast.Try | ast.With | ast.AsyncWith, every_handler_leaves: bool = False
+    ) -> frozenset[tuple[str, ...]]:
+        """What a ``try``/``with suppress(...)`` that reads the saved row into locals makes known
+        where the read succeeded: those locals are truthy.  ``every_handler_leaves``: for the code
+        after the ``try``, which runs on success only when every ``DoesNotExist`` handler leaves."""
+        if not self._receiver_body():
+            return frozenset()
+        kinds = self.func_stack[-1].local_kinds
+        names = saved_row_names(node.body, kinds)
+        if not names:
+            return frozenset()
+        if every_handler_leaves:
+            handlers = [h for h in getattr(node, "handlers", ()) if catches_does_not_exist(h)]
+            if not handlers or not all(terminates(h.body) for h in handlers):
+                return frozenset()
+        return frozenset(("truthy", name) for name in names)
+
     def _holds_import(self, stmt: ast.stmt) -> bool:
         lines = self.import_lines or []
         index = bisect_left(lines, stmt.lineno)
@@ -132,6 +159,10 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                     self.conditions.append((stmt.test, True))
             elif isinstance(stmt, ast.Assert):
                 guards = self._guard(guards, stmt.test, self._var_kw())
+            elif isinstance(stmt, TRY_STATEMENTS):
+                # ``try: old = sender.objects.get(pk=instance.pk) except DoesNotExist: return``:
+                # what follows runs only when the saved row already existed
+                guards = guards.with_known(self._row_found(stmt, every_handler_leaves=True))
 
     def _stmt(self, node: ast.stmt, guards: Guards) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -175,13 +206,19 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self._expr(item.context_expr, guards)
+            if self._receiver_body() and any(suppresses_does_not_exist(i) for i in node.items):
+                guards = guards.with_name("<dne>").with_known(self._row_found(node))
             self._block(node.body, guards)
         elif isinstance(node, TRY_STATEMENTS):
             catches = any(catches_attribute_error(h) for h in node.handlers)
-            self._conditional(node.body, guards.with_name("<try>") if catches else guards)
+            inner = guards.with_name("<try>") if catches else guards
+            found = self._row_found(node)
+            if self._receiver_body() and any(catches_does_not_exist(h) for h in node.handlers):
+                inner = inner.with_name("<dne>")  # a failed .get() in here is handled
+            self._conditional(node.body, inner.with_known(found))
             for handler in node.handlers:
                 self._conditional(handler.body, guards)
-            self._conditional(node.orelse, guards)
+            self._conditional(node.orelse, guards.with_known(found))
             self._block(node.finalbody, guards)
         elif isinstance(node, ast.Match):
             self._match(node, guards)
@@ -262,6 +299,12 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                         func.local_models[name] = reference
                     else:
                         func.local_models.pop(name, None)
+            if func.body_facts and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                held = local_kind(value, func.local_kinds, func.var_kw)
+                if held:
+                    func.local_kinds[node.targets[0].id] = held
+                else:
+                    func.local_kinds.pop(node.targets[0].id, None)
         for target in node.targets:
             self._store_target(target, guards)
 

@@ -39,9 +39,8 @@ class RuleContext:
     files: tuple[FileFacts, ...] = ()  # every file of the project, in project mode
     # the project's models, when the graph is built: "app_label.modelname" -> qualified class name
     models: dict[str, str] = field(default_factory=dict)
-    modules: dict[str, FileFacts] = field(
-        default_factory=dict
-    )  # project mode: every module's facts
+    # every module's facts, by module name (project mode): the functions a receiver calls
+    modules: dict[str, FileFacts] = field(default_factory=dict)
     _remote_by_module: dict[str, list[str]] = field(default_factory=dict, repr=False)
     _remote_indexed: int = -1
     _callees: frozenset[str] | None = field(default=None, repr=False)
@@ -82,6 +81,41 @@ class RuleContext:
         if module.startswith("django."):
             return False  # Django's own signals are all in the catalog
         return any(part.endswith("signals") for part in module.split("."))
+
+    def callee(self, qualname: str | None) -> Function | None:
+        """A function (or method, inherited ones too) of the project by qualified name, re-exports
+        followed; None outside the project, or in the flake8 view, which sees one file."""
+        if not qualname or not self.modules:
+            return None
+        found = self.function(qualname)
+        return (
+            found[1]
+            if found is not None
+            else self._function(self.canonical(qualname) or qualname, 0)
+        )
+
+    def _function(self, target: str, depth: int) -> Function | None:
+        module, _, local = target.rpartition(".")
+        while module:
+            facts = self.modules.get(module)
+            if facts is not None:
+                found = facts.function(local)
+                if found is None and "." in local and depth < 8:  # ``Job.enqueue``: inherited?
+                    owner, _, method = local.rpartition(".")
+                    for class_def in facts.classes:
+                        if class_def.qualname == owner:
+                            for base in class_def.bases:
+                                found = found or (
+                                    self._function(
+                                        f"{self.canonical(base) or base}.{method}", depth + 1
+                                    )
+                                    if base
+                                    else None
+                                )
+                return found
+            module, _, head = module.rpartition(".")
+            local = f"{head}.{local}"
+        return None
 
     def is_model_signal(self, qualname: str | None) -> bool:
         spec = self.builtin(qualname)
