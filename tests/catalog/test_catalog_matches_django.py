@@ -10,17 +10,17 @@ arguments some send site passes as a literal ``None``, and the other dotted
 names Django binds it to.  The catalog for the tree's ``major.minor`` must say
 exactly that.
 
-The installed Django (the test dependency) is always checked.  Other source
-trees are checked when they exist: ``/work/corpus/src/django-*`` and the
-``os.pathsep``-separated directories in ``SIGNAL_LINT_DJANGO_SOURCES`` (each
-either the ``django`` package itself or a directory holding it).
+The installed Django (the test dependency) is always checked, and so are the
+releases ``tests/django_sources.py`` fetches (4.2 LTS and the newest series);
+more trees may be named in ``SIGNAL_LINT_DJANGO_SOURCES``
+(``os.pathsep``-separated directories, each either the ``django`` package
+itself or a directory holding it).
 """
 
 from __future__ import annotations
 
 import ast
 import functools
-import glob
 import importlib.util
 import os
 from collections import defaultdict
@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django_sources import RELEASES, django_package
 
 from signal_lint.catalog import (
     MODEL_SIGNAL_CLASSES,
@@ -115,7 +116,7 @@ def _package_dir(path: Path) -> Path | None:
 
 def _other_trees() -> list[Path]:
     found = []
-    candidates = sorted(glob.glob("/work/corpus/src/django-*"))
+    candidates: list[str | Path] = [django_package(version) for version in sorted(RELEASES)]
     candidates += [
         p for p in os.environ.get("SIGNAL_LINT_DJANGO_SOURCES", "").split(os.pathsep) if p
     ]

@@ -1,8 +1,8 @@
 """Real Django dispatchers for the model's differential tests.
 
 The installed Django (5.2) is imported normally; the 4.2 and 6.1
-``django/dispatch/dispatcher.py`` files are loaded from the source corpus
-(``$SIGNAL_LINT_DJANGO_CORPUS``, default ``/work/corpus/src``) as standalone
+``django/dispatch/dispatcher.py`` files come from those releases' sdists
+(``tests/django_sources.py`` downloads them once) and are loaded as standalone
 modules: they only import ``asgiref`` and ``django.utils.inspect``, which the
 installed Django provides.
 """
@@ -10,22 +10,15 @@ installed Django provides.
 from __future__ import annotations
 
 import importlib.util
-import os
 import weakref
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import django
 from django.conf import settings
+from django_sources import django_package
 
 from signal_lint.model import BoundMethod
-
-CORPUS = Path(os.environ.get("SIGNAL_LINT_DJANGO_CORPUS", "/work/corpus/src"))
-CORPUS_DISPATCHERS = {
-    (4, 2): CORPUS / "django-4.2.27" / "django" / "dispatch" / "dispatcher.py",
-    (6, 1): CORPUS / "django-6.1.3" / "django" / "dispatch" / "dispatcher.py",
-}
 
 
 def setup_django() -> None:
@@ -42,16 +35,15 @@ def installed_version() -> tuple[int, int]:
     return django.VERSION[0], django.VERSION[1]
 
 
-def load_dispatcher(version: tuple[int, int]) -> ModuleType | None:
-    """The ``django.dispatch.dispatcher`` module of ``version``, or None if unavailable."""
+def load_dispatcher(version: tuple[int, int]) -> ModuleType:
+    """The ``django.dispatch.dispatcher`` module of ``version`` (the installed one, or one of
+    ``django_sources.RELEASES``, loaded from its source)."""
     setup_django()
     if version == installed_version():
         from django.dispatch import dispatcher
 
         return dispatcher
-    path = CORPUS_DISPATCHERS.get(version)
-    if path is None or not path.is_file():
-        return None
+    path = django_package(version) / "dispatch" / "dispatcher.py"
     name = "signal_lint_tests_django_{}_{}_dispatcher".format(*version)
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
