@@ -18,17 +18,12 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from ci_cache import CACHE as CI_CACHE
 
 # The newest release of each series the tests compare with (4.2 LTS and the newest series).
 RELEASES = {(4, 2): "4.2.30", (6, 1): "6.1.3"}
 
-CACHE = (
-    Path(
-        os.environ.get("SIGNAL_LINT_CI_CACHE")
-        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "signal-lint-ci"
-    )
-    / "django-sources"
-)
+CACHE = CI_CACHE / "django-sources"
 
 
 def django_package(version: tuple[int, int]) -> Path:

@@ -16,9 +16,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import django
 import pytest
-
-django = pytest.importorskip("django")
 
 PROJECT = Path(__file__).resolve().parent.parent / "fixtures" / "example_project"
 

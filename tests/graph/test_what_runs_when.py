@@ -101,7 +101,6 @@ RUNTIME = textwrap.dedent(
 
 
 def test_call_order_is_what_a_running_django_calls(graph):
-    pytest.importorskip("django")
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "PYTHONPATH": "."}
     proc = subprocess.run(
         [sys.executable, "-c", RUNTIME],

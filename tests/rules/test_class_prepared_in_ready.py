@@ -296,9 +296,6 @@ def test_the_findings_are_exactly_the_receivers_that_never_see_a_model_at_runtim
     import sys
     from pathlib import Path
 
-    import pytest
-
-    pytest.importorskip("django")
     from signal_lint.config import Config
     from signal_lint.engine import check_paths
 
