@@ -30,14 +30,30 @@ def mapped() -> dict[str, str]:
     return {row[0].strip("`"): row[1] for row in table("Module map")}
 
 
+def suggested_row(path: str, listed: dict[str, str]) -> str:
+    """The module map row to add for ``path``: its package's stage (when the package's listed
+    modules share one) and the first line of its docstring."""
+    package = path.rsplit("/", 1)[0] + "/"
+    siblings = {
+        stage for other, stage in listed.items() if other.rsplit("/", 1)[0] + "/" == package
+    }
+    if package == "signal_lint/" or len(siblings) != 1:
+        names = ", ".join(row[0] for row in table("What each stage may import"))
+        stage = f"<its stage: one of {names}, or a new row of 'What each stage may import'>"
+    else:
+        (stage,) = siblings
+    docstring = ast.get_docstring(ast.parse((ROOT / path).read_bytes())) or ""
+    holds = docstring.split("\n")[0].strip() or "<what it holds>"
+    return f"| `{path}` | {stage} | {holds} |"
+
+
 def test_every_module_is_in_the_module_map() -> None:
     listed = mapped()
     missing = [path for path in modules() if path not in listed]
-    assert not missing, "\n".join(
-        f"{path} is not in docs/architecture.md's module map: add the row "
-        f"| `{path}` | <stage, from 'What each stage may import'> | <what it holds> | "
-        "to the table under '## Module map', in path order"
-        for path in missing
+    assert not missing, (
+        "docs/architecture.md's module map lacks modules; add these rows to the table under "
+        "'## Module map', in path order (shorten the description to a line):\n"
+        + "\n".join(suggested_row(path, listed) for path in missing)
     )
 
 

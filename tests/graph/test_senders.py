@@ -132,9 +132,7 @@ def test_what_cannot_be_named_is_unresolved_with_its_source_text():
     assert found["local_model"] == {"unresolved": "model"}
     # apps.get_model() with literal arguments returns that model's class
     assert found["looked_up"] == "shop.models.Order"
-    assert found["computed_lookup"] == {
-        "unresolved": "apps.get_model('shop', order_model_name())"
-    }
+    assert found["computed_lookup"] == {"unresolved": "apps.get_model('shop', order_model_name())"}
 
 
 def test_sends_name_their_sender_the_same_way():
