@@ -179,31 +179,38 @@ def build_report(context: dict, measures: dict[str, Measure]) -> tuple[str, list
             speedup1 is not None and speedup1 >= TARGET_FLAKE8_SPEEDUP,
         )
     )
-    ruff = med("ruff_default")
-    factor = cold2 / ruff if cold2 and ruff else None
+
+    def times_ruff(
+        issue: str, comparison: str, ours: str, ruffs: str, limit: float | None
+    ) -> list[str]:
+        """A row of signal-lint's median time (``ours``) in units of ruff's (``ruffs``), against
+        ``limit`` (None: for information)."""
+        mine, theirs = med(ours), med(ruffs)
+        factor = mine / theirs if mine and theirs else None
+        return ratio_row(
+            issue,
+            comparison,
+            factor,
+            f"{factor:.1f}× ruff's time" + cpu_ratio(ours, ruffs) if factor else "",
+            f"≤ {limit:.0f}×" if limit is not None else "—",
+            None if limit is None else factor is not None and factor <= limit,
+        )
+
     targets.append(
-        ratio_row(
+        times_ruff(
             "1",
             "cold signal-lint (`-j 2`) vs `ruff check` (default rules, no cache)",
-            factor,
-            f"{factor:.1f}× ruff's time" + cpu_ratio("sl_cold_j2", "ruff_default")
-            if factor
-            else "",
-            f"≤ {TARGET_RUFF_FACTOR:.0f}×",
-            factor is not None and factor <= TARGET_RUFF_FACTOR,
+            "sl_cold_j2",
+            "ruff_default",
+            TARGET_RUFF_FACTOR,
         )
     )
-    dj = med("ruff_dj")
-    dj_factor = cold2 / dj if cold2 and dj else None
     targets.append(
-        ratio_row(
+        times_ruff(
             "1",
             "cold signal-lint (`-j 2`) vs `ruff check --select DJ`",
-            dj_factor,
-            f"{dj_factor:.1f}× ruff's time" + cpu_ratio("sl_cold_j2", "ruff_dj")
-            if dj_factor
-            else "",
-            "—",
+            "sl_cold_j2",
+            "ruff_dj",
             None,
         )
     )
@@ -220,31 +227,22 @@ def build_report(context: dict, measures: dict[str, Measure]) -> tuple[str, list
     )
     warm, warm_ruff, edit = med("sl_warm_j2"), med("ruff_warm"), med("sl_edit_j2")
     if context["cache"]:
-        warm_factor = warm / warm_ruff if warm and warm_ruff else None
         targets.append(
-            ratio_row(
+            times_ruff(
                 "2",
                 "warm signal-lint vs warm `ruff check`",
-                warm_factor,
-                f"{warm_factor:.1f}× ruff's time" + cpu_ratio("sl_warm_j2", "ruff_warm")
-                if warm_factor
-                else "",
-                f"≤ {TARGET_WARM_RUFF_FACTOR:.0f}×",
-                warm_factor is not None and warm_factor <= TARGET_WARM_RUFF_FACTOR,
+                "sl_warm_j2",
+                "ruff_warm",
+                TARGET_WARM_RUFF_FACTOR,
             )
         )
-        warm_dj = med("ruff_dj_warm")
-        dj_warm_factor = warm / warm_dj if warm and warm_dj else None
         targets.append(
-            ratio_row(
+            times_ruff(
                 "2",
                 "warm signal-lint vs warm `ruff check --select DJ` (ruff's cache serves "
                 "almost every file: see Method)",
-                dj_warm_factor,
-                f"{dj_warm_factor:.1f}× ruff's time" + cpu_ratio("sl_warm_j2", "ruff_dj_warm")
-                if dj_warm_factor
-                else "",
-                "—",
+                "sl_warm_j2",
+                "ruff_dj_warm",
                 None,
             )
         )

@@ -315,54 +315,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     ruff_base = [ruff, "check", "--isolated", "--no-respect-gitignore", "--exit-zero"]
-    add(
-        Measure(
-            "ruff_default",
-            "`ruff check`, default rules, no cache",
-            ruff_base + ["--no-cache", "."],
-            corpus,
-            base_env,
-        )
-    )
-    add(
-        Measure(
-            "ruff_dj",
-            "`ruff check --select DJ`, no cache",
-            ruff_base + ["--select", "DJ", "--no-cache", "."],
-            corpus,
-            base_env,
-        )
-    )
-    ruff_warm = ruff_base + ["--cache-dir", os.path.join(caches, "ruff"), "."]
-    add(
-        Measure(
-            "ruff_warm",
-            "`ruff check`, default rules, warm cache",
-            ruff_warm,
-            corpus,
-            base_env,
-            prime(ruff_warm, corpus.root, base_env),
-        ),
-        display=["ruff"] + ruff_warm[1:-2] + ["CACHE", "."],
-    )
-    ruff_dj_warm = ruff_base + [
-        "--select",
-        "DJ",
-        "--cache-dir",
-        os.path.join(caches, "ruff-dj"),
-        ".",
+    ruff_rules = [  # (keys cold and warm, cache directory, the rules' arguments, report's name)
+        ("ruff_default", "ruff_warm", "ruff", [], "`ruff check`, default rules"),
+        ("ruff_dj", "ruff_dj_warm", "ruff-dj", ["--select", "DJ"], "`ruff check --select DJ`"),
     ]
-    add(
-        Measure(
-            "ruff_dj_warm",
-            "`ruff check --select DJ`, warm cache",
-            ruff_dj_warm,
-            corpus,
-            base_env,
-            prime(ruff_dj_warm, corpus.root, base_env),
-        ),
-        display=["ruff"] + ruff_dj_warm[1:-2] + ["CACHE", "."],
-    )
+    for cold_key, _, _, select, label in ruff_rules:
+        cold_argv = ruff_base + select + ["--no-cache", "."]
+        add(Measure(cold_key, f"{label}, no cache", cold_argv, corpus, base_env))
+    for _, warm_key, cache_name, select, label in ruff_rules:
+        warm_argv = ruff_base + select + ["--cache-dir", os.path.join(caches, cache_name), "."]
+        add(
+            Measure(
+                warm_key,
+                f"{label}, warm cache",
+                warm_argv,
+                corpus,
+                base_env,
+                prime(warm_argv, corpus.root, base_env),
+            ),
+            display=["ruff"] + warm_argv[1:-2] + ["CACHE", "."],
+        )
 
     flake8_display = ["flake8"]
     for j in jobs:
