@@ -350,31 +350,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             ),
             display=flake8_display + f8[2:],
         )
-    not_installed = plugin_reason
-    f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", "2", "."]
-    add(
-        Measure(
-            "flake8_plugin_j2",
-            "`flake8` default checks + signal-lint plugin, `-j 2`",
-            f8,
-            corpus,
-            with_env,
-            unavailable=None if plugin else not_installed,
-        ),
-        display=flake8_display + f8[2:],
-    )
-    f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", "2", "--select", "SIG", "."]
-    add(
-        Measure(
+    with_plugin = [  # (key, label, arguments before ".")
+        ("flake8_plugin_j2", "`flake8` default checks + signal-lint plugin, `-j 2`", []),
+        (
             "flake8_sig_j2",
-            "`flake8 --select SIG`, `-j 2` (flake8 still runs every plugin: `--select` only filters the report)",
-            f8,
-            corpus,
-            with_env,
-            unavailable=None if plugin else not_installed,
+            "`flake8 --select SIG`, `-j 2` (flake8 still runs every plugin: `--select` only "
+            "filters the report)",
+            ["--select", "SIG"],
         ),
-        display=flake8_display + f8[2:],
-    )
+    ]
+    for key, label, select in with_plugin:
+        f8 = flake8_plain + ["--isolated", "--exit-zero", "-j", "2", *select, "."]
+        add(
+            Measure(
+                key,
+                label,
+                f8,
+                corpus,
+                with_env,
+                unavailable=None if plugin else plugin_reason,
+            ),
+            display=flake8_display + f8[2:],
+        )
     if copies is not None:
         add(
             Measure(
