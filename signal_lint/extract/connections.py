@@ -234,6 +234,10 @@ class Connections(WalkState):
         if isinstance(node, ast.Name):
             func = self.func_stack[-1] if self.func_stack else None
             value = func.local_values.get(node.id) if func is not None else None
+            call = func.local_calls.get(node.id) if func is not None else None
+            if call is not None and isinstance(call.func, (ast.Name, ast.Attribute)):
+                callee = self.names.qualname(call.func)
+                value = f"call:{callee}" if callee else None
             return F.Receiver("local", None, None, text, local_value=value)
         return F.Receiver("other", None, None, text)
 

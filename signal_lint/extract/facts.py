@@ -158,7 +158,8 @@ class Receiver:
     local: str | None = None  # qualname within the module when it is a def of this file
     text: str = ""  # source spelling, for messages
     # kind "local": what the enclosing frame last bound that name to, when it is
-    # an object nothing else holds: "lambda", "partial", "temporary-method"
+    # an object nothing else holds: "lambda", "partial", "temporary-method"; or
+    # "call:<callee>" for the result of a call (``audit = Audit()``, ``h = make_handler()``)
     local_value: str | None = None
     # kind "lambda": where it is and whether it takes ``**kwargs`` (SIG001)
     line: int = 0

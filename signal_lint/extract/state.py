@@ -70,6 +70,9 @@ class FunctionState:
         self.dropped_candidates: list[tuple[str, int, F.Send]] = []  # (name, index in sends, send)
         # local name -> "lambda"/"partial"/... it was last bound to
         self.local_values: dict[str, str | None] = {}
+        # local name -> the call it was last bound to (``audit = Audit()``), resolved only when
+        # the name is connected as a receiver (Receiver.local_value ``call:<callee>``)
+        self.local_calls: dict[str, ast.Call] = {}
         # local name -> the model it was bound to (``User = get_user_model()``; see model_refs)
         self.local_models: dict[str, str] = {}
         self.returns: set[str] = set()  # Function.returns

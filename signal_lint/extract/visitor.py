@@ -294,6 +294,14 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 for name in target_names(target):
                     kind = self._temporary_kind(value) if isinstance(target, ast.Name) else None
                     func.local_values[name] = kind
+                    if (
+                        kind is None
+                        and isinstance(value, ast.Call)
+                        and isinstance(target, ast.Name)
+                    ):
+                        func.local_calls[name] = value
+                    else:
+                        func.local_calls.pop(name, None)
                     reference = self._model_reference(value) if kind is None else None
                     if reference is not None and isinstance(target, ast.Name):
                         func.local_models[name] = reference

@@ -361,13 +361,18 @@ def _connections(project: Project, graph: Graph, catalog: Catalog) -> list[_Pend
                         project.origins.get(module),
                     ),
                 )
-                temporary = connection.weak is not False and (
-                    kind in INLINE_TEMPORARY_KINDS
-                    or (connection.receiver.kind == "call" and kind != "call")  # a factory's result
+                held_by_local = connection.receiver.kind == "local" and kind != "local"
+                temporary = (
+                    connection.weak is not False
+                    and not held_by_local
+                    and (
+                        kind in INLINE_TEMPORARY_KINDS
+                        or (connection.receiver.kind == "call" and kind != "call")  # a factory's
+                    )
                 )
                 frame_bound = (
                     connection.weak is not False
-                    and kind == "nested-function"
+                    and (kind == "nested-function" or held_by_local)
                     and not frame_keeps_alive(*(template or (facts, connection)))
                 )
                 pending.append(
@@ -605,6 +610,8 @@ def _replay(graph: Graph, registry: ModelRegistry, pending: list[_Pending]) -> N
             reason = (
                 "only the dispatcher's weak reference held it"
                 if item.temporary
+                else "held only by a local variable, collected when its enclosing function returns"
+                if item.connection.receiver.kind == "local"
                 else "a nested function, collected when its enclosing function returns"
             )
         elif record.status == IGNORED and record.duplicate_of is not None:
@@ -717,6 +724,16 @@ def _receiver(
             return method, BoundMethod(("instance", where), method), "method"
     if receiver.kind == "temporary-method":
         return f"{module}.{receiver.text}", ("temporary", where), "temporary-method"
+    if receiver.kind == "local" and receiver.local_value:  # ``audit = Audit()``, then connected
+        value = receiver.local_value
+        if value.startswith("call:"):
+            callee = value[len("call:") :]
+            made = _made_by_call(project, project.resolve(callee) or callee)
+            if made is not None:
+                return made[0], (made[0], where), made[1]
+        elif value in INLINE_TEMPORARY_KINDS:
+            name = f"{module}.{receiver.text}"
+            return name, (name, where), value
     if receiver.kind == "lambda":
         return f"{module}.<lambda>", ("lambda", where), "lambda"
     if receiver.kind == "partial":

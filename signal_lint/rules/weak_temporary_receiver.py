@@ -44,9 +44,11 @@ class WeakTemporaryReceiver(Rule):
     file (`Handler()`, its class defines `__call__`), what a factory's call
     returns when that is a function it defines, a lambda or a `partial`
     (`connect(make_handler("x"))`), or a function defined inside another
-    function — connected with the default `weak=True`. A lambda or partial
-    that a function stores in a local variable and then connects counts as a
-    temporary too.
+    function — connected with the default `weak=True`. Any of these that a
+    function stores in a local variable and then connects (`audit = Audit()`,
+    `handler = make_handler("x")`) counts as a temporary too: it dies when the
+    function returns, unless the function keeps it (stores it elsewhere,
+    returns it).
 
     A decorator factory's own `signal.connect(handler)` of a function it
     defines, on a `signal` it is given (`@on_weak(request_finished)`), is
@@ -386,27 +388,23 @@ class WeakTemporaryReceiver(Rule):
         receiver = connection.receiver
         if receiver.kind in INLINE_TEMPORARIES:
             return INLINE_TEMPORARIES[receiver.kind]
-        if receiver.kind == "call" and _is_temporary_instance(facts, receiver.local):
-            cls = next(c for c in facts.classes if c.qualname == receiver.local)
-            if defines_call(facts, cls) is False:
-                return None  # an instance that is not callable: SIG012's
-            return f"a temporary instance of `{receiver.local}`"
         if receiver.kind == "call":
-            found = ctx.function(receiver.qualname) if receiver.qualname else None
-            if receiver.local and facts.function(receiver.local) is not None:
-                found = (facts, facts.function(receiver.local))  # type: ignore[assignment]
-            made = returned_temporary(found[1]) if found is not None else None
-            if made is not None:
-                return FACTORY_RESULTS.get(made, "the function `{}()` defines and returns").format(
-                    receiver.text.removesuffix("()")
-                )
+            spelled = receiver.text.removesuffix("()")
+            return _call_result(facts, receiver.qualname, receiver.local, spelled, ctx)
+        local_value = receiver.local_value or ""
         if receiver.kind == "nested-function":
             what = "a function defined inside `{}()`"
-        elif receiver.kind == "local" and receiver.local_value in INLINE_TEMPORARIES:
-            what = (
-                INLINE_TEMPORARIES[receiver.local_value]
-                + " held only by a local variable of `{}()`"
-            )
+        elif receiver.kind == "local" and local_value in INLINE_TEMPORARIES:
+            what = INLINE_TEMPORARIES[local_value] + " held only by a local variable of `{}()`"
+        elif receiver.kind == "local" and local_value.startswith("call:"):
+            callee = local_value[len("call:") :]
+            prefix = facts.module + "."
+            local = callee[len(prefix) :] if callee.startswith(prefix) else None
+            made = _call_result(facts, callee, local, callee.rsplit(".", 1)[-1], ctx)
+            if made is None:
+                return None
+            what = made.replace("{", "{{").replace("}", "}}")
+            what += " held only by a local variable of `{}()`"
         else:
             return None
         if (
@@ -425,6 +423,26 @@ class WeakTemporaryReceiver(Rule):
             ):
                 return None  # connected and disconnected within one frame
         return what.format(frame.name)
+
+
+def _call_result(
+    facts: FileFacts, callee: str | None, local: str | None, spelled: str, ctx: RuleContext
+) -> str | None:
+    """What a call connected as a receiver makes, when nothing but the dispatcher would hold it:
+    a temporary instance of a callable class of this file, or what a factory returns when that is
+    a function it defines, a lambda or a ``partial``; None otherwise."""
+    if _is_temporary_instance(facts, local):
+        cls = next(c for c in facts.classes if c.qualname == local)
+        if defines_call(facts, cls) is False:
+            return None  # an instance that is not callable: SIG012's
+        return f"a temporary instance of `{local}`"
+    found = ctx.function(callee) if callee else None
+    if local and facts.function(local) is not None:
+        found = (facts, facts.function(local))  # type: ignore[assignment]
+    made = returned_temporary(found[1]) if found is not None else None
+    if made is None:
+        return None
+    return FACTORY_RESULTS.get(made, "the function `{}()` defines and returns").format(spelled)
 
 
 def _uid(facts: FileFacts, connection: Connection) -> str | None:

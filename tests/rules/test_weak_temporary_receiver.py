@@ -449,6 +449,82 @@ def test_local_parameter_is_not_judged():
     )
 
 
+def test_callable_instance_held_by_a_local_variable_is_flagged():
+    findings = findings_for(
+        textwrap.dedent(
+            """
+            from django.apps import AppConfig
+            from django.core.signals import request_started
+
+            class Audit:
+                def __call__(self, sender, **kwargs):
+                    pass
+
+            class ShopConfig(AppConfig):
+                def ready(self):
+                    audit = Audit()
+                    request_started.connect(audit)
+            """
+        ),
+        code="SIG002",
+    )
+    assert [(f.line, f.column + 1) for f in findings] == [(11, 9)]
+    assert (
+        "a temporary instance of `Audit` held only by a local variable of `ready()`"
+        in findings[0].message
+    )
+
+
+def test_factory_result_held_by_a_local_variable_is_flagged():
+    assert sig002(
+        """
+        from django.core.signals import request_started
+
+        def make_handler(tag):
+            def handler(sender, **kwargs):
+                return tag
+            return handler
+
+        def install():
+            handler = make_handler("audit")
+            request_started.connect(handler)
+        """
+    ) == [(10, 5)]
+
+
+def test_local_instance_or_factory_result_kept_elsewhere_or_not_new_is_not_flagged():
+    assert (
+        sig002(
+            """
+        from django.core.signals import request_started
+        from shop.hooks import Imported
+
+        KEPT = []
+
+        class Audit:
+            def __call__(self, sender, **kwargs):
+                pass
+
+        def on_request(sender, **kwargs):
+            pass
+
+        def pick():
+            return on_request
+
+        def install():
+            kept = Audit()
+            KEPT.append(kept)
+            request_started.connect(kept)
+            picked = pick()  # a module-level function
+            request_started.connect(picked)
+            imported = Imported()  # a class we cannot see
+            request_started.connect(imported)
+        """
+        )
+        == []
+    )
+
+
 def test_disconnect_is_never_flagged():
     assert (
         sig002(
