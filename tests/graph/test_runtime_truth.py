@@ -447,7 +447,60 @@ def test_each_models_receivers_however_their_sender_is_spelled_are_the_ones_that
         if edge["signal"] == "django.db.models.signals.post_save" and edge["status"] == "live":
             static[edge["sender"]].append(edge["receiver"].rsplit(".", 1)[-1])
     assert {sender: sorted(receivers) for sender, receivers in static.items()} == ran
-    assert len(ran["shop.models.Member"]) == 4 and len(ran["shop.models.Order"]) == 5
+    assert len(ran["shop.models.Member"]) == 5 and len(ran["shop.models.Order"]) == 5
+
+
+BULK_WRITE_USERS = textwrap.dedent(
+    """
+    import json
+    import django
+    django.setup()
+    from django.core.management import call_command
+    call_command("migrate", run_syncdb=True, verbosity=0)
+    from shop import services
+    from shop.models import Member
+    from shop.receivers import CALLS
+
+    Member.objects.create(username="saved")
+    saved = sorted({name for name, _ in CALLS})
+    CALLS.clear()
+    services.create_in_bulk(["a", "b"])  # Member.objects.bulk_create()
+    services.deactivate_everyone()  # get_user_model().objects.update()
+    written = Member.objects.filter(is_active=False).count()
+    print(json.dumps({"saved": saved, "bulk": sorted({n for n, _ in CALLS}), "written": written}))
+    """
+)
+
+
+def test_uid_collisions_and_bulk_writes_compare_the_user_model_however_it_is_spelled():
+    """SIG102: ``settings.AUTH_USER_MODEL`` and ``get_user_model()`` (as ``Order`` and
+    ``"store.Order"``) are one lookup key, so Django ignores the second receiver with the uid.
+    SIG107: ``get_user_model().objects.update()`` and ``Member.objects.bulk_create()`` write the
+    rows without running any of the receivers a save of the user model runs, and name them all."""
+    import re
+
+    from signal_lint.config import Config
+    from signal_lint.engine import check_paths
+
+    outcome = json.loads(run_in_project(SENDERS, BULK_WRITE_USERS))
+    findings = check_paths([str(SENDERS)], Config(root=str(SENDERS)), jobs=1, use_cache=False)
+    ignored = {
+        re.search(r"receiver `(\w+)`", f.message).group(1)
+        for f in findings.findings
+        if f.code == "SIG102"
+    }
+    assert ignored == {"on_order_audit_second", "on_member_audit_second"}
+    assert "on_member_audit_first" in outcome["saved"]
+    assert ignored.isdisjoint(outcome["saved"])
+    assert outcome["written"] == 3 and outcome["bulk"] == []  # rows written, no receiver ran
+    bulk = [f for f in findings.findings if f.code == "SIG107"]
+    assert [(f.path.rsplit("/", 1)[-1], f.line) for f in bulk] == [
+        ("services.py", 9),
+        ("services.py", 13),
+    ]
+    for finding in bulk:
+        named = finding.message.split("its receivers ", 1)[1].split(" do not run", 1)[0]
+        assert sorted(re.findall(r"`(\w+)`", named)) == outcome["saved"]
 
 
 # --- fixtures/projects/receivers: argument findings against what Django raises -------------------
