@@ -224,6 +224,7 @@ def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
         function = facts.function(local)
         if function is None:
             continue
+        bound = bound or (source is not facts and function.is_classmethod)  # ``Counter.on_delete``
         if connection.kind != "decorator" and not any(ctx.is_signal(s) for s in connection.signals):
             continue
         use = found.setdefault(local, ReceiverUse(function, [], bound))

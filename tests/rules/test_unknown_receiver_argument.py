@@ -358,6 +358,39 @@ def test_receiver_in_another_module_is_checked_in_project_mode():
     assert found == [("core/handlers.py", 1, 24, "SIG004")]
 
 
+def test_classmethod_of_another_module_connected_through_its_class_skips_cls():
+    # ``pre_delete.connect(Counter.on_delete, sender=Form)`` in signals.py: ``cls`` is bound
+    # to ``Counter``, the signal never passes it; ``wrong`` still is never sent
+    counters = extract_source(
+        b"class Counter:\n"
+        b"    @classmethod\n"
+        b"    def on_delete(cls, sender, instance, **kwargs):\n"
+        b"        pass\n"
+        b"\n"
+        b"    @classmethod\n"
+        b"    def on_save(cls, sender, wrong, **kwargs):\n"
+        b"        pass\n",
+        "logs/counters.py",
+        "logs.counters",
+        detailed=True,
+    )
+    signals = extract_source(
+        b"from django.db.models.signals import post_save, pre_delete\n"
+        b"from logs.counters import Counter\n"
+        b"\n"
+        b"pre_delete.connect(Counter.on_delete, sender='logs.Form')\n"
+        b"post_save.connect(Counter.on_save, sender='logs.Form')\n",
+        "logs/signals.py",
+        "logs.signals",
+    )
+    found = [
+        (f.path, f.line, f.column + 1, f.code)
+        for f in check_facts([signals, counters], load_catalog(), Config())
+        if f.code == "SIG004"
+    ]
+    assert found == [("logs/counters.py", 7, 30, "SIG004")]
+
+
 # --- signals read from installed packages whose send sites expand a dict we cannot follow ----
 
 
