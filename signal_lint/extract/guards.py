@@ -75,7 +75,8 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
     ``("truthy", s)``/``("falsy", s)`` (``None`` is falsy), ``("notnone", s)``,
     ``("eq", s)``/``("ne", s)`` (compared equal / unequal with something),
     ``("in", s, "x")``/``("notin", s, "x")`` (``"x" in s``; a falsy ``s``
-    holds nothing).  ``s`` is a name, a ``kwargs["name"]`` key or ``base.attr``.
+    holds nothing), ``("changed", obj)`` (``obj.f != obj._old_f``: a field differs from the
+    private copy the object keeps of it).  ``s`` is a name, a ``kwargs["name"]`` key or ``base.attr``.
     """
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         return _conditions(test.operand, not positive, var_kw)
@@ -119,8 +120,24 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         if not subject:
             return frozenset()
         equal = isinstance(op, (ast.Eq, ast.Is)) == positive
+        snapshot = _snapshot_of(left, right)
+        if snapshot and not equal:
+            return frozenset({("ne", subject), ("changed", snapshot)})
         return frozenset({("eq" if equal else "ne", subject)})
     return frozenset()
+
+
+def _snapshot_of(left: ast.AST, right: ast.AST) -> str | None:
+    """``obj`` in ``obj.status != obj._old_status``: a field of an object compared with a private
+    attribute of the same object, the copy of it that ``__init__`` or ``post_init`` keeps."""
+    if not (isinstance(left, ast.Attribute) and isinstance(right, ast.Attribute)):
+        return None
+    if not (isinstance(left.value, ast.Name) and isinstance(right.value, ast.Name)):
+        return None
+    if left.value.id != right.value.id:
+        return None
+    private = [attr.startswith("_") for attr in (left.attr, right.attr)]
+    return left.value.id if private.count(True) == 1 else None
 
 
 def _common(parts: list[frozenset[tuple[str, ...]]]) -> frozenset[tuple[str, ...]]:

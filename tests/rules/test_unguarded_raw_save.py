@@ -256,6 +256,22 @@ def test_work_only_when_update_fields_were_given_is_not_flagged():
     )
 
 
+def test_work_only_when_a_field_differs_from_the_instances_private_copy_is_not_flagged():
+    # loaddata builds the instance with Model(**data): the copy __init__/post_init keeps matches
+    changed = "if instance.group_id != instance._initial_group_id:\n    Stats.objects.create()"
+    assert sig013(changed) == []
+    returns = "if instance._old_group == instance.group:\n    return\nStats.objects.create()"
+    assert sig013(returns) == []
+    obj = "obj = kwargs['instance']\nif obj.group_id != obj._group_id:\n    Stats.objects.create()"
+    assert sig013(obj) == []
+    # a public field may differ in the fixture; created or changed still runs on a fresh load
+    assert sig013("if instance.group_id != instance.old_group_id:\n    Stats.objects.create()") == [
+        (6, 1)
+    ]
+    either = "if created or instance.a != instance._a:\n    Stats.objects.create()"
+    assert sig013(either, params="sender, instance, created, **kwargs") == [(6, 1)]
+
+
 def test_reads_and_cache_bumps_are_not_flagged():
     body = (
         "for shop_id in instance.shops.values_list('pk', flat=True):\n"
