@@ -62,7 +62,7 @@ class Sends(WalkState):
     ) -> None:
         """``target.method(...)``; ``in_thread``: the send runs in a worker thread (``sync_to_async``),
         not in the calling function."""
-        signal = self._signal_target(target)
+        signal = self._signal_target(target) or self._signal_slot(target)
         if signal is None:
             return
         keywords = tuple(k.arg for k in node.keywords if k.arg)
@@ -96,6 +96,22 @@ class Sends(WalkState):
         if usage.startswith("assigned:") and func is not None:
             func.dropped_candidates.append((usage.split(":", 1)[1], len(self.sends), send))
         self.sends.append(send)
+
+    def _signal_slot(self, target: ast.expr) -> str | None:
+        """``self.post_signal.send()`` in a method of a class whose subclasses bind
+        ``post_signal = order_moved``: the class attribute (``shop.mixins.MoveMixin.post_signal``),
+        which the project resolves per subclass (SIG105). Only names that say "signal"."""
+        if not (
+            isinstance(target, ast.Attribute)
+            and isinstance(target.value, ast.Name)
+            and target.value.id in ("self", "cls")
+            and "signal" in target.attr.lower()
+            and self.func_stack
+            and self.class_stack
+        ):
+            return None
+        owner = self.func_stack[-1].qualname.rsplit(".", 1)[0]
+        return f"{self.module}.{owner}.{target.attr}" if "." not in owner else None
 
     def _bulk_write(self, node: ast.Call, method: str) -> None:
         """``Order.objects.filter(...).update(...)``: a write that sends no save signals (SIG107)."""

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from signal_lint.findings import INFO, Finding
 from signal_lint.graph import Graph
+from signal_lint.graph.project import Project
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
@@ -19,7 +20,10 @@ class UnusedSignal(Rule):
     Reports, on its `Signal()` definition, a signal the project defines that
     is sent but has no receiver anywhere in the project, has receivers but
     is never sent, or is neither sent nor received. Test modules' sends and
-    receivers count; Django's own signals are never reported. In a tree
+    receivers count, and so does a send through a class attribute
+    (`self.post_signal.send()`), also when a subclass binds the attribute
+    (`post_signal = order_moved`) and a base class sends through it;
+    Django's own signals are never reported. In a tree
     without Django settings of its own (a reusable app or library: its only
     settings are under `tests/`, `examples/`, `sandbox/`, `docs/` or a
     `testproject`-like package), a signal that is sent but not received is
@@ -124,8 +128,98 @@ class UnusedSignal(Rule):
                 "tests/testproject/settings.py": 'INSTALLED_APPS = ["shop"]\n',
             },
         ),
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            status_moved = Signal()  # sent through the attribute the view binds
+            """,
+            files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+                "shop/apps.py": """
+                    from django.apps import AppConfig
+
+                    class ShopConfig(AppConfig):
+                        name = "shop"
+
+                        def ready(self):
+                            from shop import receivers  # noqa: F401
+                    """,
+                "shop/mixins.py": """
+                    class MoveOnDestroyMixin:
+                        post_destroy_signal = None
+
+                        def destroy(self, obj, moved_to):
+                            if self.post_destroy_signal:
+                                self.post_destroy_signal.send(sender=type(obj), moved=moved_to)
+                    """,
+                "shop/views.py": """
+                    from shop.mixins import MoveOnDestroyMixin
+                    from shop.signals import status_moved
+
+                    class StatusViewSet(MoveOnDestroyMixin):
+                        post_destroy_signal = status_moved
+                    """,
+                "shop/receivers.py": """
+                    from django.dispatch import receiver
+
+                    from shop.signals import status_moved
+
+                    @receiver(status_moved)
+                    def on_moved(sender, moved, **kwargs):
+                        pass
+                    """,
+            },
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            status_moved = Signal()
+            """,
+            [(3, 16)],
+            files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+                "shop/apps.py": """
+                    from django.apps import AppConfig
+
+                    class ShopConfig(AppConfig):
+                        name = "shop"
+
+                        def ready(self):
+                            from shop import receivers  # noqa: F401
+                    """,
+                "shop/mixins.py": """
+                    class MoveOnDestroyMixin:
+                        post_destroy_signal = None
+
+                        def destroy(self, obj, moved_to):
+                            if self.post_destroy_signal:
+                                self.post_destroy_signal.send(sender=type(obj), moved=moved_to)
+                    """,
+                "shop/views.py": """
+                    from shop.signals import status_moved
+
+                    class StatusViewSet:  # not the mixin's subclass: nothing sends through it
+                        post_destroy_signal = status_moved
+                    """,
+                "shop/receivers.py": """
+                    from django.dispatch import receiver
+
+                    from shop.signals import status_moved
+
+                    @receiver(status_moved)
+                    def on_moved(sender, moved, **kwargs):
+                        pass
+                    """,
+            },
+        ),
         Invalid(
             """
             from django.dispatch import Signal
@@ -161,7 +255,7 @@ class UnusedSignal(Rule):
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
-        sent: set[str] = {send.signal for send in graph.sends}
+        sent: set[str] = {send.signal for send in graph.sends} | _sent_through_slots(project)
         received: dict[str, list[str]] = {}
         for (
             facts
@@ -204,3 +298,42 @@ class UnusedSignal(Rule):
                     problem=problem,
                     advice=advice,
                 )
+
+
+def _sent_through_slots(project: Project) -> set[str]:
+    """Signals sent through a class attribute a subclass binds: ``self.post_signal.send()`` in a
+    mixin whose ``post_signal = None``, and ``post_signal = order_moved`` in a view deriving from
+    it (the send is recorded as ``<module>.<Mixin>.post_signal``)."""
+    bases: dict[str, tuple[str, ...]] = {}
+    for module, facts in project.modules.items():
+        for class_def in facts.classes:
+            bases[f"{module}.{class_def.qualname}"] = tuple(
+                project.resolve(base) or base for base in class_def.bases if base
+            )
+    slots: dict[str, set[str]] = {}  # attribute -> classes sending through ``self.<attribute>``
+    for facts in project.modules.values():
+        for send in facts.sends:
+            owner, _, attr = (send.signal or "").rpartition(".")
+            if owner in bases:
+                slots.setdefault(attr, set()).add(owner)
+    if not slots:
+        return set()
+
+    def derives(cls: str, owners: set[str]) -> bool:
+        seen, todo = set(), [cls]
+        while todo:
+            current = todo.pop()
+            if current in owners:
+                return True
+            if current not in seen:
+                seen.add(current)
+                todo.extend(bases.get(current, ()))
+        return False
+
+    found: set[str] = set()
+    for module, facts in project.modules.items():
+        for local, target in facts.aliases:
+            cls, _, attr = local.rpartition(".")
+            if cls and attr in slots and derives(f"{module}.{cls}", slots[attr]):
+                found.add(project.resolve(target) or target)
+    return found
