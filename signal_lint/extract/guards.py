@@ -96,7 +96,11 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         and test.func.id in ("isinstance", "hasattr", "callable")
     ):
         subject = _condition_subject(test.args[0], var_kw) if test.args else None
-        return frozenset({("notnone", subject)}) if subject and positive else frozenset()
+        attribute = _named_attribute(test, var_kw)
+        if attribute and not positive:  # ``not hasattr(instance, "_skip")``: unset, as if falsy
+            return frozenset({("falsy", attribute)})
+        found = {("notnone", subject)} if subject and positive else set()
+        return frozenset(found | ({("notnone", attribute)} if attribute else set()))
     if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return frozenset()
     op, left, right = test.ops[0], test.left, test.comparators[0]
@@ -152,9 +156,25 @@ def _common(parts: list[frozenset[tuple[str, ...]]]) -> frozenset[tuple[str, ...
     return frozenset(c for c in candidates if all(implies(part, c) for part in parts))
 
 
+def _named_attribute(call: ast.Call, var_kw: str | None) -> str | None:
+    """``instance._skip`` for ``hasattr(instance, "_skip")``/``getattr(instance, "_skip", None)``."""
+    if not (
+        isinstance(call.func, ast.Name)
+        and call.func.id in ("hasattr", "getattr")
+        and len(call.args) in (2, 3)
+        and isinstance(call.args[1], ast.Constant)
+        and isinstance(call.args[1].value, str)
+    ):
+        return None
+    base = _condition_subject(call.args[0], var_kw)
+    return f"{base}.{call.args[1].value}" if base else None
+
+
 def _condition_subject(node: ast.AST, var_kw: str | None) -> str | None:
     if isinstance(node, ast.Name):
         return node.id
+    if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "getattr":
+        return _named_attribute(node, var_kw)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
         return f"{node.value.id}.{node.attr}"
     if isinstance(node, ast.Attribute):

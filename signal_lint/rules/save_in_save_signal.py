@@ -26,7 +26,9 @@ class SaveInSaveSignal(Rule):
     Guards that count: the save runs only when `created` is true (the re-save
     sends `created=False`); only when `update_fields` lacks a field while the
     save itself passes `update_fields=` with that field; only when an
-    attribute the receiver sets before saving had another value; or the
+    attribute the receiver sets before saving had another value (or was
+    unset: `hasattr`/`getattr`), in the receiver or in a decorator of the
+    project below `@receiver` whose wrapper calls it only then; or the
     receiver disconnects itself around the save. `if raw: return` alone is no
     such guard, nor is `update_fields=` alone.
 
@@ -116,8 +118,59 @@ class SaveInSaveSignal(Rule):
             post_save.connect(touch)
             """
         ),
+        Valid(
+            """
+            from functools import wraps
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def skip_signal(func):
+                @wraps(func)
+                def wrapper(sender, instance, **kwargs):
+                    if hasattr(instance, "skip_signal"):
+                        return None  # the receiver's own re-save stops here
+                    return func(sender, instance, **kwargs)
+
+                return wrapper
+
+            @receiver(post_save)
+            @skip_signal
+            def update_search_vector(sender, instance, **kwargs):
+                instance.search_vector = instance.name.lower()
+                try:
+                    instance.skip_signal = True
+                    instance.save()
+                finally:
+                    del instance.skip_signal
+            """
+        ),
     )
     INVALID = (
+        Invalid(
+            """
+            from functools import wraps
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def skip_signal(func):
+                @wraps(func)
+                def wrapper(sender, instance, **kwargs):
+                    if hasattr(instance, "skip_signal"):
+                        return None
+                    return func(sender, instance, **kwargs)
+
+                return wrapper
+
+            @receiver(post_save)
+            @skip_signal
+            def update_search_vector(sender, instance, **kwargs):
+                instance.search_vector = instance.name.lower()
+                instance.save()  # never sets skip_signal: the re-save runs it again
+            """,
+            [(19, 5)],
+        ),
         Invalid(
             """
             from django.db.models.signals import post_save
@@ -155,14 +208,16 @@ class SaveInSaveSignal(Rule):
                 continue
             function = use.function
             for call in function.calls:
-                if call.chain == ("instance", "save") and not _guarded(call, function, facts):
+                if call.chain == ("instance", "save") and not _guarded(call, function, facts, ctx):
                     yield self.finding(
                         facts, call.line, call.column, receiver=function.name, signal=names[0]
                     )
 
 
-def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
-    """A condition visible at the save that the re-save cannot meet, or a disconnect of itself."""
+def _guarded(call: CallUse, function: Function, facts: FileFacts, ctx: RuleContext) -> bool:
+    """A condition visible at the save that the re-save cannot meet (in the receiver, or in a
+    decorator of it that calls it only while an attribute the receiver sets is unset), or a
+    disconnect of itself."""
     known = call.known
     if ("truthy", "created") in known:
         return True  # the re-save sends created=False
@@ -178,6 +233,9 @@ def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
     }
     if any(condition[0] in ("ne", "falsy") and condition[1] in assigned for condition in known):
         return True  # saves only when the attribute it sets had another value
+    attrs = {name.split(".", 1)[1] for name in assigned}
+    if attrs and any(_wrapper_skips(facts, ctx, name, attrs) for name in function.decorators):
+        return True  # ``@skip_signal``: its wrapper returns while ``instance.skip_signal`` is set
     return any(
         connection.kind == "disconnect"
         and connection.function == function.qualname
@@ -185,3 +243,36 @@ def _guarded(call: CallUse, function: Function, facts: FileFacts) -> bool:
         and connection.line < call.line
         for connection in facts.connections
     )  # disconnects itself before saving
+
+
+def _wrapper_skips(
+    facts: FileFacts, ctx: RuleContext, decorator: str | None, attrs: set[str]
+) -> bool:
+    """``decorator`` (a function of the project) returns a wrapper that calls the function it
+    wraps only while one of ``attrs`` is unset or falsy on an argument (``if hasattr(instance,
+    "skip_signal"): return``)."""
+    if not decorator:
+        return False
+    found = ctx.function(decorator)
+    if found is None and decorator.startswith(facts.module + "."):
+        local = facts.function(decorator[len(facts.module) + 1 :])
+        found = (facts, local) if local is not None else None
+    if found is None or not found[1].params:
+        return False
+    home, outer = found
+    wrapped = outer.params[0].name
+    for inner in home.functions:
+        if inner.parent != outer.qualname:
+            continue
+        names = {param.name for param in inner.params}
+        calls = [c for c in inner.calls if c.chain == (wrapped,)]
+        if calls and all(
+            any(
+                kind == "falsy" and base in names and attr in attrs
+                for kind, subject, *_ in c.known
+                for base, _, attr in [subject.partition(".")]
+            )
+            for c in calls
+        ):
+            return True
+    return False
