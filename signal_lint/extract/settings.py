@@ -6,7 +6,7 @@ import ast
 
 from signal_lint.extract.syntax import scope_statements
 
-GRAPH_SETTINGS = ("INSTALLED_APPS", "ROOT_URLCONF")
+GRAPH_SETTINGS = ("INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE")
 # Also read: swappable model settings (``AUTH_USER_MODEL = "accounts.User"``, any ``*_MODEL`` naming
 # one model), and an app package's ``default_app_config`` (which Django ignores since 4.1).
 MODEL_SETTING_SUFFIX = "_MODEL"

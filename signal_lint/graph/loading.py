@@ -3,8 +3,8 @@
 Django imports, for every installed app: the app package, its ``apps.py``,
 its ``models`` module (``apps.populate()``), and then runs ``ready()``; the
 admin autodiscovers ``admin.py``; the template engine imports every
-``templatetags`` module; the first request imports ``ROOT_URLCONF``;
-``manage.py`` imports management commands, ``migrate`` the migrations; the
+``templatetags`` module; the first request imports ``ROOT_URLCONF``, and the
+handler the modules of ``MIDDLEWARE``; ``manage.py`` imports management commands, ``migrate`` the migrations; the
 WSGI/ASGI entry points and settings are imported first of all.  Everything
 those import (at module level, in ``ready()``, or in any function of theirs)
 is loaded too.  Imports made only by test modules do not count: a receivers
@@ -116,6 +116,7 @@ def compute_loading(project: Project, reached: dict[str, int] | None = None) -> 
     settings_modules = _settings_modules(project)
     installed: list[str] = []
     urlconfs: list[str] = []
+    middleware: list[str] = []  # the handler imports each entry's module (load_middleware())
     for module in settings_modules:
         values = dict(project.modules[module].settings)
         for name, strings in project.modules[module].settings:
@@ -123,6 +124,8 @@ def compute_loading(project: Project, reached: dict[str, int] | None = None) -> 
                 loading.settings[name] = strings
             if name == "INSTALLED_APPS":
                 installed.extend(s for s in strings if s not in installed)
+            if name == "MIDDLEWARE":
+                middleware.extend(entry.rpartition(".")[0] for entry in strings)
         urlconfs.extend(values.get("ROOT_URLCONF", ()))
     loading.installed = tuple(installed)
     loading.from_settings = bool(installed)
@@ -158,6 +161,9 @@ def compute_loading(project: Project, reached: dict[str, int] | None = None) -> 
             root(module, "entry point", POPULATE)
     for urlconf in urlconfs:
         root(urlconf, "ROOT_URLCONF", LATER)
+    for module in middleware:
+        if module:
+            root(module, "MIDDLEWARE", LATER)
     admin_installed = not loading.from_settings or any(
         a.startswith("django.contrib.admin") for a in installed
     )

@@ -140,6 +140,25 @@ def test_imports_inside_functions_of_loaded_modules_load_later():
     assert graph_of(files).loading.phase["shop.lazy"] == LATER
 
 
+def test_middleware_modules_load_with_the_handler():
+    # django.core.handlers.base.BaseHandler.load_middleware() imports each MIDDLEWARE entry
+    files = {
+        **SETTINGS,
+        "config/settings.py": (
+            'INSTALLED_APPS = ["shop"]\n'
+            'MIDDLEWARE = ["django.middleware.common.CommonMiddleware"]\n'
+            'MIDDLEWARE += ["shop.middleware.CartMiddleware"]\n'
+        ),
+        "shop/models.py": "",
+        "shop/middleware.py": "",
+        "shop/unused.py": "",
+    }
+    graph = graph_of(files)
+    assert graph.loading.phase["shop.middleware"] == LATER
+    assert graph.loading.why["shop.middleware"] == "MIDDLEWARE"
+    assert "shop.unused" not in graph.loading.loaded
+
+
 def test_admin_modules_are_not_autodiscovered_when_the_admin_is_not_installed():
     files = {**SETTINGS, "shop/models.py": "", "shop/admin.py": ""}
     assert "shop.admin" not in graph_of(files).loading.loaded
