@@ -24,9 +24,9 @@ class ReceiversNeverImported(Rule):
     Flags a module that connects receivers when it is imported (module-level
     `@receiver` or `.connect()`) but that nothing Django loads ever imports:
     not the app's `apps.py`/`AppConfig.ready()`, its `models` module,
-    `admin.py`, URLconfs, `MIDDLEWARE` classes, settings, management commands,
-    migrations,
-    template tags, WSGI/ASGI entry points — nor anything they import in turn.
+    `admin.py`, URLconfs, `MIDDLEWARE` classes, settings, management
+    commands, migrations, template tags, WSGI/ASGI entry points — nor
+    anything they import in turn.
     Imports from tests do not count: a receivers module only the test suite
     imports works in tests and is dead in production. Test modules' own
     receivers are not flagged.
