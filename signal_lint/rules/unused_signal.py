@@ -27,7 +27,8 @@ class UnusedSignal(Rule):
     without Django settings of its own (a reusable app or library: its only
     settings are under `tests/`, `examples/`, `sandbox/`, `docs/` or a
     `testproject`-like package), a signal that is sent but not received is
-    its public hook for the projects that install it, and is not reported.
+    its public hook for the projects that install it, and is not reported;
+    so is one its module lists in `__all__` (a hook for plugins).
 
     ## Why is this bad?
     A signal with receivers that nothing sends is dead code that looks
@@ -126,6 +127,26 @@ class UnusedSignal(Rule):
                 "tests/__init__.py": "",
                 "tests/testproject/__init__.py": "",
                 "tests/testproject/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+            },
+        ),
+        Valid(
+            """
+            from django.dispatch import Signal
+
+            __all__ = ["pre_sync"]
+
+            pre_sync = Signal()  # public: a hook for the project's plugins
+            """,
+            files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+                "shop/models.py": """
+                    from shop.signals import pre_sync
+
+                    def sync(source):
+                        pre_sync.send(sender=None, source=source)
+                    """,
             },
         ),
         Valid(
@@ -279,6 +300,8 @@ class UnusedSignal(Rule):
                     continue
                 if qualname in sent and not graph.loading.from_settings:
                     continue  # no project settings: a reusable app, sending its signal for the projects that install it
+                if qualname in sent and definition.qualname in (facts.exports or ()):
+                    continue  # in its module's ``__all__``: public, a hook for plugins to receive
                 if qualname in sent:
                     problem, advice = (
                         "is sent, but no receiver is connected to it anywhere",
