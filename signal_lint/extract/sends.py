@@ -121,6 +121,8 @@ class Sends(WalkState):
         model = self.names.qualname(ast.Name(id=parts[0]))
         if parts[1] == "()" and model in USER_MODEL_GETTERS:
             model = "@AUTH_USER_MODEL"  # ``get_user_model().objects.update(...)``
+        elif model and len(parts) > 3 and parts[2] == "through":
+            model = f"{model}.{parts[1]}.through"  # ``Step.tags.through``: the m2m table's rows
         self.bulk_writes.append((model, method, node.lineno, self._col(node)))
 
     def _cheap_bulk_writes(self) -> None:

@@ -110,9 +110,10 @@ class BulkWriteSkipsReceivers(Rule):
             """
             from shop.models import Order, Tag
 
-            def ship(ids):
+            def ship(ids, rows):
                 Tag.objects.filter(pk__in=ids).update(name="shipped")  # no save receivers
                 Order.objects.filter(pk__in=ids).delete()  # sends pre_delete/post_delete
+                Order.tags.through.objects.bulk_create(rows)  # the m2m table's rows, not orders
                 for order in Order.objects.filter(pk__in=ids):
                     order.status = "shipped"
                     order.save(update_fields=["status"])
@@ -192,7 +193,11 @@ class BulkWriteSkipsReceivers(Rule):
                     if method == "bulk_create" or name not in created_only
                 ]  # update()/bulk_update() never create: a created-only receiver would do nothing
                 if skipped:
-                    listed = ", ".join(f"`{name.rsplit('.', 1)[-1]}`" for name in skipped)
+                    short = [name.rsplit(".", 1)[-1] for name in skipped]
+                    listed = ", ".join(
+                        f"`{name if short.count(name.rsplit('.', 1)[-1]) > 1 else name.rsplit('.', 1)[-1]}`"
+                        for name in skipped
+                    )  # two receivers of one name (in two modules) are named in full
                     yield self.finding(
                         facts,
                         line,

@@ -69,6 +69,12 @@ def test_a_model_without_save_receivers_is_not_flagged():
     )
 
 
+def test_a_write_of_a_many_to_many_table_is_not_a_write_of_its_model():
+    # ``Order.tags.through`` rows are the m2m table's, not orders: Order's receivers are not skipped
+    assert sig107("Order.tags.through.objects.bulk_create(rows)") == []
+    assert sig107("Order.objects.bulk_create(rows)") == [(5, 5)]
+
+
 def test_receivers_for_any_sender_do_not_make_every_bulk_write_a_finding():
     assert sig107("Order.objects.update(status='x')", decorators="@receiver(post_save)") == []
 
@@ -106,6 +112,18 @@ def test_message_names_the_method_model_and_receivers_and_is_info():
         and "`handler`" in finding.message
     )
     assert finding.severity == "info"
+
+
+def test_two_receivers_of_one_name_are_named_in_full():
+    files = {
+        **APP,
+        "shop/receivers.py": RECEIVERS.format(decorators="@receiver(post_save, sender=Order)")
+        + "\nfrom shop import more_receivers  # noqa: F401\n",
+        "shop/more_receivers.py": RECEIVERS.format(decorators="@receiver(pre_save, sender=Order)"),
+        "shop/views.py": "from shop.models import Order\n\n\ndef write(rows):\n    Order.objects.bulk_create(rows)\n",
+    }
+    (finding,) = project_findings(files, "SIG107")
+    assert "`shop.more_receivers.handler`, `shop.receivers.handler`" in finding.message
 
 
 def test_a_write_in_a_match_case_of_a_file_without_signal_code_is_flagged():
