@@ -15,6 +15,7 @@ given)::
 
     python benchmarks/sender_names.py PROJECT_DIR [PROJECT_DIR ...]
     python benchmarks/sender_names.py PROJECT_DIR --graph FILE.json --paths-from DIR
+    python benchmarks/sender_names.py CORPUS/* --graph-dir GRAPHS   # graph JSONs made already
     python benchmarks/sender_names.py /work/scratch/corpus/*      # one line per project + total
 
 Exit status: 0 when every in-repo sender names a defining module, 1 otherwise.
@@ -121,7 +122,7 @@ def _class_names(body: list[ast.stmt], prefix: str) -> Iterator[str]:
 
 def graph_of(project: str) -> dict:
     """The graph JSON of ``project``, made from inside it (its paths are then relative to it)."""
-    command = [sys.executable, "-m", "signal_lint", "graph", ".", "--format", "json"]
+    command = [sys.executable, "-m", "signal_lint", "graph", ".", "--format", "json", "--no-cache"]
     environment = {**os.environ, "PYTHONPATH": REPO + os.pathsep + os.environ.get("PYTHONPATH", "")}
     result = subprocess.run(
         command, capture_output=True, text=True, cwd=project, env=environment, check=False
@@ -177,6 +178,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("projects", nargs="+", help="project directories")
     parser.add_argument("--graph", help="a graph JSON of the (single) project, instead of running")
     parser.add_argument(
+        "--graph-dir",
+        help="a directory of graph JSONs named <project>.graph.json, one per project, instead of running",
+    )
+    parser.add_argument(
         "--paths-from", default=".", help="where --graph was made (its paths are relative to it)"
     )
     parser.add_argument("--show", type=int, default=20, help="wrong names listed per project")
@@ -187,15 +192,16 @@ def main(argv: list[str] | None = None) -> int:
     print("| project | in-repo senders | defined there | other packages | unresolved | any |")
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for project in args.projects:
-        if args.graph:
-            with open(args.graph, encoding="utf-8") as handle:
+        name = os.path.basename(os.path.normpath(project))
+        if args.graph or args.graph_dir:
+            path = args.graph or os.path.join(args.graph_dir, f"{name}.graph.json")
+            with open(path, encoding="utf-8") as handle:
                 graph = json.load(handle)
-            base = args.paths_from
+            base = args.paths_from if args.graph else project  # graph paths: from its root
         else:
             graph, base = graph_of(project), project
         counts = tally(project, graph, base)
         total.add(counts)
-        name = os.path.basename(os.path.normpath(project))
         print(
             f"| {name} | {counts.in_repo} | {counts.defined} | {counts.external} "
             f"| {counts.unresolved} | {counts.any_sender} |"
