@@ -60,8 +60,10 @@ class BulkWriteSkipsReceivers(Rule):
     ## What it does
     Reports a `QuerySet.update()`, `bulk_create()` or `bulk_update()` of a
     model that has live `pre_save`/`post_save` receivers connected for it at
-    start-up (with that model, or its lazy `"app_label.ModelName"`, as
-    sender). Test modules are not reported. `update()` and `bulk_update()`
+    start-up (with that model as sender, however it is spelled: the class,
+    its lazy `"app_label.ModelName"`, `settings.AUTH_USER_MODEL`,
+    `get_user_model()`; written through `get_user_model().objects` or the
+    class alike). Test modules are not reported. `update()` and `bulk_update()`
     never create rows, so a `post_save` receiver that does nothing unless
     `created` is true (`if not created: return`) does not count for them.
 

@@ -29,7 +29,10 @@ class DispatchUidCollision(Rule):
     migration graph runs them in order); across other modules, where the
     load order is not known statically, every colliding connection is,
     naming the others. Connections made by code that runs later (a view, a
-    `RunPython` migration) count too.
+    `RunPython` migration) count too. A model sender is the same sender
+    however it is spelled (the class, its lazy `"app_label.ModelName"` in
+    any case, `settings.AUTH_USER_MODEL`, `get_user_model()`,
+    `apps.get_model()`), since Django's lookup key holds the resolved model.
 
     ## Why is this bad?
     Django identifies a receiver by its `dispatch_uid` when one is given, so

@@ -59,6 +59,12 @@ def test_a_swappable_setting_names_the_model_its_settings_name():
     assert senders(receivers) == ["django.contrib.auth.models.User"]  # Django's default
 
 
+def test_a_projects_own_swappable_setting_names_its_model_too():
+    settings = SETTINGS["config/settings.py"] + 'SHOP_ORDER_MODEL = "shop.order"\n'
+    receivers = "from django.conf import settings\n\npost_save.connect(h, sender=settings.SHOP_ORDER_MODEL)\n"
+    assert senders(receivers, **{"config/settings.py": settings}) == ["shop.models.Order"]
+
+
 def test_without_settings_the_user_model_is_unknown():
     files = {**SETTINGS, "config/settings.py": "DEBUG = True\n"}
     receivers = "from django.conf import settings\n\npost_save.connect(h, sender=settings.AUTH_USER_MODEL)\n"
