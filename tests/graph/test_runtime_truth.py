@@ -4,9 +4,10 @@
 subprocess by ``fixtures/example_project/dump_receivers.py`` and the receivers
 of every signal read off the live ``Signal`` objects; the graph's live edges
 that are not conditional must name exactly those receivers, signal by signal.
-Django's own contrib apps: ``signal-lint graph`` over the installed Django
-source plus a small settings module listing the apps, against the receivers
-connected after ``django.setup()`` with those apps installed.  Some receivers
+Django's own contrib apps: ``signal-lint graph`` over Django's source plus a
+small settings module listing the apps, against the receivers connected after
+``django.setup()`` with those apps installed (and after ``import django.test``),
+for the installed Django and for 4.2 LTS run from its sdist's source.  Some receivers
 are connected by code the graph cannot follow statically (a method run while
 each model class is built, ``Trans.__getattr__`` on first use of
 translations), so that comparison reports recall and asserts a floor.
@@ -18,6 +19,7 @@ The fixture projects of ``fixtures/projects/`` run too: their start-up edges
 from __future__ import annotations
 
 import json
+import os
 import sys
 import textwrap
 from collections import defaultdict
@@ -287,7 +289,7 @@ RUNTIME_SCRIPT = textwrap.dedent(
 
     setup = connected()
     import django.test  # what a test run imports: the test client, test cases, test signals
-    print(json.dumps({"setup": setup, "tests": connected()}))
+    print(json.dumps({"version": django.get_version(), "setup": setup, "tests": connected()}))
     """
 )
 
@@ -305,21 +307,32 @@ def contrib_settings(tmp_path_factory) -> Path:
     return directory
 
 
+@pytest.fixture(scope="module", params=["installed", "4.2"])
+def contrib_django(request) -> Path:
+    """The ``django`` package the contrib comparison runs and reads: the installed one, and the
+    4.2 LTS from its sdist (run from its source; 6.x needs a newer Python than the suite's)."""
+    if request.param == "installed":
+        return DJANGO_SOURCE
+    from django_sources import django_package
+
+    return django_package((4, 2))
+
+
 @pytest.fixture(scope="module")
-def contrib_runtime(contrib_settings) -> dict[str, list[dict]]:
+def contrib_runtime(contrib_settings, contrib_django) -> dict:
     proc = run(
         [sys.executable, "-c", RUNTIME_SCRIPT, str(EXAMPLE)],
         contrib_settings,
         DJANGO_SETTINGS_MODULE="contrib_settings",
-        PYTHONPATH=str(contrib_settings),
+        PYTHONPATH=f"{contrib_settings}{os.pathsep}{contrib_django.parent}",
     )
     return json.loads(proc.stdout)
 
 
 @pytest.fixture(scope="module")
-def contrib_static(contrib_settings) -> dict:
+def contrib_static(contrib_settings, contrib_django) -> dict:
     return static_graph(
-        [str(DJANGO_SOURCE), str(contrib_settings / "contrib_settings.py")], contrib_settings
+        [str(contrib_django), str(contrib_settings / "contrib_settings.py")], contrib_settings
     )
 
 
@@ -360,7 +373,7 @@ def test_django_contrib_recall(contrib_runtime, contrib_static):
     recall = len(found) / len(runtime)
     precision = len(found) / len(static) if static else 0.0
     print(
-        f"\nDjango {django.get_version()} contrib apps: {len(runtime)} receivers connected after django.setup(), "
+        f"\nDjango {contrib_runtime['version']} contrib apps: {len(runtime)} receivers connected after django.setup(), "
         f"{len(static)} live in the static graph, {len(found)} in both: recall {recall:.1%}, precision {precision:.1%}"
     )
     print("missed:", *sorted(runtime - static), sep="\n  ")
@@ -397,7 +410,7 @@ def test_every_receiver_a_running_django_connects_is_in_the_graph_with_its_statu
     at_start_up = {pair for pair in live if ("live", False) in statuses[pair]}
     test_only = {pair for pair in tests if any(s == "test-only" for s, _ in statuses.get(pair, ()))}
     print(
-        f"\nDjango {django.get_version()}: {len(setup)} receivers after django.setup(), "
+        f"\nDjango {contrib_runtime['version']}: {len(setup)} receivers after django.setup(), "
         f"{len(live)} live in the graph ({len(at_start_up)} connected at start-up, "
         f"{len(live) - len(at_start_up)} marked as connected later); "
         f"{len(tests)} more after `import django.test`, {len(test_only)} of them test-only "
