@@ -143,6 +143,7 @@ class Definitions(Bindings, Connections):
                 names,
                 caching,
                 positional,
+                None if djangos else callee,
             )
         )
         for arg in value.args:

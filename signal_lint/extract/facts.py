@@ -262,6 +262,8 @@ class SignalDef:
     providing_args_positional: bool = (
         False  # ``Signal(["a", "b"])``: Django 4.0+ takes the list for use_caching
     )
+    # the project's own subclass it is an instance of (``DeprecatedSignal()``), qualified; None: Django's
+    cls: str | None = None
 
 
 @dataclass(frozen=True, **SLOTS)

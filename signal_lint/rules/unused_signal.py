@@ -28,7 +28,9 @@ class UnusedSignal(Rule):
     settings are under `tests/`, `examples/`, `sandbox/`, `docs/` or a
     `testproject`-like package), a signal that is sent but not received is
     its public hook for the projects that install it, and is not reported;
-    so is one its module lists in `__all__` (a hook for plugins).
+    so is one its module lists in `__all__` (a hook for plugins). A
+    deprecation shim (an instance of a `Signal` subclass whose `connect()`
+    warns) is never reported: it exists to tell old receivers to move.
 
     ## Why is this bad?
     A signal with receivers that nothing sends is dead code that looks
@@ -131,6 +133,25 @@ class UnusedSignal(Rule):
         ),
         Valid(
             """
+            import warnings
+
+            from django.dispatch import Signal
+
+            class DeprecatedSignal(Signal):
+                def connect(self, *args, **kwargs):
+                    warnings.warn("order_paid is deprecated: use payment_received", DeprecationWarning)
+                    return super().connect(*args, **kwargs)
+
+            order_paid = DeprecatedSignal()  # a shim for old receivers: nothing sends it on purpose
+            """,
+            files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+            },
+        ),
+        Valid(
+            """
             from django.dispatch import Signal
 
             __all__ = ["pre_sync"]
@@ -196,6 +217,24 @@ class UnusedSignal(Rule):
         ),
     )
     INVALID = (
+        Invalid(
+            """
+            from django.dispatch import Signal
+
+            class AuditedSignal(Signal):
+                def connect(self, *args, **kwargs):
+                    print("connecting", args)  # no deprecation warning: not a shim
+                    return super().connect(*args, **kwargs)
+
+            order_paid = AuditedSignal()
+            """,
+            [(8, 14)],
+            files={
+                "config/__init__.py": "",
+                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+                "shop/__init__.py": "",
+            },
+        ),
         Invalid(
             """
             from django.dispatch import Signal
@@ -295,6 +334,8 @@ class UnusedSignal(Rule):
                 qualname = f"{module}.{definition.qualname}"
                 if ctx.builtin(qualname) is not None:
                     continue  # Django's own signal, analysed in Django's source: for its users to use
+                if _deprecation_shim(project, definition.cls):
+                    continue  # kept so that old receivers hear they must move: used by design
                 names = sorted(set(received.get(qualname, ())))
                 if qualname in sent and names:
                     continue
@@ -360,3 +401,12 @@ def _sent_through_slots(project: Project) -> set[str]:
             if cls and attr in slots and derives(f"{module}.{cls}", slots[attr]):
                 found.add(project.resolve(target) or target)
     return found
+
+
+def _deprecation_shim(project: Project, cls: str | None) -> bool:
+    """An instance of a project ``Signal`` subclass whose ``connect()`` warns (``warnings.warn``):
+    a shim kept for old receivers, which tells them to move to its replacement."""
+    found = project.functions.get(f"{project.resolve(cls) or cls}.connect") if cls else None
+    return found is not None and any(
+        call.qualname == "warnings.warn" or call.chain[-1:] == ("warn",) for call in found[1].calls
+    )
