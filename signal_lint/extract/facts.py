@@ -322,6 +322,9 @@ class FileFacts:
     model_refs: tuple[tuple[str, str], ...] = ()
     # (model qualified name or None, method, line, column): QuerySet.update()/bulk_create()/bulk_update()
     bulk_writes: tuple[tuple[str | None, str, int, int], ...] = ()
+    # (line, column) of the bulk writes that are an ``update()`` of one row chosen by primary key
+    # (``Order.objects.filter(pk=order.pk).update(...)``): the idiom for a write without signals
+    row_updates: tuple[tuple[int, int], ...] = ()
     # (model name as resolved, method, line, column): saves, creates, deletes and admin registrations
     # ("admin") of a named class (extract/writes.py; SIG108)
     model_writes: tuple[tuple[str, str, int, int], ...] = ()

@@ -124,6 +124,8 @@ class Sends(WalkState):
         elif model and len(parts) > 3 and parts[2] == "through":
             model = f"{model}.{parts[1]}.through"  # ``Step.tags.through``: the m2m table's rows
         self.bulk_writes.append((model, method, node.lineno, self._col(node)))
+        if method == "update" and _one_row(node):
+            self.row_updates.append((node.lineno, self._col(node)))
 
     def _cheap_bulk_writes(self) -> None:
         """Bulk writes in a file the prefilter passed over: walk only the statements on their lines."""
@@ -150,3 +152,19 @@ class Sends(WalkState):
                 ):
                     self._bulk_write(node, node.func.attr)
             stack.extend(children)
+
+
+_ROW_KEYS = frozenset({"pk", "id", "pk__exact", "id__exact"})
+
+
+def _one_row(node: ast.Call) -> bool:
+    """``X.objects.filter(pk=...).update(...)``: one row, chosen by its primary key."""
+    queryset = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return (
+        isinstance(queryset, ast.Call)
+        and isinstance(queryset.func, ast.Attribute)
+        and queryset.func.attr == "filter"
+        and not queryset.args
+        and len(queryset.keywords) == 1
+        and queryset.keywords[0].arg in _ROW_KEYS
+    )

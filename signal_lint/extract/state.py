@@ -109,6 +109,7 @@ class WalkState:
         self.connections: list[F.Connection] = []
         self.sends: list[F.Send] = []
         self.bulk_writes: list[tuple[str | None, str, int, int]] = []
+        self.row_updates: list[tuple[int, int]] = []  # FileFacts.row_updates
         # module- or class-level name -> the model a call bound it to (``FileFacts.model_refs``)
         self.model_refs: dict[str, str] = {}
         self.instances: dict[str, str] = {}  # FileFacts.instances

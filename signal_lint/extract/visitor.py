@@ -83,6 +83,7 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             instances=tuple(sorted(self.instances.items())),
             factory_calls=tuple(self.factory_calls),
             bulk_writes=tuple(sorted(self.bulk_writes, key=lambda write: (write[2], write[3]))),
+            row_updates=tuple(sorted(self.row_updates)),
             model_writes=self._model_writes(),
             settings=module_settings(self.tree, self.source),
             call_arguments=tuple(

@@ -75,6 +75,13 @@ def test_a_write_of_a_many_to_many_table_is_not_a_write_of_its_model():
     assert sig107("Order.objects.bulk_create(rows)") == [(5, 5)]
 
 
+def test_an_update_of_one_row_by_primary_key_is_a_deliberate_write_without_signals():
+    assert sig107("Order.objects.filter(pk=ids[0]).update(status='x')") == []
+    assert sig107("Order.objects.filter(id=rows.id).update(status='x')") == []
+    assert sig107("Order.objects.filter(pk__in=ids).update(status='x')") == [(5, 5)]
+    assert sig107("Order.objects.filter(pk=ids[0], shop=rows).update(status='x')") == [(5, 5)]
+
+
 def test_receivers_for_any_sender_do_not_make_every_bulk_write_a_finding():
     assert sig107("Order.objects.update(status='x')", decorators="@receiver(post_save)") == []
 
