@@ -17,6 +17,24 @@ SAVE_SIGNALS = frozenset(
 )
 
 
+# a decorator of the project that calls the receiver only while ``instance.skip_signal`` is unset
+SKIP_SIGNAL = """
+            from functools import wraps
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            def skip_signal(func):
+                @wraps(func)
+                def wrapper(sender, instance, **kwargs):
+                    if hasattr(instance, "skip_signal"):
+                        return None  # the receiver's own re-save stops here
+                    return func(sender, instance, **kwargs)
+
+                return wrapper
+"""
+
+
 class SaveInSaveSignal(Rule):
     """
     ## What it does
@@ -119,21 +137,8 @@ class SaveInSaveSignal(Rule):
             """
         ),
         Valid(
-            """
-            from functools import wraps
-
-            from django.db.models.signals import post_save
-            from django.dispatch import receiver
-
-            def skip_signal(func):
-                @wraps(func)
-                def wrapper(sender, instance, **kwargs):
-                    if hasattr(instance, "skip_signal"):
-                        return None  # the receiver's own re-save stops here
-                    return func(sender, instance, **kwargs)
-
-                return wrapper
-
+            SKIP_SIGNAL
+            + """
             @receiver(post_save)
             @skip_signal
             def update_search_vector(sender, instance, **kwargs):
@@ -148,21 +153,8 @@ class SaveInSaveSignal(Rule):
     )
     INVALID = (
         Invalid(
-            """
-            from functools import wraps
-
-            from django.db.models.signals import post_save
-            from django.dispatch import receiver
-
-            def skip_signal(func):
-                @wraps(func)
-                def wrapper(sender, instance, **kwargs):
-                    if hasattr(instance, "skip_signal"):
-                        return None
-                    return func(sender, instance, **kwargs)
-
-                return wrapper
-
+            SKIP_SIGNAL
+            + """
             @receiver(post_save)
             @skip_signal
             def update_search_vector(sender, instance, **kwargs):

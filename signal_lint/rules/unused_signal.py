@@ -13,6 +13,42 @@ from signal_lint.graph.project import Project
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext
 
+PROJECT = {  # a project: it has settings of its own
+    "config/__init__.py": "",
+    "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
+    "shop/__init__.py": "",
+}
+# a mixin sending through ``self.post_destroy_signal``, and a receiver of ``status_moved``
+SLOT_PROJECT = {
+    **PROJECT,
+    "shop/apps.py": """
+        from django.apps import AppConfig
+
+        class ShopConfig(AppConfig):
+            name = "shop"
+
+            def ready(self):
+                from shop import receivers  # noqa: F401
+        """,
+    "shop/mixins.py": """
+        class MoveOnDestroyMixin:
+            post_destroy_signal = None
+
+            def destroy(self, obj, moved_to):
+                if self.post_destroy_signal:
+                    self.post_destroy_signal.send(sender=type(obj), moved=moved_to)
+        """,
+    "shop/receivers.py": """
+        from django.dispatch import receiver
+
+        from shop.signals import status_moved
+
+        @receiver(status_moved)
+        def on_moved(sender, moved, **kwargs):
+            pass
+        """,
+}
+
 
 class UnusedSignal(Rule):
     """
@@ -144,11 +180,7 @@ class UnusedSignal(Rule):
 
             order_paid = DeprecatedSignal()  # a shim for old receivers: nothing sends it on purpose
             """,
-            files={
-                "config/__init__.py": "",
-                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
-                "shop/__init__.py": "",
-            },
+            files=PROJECT,
         ),
         Valid(
             """
@@ -177,41 +209,13 @@ class UnusedSignal(Rule):
             status_moved = Signal()  # sent through the attribute the view binds
             """,
             files={
-                "config/__init__.py": "",
-                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
-                "shop/__init__.py": "",
-                "shop/apps.py": """
-                    from django.apps import AppConfig
-
-                    class ShopConfig(AppConfig):
-                        name = "shop"
-
-                        def ready(self):
-                            from shop import receivers  # noqa: F401
-                    """,
-                "shop/mixins.py": """
-                    class MoveOnDestroyMixin:
-                        post_destroy_signal = None
-
-                        def destroy(self, obj, moved_to):
-                            if self.post_destroy_signal:
-                                self.post_destroy_signal.send(sender=type(obj), moved=moved_to)
-                    """,
+                **SLOT_PROJECT,
                 "shop/views.py": """
                     from shop.mixins import MoveOnDestroyMixin
                     from shop.signals import status_moved
 
                     class StatusViewSet(MoveOnDestroyMixin):
                         post_destroy_signal = status_moved
-                    """,
-                "shop/receivers.py": """
-                    from django.dispatch import receiver
-
-                    from shop.signals import status_moved
-
-                    @receiver(status_moved)
-                    def on_moved(sender, moved, **kwargs):
-                        pass
                     """,
             },
         ),
@@ -229,11 +233,7 @@ class UnusedSignal(Rule):
             order_paid = AuditedSignal()
             """,
             [(8, 14)],
-            files={
-                "config/__init__.py": "",
-                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
-                "shop/__init__.py": "",
-            },
+            files=PROJECT,
         ),
         Invalid(
             """
@@ -243,40 +243,12 @@ class UnusedSignal(Rule):
             """,
             [(3, 16)],
             files={
-                "config/__init__.py": "",
-                "config/settings.py": 'INSTALLED_APPS = ["shop"]\n',
-                "shop/__init__.py": "",
-                "shop/apps.py": """
-                    from django.apps import AppConfig
-
-                    class ShopConfig(AppConfig):
-                        name = "shop"
-
-                        def ready(self):
-                            from shop import receivers  # noqa: F401
-                    """,
-                "shop/mixins.py": """
-                    class MoveOnDestroyMixin:
-                        post_destroy_signal = None
-
-                        def destroy(self, obj, moved_to):
-                            if self.post_destroy_signal:
-                                self.post_destroy_signal.send(sender=type(obj), moved=moved_to)
-                    """,
+                **SLOT_PROJECT,
                 "shop/views.py": """
                     from shop.signals import status_moved
 
                     class StatusViewSet:  # not the mixin's subclass: nothing sends through it
                         post_destroy_signal = status_moved
-                    """,
-                "shop/receivers.py": """
-                    from django.dispatch import receiver
-
-                    from shop.signals import status_moved
-
-                    @receiver(status_moved)
-                    def on_moved(sender, moved, **kwargs):
-                        pass
                     """,
             },
         ),
