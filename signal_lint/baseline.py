@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from signal_lint.findings import Finding
 from signal_lint.reading import read_regular_file
 from signal_lint.report.escape import printable
+from signal_lint.source_lines import SourceLines
 
 FORMAT = 1  # the "signal-lint-baseline" value of the file
 
@@ -49,15 +50,20 @@ def relative_path(path: str, root: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def fingerprints(findings: Sequence[Finding], root: str = ".") -> list[str]:
-    """One fingerprint per finding, in the order given (see the module docstring)."""
-    lines = _LineReader()
+def fingerprints(
+    findings: Sequence[Finding], root: str = ".", sources: SourceLines | None = None
+) -> list[str]:
+    """One fingerprint per finding, in the order given (see the module docstring).
+
+    ``sources``: the text of the files, when some did not come from disk (stdin).
+    """
+    lines = sources or SourceLines()
     keys = []
     for finding in findings:
         # A finding about a whole module (SIG101 is reported at 1:1) is named by code and path
         # alone, so editing the module's first line does not make it new.
         module_level = (finding.line, finding.column) in ((1, 0), (0, 0))
-        text = "" if module_level else " ".join(lines.get(finding.path, finding.line).split())
+        text = "" if module_level else " ".join(lines.line(finding.path, finding.line).split())
         key = hashlib.sha256(
             f"{finding.code}\0{relative_path(finding.path, root)}\0{text}".encode(
                 "utf-8", "surrogateescape"
@@ -134,13 +140,14 @@ def compare(
     baseline: Sequence[Entry],
     root: str,
     paths: Sequence[str] | None = None,
+    sources: SourceLines | None = None,
 ) -> tuple[list[Finding], list[Entry]]:
     """(findings not in the baseline, baseline entries no longer found).
 
     ``paths`` are the files or directories whose findings were reported: an
     entry elsewhere was not looked for, so it is not "fixed".
     """
-    current = fingerprints(findings, root)
+    current = fingerprints(findings, root, sources)
     known = {entry.fingerprint for entry in baseline}
     new = [
         finding
@@ -163,23 +170,3 @@ def _within(path: str, targets: Sequence[str]) -> bool:
     return any(
         path == target or path.startswith(target.rstrip(os.sep) + os.sep) for target in targets
     )
-
-
-class _LineReader:
-    """The text of a file's lines, each file read once; empty for what cannot be read."""
-
-    def __init__(self) -> None:
-        self.files: dict[str, list[str]] = {}
-
-    def get(self, path: str, line: int) -> str:
-        lines: list[str] | None = self.files.get(path)
-        if lines is None:
-            try:
-                data = read_regular_file(path, 1 << 30)
-            except OSError:
-                data = b""
-            lines = [
-                line.decode("utf-8", "surrogateescape") for line in data.splitlines()
-            ]  # \n, \r\n, \r only
-            self.files[path] = lines
-        return lines[line - 1] if 0 < line <= len(lines) else ""

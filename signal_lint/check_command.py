@@ -11,7 +11,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from signal_lint.cli import (
     EXIT_CLEAN,
@@ -21,12 +21,18 @@ from signal_lint.cli import (
     load_run_config,
     print_notes,
 )
+from signal_lint.report import FORMATS, MACHINE_FORMATS, ReportContext, statistics
+from signal_lint.report.text import summary, use_color
+from signal_lint.source_lines import SourceLines
 
 if TYPE_CHECKING:
     from signal_lint.config import Config
     from signal_lint.engine import StdinSource
     from signal_lint.findings import Finding
     from signal_lint.fix import FixPlan
+
+
+OUTPUT_FORMATS = ("concise", "full", "json", "sarif", "github", "gitlab", "junit", "text")
 
 
 def add_parser(commands: Any) -> None:
@@ -40,16 +46,56 @@ def add_parser(commands: Any) -> None:
         help="the path of the file read from stdin: where it sits in the project "
         "(module name, config, ignores) and how findings name it",
     )
-    check.add_argument(
-        "--format", choices=("text", "json", "github", "sarif", "gitlab"), default="text"
+    output = check.add_argument_group("output")
+    output.add_argument(
+        "--output-format",
+        "--format",
+        choices=OUTPUT_FORMATS,
+        metavar="FORMAT",
+        help="concise (one line per finding, the default; also `text`), full (with the source "
+        "line), json, sarif, github, gitlab, junit: see docs/output.md",
     )
-    check.add_argument(
+    output.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        help="colour text output: auto (the default) on a terminal, unless NO_COLOR is set or "
+        "when FORCE_COLOR is",
+    )
+    output.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print a count per rule after the findings (on stderr for machine formats)",
+    )
+    output.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the resolved settings and where each comes from, then exit",
+    )
+    rules = check.add_argument_group("rule selection (the config keys of the same names)")
+    rules.add_argument(
         "--select",
         type=_code_list,
-        help="comma-separated codes or prefixes to enable (default: SIG)",
+        help="comma-separated codes or prefixes to enable, instead of `select` (default: SIG)",
     )
-    check.add_argument(
-        "--ignore", type=_code_list, help="comma-separated codes or prefixes to disable"
+    rules.add_argument(
+        "--extend-select",
+        type=_code_list,
+        action="extend",
+        help="codes or prefixes to enable on top of `select`",
+    )
+    rules.add_argument(
+        "--ignore",
+        "--extend-ignore",
+        type=_code_list,
+        action="extend",
+        dest="ignore",
+        help="comma-separated codes or prefixes to disable, on top of `ignore`",
+    )
+    rules.add_argument(
+        "--per-file-ignores",
+        action="append",
+        metavar="PATTERN:CODES",
+        help="instead of `per-file-ignores`: e.g. 'tests/*:SIG002,SIG013' (repeatable)",
     )
     check.add_argument(
         "--exit-zero", action="store_true", help="exit 0 even when there are findings"
@@ -58,11 +104,6 @@ def add_parser(commands: Any) -> None:
         "--fail-on",
         choices=("error", "warning", "info"),
         help="lowest severity that fails the run (default: warning)",
-    )
-    check.add_argument(
-        "--statistics",
-        action="store_true",
-        help="print a count per rule after the findings (on stderr for machine formats)",
     )
     check.add_argument(
         "--jobs", "-j", type=int, default=None, help="processes to use (default: CPU count)"
@@ -115,9 +156,11 @@ def _code_list(value: str) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     from signal_lint.baseline import BaselineError, compare, read_baseline, write_baseline
     from signal_lint.config import ConfigError, merged
-    from signal_lint.engine import check_paths, failing
-    from signal_lint.report import FORMATS, statistics
+    from signal_lint.engine import check_paths
 
+    args.given = {dest for dest in ("output_format", "color") if getattr(args, dest) is not None}
+    args.output_format = args.output_format or "concise"
+    args.color = args.color or "auto"
     stdin_wanted = "-" in args.paths or args.stdin_filename is not None
     if stdin_wanted and args.paths not in (["-"], ["."]):
         print("signal-lint: stdin (-) is checked alone: give no other PATH", file=sys.stderr)
@@ -130,8 +173,15 @@ def run(args: argparse.Namespace) -> int:
     try:
         given = [] if stdin_wanted else paths  # the stdin file need not exist
         config = merged(
-            load_run_config(args, scanned or paths, given), args.select, args.ignore, args.fail_on
+            load_run_config(args, scanned or paths, given),
+            select=args.select,
+            extend_select=args.extend_select,
+            ignore=args.ignore,
+            per_file_ignores=args.per_file_ignores,
+            fail_on=args.fail_on,
         )
+        if args.show_settings:
+            return _show_settings(config, args)
         baseline = read_baseline(args.baseline) if args.baseline else None
     except (ConfigError, BaselineError) as error:
         print(f"signal-lint: {error}", file=sys.stderr)
@@ -159,6 +209,7 @@ def run(args: argparse.Namespace) -> int:
     if (args.fix or args.diff) and stdin is not None:
         return _fix_stdin(stdin, findings, scanned, config, args)
     listed = ""
+    fixed: int | None = None
     if args.fix or args.diff:
         from signal_lint.fix import fix_project
 
@@ -180,6 +231,7 @@ def run(args: argparse.Namespace) -> int:
         if args.diff:
             return EXIT_FINDINGS if plan.files else EXIT_CLEAN
         findings = list(fixed_findings)  # the project's, as written
+        fixed = len(plan.fixed)
     if args.write_baseline:
         try:
             write_baseline(args.write_baseline, findings, config.root)
@@ -191,24 +243,67 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_CLEAN
+    sources = SourceLines(
+        {stdin.display: stdin.source} if stdin is not None else None, config.max_file_size
+    )
     if baseline is not None:
-        findings, fixed = compare(findings, baseline, config.root, paths)
-        if fixed:
+        findings, gone = compare(findings, baseline, config.root, paths, sources)
+        if gone:
             print(
-                (
-                    f"signal-lint: {len(fixed)} finding(s) of the baseline are fixed (run "
-                    f"--write-baseline {args.baseline} to drop them):"
-                ),
+                f"signal-lint: {len(gone)} finding(s) of the baseline are fixed "
+                f"(run --write-baseline {args.baseline} to drop them):",
                 file=sys.stderr,
             )
-            for entry in fixed:
+            for entry in gone:
                 print(f"  {entry.path}:{entry.line}: {entry.code} {entry.message}", file=sys.stderr)
-    sys.stdout.write(FORMATS[args.format](findings))
-    sys.stdout.write(listed)
-    if args.statistics:  # machine formats stay parseable: the table goes to stderr
-        (sys.stdout if args.format == "text" else sys.stderr).write(statistics(findings))
+    _report(findings, config, sources, args, sys.stdout, fixed, listed)
     if result.files == 0 and not result.messages:
         print("signal-lint: no Python files found", file=sys.stderr)
+    return _exit_status(findings, config, args)
+
+
+def _report(
+    findings: Sequence[Finding],
+    config: Config,
+    sources: SourceLines,
+    args: argparse.Namespace,
+    stream: TextIO,
+    fixed: int | None = None,
+    listed: str = "",
+) -> None:
+    """The findings in the chosen format; for people, also ``--show-fixes``'s list, the
+    statistics and the summary line."""
+    from signal_lint.fix import fix_wanted
+
+    machine = args.output_format in MACHINE_FORMATS
+    unsafe = _unsafe(args, config)
+    context = ReportContext(
+        config.root,
+        sources,
+        color=not machine and use_color(args.color, stream),
+        fixable=lambda f: fix_wanted(f, config, unsafe),
+        unsafe_only=lambda f: fix_wanted(f, config, True) and not fix_wanted(f, config, unsafe),
+    )
+    stream.write(FORMATS[args.output_format](findings, context))
+    stream.write(listed)
+    if args.statistics:  # machine formats stay parseable: the table goes to stderr
+        (sys.stderr if machine else stream).write(statistics(findings))
+    if not machine:
+        if args.output_format == "full" and findings:
+            stream.write("\n")
+        stream.write(summary(findings, context, fixed))
+
+
+def _show_settings(config: Config, args: argparse.Namespace) -> int:
+    from signal_lint.show_settings import render, settings
+
+    sys.stdout.write(render(settings(config, args), as_json=args.output_format == "json"))
+    return EXIT_CLEAN
+
+
+def _exit_status(findings: Sequence[Finding], config: Config, args: argparse.Namespace) -> int:
+    from signal_lint.engine import failing
+
     if args.exit_zero:
         return EXIT_CLEAN
     return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
@@ -235,7 +330,7 @@ def _say_fixed(plan: FixPlan, args: argparse.Namespace, stdin: bool = False) -> 
     if not args.show_fixes:
         return ""
     listed = show_fixes(plan.fixed, would=args.diff)
-    if args.format == "text" and not args.diff and not stdin:
+    if args.output_format not in MACHINE_FORMATS and not args.diff and not stdin:
         return listed
     sys.stderr.write(listed)
     return ""
@@ -274,9 +369,8 @@ def _fix_stdin(
     ``check - --diff``: the diff on stdout, exit 1 if there is one."""
     from dataclasses import replace
 
-    from signal_lint.engine import check_paths, failing
+    from signal_lint.engine import check_paths
     from signal_lint.fix import fix_project, unified_diff
-    from signal_lint.report import FORMATS
 
     def check(replaced: Mapping[str, bytes]) -> list[Finding]:
         source = replace(stdin, source=replaced.get(stdin.display, stdin.source))
@@ -296,10 +390,9 @@ def _fix_stdin(
         return EXIT_FINDINGS if plan.files else EXIT_CLEAN
     sys.stdout.buffer.write(fixed)
     sys.stdout.flush()
-    sys.stderr.write(FORMATS[args.format](findings))
-    if args.exit_zero:
-        return EXIT_CLEAN
-    return EXIT_FINDINGS if failing(findings, config.fail_on) else EXIT_CLEAN
+    sources = SourceLines({stdin.display: fixed}, config.max_file_size)
+    _report(findings, config, sources, args, sys.stderr, len(plan.fixed))
+    return _exit_status(findings, config, args)
 
 
 def _scanned(paths: Sequence[str], project_root: str | None) -> list[str]:

@@ -54,9 +54,9 @@ class Config:
 
 
 KNOWN_KEYS = {
-    "select", "ignore", "extend-ignore", "per-file-ignores", "exclude", "extend-exclude", "src",
-    "extra-signals", "signal-catalogs", "django-version", "fail-on", "max-file-size", "python",
-    "fixable", "unfixable", "unsafe-fixes",
+    "select", "extend-select", "ignore", "extend-ignore", "per-file-ignores", "exclude",
+    "extend-exclude", "src", "extra-signals", "signal-catalogs", "django-version", "fail-on",
+    "max-file-size", "python", "fixable", "unfixable", "unsafe-fixes",
 }  # fmt: skip
 TABLE = "signal-lint"
 ENVIRONMENT_CACHE_DIR = "SIGNAL_LINT_CACHE_DIR"
@@ -107,6 +107,14 @@ def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     if path is None:  # the project root is the nearest pyproject.toml's directory, else the cwd
         cache_root = os.path.dirname(nearest) if nearest else None
         return Config(root=os.path.abspath("."), cache_dir=cache_dir, cache_root=cache_root)
+    config = parse_config(read_table(path), os.path.dirname(os.path.abspath(path)), path)
+    if cache_dir is not None:
+        config = replace(config, cache_dir=cache_dir)
+    return config
+
+
+def read_table(path: str) -> Any:
+    """The ``[tool.signal-lint]`` table of the file at ``path`` (checked by ``parse_config``)."""
     try:
         content = read_regular_file(path, MAX_CONFIG_SIZE)
     except OSError as error:
@@ -123,10 +131,7 @@ def load_config(paths: Sequence[str], explicit: str | None = None) -> Config:
     tool = data.get("tool", {})
     if not isinstance(tool, Mapping):
         raise ConfigError(f"{path}: `tool` must be a table (pyproject.toml's [tool] section)")
-    config = parse_config(tool.get(TABLE, {}), os.path.dirname(os.path.abspath(path)), path)
-    if cache_dir is not None:
-        config = replace(config, cache_dir=cache_dir)
-    return config
+    return tool.get(TABLE, {})
 
 
 def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -> Config:
@@ -172,7 +177,8 @@ def parse_config(table: Mapping[str, Any], root: str, path: str | None = None) -
     config = Config(
         root=root,
         path=path,
-        select=_codes(table.get("select", ["SIG"]), "select", where),
+        select=_codes(table.get("select", ["SIG"]), "select", where)
+        + _codes(table.get("extend-select", []), "extend-select", where),
         ignore=_codes(table.get("ignore", []), "ignore", where)
         + _codes(table.get("extend-ignore", []), "extend-ignore", where),
         per_file_ignores=tuple(per_file),
@@ -259,16 +265,40 @@ def _codes(value: Any, key: str, where: str) -> tuple[str, ...]:
 
 
 def merged(
-    config: Config, select: Sequence[str] | None, ignore: Sequence[str] | None, fail_on: str | None
+    config: Config,
+    *,
+    select: Sequence[str] | None = None,
+    extend_select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    per_file_ignores: Sequence[str] | None = None,
+    fail_on: str | None = None,
 ) -> Config:
-    """Command-line options override the file."""
+    """Command-line options over the file, with the config keys' meanings: ``--select``
+    replaces ``select``, ``--extend-select`` adds to it, ``--ignore``/``--extend-ignore`` add
+    to ``ignore``, ``--per-file-ignores PATTERN:CODES`` (repeatable) replaces the table."""
     from dataclasses import replace
 
+    where = "command line"
     changes: dict[str, Any] = {}
     if select:
-        changes["select"] = _codes(list(select), "--select", "command line")
+        changes["select"] = _codes(list(select), "--select", where)
+    if extend_select:
+        base = changes.get("select", config.select)
+        changes["select"] = base + _codes(list(extend_select), "--extend-select", where)
     if ignore:
-        changes["ignore"] = config.ignore + _codes(list(ignore), "--ignore", "command line")
+        changes["ignore"] = config.ignore + _codes(list(ignore), "--ignore", where)
+    if per_file_ignores is not None:
+        table = []
+        for entry in per_file_ignores:
+            pattern, colon, codes = entry.rpartition(":")
+            if not colon or not pattern:
+                raise ConfigError(
+                    f"{where}: --per-file-ignores {entry!r}: expected PATTERN:CODES, e.g. 'tests/*:SIG002,SIG013'"
+                )
+            table.append(
+                (pattern, _codes(codes.split(","), f"--per-file-ignores {pattern}", where))
+            )
+        changes["per_file_ignores"] = tuple(table)
     if fail_on:
         changes["fail_on"] = fail_on
     return replace(config, **changes)

@@ -24,6 +24,8 @@ def rule_page(rule: type) -> str:
     )
     if not rule.project and rule.reads_graph():
         scope += ", with a project check (`signal-lint check` only)"
+    if rule.judges_noqa():
+        scope = "per file (`signal-lint check` only: flake8 applies `noqa` itself)"
     lines = [
         f"# {rule.code} {rule.name}",
         "",
@@ -154,14 +156,15 @@ def index_page() -> str:
     lines = [
         "# Rules",
         "",
-        "| code | name | severity | scope | fixable |",
-        "| --- | --- | --- | --- | --- |",
+        "| code | name | summary | severity | scope | fixable |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for rule in all_rules():
         scope = "project" if rule.project else "file"
+        summary = rule.summary.replace("|", "\\|")
         lines.append(
-            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity} | {scope} | "
-            f"{' or '.join(sorted(fix_applicabilities(rule)))} |"
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {summary} | {rule.severity} | "
+            f"{scope} | {' or '.join(sorted(fix_applicabilities(rule)))} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from signal_lint.aliases import alias_table, follow_aliases, unique_modules
@@ -34,7 +35,7 @@ from signal_lint.extract.parse import read_source
 from signal_lint.findings import SEVERITY_ORDER, Finding
 from signal_lint.installed import Installed, Located, locate, read_installed
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
-from signal_lint.rules.base import all_rules
+from signal_lint.rules.base import NoqaUsage, Rule, all_rules
 from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
@@ -128,7 +129,9 @@ def _check_paths(
         if findings is not None:  # nothing changed since the last run
             return CheckResult(findings, messages + located.messages, len(files), located.notes)
     all_facts, catalog, installed = project_facts(sources, config, jobs, cache_dir, located)
-    findings = check_facts(all_facts, catalog, config, installed=installed)
+    findings = check_facts(
+        all_facts, catalog, config, installed=installed, complete=covers(paths, config.root)
+    )
     if run_cache is not None:
         run_cache.save(findings)
     return CheckResult(findings, messages + installed.messages, len(files), installed.notes)
@@ -171,10 +174,22 @@ def graph_paths(
             locate(config.root, config.python, installed_cache(cache_dir)),
         )
         graph = build_graph([*all_facts, *installed.facts()], catalog, origins=installed.origins())
-        findings = check_facts(all_facts, catalog, config, graph, installed)
+        findings = check_facts(
+            all_facts, catalog, config, graph, installed, covers(paths, config.root)
+        )
         if notes is not None:
             notes.extend(installed.notes)
         return graph, findings, messages + installed.messages
+
+
+def covers(paths: Sequence[str], root: str) -> bool:
+    """Whether checking ``paths`` reads the whole project below ``root``."""
+    real_root = os.path.realpath(root)
+    for path in paths:
+        real = os.path.realpath(path)
+        if real_root == real or real_root.startswith(real.rstrip(os.sep) + os.sep):
+            return True
+    return False
 
 
 def project_facts(
@@ -553,12 +568,18 @@ def check_facts(
     config: Config,
     graph: Graph | None = None,
     installed: Installed | None = None,
+    complete: bool = True,
 ) -> list[Finding]:
-    """``graph``: the project graph of ``all_facts`` when the caller has built it (the graph
-    report), so it is built once.
+    """Every enabled rule's findings that no ignore or ``noqa`` silences.
 
-    ``installed``: the packages read from the environment; their files join the graph (their
-    receivers, their re-exports) but are never checked, and no finding is reported in them."""
+    ``graph``: the project graph of ``all_facts`` when the caller has built it
+    (the graph report), so it is built once.  ``installed``: the packages read
+    from the environment; their files join the graph (their receivers, their
+    re-exports) but are never checked, and no finding is reported in them.
+    ``complete``: the facts are the whole project's, so the project rules'
+    findings are final (SIG018 judges ``noqa`` directives for their codes only
+    then).
+    """
     package_facts = installed.facts() if installed is not None else []
     if graph is not None and graph.project is not None:
         modules, aliases = graph.project.modules, graph.project.aliases
@@ -604,33 +625,82 @@ def check_facts(
             f"signal-lint: internal error in the project analysis, project rules skipped: {problem!r}",
             file=sys.stderr,
         )
-    by_path = {facts.path: facts for facts in all_facts}
+    project_failed = problem is not None or (bool(project_rules) and graph is None)
+    unjudged = frozenset() if complete and not project_failed else _graph_codes()
     packages = installed.paths() if installed is not None else frozenset()
+    return _filtered(findings, all_facts, enabled, config, unjudged, packages)
+
+
+def _filtered(
+    findings: Iterable[Finding],
+    all_facts: Iterable[FileFacts],
+    enabled: Sequence[Rule],
+    config: Config,
+    unjudged: frozenset[str],
+    packages: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Drop what per-file ignores and ``# noqa`` silence, and findings in installed
+    ``packages``; then judge the ``noqa`` directives (SIG018)."""
+    by_path = {facts.path: facts for facts in all_facts}
+    noqa = _NoqaFilter()
     kept = [
         f
         for f in findings
-        if f.path not in packages and not _silenced(f, by_path.get(f.path), config)
+        if f.path not in packages
+        and not _file_ignored(f.code, f.path, config)
+        and not noqa.silences(f, by_path.get(f.path))
     ]
+    judges = [rule for rule in enabled if rule.judges_noqa()]
+    if judges:
+        codes = frozenset(rule.code for rule in all_rules() if _enabled(rule.code, config))
+        for facts in by_path.values():
+            if not facts.noqa or facts.path in packages:
+                continue
+            usage = NoqaUsage(noqa.used.get(facts.path, {}), codes, unjudged)
+            for rule in judges:
+                if not _file_ignored(rule.code, facts.path, config):
+                    kept.extend(rule.check_noqa(facts, usage))
     return sorted(set(kept), key=Finding.sort_key)
-
-
-def _silenced(finding: Finding, facts: FileFacts | None, config: Config) -> bool:
-    if any(finding.code.startswith(prefix) for prefix in _file_ignores(finding.path, config)):
-        return True
-    return facts is not None and _suppressed(finding, dict(facts.noqa))
 
 
 def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) -> list[Finding]:
     """Per-file rules on one file alone (the flake8 view and the rule examples)."""
     config = config or Config()
     ctx = RuleContext.for_file(catalog, facts)
-    findings: list[Finding] = []
-    noqa = dict(facts.noqa)
-    for rule_class in all_rules():
-        if rule_class.project or not _enabled(rule_class.code, config):
-            continue
-        findings.extend(f for f in rule_class().check(facts, ctx) if not _suppressed(f, noqa))
-    return sorted(set(findings), key=Finding.sort_key)
+    enabled = [rule() for rule in all_rules() if not rule.project and _enabled(rule.code, config)]
+    findings = [finding for rule in enabled for finding in rule.check(facts, ctx)]
+    return _filtered(findings, [facts], enabled, config, _graph_codes())
+
+
+@cache
+def _graph_codes() -> frozenset[str]:
+    """Codes whose findings need the whole project: only a run over all of it knows them all."""
+    return frozenset(rule.code for rule in all_rules() if rule.reads_graph())
+
+
+class _NoqaFilter:
+    """Which findings ``# noqa`` directives silence, remembering which codes of each did."""
+
+    def __init__(self) -> None:
+        self.used: dict[str, dict[int, set[str]]] = {}  # path -> line -> codes that silenced
+        self.directives: dict[str, dict[int, tuple[str, ...] | None]] = {}
+
+    def silences(self, finding: Finding, facts: FileFacts | None) -> bool:
+        if facts is None or not facts.noqa:
+            return False
+        directives = self.directives.get(facts.path)
+        if directives is None:
+            directives = {line: codes for line, codes, *_ in facts.noqa}
+            self.directives[facts.path] = directives
+        if finding.line not in directives:
+            return False
+        codes = directives[finding.line]
+        if codes is None:
+            return True
+        matched = {code for code in codes if finding.code.startswith(code)}
+        if matched:
+            self.used.setdefault(facts.path, {}).setdefault(finding.line, set()).update(matched)
+        return bool(matched)
 
 
 def _enabled(code: str, config: Config) -> bool:
@@ -644,19 +714,14 @@ def prefix_enabled(code: str, include: Sequence[str], exclude: Sequence[str]) ->
     return included >= 0 and included >= excluded
 
 
-def _file_ignores(path: str, config: Config) -> tuple[str, ...]:
-    codes: list[str] = []
+def _file_ignored(code: str, path: str, config: Config) -> bool:
+    """``per-file-ignores`` turns ``code`` off for the file at ``path``."""
     for pattern, ignored in config.per_file_ignores:
-        if matches(path, config.root, pattern):
-            codes.extend(ignored)
-    return tuple(codes)
-
-
-def _suppressed(finding: Finding, noqa: dict[int, tuple[str, ...] | None]) -> bool:
-    if finding.line not in noqa:
-        return False
-    codes = noqa[finding.line]
-    return codes is None or any(finding.code.startswith(code) for code in codes)
+        if any(code.startswith(prefix) for prefix in ignored) and matches(
+            path, config.root, pattern
+        ):
+            return True
+    return False
 
 
 def failing(findings: Iterable[Finding], fail_on: str) -> bool:

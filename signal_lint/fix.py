@@ -19,7 +19,7 @@ import io
 import tokenize
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
@@ -27,6 +27,7 @@ from signal_lint.atomic import write_in_place
 from signal_lint.findings import SAFE, Finding
 from signal_lint.fixes import Edit, Tree, edits_for, replaced
 from signal_lint.reading import read_regular_file
+from signal_lint.source_lines import SourceLines
 
 if TYPE_CHECKING:
     from signal_lint.config import Config
@@ -159,6 +160,50 @@ def _still_parses(before: Source, after: Source) -> bool:
     except (SyntaxError, ValueError):
         return False
     return True
+
+
+def fix_edits(findings: Sequence[Finding], sources: SourceLines) -> list[dict[str, Any] | None]:
+    """Each finding's fix as the edit it makes (for JSON): the text that replaces a range.
+
+    ``{"content": ..., "location": {"line", "column"}, "end_location": {...}}``,
+    1-based, the end exclusive; None without a fix, or when the fix cannot be
+    made on its own in this file.
+    """
+    edits: list[dict[str, Any] | None] = []
+    for finding in findings:
+        if finding.fix is None:
+            edits.append(None)
+            continue
+        before = sources.data(finding.path)
+        after = apply_once(before, [finding])[0]
+        assert isinstance(after, bytes)
+        edits.append(_edit(before, after))
+    return edits
+
+
+def _edit(before: bytes, after: bytes) -> dict[str, Any] | None:
+    """The one range that differs between ``before`` and ``after``."""
+    if before == after:
+        return None
+    start = 0
+    limit = min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    return {
+        "content": after[start : len(after) - end].decode("utf-8", "replace"),
+        "location": _position(before, start),
+        "end_location": _position(before, len(before) - end),
+    }
+
+
+def _position(data: bytes, offset: int) -> dict[str, int]:
+    """A byte offset as a 1-based line and character column."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace"))
+    return {"line": data.count(b"\n", 0, offset) + 1, "column": column + 1}
 
 
 # The command line: which fixes run, every file's result, the diff, the write.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from signal_lint.engine import detail_files
 from signal_lint.extract import extract_source
@@ -29,3 +30,12 @@ def facts_of(files: dict[str, str], detailed: bool | None = None) -> list[FileFa
     if detailed is None:
         facts = detail_files(facts, lambda position: extract(position, True))
     return facts
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write a small project ``{path: source}`` below ``root`` (sources dedented), for runs of the command."""
+    for path, source in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(source).lstrip("\n") if source else "")
+    return root

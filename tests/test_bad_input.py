@@ -174,9 +174,10 @@ def test_a_fifo_named_py_is_reported_and_the_others_are_checked(tmp_path):
     os.mkfifo(tmp_path / "fifo.py")
     result = run_signal_lint("check", ".", "--no-cache", cwd=tmp_path, timeout=30)
     assert result.stdout.decode().splitlines() == [
-        "fifo.py:1:1: SIG000 could not read file: not a regular file (a FIFO)",
-        "good.py:3:1: SIG001 receiver `on_save` of `post_save` does not accept `**kwargs`: "
+        "fifo.py:1:1: SIG000 [error] could not read file: not a regular file (a FIFO)",
+        "good.py:3:1: SIG001 [error] [*] receiver `on_save` of `post_save` does not accept `**kwargs`: "
         "add `**kwargs` to its parameters",
+        "Found 2 findings (1 fixable with --fix).",
     ]
     assert result.returncode == 1
 
@@ -263,7 +264,7 @@ def test_a_tool_table_holding_signal_lint_is_read(tmp_path, capsys):
     (tmp_path / "pyproject.toml").write_text('[tool]\nsignal-lint = { ignore = ["SIG001"] }\n')
     (tmp_path / "signals.py").write_bytes(GOOD)
     assert main(["check", "--no-cache", str(tmp_path)]) == 0
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == "All checks passed!\n"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")

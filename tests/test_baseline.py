@@ -52,6 +52,9 @@ def app(tmp_path, monkeypatch):
     return tmp_path
 
 
+PASSED = "All checks passed!\n"  # the summary line of a run without (new) findings
+
+
 def run(capsys, *argv):
     code = main(["check", *argv])
     out, err = capsys.readouterr()
@@ -82,7 +85,7 @@ def test_write_baseline_records_every_finding_and_prints_nothing(tmp_path, monke
 
 
 def test_unchanged_code_passes(app, capsys):
-    assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", ".") == (0, PASSED, "")
 
 
 def test_lines_inserted_above_do_not_make_findings_new(app, capsys):
@@ -91,7 +94,7 @@ def test_lines_inserted_above_do_not_make_findings_new(app, capsys):
         "from django.dispatch import receiver\n",
         "from django.dispatch import receiver\nimport os\nimport sys\n\n\nVALUE = 1\n",
     )
-    assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", ".") == (0, PASSED, "")
 
 
 def test_an_edit_elsewhere_in_the_file_does_not_make_findings_new(app, capsys):
@@ -101,7 +104,7 @@ def test_an_edit_elsewhere_in_the_file_does_not_make_findings_new(app, capsys):
         "    total = 0\n    for i in range(10):\n        total += i\n    return total\n",
     )
     edit(app, "    pass\n", "    print(instance)\n")  # the body of the flagged receiver
-    assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", ".") == (0, PASSED, "")
 
 
 def test_reindenting_the_flagged_line_keeps_it_known(app, capsys):
@@ -110,7 +113,7 @@ def test_reindenting_the_flagged_line_keeps_it_known(app, capsys):
         "def on_save(sender, instance, create, **kwargs):",
         "def on_save(sender,  instance,   create, **kwargs):",
     )
-    assert run(capsys, "--baseline", "baseline.json", ".") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", ".") == (0, PASSED, "")
 
 
 def test_only_new_findings_are_reported(app, capsys):
@@ -119,9 +122,10 @@ def test_only_new_findings_are_reported(app, capsys):
     assert code == 1
     assert out.splitlines() == [
         (
-            "shop/signals.py:20:30: SIG004 parameter `request` of receiver `on_new` is never "
-            "sent by `post_save`: dispatch raises `TypeError`"
+            "shop/signals.py:20:30: SIG004 [error] parameter `request` of receiver `on_new` is "
+            "never sent by `post_save`: dispatch raises `TypeError`"
         ),
+        "Found 1 finding.",
     ]
     assert err == ""
 
@@ -140,7 +144,7 @@ def test_changing_the_flagged_line_makes_it_new(app, capsys):
 def test_fixed_findings_are_counted_on_stderr(app, capsys):
     edit(app, 'dispatch_uid=""', 'dispatch_uid="shop.on_other"')
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
-    assert (code, out) == (0, "")
+    assert (code, out) == (0, PASSED)
     assert err.splitlines() == [
         "signal-lint: 1 finding(s) of the baseline are fixed (run --write-baseline baseline.json to drop them):",
         (
@@ -157,6 +161,7 @@ def test_a_renamed_file_counts_as_new(app, capsys):
     assert [line.split(":")[0] for line in out.splitlines()] == [
         "shop/receivers.py",
         "shop/receivers.py",
+        "Found 2 findings (2 fixable with --fix).",
     ]
     assert "2 finding(s) of the baseline are fixed" in err
 
@@ -176,14 +181,14 @@ def test_identical_findings_are_told_apart_by_occurrence(app, capsys):
     assert code == 1 and out.count("SIG015") == 1  # the third copy is new
     (app / "shop" / "signals.py").write_text(RECEIVERS)
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
-    assert (code, out) == (0, "") and "1 finding(s) of the baseline are fixed" in err
+    assert (code, out) == (0, PASSED) and "1 finding(s) of the baseline are fixed" in err
 
 
 def test_fingerprints_do_not_depend_on_how_paths_are_given(app, capsys):
-    assert run(capsys, "--baseline", "baseline.json", "shop") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", "shop") == (0, PASSED, "")
     assert run(capsys, "--baseline", "baseline.json", str(app / "shop" / "signals.py")) == (
         0,
-        "",
+        PASSED,
         "",
     )
     (app / "sub").mkdir()
@@ -204,7 +209,7 @@ def test_formats_and_statistics_show_new_findings_only(app, capsys):
     _code, out, _err = run(capsys, "--baseline", "baseline.json", "--format", "json", ".")
     assert [row["line"] for row in json.loads(out)] == [20]
     _code, out, _err = run(capsys, "--baseline", "baseline.json", "--statistics", ".")
-    assert out.splitlines()[-1] == "1     SIG004 unknown-receiver-argument"
+    assert out.splitlines()[-2:] == ["1     SIG004 unknown-receiver-argument", "Found 1 finding."]
 
 
 @pytest.mark.parametrize(
@@ -240,17 +245,17 @@ def test_entries_outside_the_checked_paths_are_not_fixed(app, capsys):
     (app / "shop" / "other.py").write_text(RECEIVERS)
     assert main(["check", "--write-baseline", "baseline.json", "."]) == 0
     capsys.readouterr()
-    assert run(capsys, "--baseline", "baseline.json", "shop/signals.py") == (0, "", "")
+    assert run(capsys, "--baseline", "baseline.json", "shop/signals.py") == (0, PASSED, "")
     assert run(capsys, "--baseline", "baseline.json", "--project-root", ".", "shop/other.py") == (
         0,
-        "",
+        PASSED,
         "",
     )
     (app / "shop" / "other.py").unlink()
     code, out, err = run(capsys, "--baseline", "baseline.json", "shop/signals.py")
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, PASSED, "")
     code, out, err = run(capsys, "--baseline", "baseline.json", ".")
     assert (code, out) == (
         0,
-        "",
+        PASSED,
     ) and "2 finding(s) of the baseline are fixed" in err  # a deleted file's findings are fixed

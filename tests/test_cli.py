@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from module_files import write_files
 
 from signal_lint.cli import main
 
@@ -33,11 +34,12 @@ RECEIVERS = textwrap.dedent(
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    (tmp_path / "shop").mkdir()
-    (tmp_path / "shop" / "__init__.py").write_text("")
-    (tmp_path / "shop" / "signals.py").write_text(RECEIVERS)
+    write_files(tmp_path, {"shop/__init__.py": "", "shop/signals.py": RECEIVERS})
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+PASSED = "All checks passed!\n"  # the summary line of a run without findings
 
 
 def run(capsys, *argv):
@@ -50,13 +52,14 @@ def test_text_output_is_flake8_style_and_sorted(app, capsys):
     code, out, _err = run(capsys, "check", "shop")
     assert out.splitlines() == [
         (
-            "shop/signals.py:6:31: SIG004 parameter `create` of receiver `on_save` is never sent "
-            "by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+            "shop/signals.py:6:31: SIG004 [error] [*] parameter `create` of receiver `on_save` is "
+            "never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
         ),
         (
-            "shop/signals.py:10:2: SIG015 `dispatch_uid=''` for receiver `on_other` is falsy, so "
-            "Django ignores it and does not de-duplicate: use a unique non-empty string"
+            "shop/signals.py:10:2: SIG015 [warning] [*] `dispatch_uid=''` for receiver `on_other` "
+            "is falsy, so Django ignores it and does not de-duplicate: use a unique non-empty string"
         ),
+        "Found 2 findings (2 fixable with --fix).",
     ]
     assert code == 1
 
@@ -72,11 +75,17 @@ def test_json_output_contract(app, capsys):
         "line": 6,
         "column": 31,
         "message": findings[0]["message"],
+        "end_line": 6,
+        "end_column": 37,
         "fixable": True,
         "fix": {
             "applicability": "safe",
             "message": "rename the parameter (and its uses) to the name the signal sends",
+            "edits": findings[0]["fix"]["edits"],
         },
+        "url": "https://github.com/signal-lint/signal-lint/blob/main/docs/rules/SIG004.md",
+        "fingerprint": findings[0]["fingerprint"],
+        "related": [],
     }
     assert [f["code"] for f in findings] == ["SIG004", "SIG015"]
 
@@ -97,7 +106,9 @@ def test_select_and_ignore(app, capsys):
     assert run(capsys, "check", "--select", "SIG015", "shop")[1].count("SIG") == 1
     assert "SIG015" not in run(capsys, "check", "--ignore", "SIG01", "shop")[1]
     assert "SIG004" in run(capsys, "check", "--ignore", "SIG01", "shop")[1]
-    assert run(capsys, "check", "--select", "SIG0", "--ignore", "SIG004,SIG015", "shop")[1] == ""
+    assert (
+        run(capsys, "check", "--select", "SIG0", "--ignore", "SIG004,SIG015", "shop")[1] == PASSED
+    )
 
 
 def test_exit_zero_and_fail_on(app, capsys):
@@ -110,7 +121,7 @@ def test_clean_code_exits_zero(tmp_path, capsys):
     (tmp_path / "ok.py").write_text(
         "from django.db.models.signals import post_save\n\ndef h(sender, **kwargs):\n    pass\n\npost_save.connect(h)\n"
     )
-    assert run(capsys, "check", str(tmp_path)) == (0, "", "")
+    assert run(capsys, "check", str(tmp_path)) == (0, PASSED, "")
 
 
 def test_noqa_with_and_without_codes(app, capsys):
@@ -118,7 +129,7 @@ def test_noqa_with_and_without_codes(app, capsys):
         'dispatch_uid="")', 'dispatch_uid="")  # noqa'
     )
     (app / "shop" / "signals.py").write_text(source)
-    assert run(capsys, "check", "shop")[1] == ""
+    assert run(capsys, "check", "shop")[1] == PASSED
     (app / "shop" / "signals.py").write_text(
         RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG001")
     )
@@ -138,7 +149,7 @@ def test_per_file_ignores_and_exclude(app, capsys):
     out = run(capsys, "check", ".")[1]
     assert "SIG004" not in out and "SIG015" in out
     (app / "pyproject.toml").write_text('[tool.signal-lint]\nexclude = ["shop/*"]\n')
-    assert run(capsys, "check", ".")[1] == ""
+    assert run(capsys, "check", ".")[1] == PASSED
 
 
 def test_config_errors_exit_2_with_a_message(app, capsys):
@@ -160,19 +171,55 @@ def test_usage_errors_exit_2(capsys):
     assert run(capsys, "rule", "SIG999")[0] == 2
 
 
-def test_rules_and_rule(capsys):
+def test_rules_lists_every_rule_under_a_header_with_a_summary(capsys):
+    from signal_lint.rules import all_rules
+
     code, out, _err = run(capsys, "rules")
-    assert code == 0 and out.splitlines()[1].split()[:3] == [
-        "SIG001",
-        "receiver-missing-kwargs",
-        "error",
-    ]
+    header, *rows = out.splitlines()
+    assert code == 0 and header.split() == ["CODE", "NAME", "SEVERITY", "SCOPE", "FIX", "SUMMARY"]
+    assert [row.split()[0] for row in rows] == [rule.code for rule in all_rules()]
+    sig001 = rows[1]
+    assert sig001.split()[:5] == ["SIG001", "receiver-missing-kwargs", "error", "file", "safe"]
+    assert rows[4].split()[4] == "safe/unsafe"  # SIG004: a rename is safe unless it reaches code
+    assert rows[5].split()[:5] == ["SIG005", "receiver-on-method", "error", "file", "`@receiver`"]
+    assert sig001.endswith(
+        "A receiver without `**kwargs`: rejected at connect, broken by any new argument"
+    )
+
+
+def test_rules_as_json_for_tools(capsys):
+    code, out, _err = run(capsys, "rules", "--output-format", "json")
+    rules = json.loads(out)
+    assert code == 0 and rules[4] == {
+        "code": "SIG004",
+        "name": "unknown-receiver-argument",
+        "severity": "error",
+        "scope": "file",
+        "flake8": True,
+        "fixable": True,
+        "fix": ["safe", "unsafe"],
+        "summary": rules[4]["summary"],
+        "url": "https://github.com/signal-lint/signal-lint/blob/main/docs/rules/SIG004.md",
+    }
+    by_code = {rule["code"]: rule for rule in rules}
+    assert by_code["SIG101"]["scope"] == "project" and not by_code["SIG101"]["flake8"]
+    assert not by_code["SIG018"]["flake8"] and by_code["SIG018"]["fix"] == ["safe"]
+    assert not by_code["SIG005"]["fixable"] and by_code["SIG005"]["fix"] == []
+
+
+def test_rule_by_code_or_by_name(capsys):
     code, out, _err = run(capsys, "rule", "sig004")
     assert (
         code == 0
         and out.startswith("# SIG004 unknown-receiver-argument (error)")
         and "## Why is this bad?" in out
     )
+    assert run(capsys, "rule", "unknown-receiver-argument")[1] == out
+    code, out, _err = run(capsys, "rule", "unused-noqa", "--output-format", "json")
+    rule = json.loads(out)
+    assert code == 0 and rule["code"] == "SIG018" and rule["doc"].startswith("## What it does")
+    code, _out, err = run(capsys, "rule", "unknown-receiver-arg")
+    assert code == 2 and "did you mean `unknown-receiver-argument`?" in err
 
 
 def test_fix_rewrites_the_file_and_a_second_run_changes_nothing(tmp_path, capsys):
@@ -186,7 +233,7 @@ def test_fix_rewrites_the_file_and_a_second_run_changes_nothing(tmp_path, capsys
         b"from django.db.models.signals import post_save\r\n\r\n"
         b"def h(sender, **kwargs):  # keep me\r\n    pass\r\n\r\npost_save.connect(h)\r\n"
     )
-    assert code == 0 and out == ""
+    assert code == 0 and out == "Found 1 finding (1 fixed, 0 remaining).\n"
     run(capsys, "check", "--fix", str(target))
     assert target.read_bytes().count(b"**kwargs") == 1
 
@@ -208,9 +255,10 @@ def test_github_format(app, capsys):
 
 def test_statistics(app, capsys):
     out = run(capsys, "check", "--statistics", "shop")[1]
-    assert out.splitlines()[-2:] == [
+    assert out.splitlines()[-3:] == [
         "1     SIG004 unknown-receiver-argument",
         "1     SIG015 falsy-dispatch-uid",
+        "Found 2 findings (2 fixable with --fix).",
     ]
 
 
@@ -278,7 +326,11 @@ def stdin_of(monkeypatch, text):
 def test_check_dash_reads_stdin(app, capsys, monkeypatch):
     stdin_of(monkeypatch, RECEIVERS)
     code, out, _err = run(capsys, "check", "-")
-    assert [line.split(": ")[0] for line in out.splitlines()] == ["-:6:31", "-:10:2"]
+    assert [line.split(": ")[0] for line in out.splitlines()] == [
+        "-:6:31",
+        "-:10:2",
+        "Found 2 findings (2 fixable with --fix).",
+    ]
     assert code == 1
 
 
@@ -288,7 +340,7 @@ def test_stdin_filename_names_the_file_and_its_config_applies(app, capsys, monke
     )
     stdin_of(monkeypatch, RECEIVERS)
     _code, out, _err = run(capsys, "check", "-", "--stdin-filename", "shop/new.py")
-    assert [line.split()[:2] for line in out.splitlines()] == [["shop/new.py:6:31:", "SIG004"]]
+    assert [line.split()[:2] for line in out.splitlines()[:-1]] == [["shop/new.py:6:31:", "SIG004"]]
     stdin_of(monkeypatch, RECEIVERS)  # --stdin-filename alone reads stdin too, as in ruff
     assert run(capsys, "check", "--stdin-filename", "shop/new.py")[1] == out
 
@@ -305,12 +357,14 @@ def test_stdin_is_placed_in_the_project_with_project_root(app, capsys, monkeypat
     )
     stdin_of(monkeypatch, handlers)
     out = run(capsys, "check", "-", "--stdin-filename", "shop/handlers.py")[1]
-    assert out == ""
+    assert out == PASSED
     stdin_of(monkeypatch, handlers)
     code, out, _err = run(
         capsys, "check", "-", "--stdin-filename", "shop/handlers.py", "--project-root", "."
     )
-    assert [line.split()[:2] for line in out.splitlines()] == [["shop/handlers.py:1:1:", "SIG001"]]
+    assert [line.split()[:2] for line in out.splitlines()[:-1]] == [
+        ["shop/handlers.py:1:1:", "SIG001"]
+    ]
     assert code == 1
 
 
@@ -319,7 +373,7 @@ def test_stdin_fix_writes_the_fixed_source_to_stdout(app, capsys, monkeypatch):
     stdin_of(monkeypatch, source)
     code, out, err = run(capsys, "check", "-", "--fix")
     assert out == source.replace("def h(sender):", "def h(sender, **kwargs):")
-    assert code == 0 and err == ""
+    assert code == 0 and err == "Found 1 finding (1 fixed, 0 remaining).\n"
     assert not list(app.glob("*.py"))  # nothing written
 
 
@@ -327,3 +381,95 @@ def test_stdin_with_other_paths_is_a_usage_error(app, capsys, monkeypatch):
     stdin_of(monkeypatch, "")
     code, _out, err = run(capsys, "check", "-", "shop")
     assert code == 2 and "stdin" in err
+
+
+def test_extend_select_adds_to_the_configured_select(app, capsys):
+    (app / "pyproject.toml").write_text('[tool.signal-lint]\nselect = ["SIG004"]\n')
+    assert codes(run(capsys, "check", "shop")[1]) == ["SIG004"]
+    assert codes(run(capsys, "check", "--extend-select", "SIG015", "shop")[1]) == [
+        "SIG004",
+        "SIG015",
+    ]
+    assert codes(run(capsys, "check", "--select", "SIG015", "shop")[1]) == ["SIG015"]
+
+
+def test_extend_select_in_the_config_file(app, capsys):
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\nselect = ["SIG004"]\nextend-select = ["SIG015"]\n'
+    )
+    assert codes(run(capsys, "check", "shop")[1]) == ["SIG004", "SIG015"]
+
+
+def test_extend_ignore_adds_to_the_configured_ignore(app, capsys):
+    (app / "pyproject.toml").write_text('[tool.signal-lint]\nignore = ["SIG004"]\n')
+    assert codes(run(capsys, "check", "shop")[1]) == ["SIG015"]
+    assert codes(run(capsys, "check", "--extend-ignore", "SIG015", "shop")[1]) == []
+    assert codes(run(capsys, "check", "--ignore", "SIG015", "shop")[1]) == []
+
+
+def test_per_file_ignores_on_the_command_line_replace_the_configured_ones(app, capsys):
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\nper-file-ignores = { "shop/*.py" = ["SIG004"] }\n'
+    )
+    assert codes(run(capsys, "check", "shop")[1]) == ["SIG015"]
+    out = run(capsys, "check", "--per-file-ignores", "shop/signals.py:SIG015", "shop")[1]
+    assert codes(out) == ["SIG004"]
+    out = run(
+        capsys,
+        "check",
+        "--per-file-ignores",
+        "*/signals.py:SIG015",
+        "--per-file-ignores",
+        "signals.py:sig004",
+        "shop",
+    )[1]
+    assert codes(out) == []
+    code, _out, err = run(capsys, "check", "--per-file-ignores", "SIG004", "shop")
+    assert code == 2 and "PATTERN:CODES" in err
+
+
+def codes(out: str) -> list[str]:
+    return [line.split()[1] for line in out.splitlines() if line.startswith("shop/")]
+
+
+def test_show_settings_says_where_each_value_comes_from(app, capsys, monkeypatch):
+    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(app / "elsewhere"))
+    (app / "pyproject.toml").write_text(
+        '[tool.signal-lint]\nselect = ["SIG0"]\nignore = ["SIG013"]\nfail-on = "error"\n'
+    )
+    code, out, _err = run(
+        capsys,
+        "check",
+        "--show-settings",
+        "--extend-ignore",
+        "SIG015",
+        "--color",
+        "never",
+        "--max-file-size",
+        "1MiB",
+        "shop",
+    )
+    lines = {line.split(" = ")[0]: line for line in out.splitlines()[1:]}
+    assert code == 0
+    assert lines["configuration"].endswith("# searched upwards")
+    assert str(app / "pyproject.toml") in lines["configuration"]
+    assert lines["select"].startswith('select = ["SIG0"]') and lines["select"].endswith(
+        "# pyproject.toml: select"
+    )
+    assert lines["ignore"].startswith('ignore = ["SIG013", "SIG015"]')
+    assert lines["ignore"].endswith("# pyproject.toml: ignore + command line: --ignore")
+    assert lines["fail-on"].endswith("# pyproject.toml: fail-on")
+    assert lines["exclude"].startswith("exclude = []") and lines["exclude"].endswith("# default")
+    assert lines["color"].endswith("# command line: --color")
+    assert lines["max-file-size"].startswith("max-file-size = 1048576 ")
+    assert lines["max-file-size"].endswith("# command line: --max-file-size")
+    assert lines["cache-dir"].startswith(f'cache-dir = "{app / "elsewhere"}"')
+    assert lines["cache-dir"].endswith("# environment: SIGNAL_LINT_CACHE_DIR")
+    assert lines["python"].startswith('python = ""')  # none given: found from the layout
+    assert lines["output-format"].startswith('output-format = "concise"')
+    assert lines["output-format"].endswith("# default")
+    assert "SIG004" not in out  # nothing was checked
+    code, out, _err = run(capsys, "check", "--show-settings", "--output-format", "json", "shop")
+    settings = json.loads(out)
+    assert settings["select"] == {"value": ["SIG0"], "origin": "pyproject.toml: select"}
+    assert settings["django-version"]["origin"] == "default"

@@ -21,11 +21,3 @@ def test_rule_pages_match_the_rule_modules():
 
 def test_no_page_for_a_rule_that_does_not_exist():
     assert sorted(p.name for p in DOCS.glob("*.md")) == sorted(pages())
-
-
-def test_readme_links_every_doc_page_it_names():
-    readme = (DOCS.parent.parent / "README.md").read_text(encoding="utf-8")
-    for target in [
-        line.split("](", 1)[1].split(")", 1)[0] for line in readme.splitlines() if "](docs/" in line
-    ]:
-        assert (DOCS.parent.parent / target).is_file(), target

@@ -85,8 +85,15 @@ def shell(project, tmp_path):
     return run
 
 
+PASSED = "All checks passed!\n"  # the summary line of a run without findings
+SUMMARY = re.compile(r"^Found \d+ findings?( \(.*\))?\.$")
+
+
 def findings(output: str) -> list[str]:
+    """The finding lines of flake8's output, or of signal-lint's text output without its summary line."""
     lines = output.splitlines()
+    if lines and SUMMARY.match(lines[-1]):
+        assert f"Found {len(lines) - 1} finding" in lines.pop(), output
     assert lines and all(FINDING_LINE.match(line) for line in lines), output
     return lines
 
@@ -107,7 +114,7 @@ def test_baseline_guide(project, shell):
     )
     assert shell(add).returncode == 0
     result = shell(check)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, PASSED, "")
 
     receivers = project / "shop" / "receivers.py"
     receivers.write_text(
@@ -221,7 +228,7 @@ def test_the_github_baseline_variant(shell):
     variant = commands("github-actions.md")[2]
     assert "--baseline" in variant
     result = shell(variant)
-    assert (result.returncode, result.stdout) == (0, "")
+    assert (result.returncode, result.stdout) == (0, "")  # annotations only: no summary
 
 
 # --- gitlab-ci.md ---------------------------------------------------------------

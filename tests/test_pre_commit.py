@@ -69,9 +69,11 @@ OTHER = textwrap.dedent(
         pass
     """
 )
+PASSED = "All checks passed!\n"  # the summary line of a run without findings
+ONE_FINDING = "Found 1 finding.\n"
 FINDING = (
-    "shop/signals.py:8:38: SIG004 parameter `create` of receiver `on_order_saved` is never sent "
-    "by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
+    "shop/signals.py:8:38: SIG004 [error] parameter `create` of receiver `on_order_saved` is "
+    "never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
 )
 
 
@@ -103,9 +105,13 @@ def run(capsys, *argv):
 
 def test_project_root_reports_only_the_given_files(app, capsys):
     (app / "shop" / "other.py").write_text(OTHER)
-    assert run(capsys, "--project-root", ".", "shop/signals.py") == (1, FINDING + "\n", "")
+    assert run(capsys, "--project-root", ".", "shop/signals.py") == (
+        1,
+        FINDING + "\n" + ONE_FINDING,
+        "",
+    )
     code, out, err = run(capsys, "--project-root", ".", "shop/apps.py", "shop/models.py")
-    assert (code, out, err) == (0, "", "")
+    assert (code, out, err) == (0, PASSED, "")
     code, out, err = run(capsys, "--project-root", ".", "shop/other.py")
     assert code == 1 and "\nshop/other.py:5:2: SIG015 " in "\n" + out
 
@@ -120,16 +126,16 @@ def test_project_root_sees_the_whole_project(app, capsys):
         "from django.db.models.signals import post_save\n\n"
         "from shop.handlers import on_saved\n\npost_save.connect(on_saved)\n"
     )
-    assert run(capsys, "--no-cache", "shop/handlers.py")[1] == ""
+    assert run(capsys, "--no-cache", "shop/handlers.py")[1] == PASSED
     code, out, _err = run(capsys, "--project-root", ".", "shop/handlers.py")
     assert code == 1 and out.startswith(
-        "shop/handlers.py:1:32: SIG004 parameter `create` of receiver `on_saved`"
+        "shop/handlers.py:1:32: SIG004 [error] parameter `create` of receiver `on_saved`"
     )
 
 
 def test_project_root_reports_everything_below_a_given_directory(app, capsys):
-    assert run(capsys, "--project-root", ".", "shop") == (1, FINDING + "\n", "")
-    assert run(capsys, "--project-root", ".") == (1, FINDING + "\n", "")
+    assert run(capsys, "--project-root", ".", "shop") == (1, FINDING + "\n" + ONE_FINDING, "")
+    assert run(capsys, "--project-root", ".") == (1, FINDING + "\n" + ONE_FINDING, "")
 
 
 def test_project_root_with_a_file_outside_it(app, tmp_path, capsys):
@@ -246,7 +252,7 @@ def test_pre_commit_reads_the_projects_venv_without_signal_lint_in_it(try_repo):
     assert code == 1, output
     assert re.search(r"^signal-lint\.+Failed$", output, re.MULTILINE), output
     assert [line for line in output.splitlines() if " SIG" in line] == [
-        "accounts/receivers.py:6:30: SIG004 parameter `usr` of receiver `welcome` is never sent "
+        "accounts/receivers.py:6:30: SIG004 [error] parameter `usr` of receiver `welcome` is never sent "
         "by `user_signed_up`: dispatch raises `TypeError` (did you mean `user`?)"
     ]
 

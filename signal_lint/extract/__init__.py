@@ -21,9 +21,9 @@ __all__ = ["FileFacts", "extract_file", "extract_source", "mentions_signals"]
 # ``def ready(`` too: what ``AppConfig.ready()`` calls is where the graph follows connect helpers.
 _PREFILTER_WORDS = (b"signal", b"Signal", b"receiver", b".connect(", b".disconnect(", b"def ready(")
 _PREFILTER_SEND = re.compile(rb"\.a?send(?:_robust)?\(")
-_NOQA = re.compile(
-    rb"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE
-)
+# flake8's inline noqa directive, bare or with codes (case-insensitive); the fixer reads it too
+NOQA_DIRECTIVE = r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?"
+_NOQA = re.compile(NOQA_DIRECTIVE.encode(), re.IGNORECASE)
 _CODE = re.compile(rb"[A-Z]+[0-9]+", re.IGNORECASE)
 
 
@@ -61,7 +61,7 @@ def extract_source(
     except RecursionError:
         error = ParseError("could not parse: too deeply nested to analyse", 1, 0)
         return FileFacts(path, module, is_package, is_test, parse_error=error)
-    return _with_noqa(facts, source)
+    return _with_noqa(facts, source, parsed)
 
 
 def extract_file(
@@ -87,7 +87,12 @@ def extract_file(
     return extract_source(source, shown, module, is_package, detailed=detailed)
 
 
-def _with_noqa(facts: FileFacts, source: bytes) -> FileFacts:
+def _with_noqa(facts: FileFacts, source: bytes, tree: ast.Module) -> FileFacts:
+    """Record each line's ``# noqa`` directive: its codes (None: all) and where it is.
+
+    A directive naming a code of ours inside a string literal (a docstring that
+    explains ``# noqa: SIG004``) is no directive: SIG018 must not call it unused.
+    """
     if b"noqa" not in source and b"NOQA" not in source:
         return facts
     from dataclasses import replace
@@ -99,5 +104,30 @@ def _with_noqa(facts: FileFacts, source: bytes) -> FileFacts:
             continue
         codes = match.group("codes")
         parsed = tuple(c.decode().upper() for c in _CODE.findall(codes)) if codes else None
-        markers.append((number, parsed))
+        start, end = (_characters(line, offset) for offset in match.span())
+        markers.append((number, parsed, start, end))
+    if any(codes and any(c.startswith("SIG") for c in codes) for _, codes, _, _ in markers):
+        strings = _string_spans(tree)
+        markers = [m for m in markers if not _inside(strings, m[0], m[2], source)]
     return replace(facts, noqa=tuple(markers))
+
+
+def _characters(line: bytes, offset: int) -> int:
+    """A byte offset in ``line`` as a character column."""
+    return offset if line.isascii() else len(line[:offset].decode("utf-8", "replace"))
+
+
+def _string_spans(tree: ast.Module) -> list[tuple[int, int, int, int]]:
+    """(line, byte column, end line, end byte column) of every string literal."""
+    return [
+        (node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+    ]
+
+
+def _inside(spans: list[tuple[int, int, int, int]], line: int, column: int, source: bytes) -> bool:
+    text = source.split(b"\n")[line - 1]
+    offset = len(text.decode("utf-8", "replace")[:column].encode("utf-8"))
+    return any((l1, c1) <= (line, offset) < (l2, c2) for l1, c1, l2, c2 in spans)

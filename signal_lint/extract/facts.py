@@ -304,7 +304,8 @@ class FileFacts:
     is_package: bool
     is_test: bool
     parse_error: ParseError | None = None
-    noqa: tuple[tuple[int, tuple[str, ...] | None], ...] = ()  # (line, codes or None = all)
+    # (line, codes or None = all, column, end column) of each noqa directive
+    noqa: tuple[tuple[int, tuple[str, ...] | None, int, int], ...] = ()
     imports: tuple[Import, ...] = ()
     aliases: tuple[tuple[str, str], ...] = ()  # module-level name -> qualified target it re-exports
     classes: tuple[ClassDef, ...] = ()

@@ -1,4 +1,5 @@
-"""Reporters: findings -> text, JSON, GitHub annotations, SARIF, GitLab code quality (one function each).
+"""Reporters: findings -> text (concise, full), JSON, GitHub annotations, SARIF, GitLab code
+quality, JUnit XML (one function each, taking the findings and a ``ReportContext``).
 
 Positions are 0-based columns internally; every format here prints 1-based.
 """
@@ -9,21 +10,25 @@ import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 
+from signal_lint import rule_url
 from signal_lint.findings import Finding
+from signal_lint.report.context import ReportContext
 from signal_lint.report.escape import printable
 from signal_lint.report.gitlab import as_gitlab
+from signal_lint.report.junit import as_junit
 from signal_lint.report.sarif import as_sarif
+from signal_lint.report.text import as_concise, as_full
+
+__all__ = ["FORMATS", "MACHINE_FORMATS", "ReportContext", "statistics"]
 
 
-def as_text(findings: Sequence[Finding]) -> str:
-    return "".join(
-        printable(f"{f.path}:{f.line}:{f.column + 1}: {f.code} {f.message}\n") for f in findings
-    )
-
-
-def as_json(findings: Sequence[Finding]) -> str:
+def as_json(findings: Sequence[Finding], context: ReportContext) -> str:
+    """One array; each finding also says where it ends, its doc page, its fix and its fingerprint."""
+    from signal_lint.fix import fix_edits
     from signal_lint.rules import rule_by_code
 
+    ends = context.spans(findings)
+    edits = fix_edits(findings, context.sources)
     rows = [
         {
             "code": f.code,
@@ -32,6 +37,8 @@ def as_json(findings: Sequence[Finding]) -> str:
             "path": printable(f.path),
             "line": f.line,
             "column": f.column + 1,
+            "end_line": end_line,
+            "end_column": end_column + 1,
             "message": printable(f.message),
             "fixable": f.fix is not None,
             "fix": None
@@ -39,14 +46,28 @@ def as_json(findings: Sequence[Finding]) -> str:
             else {
                 "applicability": f.fix.applicability,
                 "message": getattr(rule_by_code(f.code), "fix_title", "") or None,
+                "edits": [edit] if edit else [],
             },
+            "url": rule_url(f.code),
+            "fingerprint": fingerprint,
+            "related": [
+                {
+                    "path": printable(r.path),
+                    "line": r.line,
+                    "column": r.column + 1,
+                    "message": printable(r.message),
+                }
+                for r in f.related
+            ],
         }
-        for f in findings
+        for f, (end_line, end_column), edit, fingerprint in zip(
+            findings, ends, edits, context.fingerprints(findings), strict=True
+        )
     ]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
-def as_github(findings: Sequence[Finding]) -> str:
+def as_github(findings: Sequence[Finding], context: ReportContext) -> str:
     """GitHub Actions workflow commands: annotations on the pull request's diff."""
     levels = {"error": "error", "warning": "warning", "info": "notice"}
     lines = []
@@ -65,10 +86,16 @@ def statistics(findings: Sequence[Finding]) -> str:
     return "".join(f"{count:<5} {code} {name}\n" for (code, name), count in sorted(counts.items()))
 
 
-FORMATS: dict[str, Callable[[Sequence[Finding]], str]] = {
-    "text": as_text,
+Reporter = Callable[[Sequence[Finding], ReportContext], str]
+FORMATS: dict[str, Reporter] = {
+    "concise": as_concise,
+    "full": as_full,
+    "text": as_concise,  # the name before concise/full existed
     "json": as_json,
     "github": as_github,
     "sarif": as_sarif,
     "gitlab": as_gitlab,
+    "junit": as_junit,
 }
+# Formats other programs read: never coloured, never followed by a summary or statistics on stdout.
+MACHINE_FORMATS = frozenset(FORMATS) - {"concise", "full", "text"}

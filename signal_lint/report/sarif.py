@@ -1,9 +1,11 @@
 """``--format sarif``: SARIF 2.1.0, the format GitHub code scanning uploads.
 
-Every rule is described in ``tool.driver.rules`` (help text from its
-docstring, ``helpUri`` to its page under ``docs/rules/``); each finding is a
-result with a 1-based region and the baseline fingerprint (stable across
-line shifts) in ``partialFingerprints``.
+Every rule is described in ``tool.driver.rules`` (its one-line summary as
+``shortDescription``, which GitHub shows as the alert's title; help text from
+its docstring; ``helpUri`` to its page under ``docs/rules/``); each finding is
+a result with a 1-based region (start and end), the other places it involves
+as ``relatedLocations``, and the baseline fingerprint (stable across line
+shifts) in ``partialFingerprints``.
 
 https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
 """
@@ -16,25 +18,25 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from signal_lint import __version__
-from signal_lint.baseline import fingerprints
-from signal_lint.findings import Finding
+from signal_lint import REPOSITORY_URL, __version__, rule_url
+from signal_lint.findings import Finding, Location
+from signal_lint.report.context import ReportContext
 from signal_lint.report.escape import path_uri, printable
 from signal_lint.rules.base import Rule, all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/signal-lint/signal-lint"
-RULE_DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{code}.md"
 FINGERPRINT_KEY = "signalLint/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def as_sarif(findings: Sequence[Finding]) -> str:
+def as_sarif(findings: Sequence[Finding], context: ReportContext) -> str:
     rules = list(all_rules())
     index = {rule.code: number for number, rule in enumerate(rules)}
     results = [
-        _result(f, fingerprint, index)
-        for f, fingerprint in zip(findings, fingerprints(findings), strict=False)
+        _result(f, fingerprint, end, index)
+        for f, fingerprint, end in zip(
+            findings, context.fingerprints(findings), context.spans(findings), strict=True
+        )
     ]
     log = {
         "$schema": SCHEMA,
@@ -46,7 +48,7 @@ def as_sarif(findings: Sequence[Finding]) -> str:
                         "name": "signal-lint",
                         "version": __version__,
                         "semanticVersion": __version__,
-                        "informationUri": INFORMATION_URI,
+                        "informationUri": REPOSITORY_URL,
                         "rules": [_descriptor(rule) for rule in rules],
                     }
                 },
@@ -64,10 +66,10 @@ def _descriptor(rule: type[Rule]) -> dict[str, Any]:
     return {
         "id": rule.code,
         "name": rule.name,
-        "shortDescription": {"text": _first_sentence(what)},
+        "shortDescription": {"text": rule.summary or rule.name},
         "fullDescription": {"text": what},
         "help": {"text": doc, "markdown": doc},
-        "helpUri": RULE_DOCS_URI.format(code=rule.code),
+        "helpUri": rule_url(rule.code),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "tags": ["django", "signals", "project" if rule.project else "per-file"],
@@ -76,10 +78,19 @@ def _descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[str, Any]:
+def _result(
+    finding: Finding, fingerprint: str, end: tuple[int, int], index: dict[str, int]
+) -> dict[str, Any]:
     result: dict[str, Any] = {"ruleId": finding.code}
     if finding.code in index:
         result["ruleIndex"] = index[finding.code]
+    line = max(finding.line, 1)
+    region = {
+        "startLine": line,
+        "startColumn": finding.column + 1,
+        "endLine": max(end[0], line),
+        "endColumn": end[1] + 1,
+    }
     result.update(
         {
             "level": LEVELS[finding.severity],
@@ -88,17 +99,29 @@ def _result(finding: Finding, fingerprint: str, index: dict[str, int]) -> dict[s
                 {
                     "physicalLocation": {
                         "artifactLocation": _artifact(finding.path),
-                        "region": {
-                            "startLine": max(finding.line, 1),
-                            "startColumn": finding.column + 1,
-                        },
+                        "region": region,
                     }
                 }
             ],
             "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         }
     )
+    if finding.related:
+        result["relatedLocations"] = [
+            _related(number, location) for number, location in enumerate(finding.related)
+        ]
     return result
+
+
+def _related(number: int, location: Location) -> dict[str, Any]:
+    return {
+        "id": number,
+        "physicalLocation": {
+            "artifactLocation": _artifact(location.path),
+            "region": {"startLine": max(location.line, 1), "startColumn": location.column + 1},
+        },
+        "message": {"text": printable(location.message)},
+    }
 
 
 def _artifact(path: str) -> dict[str, str]:
@@ -112,23 +135,3 @@ def _section(doc: str, heading: str) -> str:
     match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", doc, re.MULTILINE | re.DOTALL)
     text = match.group(1) if match else doc
     return " ".join(text.split())
-
-
-def _first_sentence(text: str) -> str:
-    """Up to the first full stop outside parentheses and backticks."""
-    depth, code = 0, False
-    for position, char in enumerate(text):
-        if char == "`":
-            code = not code
-        elif char in "([" and not code:
-            depth += 1
-        elif char in ")]" and not code:
-            depth -= 1
-        elif (
-            char == "."
-            and depth <= 0
-            and not code
-            and (position + 1 == len(text) or text[position + 1] == " ")
-        ):
-            return text[: position + 1]
-    return text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import cache
 from typing import (
@@ -22,7 +22,7 @@ from typing import (
 )
 
 from signal_lint.extract.facts import FileFacts
-from signal_lint.findings import Finding, Fix
+from signal_lint.findings import Finding, Fix, Location
 
 if TYPE_CHECKING:
     from signal_lint.graph import Graph
@@ -57,10 +57,25 @@ class Valid:
         return textwrap.dedent(self.code).lstrip("\n")
 
 
+@dataclass(frozen=True)
+class NoqaUsage:
+    """What one file's ``# noqa`` directives did in a run, for the rule that judges them (SIG018).
+
+    ``used``: line -> the codes of its directive that silenced a finding;
+    ``enabled``: every code the run checks; ``unjudged``: codes whose findings
+    this run cannot know in full (project rules, unless the whole project is read).
+    """
+
+    used: Mapping[int, Set[str]]
+    enabled: frozenset[str]
+    unjudged: frozenset[str]
+
+
 class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
+    summary: ClassVar[str] = ""  # one line: `signal-lint rules`, SARIF's shortDescription
     MESSAGE: ClassVar[str]
     VALID: ClassVar[Sequence[Valid]] = ()
     INVALID: ClassVar[Sequence[Invalid]] = ()
@@ -92,14 +107,36 @@ class Rule:
         """
         return ()
 
+    def check_noqa(self, facts: FileFacts, usage: NoqaUsage) -> Iterable[Finding]:
+        """A rule about the ``# noqa`` directives themselves (SIG018) runs after every other
+        rule's findings were filtered, with what each directive silenced."""
+        return ()
+
+    @classmethod
+    def judges_noqa(cls) -> bool:
+        return cls.check_noqa is not Rule.check_noqa
+
     @classmethod
     def reads_graph(cls) -> bool:
         """A project rule, or a per-file rule with a project half."""
         return cls.project or cls.check_project is not Rule.check_project
 
     def finding(
-        self, facts: FileFacts, line: int, column: int, fix: Fix | None = None, **values: object
+        self,
+        facts: FileFacts,
+        line: int,
+        column: int,
+        fix: Fix | None = None,
+        *,
+        related: Sequence[Location] = (),
+        end: tuple[int, int] | None = None,
+        **values: object,
     ) -> Finding:
+        """A finding of this rule; ``values`` fill its MESSAGE.
+
+        ``related``: other places it involves; ``end``: where it ends (line, column)
+        when not where the syntax node at (line, column) ends.
+        """
         return Finding(
             self.code,
             self.name,
@@ -109,6 +146,9 @@ class Rule:
             column,
             self.MESSAGE.format(**values),
             fix,
+            tuple(related),
+            end[0] if end else None,
+            end[1] if end else None,
         )
 
 

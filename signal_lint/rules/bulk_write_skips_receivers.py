@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from signal_lint.findings import INFO, Finding
+from signal_lint.findings import INFO, Finding, Location
 from signal_lint.graph import Graph
 from signal_lint.graph.project import Project
 from signal_lint.model import LIVE
@@ -105,6 +105,7 @@ class BulkWriteSkipsReceivers(Rule):
     code = "SIG107"
     name = "bulk-write-skips-receivers"
     severity = INFO
+    summary = "Bulk writes (`update()`, `bulk_create()`) skip the model's save receivers"
     project = True
     example_path = "shop/views.py"
     MESSAGE = (
@@ -170,6 +171,7 @@ class BulkWriteSkipsReceivers(Rule):
         assert project is not None
         receivers: dict[str, list[str]] = {}
         created_only: set[str] = set()  # post_save receivers that do nothing unless ``created``
+        where: dict[tuple[str, str], Location] = {}  # (model, receiver) -> its first connection
         for edge in graph.connections:
             node = graph.receivers.get(edge.receiver)
             if (
@@ -183,6 +185,13 @@ class BulkWriteSkipsReceivers(Rule):
                     names = receivers.setdefault(model, [])
                     if edge.receiver not in names:
                         names.append(edge.receiver)
+                        where[(model, edge.receiver)] = Location(
+                            edge.path,
+                            edge.line,
+                            edge.column,
+                            f"`{edge.receiver}`, a {edge.signal.rsplit('.', 1)[-1]} receiver of "
+                            f"`{model.rsplit('.', 1)[-1]}` that this write skips",
+                        )
                     if edge.signal == POST_SAVE and _created_only(project, edge.receiver):
                         created_only.add(edge.receiver)
                     else:
@@ -214,6 +223,7 @@ class BulkWriteSkipsReceivers(Rule):
                         facts,
                         line,
                         column,
+                        related=[where[(resolved or "", name)] for name in skipped],
                         method=method,
                         model=resolved.rsplit(".", 1)[-1],
                         receivers=listed,

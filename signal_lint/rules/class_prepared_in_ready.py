@@ -73,6 +73,7 @@ class ClassPreparedInReady(Rule):
     code = "SIG003"
     name = "class-prepared-in-ready"
     severity = ERROR
+    summary = "A `class_prepared` receiver connected in `ready()`, after the models were prepared"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal "
         "for every model: connect it in `AppConfig.__init__` or in a models module"

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from signal_lint.extract.facts import FileFacts, Param
-from signal_lint.findings import ERROR, Finding
+from signal_lint.findings import ERROR, Finding, Location
 from signal_lint.graph import Graph, SendNode
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
@@ -75,6 +75,7 @@ class CustomSignalArgumentMismatch(Rule):
     code = "SIG104"
     name = "custom-signal-argument-mismatch"
     severity = ERROR
+    summary = "A project signal whose receivers and send sites disagree on its arguments"
     project = True
     example_path = "shop/receivers.py"
     MESSAGE = "{subject} {problem}: {advice}"
@@ -208,10 +209,20 @@ class CustomSignalArgumentMismatch(Rule):
                         "`TypeError`"
                         f"{did_you_mean(param.name, provided | set(DISPATCH_ARGUMENTS))}"
                     )
+                    send_sites = [
+                        Location(
+                            project.modules[send.module].path,
+                            send.line,
+                            send.column,
+                            f"`{short}.{send.method}()` sends without `{param.name}`",
+                        )
+                        for send in sends[signal]
+                    ]
                     yield self.finding(
                         facts,
                         param.line,
                         param.column,
+                        related=send_sites,
                         subject=subject,
                         problem=problem,
                         advice="send it, or give the parameter a default",
@@ -226,12 +237,23 @@ class CustomSignalArgumentMismatch(Rule):
                     name for name in needed if name in provided and name not in send.keywords
                 )
                 if missing:
+                    requiring = [
+                        Location(
+                            facts.path,
+                            param.line,
+                            param.column,
+                            f"receiver `{use.function.name}` requires `{param.name}`",
+                        )
+                        for facts, use, param in required.get(signal, ())
+                        if param.name in missing
+                    ]
                     names = ", ".join(f"`{name}`" for name in missing)
                     owners = ", ".join(sorted({f"`{needed[name]}`" for name in missing}))
                     yield self.finding(
                         project.modules[send.module],
                         send.line,
                         send.column,
+                        related=requiring,
                         subject=f"`{short}.{send.method}()`",
                         problem=(
                             f"omits {names}, which other send sites pass and receiver {owners} "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from signal_lint.findings import ERROR, Finding
+from signal_lint.findings import ERROR, Finding, Location
 from signal_lint.graph import NEVER_IMPORTED, TEST_ONLY, Edge, Graph
 from signal_lint.graph.senders import SenderName, Unresolved
 from signal_lint.rules._examples import shop_app
@@ -72,6 +72,7 @@ class DispatchUidCollision(Rule):
     code = "SIG102"
     name = "dispatch-uid-collision"
     severity = ERROR
+    summary = "Two receivers share a `dispatch_uid`: Django keeps the first, ignores the other"
     project = True
     example_path = "shop/receivers.py"
     MESSAGE = (
@@ -259,7 +260,16 @@ class DispatchUidCollision(Rule):
     ) -> Finding:
         assert graph.project is not None
         names = []
-        for other in sorted(others, key=lambda e: (e.path, e.line)):
+        related = []
+        for other in sorted(others, key=lambda e: (e.path, e.line, e.column)):
+            related.append(
+                Location(
+                    other.path,
+                    other.line,
+                    other.column,
+                    f"`{other.receiver}`, connected with the same `dispatch_uid={uid}`",
+                )
+            )
             if other.module == edge.module:
                 name = f"`{_short(other)}`"
             elif other.package is not None:  # an installed package's: its name says where
@@ -272,6 +282,7 @@ class DispatchUidCollision(Rule):
             graph.project.modules[edge.module],
             edge.line,
             edge.column,
+            related=related,
             receiver=_short(edge),
             signal=signal.rsplit(".", 1)[-1],
             sender=f" for sender `{_sender_text(sender)}`" if sender else "",

@@ -94,6 +94,7 @@ class ReceiverMissesSubclass(Rule):
 
     code = "SIG108"
     name = "receiver-misses-subclass"
+    summary = "A model-signal receiver for one class: writes of its subclasses skip it"
     severity = WARNING
     project = True
     example_path = "shop/receivers.py"

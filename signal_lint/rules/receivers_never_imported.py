@@ -91,6 +91,7 @@ class ReceiversNeverImported(Rule):
     code = "SIG101"
     name = "receivers-never-imported"
     severity = ERROR
+    summary = "Receivers in a module that nothing Django loads imports: they never run"
     project = True
     example_path = "shop/signals.py"
     MESSAGE = (
@@ -214,7 +215,10 @@ class ReceiversNeverImported(Rule):
                 unselected.setdefault(edge.module, []).append(edge)
         for module, names in sorted(dead.items()):
             facts = graph.project.modules[module]
-            yield self.finding(facts, 1, 0, module=module, receivers=_receivers(sorted(set(names))))
+            # about the whole module: an empty range at its start, not its first statement
+            yield self.finding(
+                facts, 1, 0, end=(1, 0), module=module, receivers=_receivers(sorted(set(names)))
+            )
         for module, edges in sorted(unselected.items()):
             configs = sorted({f"{module}.{(e.function or '').rsplit('.', 1)[0]}" for e in edges})
             names = sorted({e.receiver.rsplit(".", 1)[-1] for e in edges})
@@ -227,7 +231,17 @@ class ReceiversNeverImported(Rule):
                 why=graph.loading.inactive_configs[configs[0]],
             )
             facts = graph.project.modules[module]
-            yield Finding(self.code, self.name, self.severity, facts.path, 1, 0, message)
+            yield Finding(
+                self.code,
+                self.name,
+                self.severity,
+                facts.path,
+                1,
+                0,
+                message,
+                end_line=1,
+                end_column=0,
+            )
 
 
 def _only_tests_import(graph: Graph, edge: Edge) -> bool:

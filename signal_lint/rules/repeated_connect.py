@@ -81,6 +81,7 @@ class RepeatedConnect(Rule):
     code = "SIG103"
     name = "repeated-connect"
     severity = WARNING
+    summary = "A new receiver connected strongly on every call: a leak, and N calls per event"
     project = True
     example_path = "shop/views.py"
     MESSAGE = (

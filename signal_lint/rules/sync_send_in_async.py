@@ -55,6 +55,7 @@ class SyncSendInAsync(Rule):
     code = "SIG016"
     name = "sync-send-in-async"
     severity = WARNING
+    summary = "`send()` inside `async def`: blocks the event loop; use `await asend()`"
     MESSAGE = (
         "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails "
         "once an async receiver is connected: use `await {signal}.a{method}()`"

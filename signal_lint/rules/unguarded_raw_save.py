@@ -117,6 +117,7 @@ class UnguardedRawSave(Rule):
     code = "SIG013"
     name = "unguarded-raw-save"
     severity = WARNING
+    summary = "A save receiver that uses the ORM without checking `raw` (fixture loading)"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` {what} but never reads `raw`: "
         "when fixtures load (`raw=True`) {harm}; return early `if raw:`"

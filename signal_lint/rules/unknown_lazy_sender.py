@@ -78,6 +78,7 @@ class UnknownLazySender(Rule):
     code = "SIG106"
     name = "unknown-lazy-sender"
     severity = ERROR
+    summary = 'A lazy `"app.Model"` sender naming a model the project does not define'
     project = True
     example_path = "shop/receivers.py"
     MESSAGE = (

@@ -100,6 +100,7 @@ class UnusedSignal(Rule):
     code = "SIG105"
     name = "unused-signal"
     severity = INFO
+    summary = "A project signal that is never sent, has no receivers, or both"
     project = True
     example_path = "shop/signals.py"
     MESSAGE = "signal `{signal}` {problem}: {advice}"

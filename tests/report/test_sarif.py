@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -19,6 +18,8 @@ import pytest
 
 from signal_lint.cli import main
 from signal_lint.rules import all_rules
+
+pytest_plugins = ["example_project"]  # the `project` fixture: a copy of the example project
 
 HERE = Path(__file__).resolve().parent
 SCHEMA_PATH = HERE / "sarif-schema-2.1.0.json"
@@ -36,14 +37,6 @@ def validator():
     return jsonschema.Draft4Validator(
         schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
     )
-
-
-@pytest.fixture
-def project(tmp_path, monkeypatch):
-    shutil.copytree(EXAMPLE, tmp_path / "project")
-    monkeypatch.chdir(tmp_path / "project")
-    monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(tmp_path / "cache"))
-    return tmp_path / "project"
 
 
 def sarif(capsys, *argv):
@@ -78,9 +71,10 @@ def test_driver_describes_every_rule_with_its_docs(project, capsys):
     assert [r["id"] for r in rules] == [rule.code for rule in all_rules()]
     for descriptor, rule in zip(rules, all_rules(), strict=False):
         assert descriptor["name"] == rule.name
-        assert descriptor["shortDescription"]["text"] and descriptor["fullDescription"][
-            "text"
-        ].startswith(descriptor["shortDescription"]["text"])
+        # GitHub shows shortDescription as the alert's title: the rule's one-line summary
+        assert descriptor["shortDescription"]["text"] == rule.summary
+        assert len(descriptor["shortDescription"]["text"]) <= 90
+        assert descriptor["fullDescription"]["text"]
         assert descriptor["help"]["markdown"] == rule.doc()
         assert descriptor["helpUri"].endswith(f"/docs/rules/{rule.code}.md")
         assert urlparse(descriptor["helpUri"]).scheme == "https"
@@ -110,6 +104,8 @@ def test_results_point_where_the_json_findings_point(project, capsys):
         assert location["region"] == {
             "startLine": finding["line"],
             "startColumn": finding["column"],
+            "endLine": finding["end_line"],
+            "endColumn": finding["end_column"],
         }
     assert run["columnKind"] == "unicodeCodePoints"
 
@@ -157,5 +153,8 @@ def test_gitlab_code_quality_report(project, capsys):
             issue["severity"]
             == {"error": "critical", "warning": "major", "info": "info"}[finding["severity"]]
         )
-        assert issue["location"] == {"path": finding["path"], "lines": {"begin": finding["line"]}}
+        assert issue["location"] == {
+            "path": finding["path"],
+            "lines": {"begin": finding["line"], "end": finding["end_line"]},
+        }
         assert issue["type"] == "issue" and issue["categories"] == ["Bug Risk"]

@@ -43,6 +43,7 @@ PER_FILE_RULES = {
     "SIG015": ("falsy-dispatch-uid", WARNING),
     "SIG016": ("sync-send-in-async", WARNING),
     "SIG017": ("unawaited-async-send", ERROR),
+    "SIG018": ("unused-noqa", WARNING),
 }
 
 # RULES.md, "Project rules".
@@ -233,3 +234,10 @@ def test_every_fixer_module_belongs_to_a_rule():
 
 def fixers_by_module() -> dict:
     return {module.__name__.rsplit(".", 1)[-1]: module for module in fixers().values()}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_rule_has_a_one_line_summary(rule):
+    """Shown by `signal-lint rules` and as the SARIF alert title: short, one line, no full stop."""
+    assert rule.summary and "\n" not in rule.summary
+    assert len(rule.summary) <= 90 and not rule.summary.endswith(".")
