@@ -8,6 +8,9 @@ facts are identical.  Findings are yielded with 0-based columns (flake8
 adds 1); flake8's ``noqa`` (and ``--disable-noqa``), ``--select``,
 ``--extend-ignore`` and ``per-file-ignores`` then apply as to any plugin.
 
+SIG018 (unused ``noqa``) never runs here: flake8 reads the ``noqa``
+comments itself, after the plugin, so the plugin cannot know which are used.
+
 From ``[tool.signal-lint]`` in the nearest ``pyproject.toml`` the plugin
 takes only what changes the analysis (``src``, ``extra-signals``,
 ``signal-catalogs``, ``django-version``); which codes are reported is
@@ -44,6 +47,7 @@ from signal_lint import __version__
 from signal_lint.findings import Finding
 
 Result = tuple[int, int, str, type]
+UNUSED_NOQA = "SIG018"
 
 
 class Plugin:
@@ -150,7 +154,10 @@ def _project(config: Any) -> _Project:
 
 @lru_cache(maxsize=256)
 def _settings(directory: str, django_version: str | None) -> tuple[Any, Any]:
-    """The config (every SIG code on: flake8 chooses what to report) and catalog for files in ``directory``."""
+    """The config (every SIG code on: flake8 chooses what to report) and catalog for files in ``directory``.
+
+    Except SIG018 (unused ``noqa``): flake8 applies ``noqa`` itself, after the plugin ran.
+    """
     from signal_lint.catalog import load_catalog
     from signal_lint.config import load_config
 
@@ -158,7 +165,7 @@ def _settings(directory: str, django_version: str | None) -> tuple[Any, Any]:
     config = replace(
         config,
         select=("SIG",),
-        ignore=(),
+        ignore=(UNUSED_NOQA,),
         per_file_ignores=(),
         django_version=django_version or config.django_version,
     )

@@ -8,6 +8,7 @@ the same ``path:line:col: CODE message``).
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -85,14 +86,18 @@ def flake8(*argv: str, cwd: Path = ROOT, stdin: str = "") -> tuple[int, list[str
 
 
 def signal_lint(*argv: str, cwd: Path = ROOT) -> list[str]:
+    """``signal-lint check``'s findings as flake8 prints them (``path:line:col: CODE message``)."""
     process = subprocess.run(
-        [sys.executable, "-m", "signal_lint", "check", *argv],
+        [sys.executable, "-m", "signal_lint", "check", "--output-format", "json", *argv],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    return process.stdout.splitlines()
+    return [
+        f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['message']}"
+        for f in json.loads(process.stdout)
+    ]
 
 
 def markers(path: Path) -> set[tuple[str, int, int, str]]:
@@ -127,12 +132,27 @@ def test_the_plugin_is_registered_under_sig():
 
 
 def test_every_per_file_rule_fixture_reports_exactly_its_markers():
-    files = sorted(path.relative_to(ROOT).as_posix() for path in RULE_FIXTURES.glob("SIG*.py"))
+    """Except SIG018's: flake8 applies ``noqa`` itself (see the next test)."""
+    files = sorted(
+        path.relative_to(ROOT).as_posix()
+        for path in RULE_FIXTURES.glob("SIG*.py")
+        if path.name != "SIG018.py"
+    )
     code, out, err = flake8("--select", "SIG", *files)
     expected = set().union(*(markers(ROOT / path) for path in files))
     assert code == 1 and err == ""
     assert parsed(out) == expected
     assert len(out) == len(expected)
+
+
+@pytest.mark.parametrize("mode", [[], ["--signal-lint-project"]], ids=["per-file", "project"])
+def test_unused_noqa_is_never_reported_inside_flake8(app, mode):
+    (app / "signals.py").write_text(
+        RECEIVERS.replace("create, **kwargs):", "create, **kwargs):  # noqa: SIG004")
+        + "\n\nnothing = 1  # noqa: SIG001\n"
+    )
+    assert flake8("--select", "SIG", *mode, ".", cwd=app)[1] == []
+    assert "SIG018" in " ".join(signal_lint("--no-cache", ".", cwd=app))
 
 
 PROJECT_FIXTURES = sorted(
