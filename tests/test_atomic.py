@@ -70,7 +70,10 @@ def test_fix_edits_a_linked_module_in_place(tmp_path, monkeypatch, capsys):
     os.link(tmp_path / "z_target.py", tmp_path / "hard.py")
     inode = os.stat(tmp_path / "z_target.py").st_ino
     assert main(["check", "--fix", "--no-cache", "."]) == 0
-    assert capsys.readouterr()[:] == ("Found 1 finding (1 fixed, 0 remaining).\n", "")
+    assert capsys.readouterr()[:] == (
+        "Found 1 finding (1 fixed, 0 remaining).\n",
+        "signal-lint: fixed 1 finding(s)\n",
+    )
     assert os.readlink(tmp_path / "a_link.py") == "z_target.py"
     assert os.stat(tmp_path / "hard.py").st_ino == os.stat(tmp_path / "z_target.py").st_ino == inode
     assert (tmp_path / "z_target.py").read_bytes() == FIXED
@@ -84,6 +87,9 @@ def test_fix_of_a_symlinked_module_keeps_the_link(tmp_path, monkeypatch, capsys)
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "receivers.py").symlink_to(tmp_path / "real" / "receivers.py")
     assert main(["check", "--fix", "--no-cache", "app"]) == 0
-    assert capsys.readouterr()[:] == ("Found 1 finding (1 fixed, 0 remaining).\n", "")
+    assert capsys.readouterr()[:] == (
+        "Found 1 finding (1 fixed, 0 remaining).\n",
+        "signal-lint: fixed 1 finding(s)\n",
+    )
     assert (tmp_path / "app" / "receivers.py").is_symlink()
     assert (tmp_path / "real" / "receivers.py").read_bytes() == FIXED

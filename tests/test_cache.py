@@ -281,7 +281,7 @@ def test_cache_lives_at_the_project_root_not_the_current_directory(tmp_path, mon
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")
     main(["check", "--jobs", "1", str(tmp_path / "proj" / "pkg")])
-    assert capsys.readouterr().out.splitlines()[1:] == ["Found 1 finding."]
+    assert capsys.readouterr().out.splitlines()[1:] == ["Found 1 finding (1 fixable with --fix)."]
     assert not (tmp_path / "elsewhere" / ".signal_lint_cache").exists()
     assert len(list((tmp_path / "proj" / ".signal_lint_cache").glob("run-*.json"))) == 1
 

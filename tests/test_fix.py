@@ -70,7 +70,8 @@ def test_fix_applies_the_safe_fixes_and_reports_what_is_left(app, capsys):
     assert target.read_text() == SAFE_FIXED
     assert "signal-lint: fixed 3 finding(s)" in err
     assert "1 hidden fix(es) can be enabled with the `--unsafe-fixes` option" in err
-    assert [line.split(": ")[1].split()[0] for line in out.splitlines()] == ["SIG013"]
+    assert [line.split(": ")[1].split()[0] for line in out.splitlines()[:-1]] == ["SIG013"]
+    assert out.splitlines()[-1] == "Found 4 findings (3 fixed, 1 remaining)."
     assert code == 1
 
 
@@ -78,7 +79,8 @@ def test_unsafe_fixes_adds_the_unsafe_ones_in_the_same_pass(app, capsys):
     target = write(app / "shop" / "signals.py", MIXED)
     code, out, err = run(capsys, "check", "--fix", "--unsafe-fixes", "shop")
     assert target.read_text() == ALL_FIXED
-    assert (code, out) == (0, "") and "fixed 4 finding(s)" in err and "hidden" not in err
+    assert (code, out) == (0, "Found 4 findings (4 fixed, 0 remaining).\n")
+    assert "fixed 4 finding(s)" in err and "hidden" not in err
 
 
 def test_a_second_fix_changes_nothing(app, capsys):
@@ -168,6 +170,7 @@ def test_show_fixes_lists_the_fixed_findings_per_file_and_rule(app, capsys):
         "    1 \N{MULTIPLICATION SIGN} SIG001 (receiver-missing-kwargs)\n"
         "    1 \N{MULTIPLICATION SIGN} SIG004 (unknown-receiver-argument)\n"
         "    1 \N{MULTIPLICATION SIGN} SIG007 (receiver-decorator-order)\n"
+        "Found 4 findings (3 fixed, 1 remaining).\n"
     )
 
 

@@ -70,9 +70,9 @@ OTHER = textwrap.dedent(
     """
 )
 PASSED = "All checks passed!\n"  # the summary line of a run without findings
-ONE_FINDING = "Found 1 finding.\n"
+ONE_FINDING = "Found 1 finding (1 fixable with --fix).\n"
 FINDING = (
-    "shop/signals.py:8:38: SIG004 [error] parameter `create` of receiver `on_order_saved` is "
+    "shop/signals.py:8:38: SIG004 [error] [*] parameter `create` of receiver `on_order_saved` is "
     "never sent by `post_save`: dispatch raises `TypeError` (did you mean `created`?)"
 )
 
@@ -129,7 +129,7 @@ def test_project_root_sees_the_whole_project(app, capsys):
     assert run(capsys, "--no-cache", "shop/handlers.py")[1] == PASSED
     code, out, _err = run(capsys, "--project-root", ".", "shop/handlers.py")
     assert code == 1 and out.startswith(
-        "shop/handlers.py:1:32: SIG004 [error] parameter `create` of receiver `on_saved`"
+        "shop/handlers.py:1:32: SIG004 [error] [*] parameter `create` of receiver `on_saved`"
     )
 
 
@@ -252,7 +252,7 @@ def test_pre_commit_reads_the_projects_venv_without_signal_lint_in_it(try_repo):
     assert code == 1, output
     assert re.search(r"^signal-lint\.+Failed$", output, re.MULTILINE), output
     assert [line for line in output.splitlines() if " SIG" in line] == [
-        "accounts/receivers.py:6:30: SIG004 [error] parameter `usr` of receiver `welcome` is never sent "
+        "accounts/receivers.py:6:30: SIG004 [error] [*] parameter `usr` of receiver `welcome` is never sent "
         "by `user_signed_up`: dispatch raises `TypeError` (did you mean `user`?)"
     ]
 

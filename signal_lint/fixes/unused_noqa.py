@@ -12,9 +12,9 @@ import re
 
 import libcst as cst
 
-from signal_lint.extract import NOQA_DIRECTIVE
 from signal_lint.findings import Fix
 from signal_lint.fixes import Edit, Tree
+from signal_lint.rules.unused_noqa import NOQA_DIRECTIVE
 
 KIND = "unused-noqa"
 DIRECTIVE = re.compile(NOQA_DIRECTIVE, re.IGNORECASE)

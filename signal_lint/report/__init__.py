@@ -24,11 +24,10 @@ __all__ = ["FORMATS", "MACHINE_FORMATS", "ReportContext", "statistics"]
 
 def as_json(findings: Sequence[Finding], context: ReportContext) -> str:
     """One array; each finding also says where it ends, its doc page, its fix and its fingerprint."""
-    from signal_lint.fix import fix_edits
     from signal_lint.rules import rule_by_code
 
     ends = context.spans(findings)
-    edits = fix_edits(findings, context.sources)
+    edits = context.fix_edits(findings, context.sources)
     rows = [
         {
             "code": f.code,

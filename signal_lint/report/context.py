@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from signal_lint.findings import SAFE, Finding
 from signal_lint.report.spans import Position, Spans
@@ -20,6 +21,11 @@ class ReportContext:
     # ``fixable``/``unfixable`` settings), and which only ``--unsafe-fixes`` would
     fixable: Callable[[Finding], bool] = lambda f: f.fix is not None and f.fix.applicability == SAFE
     unsafe_only: Callable[[Finding], bool] = lambda f: False
+    # each finding's fix as the one edit it makes (JSON), from the fixer (``signal_lint.fix``, a
+    # later stage, so the front end hands it in); None: no edit to show
+    fix_edits: Callable[[Sequence[Finding], SourceLines], list[dict[str, Any] | None]] = (
+        lambda findings, sources: [None] * len(findings)
+    )
 
     def __post_init__(self) -> None:
         self._spans = Spans(self.sources)

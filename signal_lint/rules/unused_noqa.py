@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from signal_lint.extract import NOQA_DIRECTIVE
 from signal_lint.extract.facts import FileFacts
 from signal_lint.findings import WARNING, Finding, Fix
 from signal_lint.rules.base import Invalid, NoqaUsage, Rule, Valid, all_rules
 from signal_lint.rules.context import RuleContext
 
 OUR_PREFIX = "SIG"
+__all__ = ["NOQA_DIRECTIVE", "UnusedNoqa"]  # the fixer finds directives as extraction does
 
 
 class UnusedNoqa(Rule):
@@ -120,8 +122,8 @@ class UnusedNoqa(Rule):
             def on_save(sender, instance, create, **kwargs):  # noqa: SIG001, SIG004
                 pass
 
-            post_save.connect(on_save)  # noqa: E501, SIG002  # type: ignore
-            post_save.connect(on_save)  # noqa: SIG999 -- was SIG002
+            post_save.connect(on_save)  # noqa: E501, SIG015  # type: ignore
+            post_save.connect(on_save)  # noqa: SIG999 -- was SIG015
             """,
             [(3, 51), (6, 29), (7, 29)],
             fixed="""
