@@ -66,7 +66,9 @@ def settings(config: Config, args: argparse.Namespace) -> list[tuple[str, Any, s
         (
             "ignore",
             list(config.ignore),
-            origin(in_file("ignore", "extend-ignore"), given("--ignore", args.ignore)),
+            origin(
+                in_file("ignore", "extend-ignore"), given("--ignore/--extend-ignore", args.ignore)
+            ),
         ),
         (
             "per-file-ignores",
@@ -93,6 +95,17 @@ def settings(config: Config, args: argparse.Namespace) -> list[tuple[str, Any, s
             origin(given("--fail-on", args.fail_on))
             if args.fail_on
             else origin(in_file("fail-on")),
+        ),
+        ("fixable", list(config.fixable), origin(in_file("fixable"))),
+        ("unfixable", list(config.unfixable), origin(in_file("unfixable"))),
+        (
+            "unsafe-fixes",
+            config.unsafe_fixes if args.unsafe_fixes is None else args.unsafe_fixes,
+            origin(in_file("unsafe-fixes"))
+            if args.unsafe_fixes is None
+            else "command line: --unsafe-fixes"
+            if args.unsafe_fixes
+            else "command line: --no-unsafe-fixes",
         ),
         (
             "python",

@@ -436,6 +436,7 @@ def test_show_settings_says_where_each_value_comes_from(app, capsys, monkeypatch
     monkeypatch.setenv("SIGNAL_LINT_CACHE_DIR", str(app / "elsewhere"))
     (app / "pyproject.toml").write_text(
         '[tool.signal-lint]\nselect = ["SIG0"]\nignore = ["SIG013"]\nfail-on = "error"\n'
+        'unfixable = ["SIG007"]\nunsafe-fixes = true\n'
     )
     code, out, _err = run(
         capsys,
@@ -447,6 +448,7 @@ def test_show_settings_says_where_each_value_comes_from(app, capsys, monkeypatch
         "never",
         "--max-file-size",
         "1MiB",
+        "--no-unsafe-fixes",
         "shop",
     )
     lines = {line.split(" = ")[0]: line for line in out.splitlines()[1:]}
@@ -457,7 +459,15 @@ def test_show_settings_says_where_each_value_comes_from(app, capsys, monkeypatch
         "# pyproject.toml: select"
     )
     assert lines["ignore"].startswith('ignore = ["SIG013", "SIG015"]')
-    assert lines["ignore"].endswith("# pyproject.toml: ignore + command line: --ignore")
+    assert lines["ignore"].endswith(
+        "# pyproject.toml: ignore + command line: --ignore/--extend-ignore"
+    )
+    assert lines["fixable"].startswith('fixable = ["SIG"]') and lines["fixable"].endswith(
+        "# default"
+    )
+    assert lines["unfixable"].endswith("# pyproject.toml: unfixable")
+    assert lines["unsafe-fixes"].startswith("unsafe-fixes = false")
+    assert lines["unsafe-fixes"].endswith("# command line: --no-unsafe-fixes")
     assert lines["fail-on"].endswith("# pyproject.toml: fail-on")
     assert lines["exclude"].startswith("exclude = []") and lines["exclude"].endswith("# default")
     assert lines["color"].endswith("# command line: --color")
