@@ -29,3 +29,17 @@ def fmt_count(value: float) -> str:
 
 def mib(kib: float) -> str:
     return f"{kib / 1024:.0f}"
+
+
+def write_section(page: str, mark: str, section: str) -> None:
+    """Put ``section`` in ``page`` between ``<!-- BEGIN mark -->`` and its END marker.
+
+    ``benchmarks/run.py`` keeps such sections when it rewrites docs/performance.md.
+    """
+    with open(page, encoding="utf-8") as handle:
+        text = handle.read()
+    begin, end = f"<!-- BEGIN {mark} -->\n", f"<!-- END {mark} -->\n"
+    if begin in text:
+        text = text[: text.index(begin)] + text[text.index(end) + len(end) :]
+    with open(page, "w", encoding="utf-8") as handle:
+        handle.write(text.rstrip("\n") + "\n\n" + begin + section + end)

@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))
 
+from common import write_section  # noqa: E402
 from packages_environment import FIXTURE_PROJECT, build_environment  # noqa: E402
 
 
@@ -86,12 +87,7 @@ def main() -> int:
     section = report(times, args, venv)
     print(section)
     if args.write:
-        page = REPO / "docs" / "performance.md"
-        text = page.read_text(encoding="utf-8")
-        begin, end = f"<!-- BEGIN {MARK} -->\n", f"<!-- END {MARK} -->\n"
-        if begin in text:
-            text = text[: text.index(begin)] + text[text.index(end) + len(end) :]
-        page.write_text(text.rstrip("\n") + "\n\n" + begin + section + end, encoding="utf-8")
+        write_section(str(REPO / "docs" / "performance.md"), MARK, section)
     return 0
 
 
