@@ -1,8 +1,11 @@
 """Module names from file locations, the way Python's import system sees them.
 
 A file's dotted module name comes from walking up through directories that
-hold an ``__init__.py``; configured ``src`` roots override that walk (a file
-under a root is named relative to it, namespace packages included).
+hold an ``__init__.py``; a directory without one inside such a package is a
+namespace package of it (``shop/views/list/lists.py`` is ``shop.views.list.lists``
+when ``shop/views/__init__.py`` exists: ``from .list.lists import X`` in
+``shop/views/__init__.py`` imports it).  Configured ``src`` roots override that
+walk (a file under a root is named relative to it, namespace packages included).
 """
 
 from __future__ import annotations
@@ -35,13 +38,16 @@ def module_name(path: str, src_roots: Sequence[str] = ()) -> tuple[str, bool]:
 
 @lru_cache(maxsize=4096)
 def _package_parts(directory: str) -> tuple[str, ...]:
-    """Package names from the outermost directory with an ``__init__.py`` down to ``directory``."""
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ()
+    """Package names from the outermost directory with an ``__init__.py`` down to ``directory``;
+    a directory without one counts when its parent is a package (Python imports it as a namespace
+    package inside that one), and starts nothing otherwise."""
     parent, package = os.path.split(directory)
     if not package:
         return ()
-    return _package_parts(parent) + (package,)
+    outer = _package_parts(parent)
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return outer + (package,) if outer and package.isidentifier() else ()
+    return outer + (package,)
 
 
 def _matching_root(path: str, src_roots: Sequence[str]) -> str | None:

@@ -24,6 +24,7 @@ EXPECTED_PHASES = {
     "blog": POPULATE,  # "blog": a plain package with apps.py
     "blog.apps": POPULATE,
     "blog.models": POPULATE,
+    "blog.hooks.namespace_hooks": POPULATE,  # blog/hooks/ has no __init__.py: a namespace package
     "reports": POPULATE,  # an app without apps.py
     "reports.models": POPULATE,
     "reports.receivers": POPULATE,
@@ -104,6 +105,7 @@ def test_connections_in_modules_nothing_loads_are_never_imported_or_test_only(lo
         "on_order_deleted_autodiscovered",
         "on_order_pre_delete_admin",
         "on_post_saved_view_hooks",
+        "on_post_saved_namespace_hooks",
         "on_order_saved_command_hooks",
         "on_order_saved_migration_hooks",
         "on_order_saved_tag_hooks",
