@@ -71,10 +71,24 @@ def scope_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
         yield node
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
             continue
+        if isinstance(node, ast.If) and is_type_checking(node.test):
+            stack.extend(reversed(node.orelse))  # the body binds nothing at run time
+            continue
         for field in ("body", "orelse", "finalbody", "handlers", "cases"):
             children = getattr(node, field, None)
             if isinstance(children, list):
                 stack.extend(reversed(children))
+
+
+def is_type_checking(test: ast.AST) -> bool:
+    """``TYPE_CHECKING`` or ``typing.TYPE_CHECKING``: false when the code runs, so the block it
+    guards (type checkers' imports and classes) never binds anything at run time."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute)
+        and test.attr == "TYPE_CHECKING"
+        and isinstance(test.value, ast.Name)
+        and test.value.id in ("typing", "typing_extensions", "t")
+    )
 
 
 def is_main_test(test: ast.AST) -> bool:

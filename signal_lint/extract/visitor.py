@@ -41,7 +41,12 @@ from signal_lint.extract.rows import (
 from signal_lint.extract.sends import BULK_WRITES, SEND_METHODS, Sends
 from signal_lint.extract.settings import module_settings
 from signal_lint.extract.state import FunctionState
-from signal_lint.extract.syntax import is_main_test, subexpressions, target_names
+from signal_lint.extract.syntax import (
+    is_main_test,
+    is_type_checking,
+    subexpressions,
+    target_names,
+)
 from signal_lint.extract.writes import Writes
 
 # ``try``, and ``try``/``except*`` from Python 3.11 on.
@@ -172,6 +177,10 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             self._class(node, guards)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             self._import(node)
+        elif isinstance(node, ast.If) and is_type_checking(node.test):
+            # ``if TYPE_CHECKING:`` never runs: its imports load nothing and its classes (a model
+            # subclass written for the type checker) do not exist; the ``else`` always runs
+            self._block(node.orelse, guards)
         elif isinstance(node, ast.If) and not self.func_stack and is_main_test(node.test):
             self.script_only += 1
             self._conditional(node.body, guards)

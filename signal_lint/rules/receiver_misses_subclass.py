@@ -143,6 +143,41 @@ class ReceiverMissesSubclass(Rule):
             """,
             files=SHOP,
         ),
+        Valid(
+            # a subclass written for the type checker only: at run time ``Customer`` is ``Order``
+            """
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            from shop.customers import Customer
+            from shop.models import Order
+
+            @receiver(post_save, sender=Order)
+            def on_order_saved(sender, instance, **kwargs):
+                pass
+
+            def register(name):
+                Customer.objects.create(name=name)
+            """,
+            files={
+                **SHOP,
+                "shop/customers.py": """
+                    from typing import TYPE_CHECKING
+
+                    from shop.models import Order
+
+                    if TYPE_CHECKING:
+                        from decimal import Decimal
+
+                        class Customer(Order):
+                            balance: Decimal
+
+                            def greeting(self) -> str: ...
+                    else:
+                        Customer = Order
+                    """,
+            },
+        ),
     )
     INVALID = (
         Invalid(
