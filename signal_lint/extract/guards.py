@@ -74,6 +74,8 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
 
     ``("truthy", s)``/``("falsy", s)`` (``None`` is falsy), ``("notnone", s)``,
     ``("eq", s)``/``("ne", s)`` (compared equal / unequal with something),
+    ``("oneof", s, "a", "b")``/``("noneof", s, "a", "b")`` (``s`` is / is not one of these
+    strings: ``s == "a"``, ``s in ("a", "b")``),
     ``("in", s, "x")``/``("notin", s, "x")`` (``"x" in s``; a falsy ``s``
     holds nothing), ``("changed", obj)`` (``obj.f != obj._old_f``: a field differs from the
     private copy the object keeps of it).  ``s`` is a name, a ``kwargs["name"]`` key or ``base.attr``.
@@ -105,6 +107,11 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         return frozenset()
     op, left, right = test.ops[0], test.left, test.comparators[0]
     if isinstance(op, (ast.In, ast.NotIn)):
+        options = _strings(right)
+        subject = _condition_subject(left, var_kw)
+        if subject and options:  # ``action in ("post_add", "post_remove")``
+            inside = isinstance(op, ast.In) == positive
+            return frozenset({("oneof" if inside else "noneof", subject, *options)})
         if isinstance(right, ast.BoolOp) and isinstance(right.op, ast.Or):
             right = right.values[0]  # ``"x" in (update_fields or ())``
         container = _condition_subject(right, var_kw)
@@ -127,8 +134,32 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         snapshot = _snapshot_of(left, right)
         if snapshot and not equal:
             return frozenset({("ne", subject), ("changed", snapshot)})
+        value = _strings(right if _condition_subject(left, var_kw) else left, alone=True)
+        if value:  # ``action == "pre_remove"``: which string it is, or is not
+            return frozenset(
+                {
+                    ("eq" if equal else "ne", subject),
+                    ("oneof" if equal else "noneof", subject, *value),
+                }
+            )
         return frozenset({("eq" if equal else "ne", subject)})
     return frozenset()
+
+
+def _strings(node: ast.AST, alone: bool = False) -> tuple[str, ...]:
+    """The strings of a literal tuple, list or set of strings (sorted), or of one string constant
+    (``alone``); () for anything else."""
+    if alone:
+        elements = [node]
+    elif isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        elements = list(node.elts)
+    else:
+        return ()
+    if not elements or not all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in elements
+    ):
+        return ()
+    return tuple(sorted({e.value for e in elements}))  # type: ignore[attr-defined]
 
 
 def _snapshot_of(left: ast.AST, right: ast.AST) -> str | None:

@@ -12,6 +12,34 @@ from signal_lint.findings import WARNING, Finding
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import RuleContext, receivers
 
+# Arguments that are `None` only for some values of another argument: (signal, argument) ->
+# (the other argument, the values for which it is None). ``m2m_changed`` sends ``pk_set=None``
+# for ``clear()`` only (``pre_clear``/``post_clear``); for the add and remove actions it is a set.
+NONE_ONLY_WHEN = {
+    ("django.db.models.signals.m2m_changed", "pk_set"): (
+        "action",
+        frozenset({"pre_clear", "post_clear"}),
+    ),
+}
+
+
+def _not_none_here(signal: str, argument: str, known: frozenset[tuple[str, ...]]) -> bool:
+    """The argument cannot be None where the code runs: the argument it depends on is known to
+    hold another value (``if action == "pre_remove":``, ``action in ("post_add", ...)``)."""
+    rule = NONE_ONLY_WHEN.get((signal, argument))
+    if rule is None:
+        return False
+    other, none_values = rule
+    excluded: set[str] = set()
+    for fact in known:
+        if len(fact) < 3 or fact[1] != other:
+            continue
+        if fact[0] == "oneof" and none_values.isdisjoint(fact[2:]):
+            return True
+        if fact[0] == "noneof":
+            excluded.update(fact[2:])
+    return none_values <= excluded
+
 
 class NullableArgumentDereference(Rule):
     """
@@ -26,6 +54,10 @@ class NullableArgumentDereference(Rule):
     where it makes the argument not `None`: inside `if user is None:` or the
     `else` of `if user:` it is `None`. An argument read into a local of the
     same name (`request = kwargs.get("request")`) is checked the same way.
+    An argument that is `None` only for some values of another one counts
+    as checked where that one is known to hold another value: `pk_set` of
+    `m2m_changed` is `None` for `pre_clear`/`post_clear` only, so it is a set
+    under `if action == "pre_remove":` or `if action in ("post_add", ...)`.
     One finding per receiver and argument, on its first unchecked read.
 
     ## Why is this bad?
@@ -83,6 +115,26 @@ class NullableArgumentDereference(Rule):
                 agent = request and request.headers.get("User-Agent")
             """
         ),
+        Valid(
+            # pk_set is None for the clear actions only: a set wherever the action is known
+            """
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def keep_owner(sender, instance, action, pk_set, **kwargs):
+                if action == "pre_remove":
+                    pk_set.discard(instance.owner_id)
+                elif action in ("pre_add", "post_add"):
+                    print(pk_set.copy())
+
+            @receiver(m2m_changed)
+            def log_added(sender, instance, action, pk_set, **kwargs):
+                if action != "post_add":
+                    return
+                print(pk_set.union({instance.pk}))
+            """
+        ),
     )
     INVALID = (
         Invalid(
@@ -114,6 +166,18 @@ class NullableArgumentDereference(Rule):
             """,
             [(7, 40)],
         ),
+        Invalid(
+            """
+            from django.db.models.signals import m2m_changed
+            from django.dispatch import receiver
+
+            @receiver(m2m_changed)
+            def count_changes(sender, instance, action, pk_set, **kwargs):
+                if action.startswith("post_"):  # post_clear too: pk_set is None then
+                    print(len(pk_set), pk_set.copy())
+            """,
+            [(7, 28)],
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -135,7 +199,9 @@ class NullableArgumentDereference(Rule):
                 ):
                     continue  # a check that it is not None governs the access
                 for spec in specs:
-                    if attr.base in spec.nullable:
+                    if attr.base in spec.nullable and not _not_none_here(
+                        spec.qualname, attr.base, attr.known
+                    ):
                         reported.add(attr.base)
                         yield self.finding(
                             facts,
