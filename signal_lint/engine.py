@@ -340,7 +340,7 @@ def detail_files(
                 want(f"{follow_aliases(aliases, instances[target])}.__call__")
             if receiver.kind == "call" and target:  # a factory, or a class: what its call makes
                 want(target + ".__call__" if receiver.local is None else None)
-            if connection.kind == "decorator" and receiver.local:  # decorators below @receiver
+            if receiver.local:  # its decorators (below @receiver): what Django really registers
                 function = facts.function(receiver.local)
                 for decorator in function.decorators if function is not None else ():
                     want(follow_aliases(aliases, decorator))

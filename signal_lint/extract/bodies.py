@@ -11,7 +11,7 @@ import ast
 from signal_lint.extract import facts as F
 from signal_lint.extract.guards import Guards, kwargs_key, subject_name
 from signal_lint.extract.names import chain
-from signal_lint.extract.rows import is_saved_row_lookup
+from signal_lint.extract.rows import HANDLED_READS, is_saved_row_lookup
 from signal_lint.extract.state import FunctionState, WalkState
 from signal_lint.extract.syntax import subexpressions
 
@@ -47,6 +47,10 @@ class Bodies(WalkState):
         keywords = tuple(k.arg for k in node.keywords if k.arg)
         func.call_sites.append((parts, qualname, keywords, len(node.args)))
         if not func.body_facts:
+            if "<dne>" in guards.names and parts and parts[-1] in HANDLED_READS:
+                func.handled_reads.add(
+                    len(func.call_sites) - 1
+                )  # ``try: .get() except DoesNotExist``
             return
         update_fields: tuple[str, ...] = ()
         for keyword in node.keywords:

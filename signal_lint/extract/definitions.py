@@ -233,7 +233,13 @@ class Definitions(Bindings, Connections):
                 local_kinds=tuple(sorted(func.local_kinds.items())),
                 orm_calls=()
                 if func.body_facts
-                else tuple(dict.fromkeys(p for p, _, k, n in func.call_sites if orm_like(p, k, n))),
+                else tuple(
+                    dict.fromkeys(
+                        p
+                        for index, (p, _, k, n) in enumerate(func.call_sites)
+                        if orm_like(p, k, n) and index not in func.handled_reads
+                    )
+                ),
             )
         )
 

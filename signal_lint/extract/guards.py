@@ -75,7 +75,8 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
     ``("truthy", s)``/``("falsy", s)`` (``None`` is falsy), ``("notnone", s)``,
     ``("eq", s)``/``("ne", s)`` (compared equal / unequal with something),
     ``("oneof", s, "a", "b")``/``("noneof", s, "a", "b")`` (``s`` is / is not one of these
-    strings: ``s == "a"``, ``s in ("a", "b")``),
+    strings: ``s == "a"``, ``s in ("a", "b")``), ``("set", "obj.attr")`` (the attribute exists:
+    ``hasattr(obj, "attr")``, or ``getattr(obj, "attr", False)`` true),
     ``("in", s, "x")``/``("notin", s, "x")`` (``"x" in s``; a falsy ``s``
     holds nothing), ``("changed", obj)`` (``obj.f != obj._old_f``: a field differs from the
     private copy the object keeps of it).  ``s`` is a name, a ``kwargs["name"]`` key or ``base.attr``.
@@ -91,6 +92,8 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         return _common(parts)  # one part holds, which is not known: only what they all imply
     subject = _condition_subject(test, var_kw)
     if subject:
+        if positive and _falsy_default(test):  # ``getattr(obj, "_x", False)`` true: it is set
+            return frozenset({("truthy", subject), ("set", subject)})
         return frozenset({("truthy" if positive else "falsy", subject)})
     if (
         isinstance(test, ast.Call)
@@ -102,6 +105,8 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
         if attribute and not positive:  # ``not hasattr(instance, "_skip")``: unset, as if falsy
             return frozenset({("falsy", attribute)})
         found = {("notnone", subject)} if subject and positive else set()
+        if attribute and test.func.id == "hasattr":  # positive: ``hasattr(obj, "_x")`` holds
+            found.add(("set", attribute))
         return frozenset(found | ({("notnone", attribute)} if attribute else set()))
     if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return frozenset()
@@ -144,6 +149,18 @@ def _conditions(test: ast.AST, positive: bool, var_kw: str | None) -> frozenset[
             )
         return frozenset({("eq" if equal else "ne", subject)})
     return frozenset()
+
+
+def _falsy_default(test: ast.AST) -> bool:
+    """``getattr(obj, "name", <falsy constant>)``: true only when the attribute is there."""
+    return (
+        isinstance(test, ast.Call)
+        and isinstance(test.func, ast.Name)
+        and test.func.id == "getattr"
+        and len(test.args) == 3
+        and isinstance(test.args[2], ast.Constant)
+        and not test.args[2].value
+    )
 
 
 def _strings(node: ast.AST, alone: bool = False) -> tuple[str, ...]:

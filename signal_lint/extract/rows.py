@@ -26,6 +26,8 @@ MODEL = "model:"  # a model looked up by name: "model:Order"
 # Exceptions whose handler makes a failed ``.get()`` harmless.
 DOES_NOT_EXIST = frozenset({"DoesNotExist", "ObjectDoesNotExist", "Exception", "BaseException"})
 ROW_KEYS = frozenset({"pk", "id", "pk__exact", "id__exact"})
+# Reads that raise ``DoesNotExist`` for a missing row: harmless in a ``try`` that handles it.
+HANDLED_READS = frozenset({"get", "latest", "earliest", "get_by_natural_key"})
 # Calls that only run on behalf of a request (thread-local request/user lookups).
 _REQUEST_WORDS = ("request", "current_user")
 # What an ORM-minded call chain ends with or goes through (kept for helpers one call deep).

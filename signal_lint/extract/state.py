@@ -54,6 +54,8 @@ class FunctionState:
         self.body_facts = bool(var_kw or "sender" in params or node.decorator_list)
         # (chain, qualname, keywords, nargs) of each call
         self.call_sites: list[tuple[tuple[str, ...], str | None, tuple[str, ...], int]] = []
+        # indexes in ``call_sites`` of reads a ``DoesNotExist`` handler covers (not in orm_calls)
+        self.handled_reads: set[int] = set()
         self.node = node
         self.var_kw = var_kw
         self.params = params

@@ -114,6 +114,11 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             return stmt.value.func
         return None
 
+    def _in_detailed_function(self) -> bool:
+        """In a function of a detailed file: receivers keep their calls' guards, helpers (which a
+        save receiver may call, see ``orm_calls``) which reads a ``DoesNotExist`` handler covers."""
+        return self.detailed and bool(self.func_stack)
+
     def _receiver_body(self) -> bool:
         return self.detailed and bool(self.func_stack) and self.func_stack[-1].body_facts
 
@@ -216,14 +221,18 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             for item in node.items:
                 self._expr(item.context_expr, guards)
-            if self._receiver_body() and any(suppresses_does_not_exist(i) for i in node.items):
+            if self._in_detailed_function() and any(
+                suppresses_does_not_exist(i) for i in node.items
+            ):
                 guards = guards.with_name("<dne>").with_known(self._row_found(node))
             self._block(node.body, guards)
         elif isinstance(node, TRY_STATEMENTS):
             catches = any(catches_attribute_error(h) for h in node.handlers)
             inner = guards.with_name("<try>") if catches else guards
             found = self._row_found(node)
-            if self._receiver_body() and any(catches_does_not_exist(h) for h in node.handlers):
+            if self._in_detailed_function() and any(
+                catches_does_not_exist(h) for h in node.handlers
+            ):
                 inner = inner.with_name("<dne>")  # a failed .get() in here is handled
             self._conditional(node.body, inner.with_known(found))
             for handler in node.handlers:

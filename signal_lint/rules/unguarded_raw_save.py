@@ -9,8 +9,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from signal_lint.extract.facts import CallUse, FileFacts, Function
-from signal_lint.extract.rows import INSTANCE, MANAGERS, MODEL, REQUEST, ROW, SENDER
+from signal_lint.extract.rows import (
+    HANDLED_READS,
+    INSTANCE,
+    MANAGERS,
+    MODEL,
+    REQUEST,
+    ROW,
+    SENDER,
+)
 from signal_lint.findings import UNSAFE, WARNING, Finding, Fix
+from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
 from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
 
@@ -19,7 +28,7 @@ SAVE_SIGNALS = frozenset(
 )
 CREATES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "set"})
 WRITES = frozenset({"update", "bulk_update", "delete", "remove", "clear"})
-GETS = frozenset({"get", "latest", "earliest", "get_by_natural_key"})
+GETS = HANDLED_READS
 # QuerySet / related-manager methods that hit the database and that no dict, list, set or
 # str has: ``instance.<name>.<method>(...)`` with one of these is a related manager.
 QUERY_METHODS = frozenset(
@@ -75,7 +84,16 @@ class UnguardedRawSave(Rule):
     served (`current_request.get()` is `None` in `loaddata`), that
     `update_fields` was given, or that a field differs from the private copy
     the instance keeps of it (`instance.shop_id != instance._initial_shop_id`:
-    `loaddata` builds the instance from the fixture, so the copy matches).
+    `loaddata` builds the instance from the fixture, so the copy matches),
+    that the instance has no primary key yet (`if not instance.pk:`: a
+    fixture row comes with its own; natural-key fixtures without one are
+    the exception), or that a private attribute the receiver reads as maybe
+    missing is set (`getattr(instance, "_sync", False)`,
+    `hasattr(instance, "_sync")`: the deserializer sets fields only, and
+    saves with `Model.save_base()`, so the model's `save()` never ran).
+    Nor is a receiver registered through a decorator of the project whose
+    wrapper reads `raw` (`@disable_for_loaddata`), when that decorator is
+    below `@receiver` or the decorated name is what `connect()` is given.
 
     ## Why is this bad?
     When fixtures load (`loaddata`), Django saves each object "raw", exactly
@@ -202,6 +220,60 @@ class UnguardedRawSave(Rule):
                 order.save()
                 post_save.connect(fill_owner, sender=Order)
             """,
+        ),
+        Valid(
+            """
+            from functools import wraps
+
+            from django.db.models.signals import post_save, pre_save
+            from django.dispatch import receiver
+
+            from shop.models import Folder, Order, Profile, Shop, User
+
+            def not_for_fixtures(handler):
+                @wraps(handler)
+                def wrapper(*args, **kwargs):
+                    if kwargs["raw"]:  # the decorator reads raw for the receivers it wraps
+                        return
+                    handler(*args, **kwargs)
+
+                return wrapper
+
+            @receiver(post_save, sender=User)
+            @not_for_fixtures
+            def create_profile(sender, instance, created, **kwargs):
+                if created:
+                    Profile.objects.create(user=instance)
+
+            @not_for_fixtures
+            def open_shop(sender, instance, created, **kwargs):
+                Shop.objects.get_or_create(owner=instance)
+
+            post_save.connect(open_shop, sender=User)
+
+            @receiver(pre_save, sender=Order)
+            def touch_shop(sender, instance, **kwargs):
+                if not instance.pk:  # a fixture row comes with its primary key
+                    instance.shop.save(update_fields=["modified"])
+
+            @receiver(post_save, sender=Folder)
+            def inherit_groups(sender, instance, **kwargs):
+                # set by Folder.save(), which loaddata does not call (it uses Model.save_base())
+                if not getattr(instance, "_inherit_groups", False):
+                    return
+                instance.groups.set(instance.parent.groups.all())
+
+            @receiver(post_save, sender=Shop)
+            def link_owner(sender, instance, **kwargs):
+                find_or_make_owner(instance.owner_email)
+
+            def find_or_make_owner(email):
+                try:  # a missing row is handled: no DoesNotExist escapes
+                    return User.objects.get(email=email)
+                except User.DoesNotExist:
+                    return None
+            """,
+            files=shop_app(),  # run as a project too: the helper is followed then
         ),
     )
     INVALID = (
@@ -379,6 +451,70 @@ class UnguardedRawSave(Rule):
                 instance.get_project().columns.create(issue=instance)
             """,
         ),
+        Invalid(
+            # the guard wraps what @receiver returns, not what it registered
+            """
+            from functools import wraps
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            from shop.models import Profile, User
+
+            def not_for_fixtures(handler):
+                @wraps(handler)
+                def wrapper(*args, **kwargs):
+                    if kwargs["raw"]:
+                        return
+                    handler(*args, **kwargs)
+
+                return wrapper
+
+            @not_for_fixtures
+            @receiver(post_save, sender=User)
+            def create_profile(sender, instance, created, **kwargs):
+                if created:
+                    Profile.objects.create(user=instance)
+
+            @receiver(post_save, sender=User)
+            def link_profile(sender, instance, **kwargs):
+                if getattr(instance, "_link", True):  # unset counts as set: runs for fixtures
+                    instance.profile = Profile.objects.get(email=instance.email)
+            """,
+            [(19, 1), (24, 1)],
+            fixed="""
+            from functools import wraps
+
+            from django.db.models.signals import post_save
+            from django.dispatch import receiver
+
+            from shop.models import Profile, User
+
+            def not_for_fixtures(handler):
+                @wraps(handler)
+                def wrapper(*args, **kwargs):
+                    if kwargs["raw"]:
+                        return
+                    handler(*args, **kwargs)
+
+                return wrapper
+
+            @not_for_fixtures
+            @receiver(post_save, sender=User)
+            def create_profile(sender, instance, created, **kwargs):
+                if kwargs.get("raw"):
+                    return
+                if created:
+                    Profile.objects.create(user=instance)
+
+            @receiver(post_save, sender=User)
+            def link_profile(sender, instance, **kwargs):
+                if kwargs.get("raw"):
+                    return
+                if getattr(instance, "_link", True):  # unset counts as set: runs for fixtures
+                    instance.profile = Profile.objects.get(email=instance.email)
+            """,
+        ),
     )
 
     def check(self, facts: FileFacts, ctx: RuleContext) -> Iterator[Finding]:
@@ -388,7 +524,7 @@ class UnguardedRawSave(Rule):
                 spec.name for spec in specs if spec is not None and spec.qualname in SAVE_SIGNALS
             ]
             function = use.function
-            if not names or "raw" in function.names_read:
+            if not names or "raw" in function.names_read or _wrapped_reads_raw(facts, use, ctx):
                 continue
             effect = _first_effect(function, _senders(use, ctx), "pre_save" in names, ctx)
             if effect is not None:
@@ -402,6 +538,44 @@ class UnguardedRawSave(Rule):
                     what=effect.what,
                     harm=HARMS[effect.harm],
                 )
+
+
+def _wrapped_reads_raw(facts: FileFacts, use: ReceiverUse, ctx: RuleContext) -> bool:
+    """Every connection registers the function through a decorator of the project whose wrapper
+    reads ``raw`` (``@disable_for_loaddata``: ``if kwargs["raw"]: return`` before calling it).
+    For ``@receiver``, only the decorators below it wrap what it registers."""
+
+    def find(name: str | None) -> tuple[FileFacts, Function] | None:
+        if not name:
+            return None
+        found = ctx.function(name)
+        if found is None and name.startswith(facts.module + "."):
+            local = facts.function(name[len(facts.module) + 1 :])
+            found = (facts, local) if local is not None else None
+        return found
+
+    def guarded(decorators: tuple[str | None, ...]) -> bool:
+        for decorator in decorators:
+            found = find(decorator)
+            if found is None:
+                continue
+            owner, definition = found
+            for returned in definition.returns:
+                if returned.startswith("nested:"):
+                    wrapper = owner.function(returned[len("nested:") :])
+                    if wrapper is not None and "raw" in wrapper.names_read:
+                        return True
+        return False
+
+    decorators = use.function.decorators
+    return bool(use.connections) and all(
+        guarded(
+            decorators[connection.decorator_index + 1 :]
+            if connection.kind == "decorator"
+            else decorators
+        )
+        for connection in use.connections
+    )
 
 
 @dataclass(frozen=True)
@@ -433,10 +607,18 @@ def _not_on_a_fresh_load(call: CallUse, kinds: dict[str, str]) -> bool:
     ``created=True`` when no row was updated), under a check that the saved row already existed
     or that a request is being served, or that ``update_fields`` was given (``loaddata``
     passes none), or that a field differs from the private copy the instance took of it when it
-    was built (the deserializer builds it from the fixture's values)."""
+    was built (the deserializer builds it from the fixture's values), or that the instance has
+    no primary key yet (a fixture gives it one), or that a private attribute the receiver reads
+    as maybe missing (``getattr(instance, "_sync", False)``, ``hasattr(instance, "_sync")``)
+    is set: the deserializer builds the instance from its fields alone and saves it with
+    ``Model.save_base()``, so the model's ``save()`` or a view never set it."""
     for fact in call.known:
         if fact == ("falsy", "created") or (fact[0] == "in" and fact[1] == "update_fields"):
             return True
+        if fact[0] == "falsy" and _of_instance(fact[1], kinds) in ("pk", "id"):
+            return True  # ``if not instance.pk:``: a fixture row comes with its primary key
+        if fact[0] == "set" and _private(_of_instance(fact[1], kinds)):
+            return True  # ``getattr(instance, "_sync", False)`` true: set by code loaddata skips
         if fact[0] == "changed" and (fact[1] == "instance" or kinds.get(fact[1]) == INSTANCE):
             return True  # the deserializer builds the instance with Model(**data): its copy matches
         if fact[0] in ("truthy", "notnone") and (
@@ -444,6 +626,18 @@ def _not_on_a_fresh_load(call: CallUse, kinds: dict[str, str]) -> bool:
         ):
             return True
     return False
+
+
+def _private(attr: str) -> bool:
+    return attr.startswith("_") and not attr.startswith("__")
+
+
+def _of_instance(subject: str, kinds: dict[str, str]) -> str:
+    """``pk`` for ``instance.pk`` (or a local holding the instance); "" for anything else."""
+    base, _, attr = subject.partition(".")
+    if attr and "." not in attr and (base == "instance" or kinds.get(base) == INSTANCE):
+        return attr
+    return ""
 
 
 def _effect(
