@@ -158,13 +158,13 @@ _ROW_KEYS = frozenset({"pk", "id", "pk__exact", "id__exact"})
 
 
 def _one_row(node: ast.Call) -> bool:
-    """``X.objects.filter(pk=...).update(...)``: one row, chosen by its primary key."""
+    """``X.objects.filter(pk=...).update(...)``: one row, chosen by its primary key (other
+    conditions, ``filter(pk=..., created__gt=...)``, only narrow it to none)."""
     queryset = node.func.value if isinstance(node.func, ast.Attribute) else None
     return (
         isinstance(queryset, ast.Call)
         and isinstance(queryset.func, ast.Attribute)
         and queryset.func.attr == "filter"
         and not queryset.args
-        and len(queryset.keywords) == 1
-        and queryset.keywords[0].arg in _ROW_KEYS
+        and any(keyword.arg in _ROW_KEYS for keyword in queryset.keywords)
     )

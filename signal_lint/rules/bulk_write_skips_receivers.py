@@ -67,7 +67,8 @@ class BulkWriteSkipsReceivers(Rule):
     never create rows, so a `post_save` receiver that does nothing unless
     `created` is true (`if not created: return`) does not count for them.
     An `update()` of one row chosen by primary key
-    (`Order.objects.filter(pk=order.pk).update(...)`) is not reported: it is
+    (`Order.objects.filter(pk=order.pk).update(...)`, with or without other
+    conditions that narrow it further) is not reported: it is
     the idiom for writing a field without sending signals, chosen over
     `save()` on purpose. A write of a many-to-many table
     (`Order.tags.through.objects.bulk_create()`) writes that table's rows,
@@ -124,6 +125,7 @@ class BulkWriteSkipsReceivers(Rule):
                 Order.objects.filter(pk__in=ids).delete()  # sends pre_delete/post_delete
                 Order.tags.through.objects.bulk_create(rows)  # the m2m table's rows, not orders
                 Order.objects.filter(pk=ids[0]).update(status="seen")  # one row: no signal, on purpose
+                Order.objects.filter(id=ids[1], placed__gt=rows).update(placed=rows)  # still one row
                 for order in Order.objects.filter(pk__in=ids):
                     order.status = "shipped"
                     order.save(update_fields=["status"])
