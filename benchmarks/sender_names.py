@@ -86,9 +86,10 @@ class Tree:
             found = set()
             try:
                 with open(path, "rb") as handle:
-                    tree = ast.parse(handle.read())
-            except (OSError, SyntaxError, ValueError):
-                tree = None
+                    source = handle.read()
+            except OSError:
+                source = b""
+            tree = _parse(source, path)
             if tree is not None:
                 found.update(_class_names(tree.body, ""))
             self._classes[path] = found
@@ -105,6 +106,21 @@ class Tree:
                     name = name.rsplit(".", 2)[0]  # ``Order.tags.through``: Order's field's model
                 return any(name in self.classes(path) for path in paths)
         return None
+
+
+def _parse(source: bytes, path: str) -> ast.Module | None:
+    """The file's tree as signal-lint reads it: syntax newer than this Python (``except A, B:``
+    of 3.14) is read too, as the analyser does."""
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError):
+        pass
+    if REPO not in sys.path:
+        sys.path.insert(0, REPO)
+    from signal_lint.extract.parse import parse_source
+
+    parsed = parse_source(source, path)
+    return parsed if isinstance(parsed, ast.Module) else None
 
 
 def _class_names(body: list[ast.stmt], prefix: str) -> Iterator[str]:
