@@ -464,3 +464,30 @@ def test_the_project_loop_is_bounded(monkeypatch):
     plan, _left = fix_project([start], Config(), False, check, {"app/signals.py": b"x = 0\n"})
     assert len(plan.fixed) == MAX_ROUNDS
     assert plan.files["app/signals.py"][0] == b"x = 0\n"
+
+
+def test_a_lazy_sender_becomes_the_model_the_module_already_imports_through_a_re_export(
+    app, capsys
+):
+    """SIG009: ``shop.models`` re-exports ``Order`` from ``shop.models.orders``, and the module
+    imports it from there: the fix uses that import instead of giving up on a name it
+    found taken."""
+    write(
+        app / "shop" / "apps.py",
+        'from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n    name = "shop"\n',
+    )
+    (app / "shop" / "models").mkdir()
+    write(app / "shop" / "models" / "__init__.py", "from .orders import Order\n")
+    write(
+        app / "shop" / "models" / "orders.py",
+        "from django.db import models\n\n\nclass Order(models.Model):\n    pass\n",
+    )
+    write(app / "shop" / "events.py", "from django.dispatch import Signal\n\npaid = Signal()\n")
+    before = (
+        "from shop.events import paid\nfrom shop.models import Order\n\n\n"
+        "def on_paid(sender, **kwargs):\n    return Order\n\n\n"
+        'paid.connect(on_paid, sender="shop.Order")\n'
+    )
+    target = write(app / "shop" / "handlers.py", before)
+    run(capsys, "check", "--fix", "--unsafe-fixes", "shop")
+    assert target.read_text() == before.replace('sender="shop.Order"', "sender=Order")

@@ -225,8 +225,18 @@ def _model_class(facts: FileFacts, connection: Connection, ctx: RuleContext) -> 
     ):
         return None
     module, _, name = model.rpartition(".")
-    value = name if module == facts.module else model
+    value = name if module == facts.module else _imported_as(facts, ctx, name, model)
     return Fix("model-sender", sender.line, sender.column, UNSAFE, value)
+
+
+def _imported_as(facts: FileFacts, ctx: RuleContext, name: str, model: str) -> str:
+    """The model's name as this module already imports it, through a re-export
+    (``from shop.models import Order`` of ``shop.models.orders.Order``), else its own name:
+    the fix then uses the import that is there instead of finding the name taken."""
+    imported = dict(facts.aliases).get(name)
+    if imported is not None and ctx.canonical(imported) == model:
+        return imported
+    return model
 
 
 def _model_key(reference: str) -> str:
