@@ -273,7 +273,7 @@ def _report(
 ) -> None:
     """The findings in the chosen format; for people, also ``--show-fixes``'s list, the
     statistics and the summary line."""
-    from signal_lint.fix import fix_edits, fix_wanted
+    from signal_lint.engine import fix_wanted
 
     machine = args.output_format in MACHINE_FORMATS
     unsafe = _unsafe(args, config)
@@ -283,7 +283,7 @@ def _report(
         color=not machine and use_color(args.color, stream),
         fixable=lambda f: fix_wanted(f, config, unsafe),
         unsafe_only=lambda f: fix_wanted(f, config, True) and not fix_wanted(f, config, unsafe),
-        fix_edits=fix_edits,
+        fix_edits=_fix_edits,
     )
     stream.write(FORMATS[args.output_format](findings, context))
     stream.write(listed)
@@ -293,6 +293,13 @@ def _report(
         if args.output_format == "full" and findings:
             stream.write("\n")
         stream.write(summary(findings, context, fixed))
+
+
+def _fix_edits(findings: Sequence[Finding], sources: SourceLines) -> list[dict[str, Any] | None]:
+    """The fixer's edits for JSON output; libcst is imported only when a format asks for them."""
+    from signal_lint.fix import fix_edits
+
+    return fix_edits(findings, sources)
 
 
 def _show_settings(config: Config, args: argparse.Namespace) -> int:

@@ -32,7 +32,7 @@ from signal_lint.extract import extract_file, extract_source
 from signal_lint.extract.facts import Connection, FileFacts, Function
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
-from signal_lint.findings import SEVERITY_ORDER, Finding
+from signal_lint.findings import SAFE, SEVERITY_ORDER, Finding
 from signal_lint.installed import Installed, Located, locate, read_installed
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
 from signal_lint.rules.base import NoqaUsage, Rule, all_rules
@@ -705,6 +705,17 @@ class _NoqaFilter:
 
 def _enabled(code: str, config: Config) -> bool:
     return prefix_enabled(code, config.select, config.ignore)
+
+
+def fix_wanted(finding: Finding, config: Config, unsafe: bool) -> bool:
+    """A fix ``--fix`` applies: its rule is fixable (``fixable``/``unfixable``) and it is safe, or
+    unsafe fixes are on."""
+    fix = finding.fix
+    return (
+        fix is not None
+        and prefix_enabled(finding.code, config.fixable, config.unfixable)
+        and (fix.applicability == SAFE or unsafe)
+    )
 
 
 def prefix_enabled(code: str, include: Sequence[str], exclude: Sequence[str]) -> bool:

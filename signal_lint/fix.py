@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from signal_lint.atomic import write_in_place
-from signal_lint.findings import SAFE, Finding
+from signal_lint.engine import fix_wanted
+from signal_lint.findings import Finding
 from signal_lint.fixes import Edit, Tree, edits_for, replaced
 from signal_lint.reading import read_regular_file
 from signal_lint.source_lines import SourceLines
@@ -207,19 +208,6 @@ def _position(data: bytes, offset: int) -> dict[str, int]:
 
 
 # The command line: which fixes run, every file's result, the diff, the write.
-
-
-def fix_wanted(finding: Finding, config: Config, unsafe: bool) -> bool:
-    """A fix ``--fix`` applies: its rule is fixable (``fixable``/``unfixable``) and it is safe, or
-    unsafe fixes are on."""
-    from signal_lint.engine import prefix_enabled
-
-    fix = finding.fix
-    return (
-        fix is not None
-        and prefix_enabled(finding.code, config.fixable, config.unfixable)
-        and (fix.applicability == SAFE or unsafe)
-    )
 
 
 @dataclass

@@ -132,3 +132,33 @@ def test_imports_follow_the_stage_table() -> None:
                     f"'May import' cell of {own} in docs/architecture.md"
                 )
     assert not wrong, "\n".join(wrong)
+
+
+def test_a_check_without_fixes_never_imports_libcst(tmp_path):
+    """Reading uses ast; libcst (about 0.13 s to import) is loaded only to write fixes, to build
+    the edits JSON output shows, or for syntax newer than the running Python."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from signal_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache', '--output-format', sys.argv[1], sys.argv[2]])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('libcst' in sys.modules, file=sys.stderr)\n"
+    )
+    project = str(ROOT / "fixtures" / "example_project")
+    loaded = {}
+    for output in ("concise", "full", "json"):
+        result = subprocess.run(
+            [sys.executable, "-c", script, output, project],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=False,
+        )
+        loaded[output] = result.stderr.strip().splitlines()[-1]
+    # JSON carries each fix's edit, which the fixer computes with libcst
+    assert loaded == {"concise": "False", "full": "False", "json": "True"}
