@@ -48,6 +48,10 @@ class Project:
         self.star_imports: dict[str, list[str]] = {}
         self._defined: dict[str, set[str]] = {}
         self._binds: dict[tuple[str, str], bool] = {}  # (module, name) -> a star import binds it
+        # resolve() and bases() answer the same questions thousands of times per run (the loading
+        # analysis asks for every import and class): the project does not change once built
+        self._resolved: dict[str, str | None] = {}
+        self._bases: dict[str, tuple[str, ...]] = {}
         for module, facts in sorted(self.modules.items()):
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
@@ -62,7 +66,16 @@ class Project:
                 self.functions[f"{module}.{function.qualname}"] = (facts, function)
 
     def resolve(self, qualname: str | None) -> str | None:
-        """Follow re-exports and aliases (across modules) to the defining name."""
+        """Follow re-exports and aliases (across modules) to the defining name (memoised)."""
+        if qualname is None:
+            return None
+        try:
+            return self._resolved[qualname]
+        except KeyError:
+            resolved = self._resolved[qualname] = self._resolve(qualname)
+            return resolved
+
+    def _resolve(self, qualname: str | None) -> str | None:
         seen = 0
         while qualname is not None and seen < 16:
             seen += 1
@@ -153,8 +166,14 @@ class Project:
                 return head
         return None
 
-    def bases(self, qualname: str, depth: int = 0) -> list[str]:
-        """All base classes' qualified names, transitively through the project's classes."""
+    def bases(self, qualname: str) -> list[str]:
+        """All base classes' qualified names, transitively through the project's classes (memoised)."""
+        found = self._bases.get(qualname)
+        if found is None:
+            found = self._bases[qualname] = tuple(self._bases_of(qualname, 0))
+        return list(found)
+
+    def _bases_of(self, qualname: str, depth: int) -> list[str]:
         found = self.classes.get(qualname)
         if found is None or depth > 20:
             return []
@@ -163,7 +182,7 @@ class Project:
             base = self.resolve(base)
             if base:
                 result.append(base)
-                result.extend(self.bases(base, depth + 1))
+                result.extend(self._bases_of(base, depth + 1))
         return result
 
     def is_appconfig(self, qualname: str) -> bool:
