@@ -47,10 +47,9 @@ class Bodies(WalkState):
         keywords = tuple(k.arg for k in node.keywords if k.arg)
         func.call_sites.append((parts, qualname, keywords, len(node.args)))
         if not func.body_facts:
+            # ``try: X.objects.get(...) except DoesNotExist``: not ORM work a fixture load risks
             if "<dne>" in guards.names and parts and parts[-1] in HANDLED_READS:
-                func.handled_reads.add(
-                    len(func.call_sites) - 1
-                )  # ``try: .get() except DoesNotExist``
+                func.handled_reads.add(len(func.call_sites) - 1)
             return
         update_fields: tuple[str, ...] = ()
         for keyword in node.keywords:

@@ -13,6 +13,7 @@ import re
 
 from signal_lint.extract import facts as F
 from signal_lint.extract.names import chain, dotted_text
+from signal_lint.extract.rows import ROW_KEYS
 from signal_lint.extract.state import USER_MODEL_GETTERS, WalkState
 from signal_lint.extract.syntax import lines_of, own_expressions
 
@@ -154,9 +155,6 @@ class Sends(WalkState):
             stack.extend(children)
 
 
-_ROW_KEYS = frozenset({"pk", "id", "pk__exact", "id__exact"})
-
-
 def _one_row(node: ast.Call) -> bool:
     """``X.objects.filter(pk=...).update(...)``: one row, chosen by its primary key (other
     conditions, ``filter(pk=..., created__gt=...)``, only narrow it to none)."""
@@ -166,5 +164,5 @@ def _one_row(node: ast.Call) -> bool:
         and isinstance(queryset.func, ast.Attribute)
         and queryset.func.attr == "filter"
         and not queryset.args
-        and any(keyword.arg in _ROW_KEYS for keyword in queryset.keywords)
+        and any(keyword.arg in ROW_KEYS for keyword in queryset.keywords)
     )

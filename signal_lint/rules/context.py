@@ -234,19 +234,28 @@ def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
     return sorted(found.values(), key=lambda use: use.function.line)
 
 
+def function_in(
+    facts: FileFacts, ctx: RuleContext, name: str | None
+) -> tuple[FileFacts, Function] | None:
+    """A function named from ``facts`` (a decorator, a helper): the project's, or this file's own
+    when the run has no project (per-file checks, the flake8 plugin)."""
+    if not name:
+        return None
+    found = ctx.function(name)
+    if found is None and name.startswith(facts.module + "."):
+        local = facts.function(name[len(facts.module) + 1 :])
+        found = (facts, local) if local is not None else None
+    return found
+
+
 def _exposed(
     facts: FileFacts, ctx: RuleContext, function: Function, connection: Connection
 ) -> tuple[Function | None, str]:
     """What ``@receiver`` registers (see ``lifetime.exposed_wrapper``), in this file or the project."""
 
-    def find(name: str) -> tuple[FileFacts, Function] | None:
-        found = ctx.function(name)
-        if found is None and name.startswith(facts.module + "."):
-            local = facts.function(name[len(facts.module) + 1 :])
-            found = (facts, local) if local is not None else None
-        return found
-
-    exposed = exposed_wrapper(function, connection.decorator_index, find)
+    exposed = exposed_wrapper(
+        function, connection.decorator_index, lambda name: function_in(facts, ctx, name)
+    )
     return (exposed[1], exposed[2]) if exposed is not None else (None, "")
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from signal_lint.extract.facts import CallUse, FileFacts, Function
 from signal_lint.findings import WARNING, Finding
 from signal_lint.rules.base import Invalid, Rule, Valid
-from signal_lint.rules.context import RuleContext, receivers
+from signal_lint.rules.context import RuleContext, function_in, receivers
 
 SAVE_SIGNALS = frozenset(
     {"django.db.models.signals.pre_save", "django.db.models.signals.post_save"}
@@ -244,12 +244,7 @@ def _wrapper_skips(
     """``decorator`` (a function of the project) returns a wrapper that calls the function it
     wraps only while one of ``attrs`` is unset or falsy on an argument (``if hasattr(instance,
     "skip_signal"): return``)."""
-    if not decorator:
-        return False
-    found = ctx.function(decorator)
-    if found is None and decorator.startswith(facts.module + "."):
-        local = facts.function(decorator[len(facts.module) + 1 :])
-        found = (facts, local) if local is not None else None
+    found = function_in(facts, ctx, decorator)
     if found is None or not found[1].params:
         return False
     home, outer = found

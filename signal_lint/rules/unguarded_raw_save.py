@@ -21,14 +21,13 @@ from signal_lint.extract.rows import (
 from signal_lint.findings import UNSAFE, WARNING, Finding, Fix
 from signal_lint.rules._examples import shop_app
 from signal_lint.rules.base import Invalid, Rule, Valid
-from signal_lint.rules.context import ReceiverUse, RuleContext, receivers
+from signal_lint.rules.context import ReceiverUse, RuleContext, function_in, receivers
 
 SAVE_SIGNALS = frozenset(
     {"django.db.models.signals.pre_save", "django.db.models.signals.post_save"}
 )
 CREATES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create", "add", "set"})
 WRITES = frozenset({"update", "bulk_update", "delete", "remove", "clear"})
-GETS = HANDLED_READS
 # QuerySet / related-manager methods that hit the database and that no dict, list, set or
 # str has: ``instance.<name>.<method>(...)`` with one of these is a related manager.
 QUERY_METHODS = frozenset(
@@ -545,18 +544,9 @@ def _wrapped_reads_raw(facts: FileFacts, use: ReceiverUse, ctx: RuleContext) -> 
     reads ``raw`` (``@disable_for_loaddata``: ``if kwargs["raw"]: return`` before calling it).
     For ``@receiver``, only the decorators below it wrap what it registers."""
 
-    def find(name: str | None) -> tuple[FileFacts, Function] | None:
-        if not name:
-            return None
-        found = ctx.function(name)
-        if found is None and name.startswith(facts.module + "."):
-            local = facts.function(name[len(facts.module) + 1 :])
-            found = (facts, local) if local is not None else None
-        return found
-
     def guarded(decorators: tuple[str | None, ...]) -> bool:
         for decorator in decorators:
-            found = find(decorator)
+            found = function_in(facts, ctx, decorator)
             if found is None:
                 continue
             owner, definition = found
@@ -654,7 +644,7 @@ def _effect(
     if manager is not None:
         model = _model(parts, manager, call.qualname, kinds, senders)
         if call.same_row:  # the saved row's own previous version
-            if method in GETS and pre_save and not handled:
+            if method in HANDLED_READS and pre_save and not handled:
                 return Effect(f"reads its own row with `.{method}()`", "missing-self")
             return None
         return _manager_effect(method, model, handled)
@@ -680,7 +670,7 @@ def _manager_effect(method: str, rows: str, handled: bool) -> Effect | None:
         return Effect(f"creates {rows}", "duplicated")
     if method in WRITES:
         return Effect(f"changes {rows}", "changed")
-    if method in GETS and not handled:
+    if method in HANDLED_READS and not handled:
         return Effect(f"reads {rows} with `.{method}()`", "missing")
     return None  # a read: harmless, whatever is loaded yet
 
