@@ -26,6 +26,7 @@ from signal_lint.graph.loading import (
     App,
     Loading,
     compute_loading,
+    reloaded,
 )
 from signal_lint.graph.project import Project
 from signal_lint.graph.senders import SenderName, Unresolved
@@ -258,7 +259,7 @@ def build_graph(
         for imported in facts.imports
         if imported.context not in (F.MODULE, F.CLASS_BODY, F.READY, F.APPCONFIG_INIT)
     ):
-        loading = compute_loading(project, calls.reached)
+        loading = reloaded(project, loading, calls.reached)
         calls = compute_calls(project, loading)
     graph = Graph(loading=loading, project=project, calls=calls)
     graph.catalog = catalog

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from signal_lint.extract.bindings import SELF_NAME
 from signal_lint.extract.facts import APPCONFIG_INIT, CLASS_BODY, MODULE, READY, FileFacts, Import
@@ -86,6 +86,8 @@ class Loading:
     # ``ready()`` and ``__init__`` never run -> why
     inactive_configs: dict[str, str] = field(default_factory=dict)
     _by_package: dict[str, App] = field(default_factory=dict, repr=False)
+    # what Django imports by itself -> (why, phase); None when no app was found (everything loads)
+    _roots: dict[str, tuple[str, int]] | None = field(default=None, repr=False, compare=False)
 
     def never_runs(self, module: str, function: str | None) -> str | None:
         """Why ``function`` (a qualname in ``module``) never runs, when it is the ``ready()`` or
@@ -190,9 +192,26 @@ def compute_loading(project: Project, reached: dict[str, int] | None = None) -> 
             for module in subpackage_modules.get(f"{app.package}.{sub}", ()):
                 if not module.endswith(TEST_COMMANDS):
                     root(module, sub.split(".")[-1], LATER)
+    loading._roots = roots
     _close(project, loading, roots, reached or {})
     _close_tests(project, loading)
     return loading
+
+
+def reloaded(project: Project, loading: Loading, reached: dict[str, int]) -> Loading:
+    """``compute_loading(project, reached)``, given ``loading = compute_loading(project)``: the
+    settings, apps and roots do not depend on ``reached``, so only the imports are followed again."""
+    if loading._roots is None:
+        return loading  # no app: every module counts as loaded, whatever runs
+    again = replace(loading, loaded=set(), phase={}, why={}, test_only={})
+    _close(project, again, loading._roots, reached)
+    # Imports in functions are followed either way (as made later, without ``reached``): the same
+    # modules load, some earlier, so what only the tests import is the same.
+    if again.loaded == loading.loaded:
+        again.test_only = loading.test_only
+    else:
+        _close_tests(project, again)
+    return again
 
 
 def is_test_suite(facts: FileFacts) -> bool:

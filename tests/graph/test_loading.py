@@ -392,3 +392,23 @@ def test_modules_ready_imports_by_a_name_built_from_self_name_load_in_ready():
         expected, READY_PHASE
     )
     assert not any(module.endswith(".unused") for module in loading.loaded)
+
+
+@pytest.mark.parametrize(("name", "earlier"), [("dynamic_imports", True), ("loading", False)])
+def test_following_again_with_the_start_up_functions_is_a_full_computation(name, earlier):
+    """``reloaded()`` redoes only the import closure: it must give what computing everything
+    again with the functions start-up runs gives, in the same order."""
+    from graph_helpers import PROJECTS, graph_of_directory
+
+    from signal_lint.graph.calls import compute_calls
+    from signal_lint.graph.loading import compute_loading, reloaded
+
+    project = graph_of_directory(PROJECTS / name).project
+    first = compute_loading(project)
+    reached = compute_calls(project, first).reached
+    assert reached
+    again, full = reloaded(project, first, reached), compute_loading(project, reached)
+    for part in ("loaded", "phase", "why", "test_only", "apps", "settings", "inactive_configs"):
+        assert list(getattr(again, part)) == list(getattr(full, part))
+        assert getattr(again, part) == getattr(full, part)
+    assert (again.phase != first.phase) == earlier  # helpers' imports load at start-up
