@@ -17,9 +17,11 @@ https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-
 
 from __future__ import annotations
 
-from signal_lint.extract.facts import Connection, FileFacts
+from collections.abc import Sequence
+
+from signal_lint.extract.facts import Connection, FileFacts, Import
 from signal_lint.graph.calls import callee_of, function_of
-from signal_lint.graph.loading import Loading, import_targets, with_parents
+from signal_lint.graph.loading import Loading, imported_modules
 from signal_lint.graph.project import Project
 
 # Key of a connection: (module, line, column) of the connect() call or @receiver decorator.
@@ -89,9 +91,13 @@ class _Runner:
 
     def load(self, module: str) -> None:
         """``import module``: its parent packages, then its body, unless already started."""
-        for name in with_parents(module):
-            facts = self.project.modules.get(name)
-            if facts is None or name in self.started or facts.is_test:
+        self._run(self.project.loads(module))
+
+    def _run(self, modules: Sequence[str]) -> None:
+        """Run the bodies of ``modules`` (project modules) in turn, each unless already started."""
+        for name in modules:
+            facts = self.project.modules[name]
+            if name in self.started or facts.is_test:
                 continue
             self.started.add(name)
             self.body(facts, None)
@@ -128,6 +134,5 @@ class _Runner:
                 self.order.setdefault(key, len(self.order))
             elif isinstance(event, str):
                 self.call(function_of(self.project, event))
-            else:
-                for target in import_targets(self.project, self.loading, event.module, event.names):  # type: ignore[attr-defined]
-                    self.load(target)
+            elif isinstance(event, Import):
+                self._run(imported_modules(self.project, self.loading, event.module, event.names))

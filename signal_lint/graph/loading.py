@@ -16,7 +16,7 @@ https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from signal_lint.extract.bindings import SELF_NAME
@@ -230,28 +230,26 @@ def _close_tests(project: Project, loading: Loading) -> None:
     the test-support packages and the ``test`` command, every import, wherever it is made."""
     queue: list[str] = []
 
-    def load(module: str, reason: str) -> None:
-        for candidate in with_parents(module):
-            if (
-                candidate in project.modules
-                and candidate not in loading.loaded
-                and candidate not in loading.test_only
-            ):
+    def load(modules: Sequence[str], reason: str) -> None:
+        for candidate in modules:
+            if candidate not in loading.loaded and candidate not in loading.test_only:
                 loading.test_only[candidate] = reason
                 queue.append(candidate)
 
     for module, facts in sorted(project.modules.items()):
         if module.endswith(TEST_COMMANDS):
-            load(module, "the test command")
+            load(project.loads(module), "the test command")
         elif is_test_suite(facts):
-            load(module, "a test module")
+            load(project.loads(module), "a test module")
         elif is_test_support(module):
-            load(module, "test support")
+            load(project.loads(module), "test support")
     while queue:
         module = queue.pop()
         for imported in project.modules[module].imports:
-            for target in import_targets(project, loading, imported.module, imported.names):
-                load(target, f"imported by {module} (tests)")
+            load(
+                imported_modules(project, loading, imported.module, imported.names),
+                f"imported by {module} (tests)",
+            )
 
 
 def _settings_modules(project: Project) -> list[str]:
@@ -433,22 +431,11 @@ def _close(
     """Everything the roots import, transitively (parent packages included), each module with
     the earliest phase it is imported in: one pass per phase, so a module reached both from a
     models module and from ``ready()`` counts as loaded with the models."""
-    in_project: dict[
-        str, list[str]
-    ] = {}  # a name -> it and its parent packages that are project modules
-
     for phase in (POPULATE, READY_PHASE, LATER):
         queue: list[str] = []
 
-        def load(module: str, reason: str) -> None:
-            if module in loading.loaded:
-                return  # and so are its parents
-            candidates = in_project.get(module)
-            if candidates is None:
-                candidates = in_project[module] = [
-                    c for c in with_parents(module) if c in project.modules
-                ]
-            for candidate in candidates:
+        def load(modules: Sequence[str], reason: str) -> None:
+            for candidate in modules:
                 if candidate not in loading.loaded:
                     loading.loaded.add(candidate)
                     loading.phase[candidate] = phase  # noqa: B023  (load() runs in this iteration only)
@@ -457,7 +444,7 @@ def _close(
 
         for module, (reason, root_phase) in sorted(roots.items()):
             if root_phase == phase:
-                load(module, reason)
+                load(project.loads(module), reason)
         # modules loaded in earlier phases import more now (in ready(), in functions)
         queue.extend(sorted(m for m, p in loading.phase.items() if p < phase))
         while queue:
@@ -476,8 +463,10 @@ def _close(
                 ):
                     continue  # the ready() of an AppConfig Django does not select
                 for name in _module_names(project, loading, module, imported):
-                    for target in import_targets(project, loading, name, imported.names):
-                        load(target, f"imported by {module}")
+                    load(
+                        imported_modules(project, loading, name, imported.names),
+                        f"imported by {module}",
+                    )
 
 
 def _module_names(project: Project, loading: Loading, module: str, imported: Import) -> list[str]:
@@ -496,26 +485,11 @@ def _module_names(project: Project, loading: Loading, module: str, imported: Imp
     return names
 
 
-def import_targets(
+def imported_modules(
     project: Project, loading: Loading, module: str, names: tuple[str, ...]
-) -> list[str]:
-    if module.startswith("*."):  # autodiscover_modules("signals")
-        return [f"{app.package}.{module[2:]}" for app in loading.apps]
-    targets = [module]
-    for name in names:
-        if name != "*":
-            targets.append(
-                f"{module}.{name}"
-            )  # ``from shop import signals`` imports shop.signals if it is a module
-    resolved = []
-    for target in targets:
-        resolved.append(target)
-        alias = project.resolve(target)
-        if alias and alias != target:
-            resolved.append(alias.rsplit(".", 1)[0] if alias not in project.modules else alias)
-    return resolved
-
-
-def with_parents(module: str) -> list[str]:
-    parts = module.split(".")
-    return [".".join(parts[: index + 1]) for index in range(len(parts))]
+) -> Sequence[str]:
+    """The project modules ``from module import names`` runs, in order (``Project.imports``);
+    ``*.signals`` (``autodiscover_modules("signals")``) stands for that module of every app."""
+    if module.startswith("*."):
+        return [m for app in loading.apps for m in project.loads(f"{app.package}.{module[2:]}")]
+    return project.imports(module, names)

@@ -52,6 +52,9 @@ class Project:
         # analysis asks for every import and class): the project does not change once built
         self._resolved: dict[str, str | None] = {}
         self._bases: dict[str, tuple[str, ...]] = {}
+        # what importing a name runs, asked for every import of a module in every loading pass
+        self._loads: dict[str, tuple[str, ...]] = {}
+        self._imports: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
         for module, facts in sorted(self.modules.items()):
             stars = [i.module for i in facts.imports if "*" in i.names and i.function is None]
             if stars:
@@ -149,6 +152,35 @@ class Project:
     def resolve_prefix(self, qualname: str) -> str:
         target = self.aliases.get(qualname)
         return target if target is not None and target != qualname else qualname
+
+    def loads(self, name: str) -> tuple[str, ...]:
+        """The project modules ``import name`` runs: its parent packages first, then itself
+        (memoised)."""
+        found = self._loads.get(name)
+        if found is None:
+            parts = name.split(".")
+            prefixes = (".".join(parts[: index + 1]) for index in range(len(parts)))
+            found = self._loads[name] = tuple(p for p in prefixes if p in self.modules)
+        return found
+
+    def imports(self, module: str, names: tuple[str, ...]) -> tuple[str, ...]:
+        """The project modules ``from module import names`` runs, in order (memoised): ``module``,
+        each name's submodule if there is one (``from shop import signals``), and the module a
+        re-export leads to, each with its parent packages (``import module``: no names)."""
+        key = (module, names)
+        found = self._imports.get(key)
+        if found is None:
+            targets = [module, *(f"{module}.{name}" for name in names if name != "*")]
+            runs: list[str] = []
+            for target in targets:
+                runs.extend(self.loads(target))
+                alias = self.resolve(target)
+                if alias and alias != target:
+                    runs.extend(
+                        self.loads(alias if alias in self.modules else alias.rsplit(".", 1)[0])
+                    )
+            found = self._imports[key] = tuple(dict.fromkeys(runs))  # each runs once
+        return found
 
     def installed(self, module: str) -> bool:
         """Read from an installed package, not part of the project."""

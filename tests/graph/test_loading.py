@@ -412,3 +412,31 @@ def test_following_again_with_the_start_up_functions_is_a_full_computation(name,
         assert list(getattr(again, part)) == list(getattr(full, part))
         assert getattr(again, part) == getattr(full, part)
     assert (again.phase != first.phase) == earlier  # helpers' imports load at start-up
+
+
+def test_what_an_import_runs_is_remembered_per_import_and_in_python_s_order():
+    """``Project.imports`` is memoised: asking twice, or for a name it saw inside another import,
+    must give what the import runs, parent packages first, submodules and re-exports included."""
+    project = graph_of(
+        {
+            "shop/__init__.py": "from shop.core.signals import order_placed\n",
+            "shop/core/__init__.py": "",
+            "shop/core/signals.py": "order_placed = object()\n",
+            "shop/handlers/__init__.py": "",
+            "shop/handlers/mail.py": "",
+        }
+    ).project
+    assert project.loads("shop.handlers.mail.send") == (
+        "shop",
+        "shop.handlers",
+        "shop.handlers.mail",
+    )
+    assert project.imports("shop.handlers", ("mail", "missing")) == (
+        "shop",
+        "shop.handlers",
+        "shop.handlers.mail",
+    )
+    assert project.imports("shop", ("order_placed",)) == ("shop", "shop.core", "shop.core.signals")
+    assert project.imports("shop", ("order_placed",)) == ("shop", "shop.core", "shop.core.signals")
+    assert project.imports("shop.core", ()) == ("shop", "shop.core")
+    assert project.imports("elsewhere", ("x",)) == ()
