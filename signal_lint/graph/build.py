@@ -277,6 +277,7 @@ def build_graph(
                 project.origins.get(module),
             )
     pending = _connections(project, graph, catalog)
+    project.forget_imports()  # the import order was the last to ask
     _replay(graph, registry, pending)
     _sends(project, graph, catalog)
     return graph

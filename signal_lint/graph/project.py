@@ -182,6 +182,12 @@ class Project:
             found = self._imports[key] = tuple(dict.fromkeys(runs))  # each runs once
         return found
 
+    def forget_imports(self) -> None:
+        """Drop what ``loads()`` and ``imports()`` remember: the graph build asks, the rules do not,
+        and on a large tree it is megabytes they would hold for nothing."""
+        self._loads.clear()
+        self._imports.clear()
+
     def installed(self, module: str) -> bool:
         """Read from an installed package, not part of the project."""
         return module in self.origins
