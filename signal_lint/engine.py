@@ -386,7 +386,7 @@ def _undetailed(all_facts: list[FileFacts], index: dict[str, int], target: str) 
 def _receiver_function(
     all_facts: list[FileFacts],
     index: dict[str, int],
-    aliases: dict[str, str],
+    aliases: Mapping[str, str],
     facts: FileFacts,
     connection: Connection,
 ) -> Function | None:
@@ -530,7 +530,7 @@ def _extract(task: Task) -> FileFacts:
 def project_context(
     all_facts: Iterable[FileFacts],
     catalog: Catalog,
-    aliases: dict[str, str],
+    aliases: Mapping[str, str],
     modules: dict[str, FileFacts] | None = None,
 ) -> RuleContext:
     """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it;

@@ -239,7 +239,7 @@ def build_graph(
     all_facts: list[F.FileFacts],
     catalog: Catalog,
     modules: dict[str, F.FileFacts] | None = None,
-    aliases: dict[str, str] | None = None,
+    aliases: Mapping[str, str] | None = None,
     origins: Mapping[str, Origin] | None = None,
 ) -> Graph:
     """``modules``/``aliases``: ``unique_modules``/``alias_table`` of ``all_facts``, when the caller has them.

@@ -23,13 +23,13 @@ class Project:
         self,
         all_facts: Iterable[FileFacts],
         modules: dict[str, FileFacts] | None = None,
-        aliases: dict[str, str] | None = None,
+        aliases: Mapping[str, str] | None = None,
         origins: Mapping[str, Origin] | None = None,
     ) -> None:
         self.modules: dict[str, FileFacts] = (
             unique_modules(all_facts) if modules is None else modules
         )
-        self.aliases: dict[str, str] = alias_table(self.modules) if aliases is None else aliases
+        self.aliases: Mapping[str, str] = alias_table(self.modules) if aliases is None else aliases
         # modules read from installed packages -> the package: in the graph, never judged
         self.origins: Mapping[str, Origin] = origins or {}
         # model classes defined outside the analysed code (Django's own, from the catalog): a class
@@ -82,8 +82,9 @@ class Project:
         seen = 0
         while qualname is not None and seen < 16:
             seen += 1
-            if qualname in self.aliases and self.aliases[qualname] != qualname:
-                qualname = self.aliases[qualname]
+            target = self.aliases.get(qualname)
+            if target is not None and target != qualname:
+                qualname = target
                 continue
             # a prefix may be an alias: ``signals.order_placed`` where ``signals`` re-exports a module
             head, _, tail = qualname.rpartition(".")

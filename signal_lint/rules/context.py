@@ -9,7 +9,7 @@ connected from ``apps.py`` is checked too.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from signal_lint.aliases import follow_aliases
@@ -32,7 +32,7 @@ class RuleContext:
     signals: dict[str, ProjectSignal] = field(
         default_factory=dict
     )  # project-defined, by qualified name
-    aliases: dict[str, str] = field(default_factory=dict)  # re-exported name -> qualified name
+    aliases: Mapping[str, str] = field(default_factory=dict)  # re-exported name -> qualified name
     # connections anywhere in the project whose receiver is a function of another file, by qualname
     remote_connections: dict[str, list[tuple[FileFacts, Connection]]] = field(default_factory=dict)
     project_mode: bool = False
