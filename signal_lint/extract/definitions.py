@@ -56,7 +56,8 @@ class Definitions(Bindings, Connections):
         )
         scope = Scope("class", qualname)
         self.names.scopes.append(scope)
-        self._bind_block(node.body, scope, f"{qualname}.")
+        if self.detailed or not all(self._binds_nothing_read(stmt) for stmt in node.body):
+            self._bind_block(node.body, scope, f"{qualname}.")
         if self.func_stack:  # a class inside a function: its names are run-time objects
             for key, bound in list(scope.bindings.items()):
                 if isinstance(bound, str) and bound.startswith(self.module + "."):
@@ -65,6 +66,17 @@ class Definitions(Bindings, Connections):
         self._block(node.body, guards if self.func_stack else NO_GUARDS)
         self.class_stack.pop()
         self.names.scopes.pop()
+
+    def _binds_nothing_read(self, stmt: ast.stmt) -> bool:
+        """In the cheap pass, a class body statement whose binding nobody reads: the pass skips it
+        (``_skipped``), and no call's value makes it a model reference (``model_refs``)."""
+        return self._skipped(stmt) and (
+            isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Pass, ast.Expr))
+            or (
+                isinstance(stmt, (ast.Assign, ast.AnnAssign))
+                and not isinstance(stmt.value, ast.Call)
+            )
+        )
 
     def _signal_class_kind(self, callee: str | None, depth: int = 0) -> str | None:
         """ "Signal"/"ModelSignal" for Django's classes and this file's subclasses of them."""

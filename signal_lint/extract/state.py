@@ -9,12 +9,11 @@ scope/class/function stacks, and the position and name helpers they all use.
 from __future__ import annotations
 
 import ast
-import re
 
 from signal_lint.extract import facts as F
 from signal_lint.extract.guards import Guards
 from signal_lint.extract.names import Resolver, dotted_text
-from signal_lint.extract.syntax import lines_of, source_text
+from signal_lint.extract.syntax import source_text, word_lines
 
 TEST_METHODS = frozenset(
     {
@@ -34,7 +33,6 @@ REGISTRY_GET_MODEL = frozenset(
 )
 # One shared empty set: each frozenset() is a new 216-byte object.
 NOTHING: frozenset[str] = frozenset()
-_IMPORT_TEXT = re.compile(rb"\bimport\b")
 
 
 class FunctionState:
@@ -102,7 +100,8 @@ class WalkState:
         self.is_test = is_test
         self.detailed = detailed
         self.source = source
-        self.lines = source.split(b"\n")
+        # an ASCII file's byte columns are its character columns: no line list to make
+        self.lines: list[bytes] | None = None if source.isascii() else source.split(b"\n")
         self.names = Resolver(module)
         self.imports: list[F.Import] = []
         self.classes: list[F.ClassDef] = []
@@ -137,14 +136,14 @@ class WalkState:
         # The cheap pass visits only statements on these lines (and class bodies).
         self.import_lines: list[int] | None = None
         if not detailed:
-            self.import_lines = lines_of(source, _IMPORT_TEXT)
+            self.import_lines = word_lines(source, b"import")
 
     # --------------------------------------------------------------- positions
     def _col(self, node: ast.AST) -> int:
         """ast columns count UTF-8 bytes; report characters like every editor."""
         line: int = node.lineno  # type: ignore[attr-defined]
         col: int = node.col_offset  # type: ignore[attr-defined]
-        if 0 < line <= len(self.lines):
+        if self.lines is not None and 0 < line <= len(self.lines):
             text = self.lines[line - 1]
             if not text.isascii():
                 return len(text[:col].decode("utf-8", "replace"))
@@ -273,4 +272,7 @@ class WalkState:
         raise NotImplementedError
 
     def _expr(self, node: ast.AST, guards: Guards, usage: str = "other") -> None:
+        raise NotImplementedError
+
+    def _skipped(self, stmt: ast.stmt) -> bool:
         raise NotImplementedError

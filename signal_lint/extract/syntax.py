@@ -43,6 +43,28 @@ def lines_of(source: bytes, pattern: re.Pattern[bytes]) -> list[int]:
     return lines
 
 
+def word_lines(source: bytes, word: bytes) -> list[int]:
+    """The 1-based line of each whole-word occurrence of ``word`` (ASCII letters, digits and ``_``
+    make a word, as ``\\b`` does in a bytes pattern).  ``bytes.find`` instead of ``\\bword\\b``:
+    a pattern that starts with ``\\b`` is tried at every byte, seven times slower on a project."""
+    lines: list[int] = []
+    line, counted, start = 1, 0, 0
+    size = len(word)
+    while (found := source.find(word, start)) >= 0:
+        start = found + size
+        if (found and source[found - 1] in _WORD_BYTES) or (
+            start < len(source) and source[start] in _WORD_BYTES
+        ):
+            continue
+        line += source.count(b"\n", counted, found)
+        counted = found
+        lines.append(line)
+    return lines
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
 def own_expressions(stmt: ast.AST) -> Iterator[ast.AST]:
     """Every node of a compound statement's header (``if``/``for``/``with`` tests), not its bodies."""
     for name, value in ast.iter_fields(stmt):

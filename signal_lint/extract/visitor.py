@@ -147,6 +147,15 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             getattr(stmt, "end_lineno", None) or stmt.lineno
         )
 
+    def _skipped(self, stmt: ast.stmt) -> bool:
+        """The cheap pass wants classes, imports and import-time calls only: it skips the rest."""
+        return (
+            self.import_lines is not None
+            and not isinstance(stmt, ast.ClassDef)
+            and not self._holds_import(stmt)
+            and self._import_time_callee(stmt) is None
+        )
+
     # -------------------------------------------------------------- statements
     def _block(self, body: list[ast.stmt], guards: Guards) -> None:
         depth = len(self.conditions)
@@ -155,13 +164,8 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
 
     def _statements(self, body: list[ast.stmt], guards: Guards) -> None:
         for stmt in body:
-            if (
-                self.import_lines is not None
-                and not isinstance(stmt, ast.ClassDef)
-                and not self._holds_import(stmt)
-                and self._import_time_callee(stmt) is None
-            ):
-                continue  # the cheap pass wants classes and imports only: skip code without either
+            if self._skipped(stmt):
+                continue
             self._stmt(stmt, guards)
             if isinstance(stmt, ast.If) and terminates(stmt.body) and not stmt.orelse:
                 # an early return guards what follows
@@ -354,6 +358,13 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
         if not self.detailed:
             return
         func = self.func_stack[-1] if self.func_stack else None
+        kind = type(node)
+        if kind is ast.Constant:  # most nodes are names and constants: no chain of tests for them
+            return
+        if kind is ast.Name:
+            if func is not None:
+                func.names_read.add(node.id)  # type: ignore[attr-defined]
+            return
         if isinstance(node, ast.Call):
             self._call(node, guards, usage, func)
             return

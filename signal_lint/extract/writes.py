@@ -22,7 +22,7 @@ from bisect import bisect_left
 
 from signal_lint.extract.names import chain
 from signal_lint.extract.state import WalkState
-from signal_lint.extract.syntax import lines_of
+from signal_lint.extract.syntax import lines_of, subexpressions
 
 # Methods that write the model they are called on (QuerySet.delete() sends delete signals too).
 WRITE_METHODS = frozenset({"save", "create", "get_or_create", "update_or_create", "delete"})
@@ -71,7 +71,7 @@ class Writes(WalkState):
                 node = nodes.pop()
                 if isinstance(node, ast.Call) and node.lineno in lines:
                     self._write_call(node, instances, found)
-                nodes.extend(c for c in ast.iter_child_nodes(node) if _holds(c, ordered))
+                nodes.extend(c for c in subexpressions(node) if _holds(c, ordered))
         return tuple(sorted(set(found), key=lambda write: (write[2], write[3], write[1])))
 
     def _instances(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
