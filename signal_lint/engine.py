@@ -432,6 +432,8 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
         return [_extract(task) for task in tasks]
     from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
 
+    import signal_lint.extract.visitor  # noqa: F401  # loaded once here, inherited by forked workers
+
     try:
         with ProcessPoolExecutor(
             max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
