@@ -551,7 +551,8 @@ def method_notes(
     if from_source:
         method.append(
             "signal-lint was run from a copy of its source (see Tool versions) with `PYTHONPATH`, as "
-            "`python -m signal_lint`; the flake8 plugin rows use the same copy (flake8's entry point comes from "
+            "`python -m signal_lint`, its modules compiled to bytecode first as `pip install` does (flake8's were, by "
+            "its install); the flake8 plugin rows use the same copy (flake8's entry point comes from "
             "the installed distribution's metadata)."
         )
     return method

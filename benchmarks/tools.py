@@ -202,7 +202,17 @@ def export_revision(rev: str, corpus_dir: str) -> tuple[str, str]:
             else:  # pragma: no cover - Pythons without extraction filters
                 tar.extractall(staging)
         os.replace(staging, target)
+    compile_bytecode(target)
     return sha, target
+
+
+def compile_bytecode(source: str) -> None:
+    """Write the ``.pyc`` files of a copy of ``signal_lint/``, as ``pip install`` does for an
+    installed package (and had done for flake8 and its plugins): otherwise every timed run, and
+    every worker, compiles the modules it imports (``PYTHONDONTWRITEBYTECODE`` may be set)."""
+    import compileall
+
+    compileall.compile_dir(os.path.join(source, "signal_lint"), quiet=1)
 
 
 def snapshot_worktree(corpus_dir: str) -> tuple[str, int]:
@@ -215,6 +225,7 @@ def snapshot_worktree(corpus_dir: str) -> tuple[str, int]:
         os.path.join(target, "signal_lint"),
         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
     )
+    compile_bytecode(target)
     status = capture(
         ["git", "-C", REPO, "status", "--porcelain", "--untracked-files=all", "--", "signal_lint"]
     )
