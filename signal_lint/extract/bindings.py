@@ -63,6 +63,14 @@ def _literal_strings(node: ast.AST | None) -> list[str] | None:
     return strings if len(strings) == len(node.elts) else None
 
 
+# Statements that bind no name themselves (``scope_statements`` yields the ones in their bodies):
+# most of a scope's statements, passed over before the chain of tests below.
+_BINDS_NOTHING = frozenset(
+    {ast.Expr, ast.Return, ast.If, ast.Pass, ast.Raise, ast.Try, ast.While, ast.Assert}
+    | {ast.Break, ast.Continue, ast.Delete, ast.Match}
+)
+
+
 class Bindings(WalkState):
     """Pre-binds each scope's names and records the module's imports."""
 
@@ -71,6 +79,8 @@ class Bindings(WalkState):
         in_function = scope.kind == "function"
         declared_global: set[str] = set()
         for node in scope_statements(body):
+            if type(node) in _BINDS_NOTHING:
+                continue
             if isinstance(node, (ast.Global, ast.Nonlocal)):
                 declared_global.update(node.names)
             elif isinstance(node, ast.Import):
