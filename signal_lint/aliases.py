@@ -48,14 +48,13 @@ class AliasTable(Mapping[str, str]):
         }
 
     def get(self, qualname: str, default: str | None = None) -> str | None:  # type: ignore[override]
-        module, dot, name = qualname.rpartition(".")
-        while dot:  # the longest module first
-            names = self._by_module.get(module)
-            found = names.get(name) if names is not None else None
+        dot = qualname.rfind(".")
+        while dot >= 0:  # the longest module first
+            names = self._by_module.get(qualname[:dot])
+            found = names.get(qualname[dot + 1 :]) if names is not None else None
             if found is not None:
                 return found
-            module, dot, head = module.rpartition(".")
-            name = f"{head}.{name}"
+            dot = qualname.rfind(".", 0, dot)
         return default
 
     def __getitem__(self, qualname: str) -> str:

@@ -209,8 +209,11 @@ class ReceiverUse:
 
 def receivers(facts: FileFacts, ctx: RuleContext) -> list[ReceiverUse]:
     """Functions of ``facts`` connected (not disconnected) as receivers, in file order."""
+    remote = list(ctx.connections_to(facts))
+    if not remote and not facts.connections:
+        return []  # most files: seven rules ask
     found: dict[str, ReceiverUse] = {}
-    candidates = [(facts, c, "") for c in facts.connections] + list(ctx.connections_to(facts))
+    candidates = [(facts, c, "") for c in facts.connections] + remote
     for source, connection, key in candidates:
         if connection.kind == "disconnect":
             continue
