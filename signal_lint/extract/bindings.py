@@ -9,6 +9,7 @@ through ``names.Resolver``.  Imports are recorded with where they run
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Sequence
 
 from signal_lint.extract import facts as F
@@ -98,7 +99,8 @@ class Bindings(WalkState):
                             self.names.star_modules.append(base)
                         continue
                     scope.bindings[alias.asname or alias.name] = (
-                        f"{base}.{alias.name}" if base else alias.name
+                        # interned: one object per name in a worker's results (memory)
+                        sys.intern(f"{base}.{alias.name}") if base else alias.name
                     )
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if in_function:
@@ -173,7 +175,8 @@ class Bindings(WalkState):
     def _from_module(self, node: ast.ImportFrom) -> str:
         from signal_lint.extract.modules import resolve_relative
 
-        return resolve_relative(self.module, self.is_package, node.level or 0, node.module)
+        module = resolve_relative(self.module, self.is_package, node.level or 0, node.module)
+        return sys.intern(module)  # one object per module name in a worker's results (memory)
 
     # ---------------------------------------------------------------- imports
     def _import(self, node: ast.stmt) -> None:

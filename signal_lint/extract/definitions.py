@@ -8,6 +8,7 @@ binds names the methods do not see.  ``x = Signal()`` defines a signal.
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import replace
 
 from signal_lint.catalog.loader import MODEL_SIGNAL_CLASSES, SIGNAL_CLASSES
@@ -201,7 +202,7 @@ class Definitions(Bindings, Connections):
             return  # the cheap pass records no functions: the engine details a file when one is a receiver
         callees = tuple(
             dict.fromkeys(
-                qualname or ".".join(parts)
+                sys.intern(qualname or ".".join(parts))  # one object per name: memory
                 for parts, qualname, _, _ in func.call_sites
                 if qualname or _own_call(parts)
             )
