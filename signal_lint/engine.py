@@ -429,7 +429,7 @@ def _task(index: int, item: Source, detailed: bool, max_size: int) -> Task:
 def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-        return [_extract(task) for task in tasks]
+        return _extract_chunk(tasks)
     from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
 
     import signal_lint.extract.visitor  # noqa: F401  # loaded once here, inherited by forked workers
@@ -443,7 +443,7 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
             ]
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
         print(f"signal-lint: running serially ({error})", file=sys.stderr)
-        return [_extract(task) for task in tasks]
+        return _extract_chunk(tasks)
 
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
@@ -460,6 +460,7 @@ def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
 
 
 def _extract_chunk(tasks: Sequence[Task]) -> list[FileFacts]:
+    """The facts of ``tasks``, in order: a worker's chunk, or every task when run serially."""
     return [_extract(task) for task in tasks]
 
 
