@@ -39,6 +39,10 @@ from signal_lint.rules.base import NoqaUsage, Rule, all_rules
 from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection as PipeEnd
+    from multiprocessing.process import BaseProcess
+    from multiprocessing.sharedctypes import Synchronized
+
     from signal_lint.graph import Graph
 
 # Below this many files a process pool costs more than it saves.
@@ -430,33 +434,123 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
         return _extract_chunk(tasks)
-    from concurrent.futures import ProcessPoolExecutor  # costs 40 ms to import: only when used
+    import multiprocessing  # only when used
 
     import signal_lint.extract.visitor  # noqa: F401  # loaded once here, inherited by forked workers
 
+    chunks = _chunks(tasks, jobs)
+    workers: list[tuple[BaseProcess, PipeEnd]] = []
     try:
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_worker_start, initargs=(os.getpid(),)
-        ) as pool:  # whatever the start method
-            return [
-                facts for chunk in pool.map(_extract_chunk, _chunks(tasks, jobs)) for facts in chunk
-            ]
-    except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox: do it serially
-        print(f"signal-lint: running serially ({error})", file=sys.stderr)
-        return _extract_chunk(tasks)
+        context = multiprocessing.get_context()
+        counter = context.Value("i", 0)
+        for _ in range(jobs - 1):
+            reader, writer = context.Pipe(duplex=False)
+            worker = context.Process(
+                target=_worker, args=(chunks, counter, writer, os.getpid()), daemon=True
+            )
+            worker.start()
+            writer.close()  # the worker's end: its death shows here as the end of the pipe
+            workers.append((worker, reader))
+    except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox
+        print(f"signal-lint: running with {len(workers)} worker(s) ({error})", file=sys.stderr)
+        if not workers:
+            return _extract_chunk(tasks)
+    return _share(chunks, counter, workers)
 
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
     """The tasks in chunks that shrink towards the end (guided scheduling): large chunks cost
-    little to hand out, and small last ones let the workers finish together instead of one
-    waiting for the other's last 64 files."""
+    little to hand out, and small last ones let the processes finish together instead of one
+    waiting for another's last 32 files."""
     chunks = []
     start = 0
     while start < len(tasks):
-        size = max(1, min(64, (len(tasks) - start) // (jobs * 4)))
+        size = max(1, min(32, (len(tasks) - start) // (jobs * 4)))
         chunks.append(tasks[start : start + size])
         start += size
     return chunks
+
+
+def _claim(counter: Synchronized[int]) -> int:
+    """The position of the next chunk nobody has taken (a counter the processes share)."""
+    with counter.get_lock():
+        position = counter.value
+        counter.value = position + 1
+    return position
+
+
+def _share(
+    chunks: Sequence[Sequence[Task]],
+    counter: Synchronized[int],
+    workers: list[tuple[BaseProcess, PipeEnd]],
+) -> list[FileFacts]:
+    """The facts of ``chunks``, in order, extracted by the ``workers`` and by this process,
+    which would otherwise sit idle: ``--jobs N`` is N processes extracting.
+
+    Each process takes the next chunk from a shared counter, so no chunk waits for this
+    one to hand it out; the workers send each chunk's facts as they finish it, and this
+    process reads them between its own files.  A chunk no worker delivered (a worker
+    died) is extracted here at the end.
+    """
+    from multiprocessing.connection import wait
+
+    results: dict[int, list[FileFacts]] = {}
+    readers = {reader: worker for worker, reader in workers}
+
+    def receive(timeout: float | None) -> None:
+        ready = wait(list(readers), timeout)
+        for reader in [reader for reader in readers if reader in ready]:
+            message: tuple[int, list[FileFacts]] | None
+            try:
+                message = reader.recv()
+            except (EOFError, OSError):
+                message = None
+            if message is None:  # the worker is done (or dead)
+                readers.pop(reader).join()
+                reader.close()
+            else:
+                results[message[0]] = message[1]
+
+    while (position := _claim(counter)) < len(chunks):
+        facts = results[position] = []
+        for index, task in enumerate(chunks[position]):
+            facts.append(_extract(task))
+            if readers and index % 8 == 7:  # a look at the pipes costs a system call
+                receive(0)
+        if readers:
+            receive(0)
+    while readers:
+        receive(None)
+    for position, chunk in enumerate(chunks):
+        if position not in results:
+            results[position] = _extract_chunk(chunk)
+    return [facts for position in range(len(chunks)) for facts in results[position]]
+
+
+def _worker(
+    chunks: Sequence[Sequence[Task]], counter: Synchronized[int], writer: PipeEnd, main: int
+) -> None:
+    """In a worker process: take chunks until none is left, sending each one's facts."""
+    _worker_start(main)
+    _widen(writer)
+    try:
+        while (position := _claim(counter)) < len(chunks):
+            writer.send((position, _extract_chunk(chunks[position])))
+        writer.send(None)
+    except BaseException:  # Ctrl-C, a bug: the main process redoes what is missing
+        os._exit(1)  # and reports it, once; no second traceback from here
+    writer.close()
+
+
+def _widen(writer: PipeEnd) -> None:
+    """Room in the pipe for several chunks' facts (Linux; elsewhere it stays as it is): a worker
+    that finds the pipe full waits until the main process, busy with its own file, reads."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(writer.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _extract_chunk(tasks: Sequence[Task]) -> list[FileFacts]:

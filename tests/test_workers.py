@@ -6,6 +6,7 @@ its pool workers blocked on their task queue for ever.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -13,6 +14,8 @@ import sys
 import time
 
 import pytest
+
+from signal_lint.engine import _chunks, _claim, _extract_chunk, _share
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
 
@@ -61,7 +64,7 @@ def test_workers_exit_when_the_run_is_killed(tmp_path):
     for index in range(70):
         (tmp_path / f"m{index:03}.py").write_text(MODULE)
     run = subprocess.Popen(
-        [sys.executable, "-m", "signal_lint", "check", "--jobs", "2", "--no-cache", str(tmp_path)],
+        [sys.executable, "-m", "signal_lint", "check", "--jobs", "3", "--no-cache", str(tmp_path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -83,3 +86,29 @@ def test_workers_exit_when_the_run_is_killed(tmp_path):
     for pid in left:  # do not leave them to the next test either
         os.kill(pid, signal.SIGKILL)
     assert not left, f"{len(left)} worker(s) outlived the killed run"
+
+
+def _take_two_chunks_and_die(counter, writer) -> None:
+    _claim(counter)
+    _claim(counter)
+    os._exit(1)
+
+
+def test_what_a_dead_worker_took_the_main_process_extracts(tmp_path):
+    """A worker that dies (killed by the OOM killer, say) after taking chunks loses no file."""
+    tasks = []
+    for index in range(70):
+        path = tmp_path / f"m{index:03}.py"
+        path.write_text(f"from django.dispatch import Signal\n\nsignal_{index} = Signal()\n")
+        tasks.append((index, str(path), path.name, f"m{index:03}", False, False, None, 10**6))
+    chunks = _chunks(tasks, 2)
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    reader, writer = context.Pipe(duplex=False)
+    worker = context.Process(target=_take_two_chunks_and_die, args=(counter, writer))
+    worker.start()
+    writer.close()
+    worker.join()  # it has taken the first two chunks and sent nothing
+    facts = _share(chunks, counter, [(worker, reader)])
+    assert [f.module for f in facts] == [f"m{index:03}" for index in range(70)]
+    assert facts == _extract_chunk(tasks)
