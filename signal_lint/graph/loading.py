@@ -88,6 +88,10 @@ class Loading:
     _by_package: dict[str, App] = field(default_factory=dict, repr=False)
     # what Django imports by itself -> (why, phase); None when no app was found (everything loads)
     _roots: dict[str, tuple[str, int]] | None = field(default=None, repr=False, compare=False)
+    # module -> what each of its imports runs (``_targets``), computed once for both passes
+    _targets: dict[str, list[tuple[str, ...] | None]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def never_runs(self, module: str, function: str | None) -> str | None:
         """Why ``function`` (a qualname in ``module``) never runs, when it is the ``ready()`` or
@@ -432,6 +436,7 @@ def _close(
     """Everything the roots import, transitively (parent packages included), each module with
     the earliest phase it is imported in: one pass per phase, so a module reached both from a
     models module and from ``ready()`` counts as loaded with the models."""
+    phases: dict[str, list[int]] = {}  # module -> the phase each of its imports runs in
     for phase in (POPULATE, READY_PHASE, LATER):
         queue: list[str] = []
 
@@ -453,21 +458,45 @@ def _close(
             facts = project.modules[module]
             if facts.is_test:
                 continue
-            for imported in facts.imports:
-                where = IMPORT_PHASE.get(imported.context)
-                if where is None:  # in a function: the phase start-up runs it in, else later
-                    where = reached.get(f"{module}.{imported.function}", LATER)
-                if max(loading.phase[module], where) != phase:
+            own = loading.phase[module]
+            wheres = phases.get(module)
+            if wheres is None:
+                wheres = phases[module] = [_phase_of(i, module, reached) for i in facts.imports]
+            for index, where in enumerate(wheres):
+                if max(own, where) != phase:
                     continue
+                imported = facts.imports[index]
                 if imported.context in (READY, APPCONFIG_INIT) and loading.never_runs(
                     module, imported.function
                 ):
                     continue  # the ready() of an AppConfig Django does not select
-                for name in _module_names(project, loading, module, imported):
-                    load(
-                        imported_modules(project, loading, name, imported.names),
-                        f"imported by {module}",
-                    )
+                load(_targets(project, loading, module, index), f"imported by {module}")
+
+
+def _phase_of(imported: Import, module: str, reached: dict[str, int]) -> int:
+    """The phase an import runs in: its place's, or for one in a function, the phase start-up
+    runs the function in, else later."""
+    where = IMPORT_PHASE.get(imported.context)
+    if where is None:
+        return reached.get(f"{module}.{imported.function}", LATER)
+    return where
+
+
+def _targets(project: Project, loading: Loading, module: str, index: int) -> tuple[str, ...]:
+    """The project modules the ``index``-th import of ``module`` runs (memoised: the second
+    pass follows the same imports, see ``reloaded``)."""
+    known = loading._targets.get(module)
+    if known is None:
+        known = loading._targets[module] = [None] * len(project.modules[module].imports)
+    found = known[index]
+    if found is None:
+        imported = project.modules[module].imports[index]
+        found = known[index] = tuple(
+            target
+            for name in _module_names(project, loading, module, imported)
+            for target in imported_modules(project, loading, name, imported.names)
+        )
+    return found
 
 
 def _module_names(project: Project, loading: Loading, module: str, imported: Import) -> list[str]:
