@@ -62,6 +62,27 @@ def word_lines(source: bytes, word: bytes) -> list[int]:
     return lines
 
 
+def literal_lines(source: bytes, words: tuple[bytes, ...]) -> list[int]:
+    """The sorted 1-based lines holding any of ``words`` (none of which can overlap another's
+    occurrence), each once: ``bytes.find`` per word, several times faster than one pattern
+    alternating them, which is tried at every byte."""
+    offsets: list[int] = []
+    for word in words:
+        start = 0
+        while (found := source.find(word, start)) >= 0:
+            offsets.append(found)
+            start = found + len(word)
+    offsets.sort()
+    lines: list[int] = []
+    line, counted = 1, 0
+    for offset in offsets:
+        line += source.count(b"\n", counted, offset)
+        counted = offset
+        if not lines or lines[-1] != line:
+            lines.append(line)
+    return lines
+
+
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 

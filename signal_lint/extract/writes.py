@@ -17,12 +17,11 @@ https://docs.djangoproject.com/en/stable/topics/db/models/#proxy-models
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
 
 from signal_lint.extract.names import chain
 from signal_lint.extract.state import WalkState
-from signal_lint.extract.syntax import lines_of, subexpressions
+from signal_lint.extract.syntax import literal_lines, subexpressions
 
 # Methods that write the model they are called on (QuerySet.delete() sends delete signals too).
 WRITE_METHODS = frozenset({"save", "create", "get_or_create", "update_or_create", "delete"})
@@ -38,8 +37,16 @@ ADMIN_REGISTER = frozenset(
         "django.contrib.admin.sites.site.register",
     }
 )
-_WRITE_TEXT = re.compile(rb"\.(?:save|create|get_or_create|update_or_create|delete)\(|register\(")
 _WORDS = (b".save(", b".create(", b"_or_create(", b".delete(", b"register(")
+# where a write may be: a call of a write method, or an admin registration
+_WRITE_TEXT = (
+    b".save(",
+    b".create(",
+    b".get_or_create(",
+    b".update_or_create(",
+    b".delete(",
+    b"register(",
+)
 
 
 class Writes(WalkState):
@@ -48,7 +55,7 @@ class Writes(WalkState):
     def _model_writes(self) -> tuple[tuple[str, str, int, int], ...]:
         if not any(word in self.source for word in _WORDS):
             return ()
-        ordered = lines_of(self.source, _WRITE_TEXT)
+        ordered = literal_lines(self.source, _WRITE_TEXT)
         lines = set(ordered)
         found: list[tuple[str, str, int, int]] = []
         # (statement, the function it is in): a function's locals are read only when a write needs them
