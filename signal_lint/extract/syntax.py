@@ -117,10 +117,19 @@ def scope_statements(body: list[ast.stmt]) -> Iterator[ast.AST]:
         if isinstance(node, ast.If) and is_type_checking(node.test):
             stack.extend(reversed(node.orelse))  # the body binds nothing at run time
             continue
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+        fields = _BLOCK_FIELDS.get(type(node))
+        if fields is None:
+            fields = _BLOCK_FIELDS[type(node)] = tuple(
+                field for field in _BLOCKS if field in type(node)._fields
+            )
+        for field in fields:  # most statements have none: no getattr for them
             children = getattr(node, field, None)
             if isinstance(children, list):
                 stack.extend(reversed(children))
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # node class -> which of ``_BLOCKS`` it has
 
 
 def is_type_checking(test: ast.AST) -> bool:

@@ -180,6 +180,17 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 guards = guards.with_known(self._row_found(stmt, every_handler_leaves=True))
 
     def _stmt(self, node: ast.stmt, guards: Guards) -> None:
+        if self.detailed:  # the commonest statements, here only, before the chain of tests below
+            kind = type(node)
+            if kind is ast.Expr:
+                self._expr(node.value, guards, usage="statement")  # type: ignore[attr-defined]
+                return
+            if kind is ast.Assign:
+                self._assign(node, guards)  # type: ignore[arg-type]
+                return
+            if kind is ast.Return:
+                self._return(node, guards)  # type: ignore[arg-type]
+                return
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self._function(node, guards)
         elif isinstance(node, ast.ClassDef):
@@ -253,10 +264,6 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 if qualname is not None and not self.script_only:
                     self.module_calls.append((qualname, node.lineno))
             return
-        elif isinstance(node, ast.Expr):
-            self._expr(node.value, guards, usage="statement")
-        elif isinstance(node, ast.Assign):
-            self._assign(node, guards)
         elif (
             isinstance(node, ast.AnnAssign)
             and not self.func_stack
@@ -267,17 +274,18 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             if node.value is not None:
                 self._expr(node.value, guards)
             self._store_target(node.target, guards)
-        elif isinstance(node, ast.Return):
-            if node.value is not None:
-                if self.func_stack:
-                    self.func_stack[-1].returns_value = True
-                    self.func_stack[-1].returns.add(self._return_kind(node.value))
-                    self._escape(node.value)
-                self._expr(node.value, guards)
         else:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self._expr(child, guards)
+
+    def _return(self, node: ast.Return, guards: Guards) -> None:
+        if node.value is not None:
+            if self.func_stack:
+                self.func_stack[-1].returns_value = True
+                self.func_stack[-1].returns.add(self._return_kind(node.value))
+                self._escape(node.value)
+            self._expr(node.value, guards)
 
     def _conditional(self, body: list[ast.stmt], guards: Guards) -> None:
         if not self.func_stack:
@@ -365,6 +373,9 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
             if func is not None:
                 func.names_read.add(node.id)  # type: ignore[attr-defined]
             return
+        if kind is ast.Attribute:  # the next most common: before the chain of tests below
+            self._attribute(node, guards, func)  # type: ignore[arg-type]
+            return
         if isinstance(node, ast.Call):
             self._call(node, guards, usage, func)
             return
@@ -407,22 +418,6 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 self._expr(node.value, guards)
             return
         if func is not None:
-            if isinstance(node, ast.Name):
-                func.names_read.add(node.id)
-                return
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-                base = node.value.id
-                func.names_read.add(base)
-                if base in func.params and func.body_facts:
-                    self._attr_use(node, base, guards, func)
-                return
-            if isinstance(node, ast.Attribute):
-                key = kwargs_key(node.value, func.var_kw)
-                if key:
-                    func.names_read.add(key)
-                    if func.body_facts:
-                        self._attr_use(node, key, guards, func)
-                    return
             if isinstance(node, ast.Subscript):
                 key = kwargs_key(node, func.var_kw)
                 if key:
@@ -437,6 +432,25 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 return
         for child in subexpressions(node):
             self._expr(child, guards)
+
+    def _attribute(self, node: ast.Attribute, guards: Guards, func: FunctionState | None) -> None:
+        """``instance.pk``: in a function, an argument's attribute read (``kwargs["instance"].pk``
+        too); anywhere, what it is read from is walked."""
+        if func is not None:
+            value = node.value
+            if isinstance(value, ast.Name):
+                base = value.id
+                func.names_read.add(base)
+                if base in func.params and func.body_facts:
+                    self._attr_use(node, base, guards, func)
+                return
+            key = kwargs_key(value, func.var_kw)
+            if key:
+                func.names_read.add(key)
+                if func.body_facts:
+                    self._attr_use(node, key, guards, func)
+                return
+        self._expr(node.value, guards)
 
     def _call(self, node: ast.Call, guards: Guards, usage: str, func: FunctionState | None) -> None:
         callee = node.func
