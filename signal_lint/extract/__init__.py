@@ -28,10 +28,12 @@ _CODE = re.compile(rb"[A-Z]+[0-9]+", re.IGNORECASE)
 
 
 def mentions_signals(source: bytes) -> bool:
-    """Substring tests (a fast byte search each) instead of one regex alternation: 10x faster."""
-    return any(word in source for word in _PREFILTER_WORDS) or (
-        b"send" in source and _PREFILTER_SEND.search(source) is not None
-    )
+    """Substring tests (a fast byte search each) instead of one regex alternation: 10x faster;
+    a loop, not ``any()`` over a generator, which costs more than most of the searches."""
+    for word in _PREFILTER_WORDS:
+        if word in source:
+            return True
+    return b"send" in source and _PREFILTER_SEND.search(source) is not None
 
 
 def extract_source(

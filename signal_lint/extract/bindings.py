@@ -82,27 +82,8 @@ class Bindings(WalkState):
         for node in scope_statements(body):
             if type(node) in _BINDS_NOTHING:
                 continue
-            if isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared_global.update(node.names)
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        scope.bindings[alias.asname] = alias.name
-                    else:
-                        top = alias.name.split(".")[0]
-                        scope.bindings[top] = top
-            elif isinstance(node, ast.ImportFrom):
-                base = self._from_module(node)
-                for alias in node.names:
-                    if alias.name == "*":
-                        if not in_function:
-                            self.names.star_modules.append(base)
-                        continue
-                    scope.bindings[alias.asname or alias.name] = (
-                        # interned: one object per name in a worker's results (memory)
-                        sys.intern(f"{base}.{alias.name}") if base else alias.name
-                    )
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            # the commonest kinds first (the kinds are disjoint: the order is only speed)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if in_function:
                     scope.bindings[node.name] = (
                         NestedDef(f"{prefix}{node.name}")
@@ -119,6 +100,26 @@ class Bindings(WalkState):
                         scope.bindings[name_node] = self._assigned_binding(
                             name_node, value, targets, in_function, prefix
                         )
+            elif isinstance(node, ast.ImportFrom):
+                base = self._from_module(node)
+                for alias in node.names:
+                    if alias.name == "*":
+                        if not in_function:
+                            self.names.star_modules.append(base)
+                        continue
+                    scope.bindings[alias.asname or alias.name] = (
+                        # interned: one object per name in a worker's results (memory)
+                        sys.intern(f"{base}.{alias.name}") if base else alias.name
+                    )
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        scope.bindings[alias.asname] = alias.name
+                    else:
+                        top = alias.name.split(".")[0]
+                        scope.bindings[top] = top
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared_global.update(node.names)
             elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
                 scope.bindings.setdefault(
                     node.target.id,
