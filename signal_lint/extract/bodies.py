@@ -134,7 +134,10 @@ class Bodies(WalkState):
         stack = [value]
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.Name):
-                func.escaping.add(node.id)
-            else:
+            kind = type(node)
+            if kind is ast.Name:
+                func.escaping.add(node.id)  # type: ignore[attr-defined]
+            elif kind is ast.Attribute:  # the commonest: its one child without the general walk
+                stack.append(node.value)  # type: ignore[attr-defined]
+            elif kind is not ast.Constant:  # a constant holds no name
                 stack.extend(subexpressions(node))

@@ -486,9 +486,12 @@ class FactsVisitor(Definitions, Sends, Bodies, Writes):
                 return
             self._record_call(node, guards, func, qualname)
             if not (isinstance(callee, ast.Attribute) and callee.attr in ("connect", "disconnect")):
-                for arg in list(node.args) + [k.value for k in node.keywords]:
+                for arg in node.args:
                     if isinstance(arg, ast.Name):
                         func.escaping.add(arg.id)  # passed on: may be kept alive elsewhere
+                for keyword in node.keywords:
+                    if isinstance(keyword.value, ast.Name):
+                        func.escaping.add(keyword.value.id)
         self._expr(callee, guards)
         for arg in node.args:
             self._expr(arg, guards)
