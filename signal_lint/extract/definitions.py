@@ -210,11 +210,13 @@ class Definitions(Bindings, Connections):
         # what direct calls pass, by callee name (SIG004: defaults they override)
         for parts, _, keywords_passed, nargs in func.call_sites:
             if parts:
-                keywords, most = self.call_arguments.get(parts[-1], (frozenset(), 0))
-                self.call_arguments[parts[-1]] = (
-                    keywords | frozenset(keywords_passed),
-                    max(most, nargs),
-                )
+                known = self.call_arguments.get(parts[-1])
+                if known is None:
+                    self.call_arguments[parts[-1]] = (set(keywords_passed), nargs)
+                else:
+                    known[0].update(keywords_passed)
+                    if nargs > known[1]:
+                        self.call_arguments[parts[-1]] = (known[0], nargs)
         if not func.body_facts:
             func.names_read, func.attr_assigns = set(), []  # not receiver-like: memory
         self.functions.append(

@@ -118,7 +118,7 @@ class WalkState:
         self.factory_decorators: set[int] = set()  # decorator calls already recorded as such
         self.module_calls: list[tuple[str, int]] = []
         # What direct calls pass, by callee name: keywords, most positional arguments.
-        self.call_arguments: dict[str, tuple[frozenset[str], int]] = {}
+        self.call_arguments: dict[str, tuple[set[str], int]] = {}
         # Inside ``if __name__ == "__main__":`` (runs as a script, not on import).
         self.script_only = 0
         self.class_stack: list[
