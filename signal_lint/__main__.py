@@ -1,3 +1,3 @@
-from signal_lint.cli import main
+from signal_lint.cli import run
 
-raise SystemExit(main())
+run()

@@ -44,6 +44,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run() -> None:
+    """The ``signal-lint`` command: ``main()``, then leave without tearing the interpreter down.
+
+    Once the output is flushed nothing is left to do, but a normal exit would still free every
+    object of the run one by one (tens of milliseconds on a large project, as for mypy, which
+    leaves the same way).
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # ``signal-lint check | head``; a closed stream
+            pass
+    os._exit(code)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="signal-lint", description="Find Django signal mistakes statically."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -243,6 +244,34 @@ def test_module_entry_point():
         [sys.executable, "-m", "signal_lint", "rules"], capture_output=True, text=True
     )
     assert result.returncode == 0 and "SIG017" in result.stdout
+
+
+def test_the_command_leaves_with_the_status_and_the_whole_output_of_main(app, capsys):
+    """``run()`` leaves with ``os._exit``: nothing of the output may stay in a buffer (``graph``
+    writes without flushing; ``check`` with findings leaves with 1)."""
+    for command, status in ((["graph", "--format", "json"], 0), (["check"], 1)):
+        code, expected, _err = run(capsys, *command, "--no-cache", "shop")
+        result = subprocess.run(
+            [sys.executable, "-m", "signal_lint", *command, "--no-cache", "shop"],
+            capture_output=True,
+            text=True,
+            cwd=app,
+            env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
+        )
+        assert (result.returncode, result.stdout, result.stderr) == (code, expected, "")
+        assert code == status and "on_save" in expected
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(app):
+    reader = subprocess.run(
+        f"{sys.executable} -m signal_lint check --format json shop | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=app,
+    )
+    assert reader.stdout == "[\n  {\n    "[:10]
+    assert "Traceback" not in reader.stderr
 
 
 def test_github_format(app, capsys):

@@ -116,7 +116,7 @@ def test_entry_points_give_the_command_and_the_flake8_plugin(dist):
     with zipfile.ZipFile(the("*.whl", dist)) as wheel:
         (name,) = [n for n in wheel.namelist() if n.endswith(".dist-info/entry_points.txt")]
         entry_points = wheel.read(name).decode()
-    assert "signal-lint = signal_lint.cli:main" in entry_points
+    assert "signal-lint = signal_lint.cli:run" in entry_points
     assert "SIG = signal_lint.flake8_plugin:Plugin" in entry_points
 
 
