@@ -9,14 +9,12 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable, Sequence
+from importlib import import_module
 
 from signal_lint import rule_url
 from signal_lint.findings import Finding
 from signal_lint.report.context import ReportContext
 from signal_lint.report.escape import printable
-from signal_lint.report.gitlab import as_gitlab
-from signal_lint.report.junit import as_junit
-from signal_lint.report.sarif import as_sarif
 from signal_lint.report.text import as_concise, as_full
 
 __all__ = ["FORMATS", "MACHINE_FORMATS", "ReportContext", "statistics"]
@@ -86,15 +84,29 @@ def statistics(findings: Sequence[Finding]) -> str:
 
 
 Reporter = Callable[[Sequence[Finding], ReportContext], str]
+
+
+def _imported_when_used(module: str, function: str) -> Reporter:
+    """A reporter whose module is imported only when that format is asked for: every run would
+    otherwise pay for XML (JUnit) and the rule metadata (SARIF) that few runs print."""
+
+    def report(findings: Sequence[Finding], context: ReportContext) -> str:
+        reporter: Reporter = getattr(import_module(module), function)
+        return reporter(findings, context)
+
+    report.__name__ = report.__qualname__ = function
+    return report
+
+
 FORMATS: dict[str, Reporter] = {
     "concise": as_concise,
     "full": as_full,
     "text": as_concise,  # the name before concise/full existed
     "json": as_json,
     "github": as_github,
-    "sarif": as_sarif,
-    "gitlab": as_gitlab,
-    "junit": as_junit,
+    "sarif": _imported_when_used("signal_lint.report.sarif", "as_sarif"),
+    "gitlab": _imported_when_used("signal_lint.report.gitlab", "as_gitlab"),
+    "junit": _imported_when_used("signal_lint.report.junit", "as_junit"),
 }
 # Formats other programs read: never coloured, never followed by a summary or statistics on stdout.
 MACHINE_FORMATS = frozenset(FORMATS) - {"concise", "full", "text"}

@@ -389,3 +389,28 @@ def test_sarif_related_locations_of_project_rules(project, capsys):
     assert named and all(f"`{name}`" in bulk["message"]["text"] for name in named)
     assert bulk["message"]["text"].count("`on_order_saved") == len(named)
     assert all(path == "shop/receivers.py" for path, _ in related[("SIG107", 33)])
+
+
+def test_formats_few_runs_print_are_imported_only_when_asked_for(app):
+    """A ``check`` that prints text never imports the JUnit, SARIF and GitLab reporters; one that
+    asks for such a format gets it (the format tests above check what it prints)."""
+    probe = (
+        "import sys\n"
+        "import signal_lint.check_command\n"
+        "from signal_lint.report import FORMATS\n"
+        "lazy = ['signal_lint.report.' + name for name in ('junit', 'sarif', 'gitlab')]\n"
+        "print(sorted(name for name in lazy if name in sys.modules))\n"
+        "print(FORMATS['junit'].__name__, FORMATS['sarif'].__name__, FORMATS['gitlab'].__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout == "[]\nas_junit as_sarif as_gitlab\n"
+    for output_format, start in (("junit", "<?xml"), ("sarif", "{"), ("gitlab", "[")):
+        printed = subprocess.run(
+            [sys.executable, "-m", "signal_lint", "check", "--format", output_format, "shop"],
+            capture_output=True,
+            text=True,
+            cwd=app,
+        )
+        assert printed.returncode == 1 and printed.stdout.lstrip().startswith(start)
