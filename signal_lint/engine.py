@@ -35,7 +35,7 @@ from signal_lint.extract.parse import read_source
 from signal_lint.findings import SAFE, SEVERITY_ORDER, Finding
 from signal_lint.installed import Installed, Located, locate, read_installed
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
-from signal_lint.rules.base import NoqaUsage, Rule, all_rules
+from signal_lint.rules.base import NoqaUsage, Rule, all_rules, asked, file_inputs
 from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
@@ -724,10 +724,12 @@ def check_facts(
     if graph is not None:
         ctx.models = graph.models
     findings: list[Finding] = []
+    per_file = [rule for rule in enabled if not rule.project]
+    always = [rule for rule in per_file if rule.reads is None]
     for facts in all_facts:
-        for rule in enabled:
-            if not rule.project:
-                findings.extend(rule.check(facts, ctx))
+        present = file_inputs(facts, ctx)
+        for rule in [r for r in per_file if asked(r, present)] if present else always:
+            findings.extend(rule.check(facts, ctx))
     try:
         if graph is not None:
             for rule in project_rules:
@@ -782,7 +784,10 @@ def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) 
     config = config or Config()
     ctx = RuleContext.for_file(catalog, facts)
     enabled = [rule() for rule in all_rules() if not rule.project and _enabled(rule.code, config)]
-    findings = [finding for rule in enabled for finding in rule.check(facts, ctx)]
+    present = file_inputs(facts, ctx)
+    findings = [
+        finding for rule in enabled if asked(rule, present) for finding in rule.check(facts, ctx)
+    ]
     return _filtered(findings, [facts], enabled, config, _graph_codes())
 
 

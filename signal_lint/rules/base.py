@@ -29,6 +29,12 @@ if TYPE_CHECKING:
     from signal_lint.rules.context import RuleContext
 
 
+# What a per-file rule's ``check()`` may read of one file, by kind; ``Rule.reads`` names the kinds
+# a rule needs, so the engine skips the rule on the many files that have none of them.
+# "receivers": functions of the file connected as receivers, here or from another file.
+FILE_INPUTS = frozenset({"parse_error", "connections", "receivers", "sends", "signal_defs"})
+
+
 @dataclass(frozen=True)
 class Invalid:
     """An example a rule must flag: its findings' (line, column), 1-based, as printed.
@@ -83,6 +89,9 @@ class Rule:
     fix_title: ClassVar[str] = ""  # a fixable rule: what its fix does, in a few words (JSON)
     needs_models: ClassVar[bool] = False  # reads ``RuleContext.models``: the graph is built first
     example_path: ClassVar[str] = "app/signals.py"  # where examples pretend to live
+    # The ``FILE_INPUTS`` ``check()`` reads: it finds nothing in a file that has none of them, and
+    # is not called there. None: not declared, called on every file.
+    reads: ClassVar[frozenset[str] | None] = None
 
     @classmethod
     def fixable(cls) -> bool:
@@ -150,6 +159,27 @@ class Rule:
             end[0] if end else None,
             end[1] if end else None,
         )
+
+
+def file_inputs(facts: FileFacts, ctx: RuleContext) -> frozenset[str]:
+    """The ``FILE_INPUTS`` present in ``facts``: most files have none."""
+    present = set()
+    if facts.parse_error is not None:
+        present.add("parse_error")
+    if facts.connections:
+        present.update(("connections", "receivers"))
+    elif ctx.connected_to(facts):
+        present.add("receivers")
+    if facts.sends:
+        present.add("sends")
+    if facts.signal_defs:
+        present.add("signal_defs")
+    return frozenset(present)
+
+
+def asked(rule: Rule | type[Rule], present: frozenset[str]) -> bool:
+    """Whether ``rule.check()`` can find anything in a file with the inputs ``present``."""
+    return rule.reads is None or not rule.reads.isdisjoint(present)
 
 
 @cache

@@ -73,6 +73,7 @@ class ClassPreparedInReady(Rule):
     code = "SIG003"
     name = "class-prepared-in-ready"
     severity = ERROR
+    reads = frozenset({"connections"})
     summary = "A `class_prepared` receiver connected in `ready()`, after the models were prepared"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` is connected {where}, after Django sent the signal "

@@ -155,6 +155,10 @@ class RuleContext:
             tail = f"{last}.{tail}" if tail else last
         return None
 
+    def connected_to(self, facts: FileFacts) -> bool:
+        """Whether another file connects a function of ``facts`` as a receiver."""
+        return next(iter(self.connections_to(facts)), None) is not None
+
     def connections_to(self, facts: FileFacts) -> Iterable[tuple[FileFacts, Connection, str]]:
         """Connections made in other files whose receiver is a function of ``facts``, with that
         function's qualified name (a callable instance's is its class's ``__call__``)."""

@@ -47,6 +47,7 @@ class FalsyDispatchUid(Rule):
     code = "SIG015"
     name = "falsy-dispatch-uid"
     severity = WARNING
+    reads = frozenset({"connections"})
     summary = "A falsy `dispatch_uid` that Django ignores: duplicates are not prevented"
     MESSAGE = (
         "`dispatch_uid={uid}` for receiver `{receiver}` is falsy, so Django ignores it and does "

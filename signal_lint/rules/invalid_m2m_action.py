@@ -88,6 +88,7 @@ class InvalidM2mAction(Rule):
     code = "SIG006"
     name = "invalid-m2m-action"
     severity = ERROR
+    reads = frozenset({"receivers"})
     summary = "`action` compared with a string `m2m_changed` never sends: the branch never runs"
     MESSAGE = "`{argument}` of `{signal}` {never} in receiver `{receiver}`, so this comparison never matches{hint}"
     fix_title = "replace the string with the value the signal sends"

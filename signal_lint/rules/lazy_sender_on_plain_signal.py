@@ -67,6 +67,7 @@ class LazySenderOnPlainSignal(Rule):
     code = "SIG009"
     name = "lazy-sender-on-plain-signal"
     severity = ERROR
+    reads = frozenset({"connections"})
     summary = 'A lazy `"app.Model"` sender where Django does not resolve it: it never matches'
     MESSAGE = "{problem}"
     needs_models = True  # the fix names the model class, which only the project graph knows

@@ -91,6 +91,7 @@ class NullableArgumentDereference(Rule):
     code = "SIG014"
     name = "nullable-argument-dereference"
     severity = WARNING
+    reads = frozenset({"receivers"})
     summary = "An argument the signal can send as `None` used without a `None` check"
     MESSAGE = (
         "`{argument}` of `{signal}` can be `None`, but receiver `{receiver}` reads "

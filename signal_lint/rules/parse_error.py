@@ -47,6 +47,7 @@ class ParseError(Rule):
     code = "SIG000"
     name = "parse-error"
     severity = ERROR
+    reads = frozenset({"parse_error"})
     summary = "A file that cannot be read or parsed, so nothing in it is checked"
     MESSAGE = "{message}"
 

@@ -55,6 +55,7 @@ class ReceiverCalledNotPassed(Rule):
     code = "SIG012"
     name = "receiver-called-not-passed"
     severity = ERROR
+    reads = frozenset({"connections"})
     summary = "`connect(handler())`: the call's result is connected instead of the function"
     MESSAGE = "`{call}` calls the receiver and connects its result to `{signal}`: pass `{name}` without calling it"
     fix_title = "pass the receiver instead of calling it"

@@ -60,6 +60,7 @@ class ReceiverDecoratorOrder(Rule):
     code = "SIG007"
     name = "receiver-decorator-order"
     severity = WARNING
+    reads = frozenset({"connections"})
     summary = "`@receiver` below another decorator: the unwrapped function is registered"
     MESSAGE = (
         "`@receiver` is not the outermost decorator of `{receiver}`: the decorators above it "

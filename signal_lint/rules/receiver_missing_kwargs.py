@@ -61,6 +61,7 @@ class ReceiverMissingKwargs(Rule):
     code = "SIG001"
     name = "receiver-missing-kwargs"
     severity = ERROR
+    reads = frozenset({"connections", "receivers"})
     summary = "A receiver without `**kwargs`: rejected at connect, broken by any new argument"
     MESSAGE = "receiver `{receiver}` of `{signal}` does not accept `**kwargs`: add `**kwargs` to its parameters"
     fix_title = "append `**kwargs` to the parameters"

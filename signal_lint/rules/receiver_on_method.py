@@ -57,6 +57,7 @@ class ReceiverOnMethod(Rule):
     code = "SIG005"
     name = "receiver-on-method"
     severity = ERROR
+    reads = frozenset({"connections"})
     summary = "`@receiver` on a method: Django calls it without `self`"
     MESSAGE = (
         "`@receiver` registers `{receiver}` as a plain function, so Django calls it without "

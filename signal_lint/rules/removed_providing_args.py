@@ -54,6 +54,7 @@ class RemovedProvidingArgs(Rule):
     code = "SIG011"
     name = "removed-providing-args"
     severity = ERROR
+    reads = frozenset({"signal_defs"})
     summary = "`Signal(providing_args=...)`, removed in Django 4.0: `TypeError` at import"
     MESSAGE = "`{signal}` {problem}: drop the argument and document the names in a comment"
     fix_title = "drop `providing_args`, keeping its names in a comment"

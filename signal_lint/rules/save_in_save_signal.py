@@ -86,6 +86,7 @@ class SaveInSaveSignal(Rule):
     code = "SIG008"
     name = "save-in-save-signal"
     severity = WARNING
+    reads = frozenset({"receivers"})
     summary = "A save receiver saves its own instance: the signal fires again, without end"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` saves the instance it received, which sends "

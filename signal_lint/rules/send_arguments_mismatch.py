@@ -53,6 +53,7 @@ class SendArgumentsMismatch(Rule):
     code = "SIG010"
     name = "send-arguments-mismatch"
     severity = ERROR
+    reads = frozenset({"sends"})
     summary = "A built-in signal sent with arguments Django never sends, or without required ones"
     MESSAGE = "`{signal}.{method}()` {problems}"
 

@@ -55,6 +55,7 @@ class SyncSendInAsync(Rule):
     code = "SIG016"
     name = "sync-send-in-async"
     severity = WARNING
+    reads = frozenset({"sends"})
     summary = "`send()` inside `async def`: blocks the event loop; use `await asend()`"
     MESSAGE = (
         "`{signal}.{method}()` in async function `{function}` blocks the event loop and fails "

@@ -50,6 +50,7 @@ class UnawaitedAsyncSend(Rule):
     code = "SIG017"
     name = "unawaited-async-send"
     severity = ERROR
+    reads = frozenset({"sends"})
     summary = "`asend()` whose coroutine is never awaited: no receiver runs"
     MESSAGE = (
         "the coroutine of `{signal}.{method}()` is never awaited, so no receiver runs: `await` it"

@@ -134,6 +134,7 @@ class UnguardedRawSave(Rule):
     code = "SIG013"
     name = "unguarded-raw-save"
     severity = WARNING
+    reads = frozenset({"receivers"})
     summary = "A save receiver that uses the ORM without checking `raw` (fixture loading)"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` {what} but never reads `raw`: "

@@ -145,6 +145,7 @@ class UnknownReceiverArgument(Rule):
     code = "SIG004"
     name = "unknown-receiver-argument"
     severity = ERROR
+    reads = frozenset({"receivers"})
     summary = "A receiver parameter the signal never sends: `TypeError`, or always its default"
     MESSAGE = "parameter `{param}` of receiver `{receiver}` {problem}{hint}"
     fix_title = "rename the parameter (and its uses) to the name the signal sends"

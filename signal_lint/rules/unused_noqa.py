@@ -71,6 +71,7 @@ class UnusedNoqa(Rule):
     code = "SIG018"
     name = "unused-noqa"
     severity = WARNING
+    reads = frozenset[str]()  # judged in check_noqa()
     summary = "A `# noqa` directive whose signal-lint codes silence nothing"
     MESSAGE = "unused `noqa` directive ({details}): {action}"
     fix_title = "remove the unused codes, or the comment"

@@ -102,6 +102,7 @@ class WeakTemporaryReceiver(Rule):
     code = "SIG002"
     name = "weak-temporary-receiver"
     severity = ERROR
+    reads = frozenset({"connections"})
     summary = "A receiver only the dispatcher holds, connected weakly: collected, never called"
     MESSAGE = (
         "receiver `{receiver}` of `{signal}` is {what} connected with `weak=True`: it is garbage "
