@@ -209,7 +209,7 @@ class ReceiverMissesSubclass(Rule):
         subclasses = _subclasses(project, graph)
         if not subclasses:
             return
-        writes = _writes(project, graph)
+        writes: dict[str, frozenset[str]] | None = None  # read once a receiver may miss a subclass
         connected: set[tuple[str, str, object]] = {
             (edge.signal, edge.receiver, edge.sender) for edge in graph.connections
         }
@@ -223,6 +223,10 @@ class ReceiverMissesSubclass(Rule):
                 kinds, wanted = ("proxy",), DELETES
             else:
                 continue
+            if edge.sender not in subclasses:
+                continue
+            if writes is None:
+                writes = _writes(project, graph)
             missed = [
                 (subclass, kind)
                 for subclass, kind in subclasses.get(edge.sender, ())
@@ -255,9 +259,9 @@ def _subclasses(project: Project, graph: Graph) -> dict[str, list[tuple[str, str
     """Concrete model -> its proxy and multi-table subclasses in the project, with their kind."""
     found: dict[str, list[tuple[str, str]]] = {}
     models = set(graph.models.values())
-    for qualname, (facts, _) in sorted(project.classes.items()):
-        if facts.is_test or qualname not in models:
-            continue  # abstract, unregistered or a test model
+    for qualname in sorted(models.intersection(project.classes)):
+        if project.classes[qualname][0].is_test:
+            continue  # a test model (abstract and unregistered ones are not in ``models``)
         kind = (
             "proxy" if project.attribute(f"{qualname}.Meta", "proxy") == "True" else "multi-table"
         )
@@ -278,8 +282,10 @@ def _writes(project: Project, graph: Graph) -> dict[str, frozenset[str]]:
             if model is not None:
                 found.setdefault(model, set()).add(method)
         for name, target in facts.aliases:
-            owner, _, attribute = name.rpartition(".Meta.")
-            if attribute != "model" or not owner:
+            if not name.endswith(".Meta.model"):
+                continue  # most aliases are not a form's model: no string built for them
+            owner = name[: -len(".Meta.model")]
+            if not owner:
                 continue
             bases = project.bases(f"{module}.{owner}")
             if any(base in SAVING_BASES for base in bases):

@@ -288,6 +288,13 @@ class UnusedSignal(Rule):
     def check_project(self, graph: Graph, ctx: RuleContext) -> Iterator[Finding]:
         project = graph.project
         assert project is not None
+        defining = sorted(
+            module
+            for module, facts in project.modules.items()
+            if facts.signal_defs and not facts.is_test
+        )
+        if not defining:
+            return
         sent: set[str] = {send.signal for send in graph.sends} | _sent_through_slots(project)
         received: dict[str, list[str]] = {}
         for (
@@ -300,9 +307,8 @@ class UnusedSignal(Rule):
                     resolved = project.resolve(signal)
                     if resolved is not None:
                         received.setdefault(resolved, []).append(connection.receiver.text)
-        for module, facts in sorted(project.modules.items()):
-            if facts.is_test:
-                continue
+        for module in defining:
+            facts = project.modules[module]
             for definition in facts.signal_defs:
                 qualname = f"{module}.{definition.qualname}"
                 if ctx.builtin(qualname) is not None:
@@ -340,38 +346,25 @@ class UnusedSignal(Rule):
 def _sent_through_slots(project: Project) -> set[str]:
     """Signals sent through a class attribute a subclass binds: ``self.post_signal.send()`` in a
     mixin whose ``post_signal = None``, and ``post_signal = order_moved`` in a view deriving from
-    it (the send is recorded as ``<module>.<Mixin>.post_signal``)."""
-    bases: dict[str, tuple[str, ...]] = {}
-    for module, facts in project.modules.items():
-        for class_def in facts.classes:
-            bases[f"{module}.{class_def.qualname}"] = tuple(
-                project.resolve(base) or base for base in class_def.bases if base
-            )
+    it (the send is recorded as ``<module>.<Mixin>.post_signal``).  Only the classes that bind
+    such an attribute have their bases looked up: few, on a large tree."""
     slots: dict[str, set[str]] = {}  # attribute -> classes sending through ``self.<attribute>``
     for facts in project.modules.values():
         for send in facts.sends:
             owner, _, attr = (send.signal or "").rpartition(".")
-            if owner in bases:
+            if owner in project.classes:
                 slots.setdefault(attr, set()).add(owner)
     if not slots:
         return set()
-
-    def derives(cls: str, owners: set[str]) -> bool:
-        seen, todo = set(), [cls]
-        while todo:
-            current = todo.pop()
-            if current in owners:
-                return True
-            if current not in seen:
-                seen.add(current)
-                todo.extend(bases.get(current, ()))
-        return False
-
     found: set[str] = set()
     for module, facts in project.modules.items():
         for local, target in facts.aliases:
             cls, _, attr = local.rpartition(".")
-            if cls and attr in slots and derives(f"{module}.{cls}", slots[attr]):
+            owners = slots.get(attr) if cls else None
+            if owners is None:
+                continue
+            qualname = f"{module}.{cls}"
+            if qualname in owners or not owners.isdisjoint(project.bases(qualname)):
                 found.add(project.resolve(target) or target)
     return found
 
