@@ -415,7 +415,8 @@ def build_report(context: dict, measures: dict[str, Measure]) -> tuple[str, list
         out.append(f"- **Note:** {note}")
     out.append("- **Tool versions:**")
     for name, version in context["versions"].items():
-        out.append(f"  - {name}: " + (version if name == "signal-lint source" else f"`{version}`"))
+        prose = name in ("signal-lint source", "signal-lint installed as")
+        out.append(f"  - {name}: " + (version if prose else f"`{version}`"))
     out.append(
         f"- **Corpus (1x):** {corpus.description}: **{fmt_count(corpus.files)} files, "
         f"{fmt_count(corpus.lines)} lines**"

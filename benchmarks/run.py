@@ -58,6 +58,7 @@ from tools import (
     capture,
     export_revision,
     find_tool,
+    install_kind,
     plugin_listed,
     plugin_module_missing,
     ruff_default_rules,
@@ -218,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         + f" ({ruff_default_rules(ruff)} rules in its default set)",
     }
     versions["signal-lint source"] = source_note
+    versions["signal-lint installed as"] = install_kind()
 
     # ---- the measurements
     jobs = (1, 2)
