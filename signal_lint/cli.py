@@ -51,6 +51,9 @@ def run() -> None:
     object of the run one by one (tens of milliseconds on a large project, as for mypy, which
     leaves the same way).
     """
+    from signal_lint import teardown
+
+    teardown.leave_without_teardown()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
+from signal_lint import teardown
 from signal_lint.aliases import alias_table, follow_aliases, unique_modules
 from signal_lint.cache import (
     FactsCache,
@@ -136,6 +137,7 @@ def _check_paths(
     findings = check_facts(
         all_facts, catalog, config, installed=installed, complete=covers(paths, config.root)
     )
+    teardown.keep("facts", (all_facts, sources, installed))
     if run_cache is not None:
         run_cache.save(findings)
     return CheckResult(findings, messages + installed.messages, len(files), installed.notes)
@@ -723,6 +725,7 @@ def check_facts(
             problem = error
     if graph is not None:
         ctx.models = graph.models
+        teardown.keep("graph", (graph, ctx))
     findings: list[Finding] = []
     per_file = [rule for rule in enabled if not rule.project]
     always = [rule for rule in per_file if rule.reads is None]
