@@ -451,8 +451,11 @@ def _close(
         for module, (reason, root_phase) in sorted(roots.items()):
             if root_phase == phase:
                 load(project.loads(module), reason)
-        # modules loaded in earlier phases import more now (in ready(), in functions)
-        queue.extend(sorted(m for m, p in loading.phase.items() if p < phase))
+        # modules loaded in earlier phases import more now (in ready(), in functions): those
+        # with an import of this phase (a test module has none: its imports are not followed)
+        queue.extend(
+            sorted(m for m, p in loading.phase.items() if p < phase and phase in phases.get(m, ()))
+        )
         while queue:
             module = queue.pop()
             facts = project.modules[module]
