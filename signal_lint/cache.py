@@ -24,16 +24,18 @@ import json
 import os
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from signal_lint import __version__
 from signal_lint.atomic import write_atomically
 from signal_lint.codec import Invalid, decoder, encode, schema
 from signal_lint.extract.facts import FileFacts
 from signal_lint.findings import Finding
-from signal_lint.installed.distributions import Index
-from signal_lint.installed.reading import InstalledPackage
 from signal_lint.reading import read_regular_file
+
+if TYPE_CHECKING:  # imported where used: a run reads installed packages after its workers start
+    from signal_lint.installed.distributions import Index
+    from signal_lint.installed.reading import InstalledPackage
 
 CACHE_DIRECTORY = ".signal_lint_cache"
 ENVIRONMENT_VARIABLE = "SIGNAL_LINT_CACHE_DIR"
@@ -152,15 +154,23 @@ class InstalledCache:
         self.directory = directory
 
     def index(self, signature: str) -> Index | None:
+        from signal_lint.installed.distributions import Index
+
         return self._get("index", signature, Index)
 
     def save_index(self, signature: str, index: Index) -> None:
+        from signal_lint.installed.distributions import Index
+
         self._put("index", signature, index, Index)
 
     def package(self, key: str) -> InstalledPackage | None:
+        from signal_lint.installed.reading import InstalledPackage
+
         return self._get("package", key, InstalledPackage)
 
     def save_package(self, key: str, package: InstalledPackage) -> None:
+        from signal_lint.installed.reading import InstalledPackage
+
         self._put("package", key, package, InstalledPackage)
 
     def _file(self, kind: str, key: str, shape: type) -> tuple[str, dict[str, Any]]:

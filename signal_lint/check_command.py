@@ -21,8 +21,6 @@ from signal_lint.cli import (
     load_run_config,
     print_notes,
 )
-from signal_lint.report import FORMATS, MACHINE_FORMATS, ReportContext, statistics
-from signal_lint.report.text import summary, use_color
 from signal_lint.source_lines import SourceLines
 
 if TYPE_CHECKING:
@@ -196,7 +194,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"signal-lint: --project-root {args.project_root}: not a directory", file=sys.stderr)
         return EXIT_USAGE
     stdin = _read_stdin(args.stdin_filename) if stdin_wanted else None
-    result = check_paths(scanned, config, args.jobs, use_cache=not args.no_cache, stdin=stdin)
+    result = check_paths(
+        scanned,
+        config,
+        args.jobs,
+        use_cache=not args.no_cache,
+        stdin=stdin,
+        while_extracting=_import_reporters,
+    )
     for message in result.messages:
         print(f"signal-lint: {message}", file=sys.stderr)
     print_notes(args, result.notes)
@@ -262,6 +267,11 @@ def run(args: argparse.Namespace) -> int:
     return _exit_status(findings, config, args)
 
 
+def _import_reporters() -> None:
+    """The reporters, imported by the main process while the workers extract (``check_paths``)."""
+    import signal_lint.report.text  # noqa: F401  (and the package with every format)
+
+
 def _report(
     findings: Sequence[Finding],
     config: Config,
@@ -274,6 +284,8 @@ def _report(
     """The findings in the chosen format; for people, also ``--show-fixes``'s list, the
     statistics and the summary line."""
     from signal_lint.engine import fix_wanted
+    from signal_lint.report import FORMATS, MACHINE_FORMATS, ReportContext, statistics
+    from signal_lint.report.text import summary, use_color
 
     machine = args.output_format in MACHINE_FORMATS
     unsafe = _unsafe(args, config)
@@ -337,6 +349,8 @@ def _say_fixed(plan: FixPlan, args: argparse.Namespace, stdin: bool = False) -> 
         )
     if not args.show_fixes:
         return ""
+    from signal_lint.report import MACHINE_FORMATS
+
     listed = show_fixes(plan.fixed, would=args.diff)
     if args.output_format not in MACHINE_FORMATS and not args.diff and not stdin:
         return listed

@@ -26,7 +26,6 @@ from signal_lint.cache import (
     content_hash,
     installed_cache,
 )
-from signal_lint.catalog import Catalog, load_catalog
 from signal_lint.config import Config
 from signal_lint.discover import SourceFile, discover, matches
 from signal_lint.extract import extract_file, extract_source
@@ -34,17 +33,18 @@ from signal_lint.extract.facts import Connection, FileFacts, Function
 from signal_lint.extract.modules import module_name
 from signal_lint.extract.parse import read_source
 from signal_lint.findings import SAFE, SEVERITY_ORDER, Finding
-from signal_lint.installed import Installed, Located, locate, read_installed
 from signal_lint.reading import DEFAULT_MAX_FILE_SIZE
-from signal_lint.rules.base import NoqaUsage, Rule, all_rules, asked, file_inputs
-from signal_lint.rules.context import RuleContext
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection as PipeEnd
     from multiprocessing.process import BaseProcess
     from multiprocessing.sharedctypes import Synchronized
 
+    from signal_lint.catalog import Catalog
     from signal_lint.graph import Graph
+    from signal_lint.installed import Installed, Located
+    from signal_lint.rules.base import Rule
+    from signal_lint.rules.context import RuleContext
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -100,11 +100,14 @@ def check_paths(
     use_cache: bool = True,
     stdin: StdinSource | None = None,
     replaced: Mapping[str, bytes] | None = None,
+    while_extracting: Callable[[], object] | None = None,
 ) -> CheckResult:
     """Check the files below ``paths``, plus ``stdin`` (which replaces the file at its path);
-    ``replaced``: content to check instead of some files', by display path (``--diff``'s fixes)."""
+    ``replaced``: content to check instead of some files', by display path (``--diff``'s fixes);
+    ``while_extracting``: the caller's own preparation (the reporters' imports), done by this
+    process while the workers extract."""
     with collector_paused():
-        return _check_paths(paths, config, jobs, use_cache, stdin, replaced or {})
+        return _check_paths(paths, config, jobs, use_cache, stdin, replaced or {}, while_extracting)
 
 
 def _check_paths(
@@ -114,6 +117,7 @@ def _check_paths(
     use_cache: bool,
     stdin: StdinSource | None,
     replaced: Mapping[str, bytes],
+    while_extracting: Callable[[], object] | None,
 ) -> CheckResult:
     files, messages = discover(paths, config.root, config.exclude) if paths else ([], [])
     if stdin is not None:
@@ -123,9 +127,12 @@ def _check_paths(
         )
     cache_dir = _cache_dir(config, messages) if use_cache else None
     sources = read_all(files, config, cache_dir is not None, stdin, replaced)
-    located = locate(config.root, config.python, installed_cache(cache_dir))
+    located = None
     run_cache = None
     if cache_dir is not None:
+        from signal_lint.installed import locate
+
+        located = locate(config.root, config.python, installed_cache(cache_dir))
         key = repr((config, located.state, [(s.file.display, s.digest, s.module) for s in sources]))
         run_cache = RunCache(
             cache_dir, config.root, hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
@@ -133,7 +140,9 @@ def _check_paths(
         findings = run_cache.findings()
         if findings is not None:  # nothing changed since the last run
             return CheckResult(findings, messages + located.messages, len(files), located.notes)
-    all_facts, catalog, installed = project_facts(sources, config, jobs, cache_dir, located)
+    all_facts, catalog, installed = project_facts(
+        sources, config, jobs, cache_dir, located, while_extracting
+    )
     findings = check_facts(
         all_facts, catalog, config, installed=installed, complete=covers(paths, config.root)
     )
@@ -177,7 +186,7 @@ def graph_paths(
             config,
             jobs,
             cache_dir,
-            locate(config.root, config.python, installed_cache(cache_dir)),
+            None,
         )
         graph = build_graph([*all_facts, *installed.facts()], catalog, origins=installed.origins())
         findings = check_facts(
@@ -203,21 +212,39 @@ def project_facts(
     config: Config,
     jobs: int | None,
     cache_dir: str | None,
-    located: Located,
+    located: Located | None,
+    while_extracting: Callable[[], object] | None = None,
 ) -> tuple[list[FileFacts], Catalog, Installed]:
     """Every file's facts (from the cache in ``cache_dir`` where unchanged), what the installed
-    packages it uses add, and the catalog they are checked against (with the packages' signals)."""
+    packages it uses add, and the catalog they are checked against (with the packages' signals).
+
+    ``located``: the environment, when the caller has looked for it already; else it is looked
+    for while the workers extract, with the imports the rest of the run needs."""
+    found = [located] if located is not None else []
+
+    def meanwhile() -> None:
+        _prepare_analysis()
+        if not found:
+            from signal_lint.installed import locate
+
+            found.append(locate(config.root, config.python, installed_cache(cache_dir)))
+        if while_extracting is not None:
+            while_extracting()
+
     cache = FactsCache(cache_dir, config.root, config.fingerprint()) if cache_dir else None
     all_facts = detail_receiver_files(
-        extract_all(sources, jobs, cache, config.max_file_size),
+        extract_all(sources, jobs, cache, config.max_file_size, meanwhile),
         sources,
         cache,
         config.max_file_size,
     )
     if cache is not None:
         cache.save()
+    from signal_lint.catalog import load_catalog
+    from signal_lint.installed import read_installed
+
     installed = read_installed(
-        located,
+        found[0],
         all_facts,
         installed_cache(cache_dir),
         extract=lambda files: _extract_files(files, jobs, config.max_file_size),
@@ -270,11 +297,13 @@ def extract_all(
     jobs: int | None = None,
     cache: FactsCache | None = None,
     max_size: int = DEFAULT_MAX_FILE_SIZE,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[FileFacts]:
     """Facts of every file, in the order given; same result whatever ``jobs`` is.
 
     Unchanged files (same content hash and module name) come from ``cache``;
     only the others are read and parsed, in worker processes when there are many.
+    ``meanwhile``: work of this process that needs no facts, done once the workers have started.
     """
     results: list[FileFacts | None] = [None] * len(sources)
     tasks: list[Task] = []
@@ -288,7 +317,7 @@ def extract_all(
             results[index] = cached
         else:
             tasks.append(_task(index, item, False, max_size))
-    for (index, *_), facts in zip(tasks, _run(tasks, jobs), strict=False):
+    for (index, *_), facts in zip(tasks, _run(tasks, jobs, meanwhile), strict=False):
         results[index] = facts
         item = sources[index]
         if cache is not None and item.digest and facts.parse_error is None:
@@ -432,9 +461,13 @@ def _task(index: int, item: Source, detailed: bool, max_size: int) -> Task:
     )
 
 
-def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
+def _run(
+    tasks: Sequence[Task], jobs: int | None, meanwhile: Callable[[], None] | None = None
+) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
+        if meanwhile is not None:
+            meanwhile()
         return _extract_chunk(tasks)
     import multiprocessing  # only when used
 
@@ -456,8 +489,23 @@ def _run(tasks: Sequence[Task], jobs: int | None) -> list[FileFacts]:
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox
         print(f"signal-lint: running with {len(workers)} worker(s) ({error})", file=sys.stderr)
         if not workers:
+            if meanwhile is not None:
+                meanwhile()
             return _extract_chunk(tasks)
+    if meanwhile is not None:
+        meanwhile()  # while the workers take their first chunks
     return _share(chunks, counter, workers)
+
+
+def _prepare_analysis() -> None:
+    """Import what this process needs once the facts are in (the installed packages' reader and
+    the catalog, the graph, every rule): done while the workers extract, after the fork, these
+    imports overlap the workers' work instead of delaying their start or following the extraction."""
+    import signal_lint.graph.build
+    import signal_lint.installed  # noqa: F401
+    from signal_lint.rules.base import all_rules
+
+    all_rules()
 
 
 def _chunks(tasks: Sequence[Task], jobs: int) -> list[Sequence[Task]]:
@@ -651,6 +699,8 @@ def project_context(
 ) -> RuleContext:
     """What every per-file rule may know about the rest of the project (``aliases``: ``alias_table`` of it;
     ``modules``: ``unique_modules`` of it, for looking up the functions a receiver calls)."""
+    from signal_lint.rules.context import RuleContext
+
     facts_list = list(all_facts)
     ctx = RuleContext(
         catalog,
@@ -696,6 +746,8 @@ def check_facts(
     findings are final (SIG018 judges ``noqa`` directives for their codes only
     then).
     """
+    from signal_lint.rules.base import all_rules, asked, file_inputs
+
     package_facts = installed.facts() if installed is not None else []
     if graph is not None and graph.project is not None:
         modules, aliases = graph.project.modules, graph.project.aliases
@@ -760,6 +812,8 @@ def _filtered(
 ) -> list[Finding]:
     """Drop what per-file ignores and ``# noqa`` silence, and findings in installed
     ``packages``; then judge the ``noqa`` directives (SIG018)."""
+    from signal_lint.rules.base import NoqaUsage, all_rules
+
     by_path = {facts.path: facts for facts in all_facts}
     noqa = _NoqaFilter()
     kept = [
@@ -784,6 +838,9 @@ def _filtered(
 
 def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) -> list[Finding]:
     """Per-file rules on one file alone (the flake8 view and the rule examples)."""
+    from signal_lint.rules.base import all_rules, asked, file_inputs
+    from signal_lint.rules.context import RuleContext
+
     config = config or Config()
     ctx = RuleContext.for_file(catalog, facts)
     enabled = [rule() for rule in all_rules() if not rule.project and _enabled(rule.code, config)]
@@ -797,6 +854,8 @@ def check_one(facts: FileFacts, catalog: Catalog, config: Config | None = None) 
 @cache
 def _graph_codes() -> frozenset[str]:
     """Codes whose findings need the whole project: only a run over all of it knows them all."""
+    from signal_lint.rules.base import all_rules
+
     return frozenset(rule.code for rule in all_rules() if rule.reads_graph())
 
 

@@ -112,3 +112,33 @@ def test_what_a_dead_worker_took_the_main_process_extracts(tmp_path):
     facts = _share(chunks, counter, [(worker, reader)])
     assert [f.module for f in facts] == [f"m{index:03}" for index in range(70)]
     assert facts == _extract_chunk(tasks)
+
+
+def _sources(root, count: int):
+    from signal_lint.config import Config
+    from signal_lint.discover import discover
+    from signal_lint.engine import read_all
+
+    for index in range(count):
+        (root / f"m{index}.py").write_text(f"import os\nVALUE_{index} = os.sep\n")
+    files, _ = discover([str(root)], str(root), ())
+    return read_all(files, Config(root=str(root)), hash_contents=False)
+
+
+@pytest.mark.parametrize("jobs, count", [(1, 3), (2, 3), (2, 80)])
+def test_the_main_process_prepares_the_analysis_once_while_the_workers_extract(
+    tmp_path, jobs, count
+):
+    """``meanwhile`` (the analysis's imports, the environment's location) runs exactly once:
+    before the extraction when it is serial, after the workers have started when it is not."""
+    from signal_lint.engine import PARALLEL_THRESHOLD, extract_all
+
+    seen: list[int] = []
+    facts = extract_all(
+        _sources(tmp_path, count),
+        jobs,
+        meanwhile=lambda: seen.append(len(multiprocessing.active_children())),
+    )
+    assert len(facts) == count
+    parallel = jobs > 1 and count >= PARALLEL_THRESHOLD
+    assert seen == [jobs - 1] if parallel else seen == [0]
