@@ -64,13 +64,21 @@ def test_the_facts_of_every_fixture_and_rule_example_round_trip():
 
 
 def test_the_facts_survive_the_pickling_that_brings_them_from_the_workers():
-    """Facts classes pickle as calls of themselves (``facts._pickled_as_calls``): every field of
-    every class comes back (the test below proves the examples set every field)."""
+    """Facts classes pickle as calls of a constructor made for them (``facts._pickled_as_calls``):
+    every field of every class comes back (the test below proves the examples set every field),
+    and the copies are still frozen."""
     import pickle
 
     for facts in ALL_FACTS:
         copy = pickle.loads(pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
         assert copy == facts, facts.path
+    import dataclasses
+
+    imported = next(facts.imports[0] for facts in ALL_FACTS if facts.imports)
+    copy = pickle.loads(pickle.dumps(imported))
+    assert copy == imported and type(copy) is type(imported)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        copy.module = "elsewhere"
 
 
 def test_findings_round_trip():
