@@ -52,8 +52,10 @@ def run() -> None:
     leaves the same way).
     """
     from signal_lint import teardown
+    from signal_lint.allocator import keep_freed_memory
 
     teardown.leave_without_teardown()
+    keep_freed_memory()
     code = main()
     for stream in (sys.stdout, sys.stderr):
         try:
