@@ -466,9 +466,7 @@ def _run(
 ) -> list[FileFacts]:
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_THRESHOLD:
-        if meanwhile is not None:
-            meanwhile()
-        return _extract_chunk(tasks)
+        return _serially(tasks, meanwhile)
     import multiprocessing  # only when used
 
     import signal_lint.extract.visitor  # noqa: F401  # loaded once here, inherited by forked workers
@@ -489,12 +487,17 @@ def _run(
     except (OSError, RuntimeError) as error:  # no fork/semaphores in this sandbox
         print(f"signal-lint: running with {len(workers)} worker(s) ({error})", file=sys.stderr)
         if not workers:
-            if meanwhile is not None:
-                meanwhile()
-            return _extract_chunk(tasks)
+            return _serially(tasks, meanwhile)
     if meanwhile is not None:
         meanwhile()  # while the workers take their first chunks
     return _share(chunks, counter, workers)
+
+
+def _serially(tasks: Sequence[Task], meanwhile: Callable[[], None] | None) -> list[FileFacts]:
+    """Every task in this process, after ``meanwhile``: no worker runs for it to overlap."""
+    if meanwhile is not None:
+        meanwhile()
+    return _extract_chunk(tasks)
 
 
 def _prepare_analysis() -> None:

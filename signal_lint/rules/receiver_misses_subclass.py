@@ -229,7 +229,7 @@ class ReceiverMissesSubclass(Rule):
                 writes = _writes(project, graph)
             missed = [
                 (subclass, kind)
-                for subclass, kind in subclasses.get(edge.sender, ())
+                for subclass, kind in subclasses[edge.sender]
                 if kind in kinds
                 and writes.get(subclass, frozenset()) & wanted
                 and (edge.signal, edge.receiver, subclass) not in connected
